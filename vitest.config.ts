@@ -1,0 +1,46 @@
+import { defineConfig } from 'vitest/config';
+import { browserTarget, databaseTargets } from './test/support/targets.ts';
+
+// The suite runs once per database: always on the embedded PGlite, and on
+// PostgreSQL when TEST_DATABASE_URL is set (.ci/run sets it). Tests that
+// touch no database run once, in the "unit" project.
+const targets = databaseTargets();
+const browser = browserTarget();
+
+export default defineConfig({
+  test: {
+    reporters: ['default', './test/support/summary-reporter.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    projects: [
+      {
+        extends: true as const,
+        test: {
+          name: 'unit',
+          include: ['test/openbadges/**/*.test.ts', 'test/unit/**/*.test.ts'],
+        },
+      },
+      ...targets.map((target) => ({
+        extends: true as const,
+        test: {
+          name: target.name,
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/openbadges/**', 'test/unit/**', 'test/browser/**'],
+          env: { INSIGNE_TEST_DB: target.name, ...target.env },
+        },
+      })),
+      ...(browser
+        ? [
+            {
+              extends: true as const,
+              test: {
+                name: 'browser',
+                include: ['test/browser/**/*.test.ts'],
+                env: { INSIGNE_TEST_DB: 'pglite', CHROMIUM_PATH: browser },
+              },
+            },
+          ]
+        : []),
+    ],
+  },
+});
