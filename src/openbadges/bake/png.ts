@@ -1,0 +1,117 @@
+import { inflateSync } from 'node:zlib';
+import encodeChunks from 'png-chunks-encode';
+import extractChunks from 'png-chunks-extract';
+import { BakeError } from '../errors.ts';
+
+const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+const KEYWORD = 'openbadges';
+const TEXT_CHUNKS = new Set(['tEXt', 'zTXt', 'iTXt']);
+// A baked assertion is a few kilobytes; this only stops a zlib bomb.
+const MAX_INFLATED_BYTES = 8 * 1024 * 1024;
+
+interface Chunk {
+  name: string;
+  data: Uint8Array;
+}
+
+export function isPng(bytes: Uint8Array): boolean {
+  return bytes.length >= SIGNATURE.length && SIGNATURE.every((b, i) => bytes[i] === b);
+}
+
+/**
+ * png-chunks-extract trusts each declared chunk length and allocates it, so a
+ * hostile upload could ask for gigabytes; walk the lengths against the real
+ * size first.
+ */
+function readChunks(png: Uint8Array): Chunk[] {
+  if (!(png instanceof Uint8Array) || !isPng(png)) throw new BakeError('not_png', 'not a PNG file');
+  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  let offset = SIGNATURE.length;
+  let ended = false;
+  while (offset + 12 <= png.length) {
+    const length = view.getUint32(offset);
+    const name = String.fromCharCode(...png.subarray(offset + 4, offset + 8));
+    const next = offset + 12 + length;
+    if (next > png.length) break;
+    offset = next;
+    if (name === 'IEND') {
+      ended = true;
+      break;
+    }
+  }
+  if (!ended) throw new BakeError('corrupt_png', 'PNG is truncated or a chunk length is wrong');
+  try {
+    return extractChunks(png);
+  } catch (cause) {
+    throw new BakeError('corrupt_png', `PNG is corrupt: ${(cause as Error).message}`, { cause });
+  }
+}
+
+/** The keyword of a tEXt/zTXt/iTXt chunk: Latin-1 bytes up to the first NUL. */
+function keywordOf(data: Uint8Array): { keyword: string; rest: number } | null {
+  const nul = data.indexOf(0);
+  if (nul < 1 || nul > 79) return null;
+  return { keyword: Buffer.from(data.subarray(0, nul)).toString('latin1'), rest: nul + 1 };
+}
+
+function isOpenBadgesChunk(chunk: Chunk): boolean {
+  return TEXT_CHUNKS.has(chunk.name) && keywordOf(chunk.data)?.keyword === KEYWORD;
+}
+
+/** keyword NUL, compression flag 0, method 0, empty language NUL, empty translated keyword NUL, UTF-8 text. */
+function openBadgesITXt(text: string): Chunk {
+  const header = Buffer.from(`${KEYWORD}\0\0\0\0\0`, 'latin1');
+  return { name: 'iTXt', data: Buffer.concat([header, Buffer.from(text, 'utf8')]) };
+}
+
+/**
+ * Bakes `text` (a JWS, or the hosted Assertion's JSON) as the one openbadges
+ * chunk: an uncompressed iTXt right after IHDR, so it precedes the image data.
+ * Every older openbadges chunk of any kind goes: OBP joins all it finds.
+ */
+export function bakePng(png: Uint8Array, text: string): Uint8Array {
+  if (typeof text !== 'string' || text.trim() === '') {
+    throw new BakeError('invalid_bake_input', 'nothing to bake: the text is empty');
+  }
+  const chunks = readChunks(png).filter((chunk) => !isOpenBadgesChunk(chunk));
+  chunks.splice(1, 0, openBadgesITXt(text));
+  return encodeChunks(chunks);
+}
+
+function inflate(data: Uint8Array): Buffer {
+  try {
+    return inflateSync(data, { maxOutputLength: MAX_INFLATED_BYTES });
+  } catch (cause) {
+    throw new BakeError('corrupt_png', 'compressed openbadges text cannot be inflated', { cause });
+  }
+}
+
+function readText(chunk: Chunk): string {
+  const head = keywordOf(chunk.data);
+  if (!head) throw new BakeError('corrupt_png', `malformed ${chunk.name} chunk`);
+  const body = chunk.data.subarray(head.rest);
+  if (chunk.name === 'tEXt') return Buffer.from(body).toString('latin1');
+  if (chunk.name === 'zTXt') {
+    if (body[0] !== 0) throw new BakeError('corrupt_png', 'unknown zTXt compression method');
+    return inflate(body.subarray(1)).toString('latin1');
+  }
+  // iTXt: compression flag, method, language tag NUL, translated keyword NUL, text.
+  const compressed = body[0] === 1;
+  if (compressed && body[1] !== 0) throw new BakeError('corrupt_png', 'unknown iTXt compression method');
+  const languageEnd = body.indexOf(0, 2);
+  const translatedEnd = languageEnd < 0 ? -1 : body.indexOf(0, languageEnd + 1);
+  if (translatedEnd < 0) throw new BakeError('corrupt_png', 'malformed iTXt chunk');
+  const text = body.subarray(translatedEnd + 1);
+  return (compressed ? inflate(text) : Buffer.from(text)).toString('utf8');
+}
+
+/**
+ * The baked text, or null when the PNG carries none. Prefers the first iTXt as
+ * the baking spec says, then falls back to legacy tEXt/zTXt (1.0 badges baked
+ * a hosted URL there).
+ */
+export function unbakePng(png: Uint8Array): string | null {
+  const candidates = readChunks(png).filter(isOpenBadgesChunk);
+  const chosen = candidates.find((chunk) => chunk.name === 'iTXt') ?? candidates[0];
+  return chosen ? readText(chosen) : null;
+}

@@ -1,0 +1,165 @@
+import { createPrivateKey, createPublicKey, generateKeyPair, type KeyObject } from 'node:crypto';
+import { promisify } from 'node:util';
+import { CompactSign, compactVerify, importJWK, errors as joseErrors } from 'jose';
+import { JwsError } from './errors.ts';
+
+// Open Badges 2.0 signed badges: a compact JWS, header exactly {"alg":"RS256"}
+// (VAL supports nothing else), payload the Assertion's JSON bytes. Not a JWT:
+// no iat/exp claims are added.
+
+type SigningKey = Awaited<ReturnType<typeof importJWK>>;
+
+/**
+ * Importing a PEM costs far more than an RS256 signature and signing is on the
+ * awarding hot path, so imported keys are kept per PEM (least recently used
+ * evicted first). Promises are cached so concurrent first uses import once.
+ */
+export class KeyCache<K = SigningKey> {
+  private readonly entries = new Map<string, Promise<K>>();
+
+  constructor(private readonly limit: number) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(pem: string, load: () => Promise<K>): Promise<K> {
+    const hit = this.entries.get(pem);
+    if (hit) {
+      this.entries.delete(pem);
+      this.entries.set(pem, hit);
+      return hit;
+    }
+    const loading = load();
+    this.entries.set(pem, loading);
+    // A failed import is forgotten so that the next call retries it.
+    loading.catch(() => {
+      if (this.entries.get(pem) === loading) this.entries.delete(pem);
+    });
+    while (this.entries.size > this.limit) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest === undefined) break;
+      this.entries.delete(oldest);
+    }
+    return loading;
+  }
+}
+
+// Issuers are few (one active key each, plus retired keys still verified).
+const privateKeys = new KeyCache(64);
+const publicKeys = new KeyCache(64);
+
+// Going through node:crypto accepts PKCS#1 as well as PKCS#8/SPKI PEMs, which
+// other issuers' key documents do use; jose then gets a WebCrypto key once.
+async function toJoseKey(keyObject: KeyObject): Promise<SigningKey> {
+  if (keyObject.asymmetricKeyType !== 'rsa') throw new JwsError('jws_bad_key', 'RS256 needs an RSA key');
+  if ((keyObject.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) {
+    throw new JwsError('jws_bad_key', 'RS256 needs an RSA key of 2048 bits or more');
+  }
+  return importJWK(keyObject.export({ format: 'jwk' }), 'RS256');
+}
+
+function importPrivateKey(pem: string): Promise<SigningKey> {
+  return privateKeys.get(pem, async () => {
+    let keyObject: KeyObject;
+    try {
+      keyObject = createPrivateKey(pem);
+    } catch (cause) {
+      throw new JwsError('jws_bad_key', 'unreadable private key PEM', { cause });
+    }
+    return toJoseKey(keyObject);
+  });
+}
+
+function importPublicKey(pem: string): Promise<SigningKey> {
+  return publicKeys.get(pem, async () => {
+    let keyObject: KeyObject;
+    try {
+      keyObject = createPublicKey(pem);
+    } catch (cause) {
+      throw new JwsError('jws_bad_key', 'unreadable public key PEM', { cause });
+    }
+    return toJoseKey(keyObject);
+  });
+}
+
+export async function signAssertion(assertion: object, privateKeyPem: string): Promise<string> {
+  if (typeof assertion !== 'object' || assertion === null || Array.isArray(assertion)) {
+    throw new TypeError('signAssertion: the assertion must be a JSON object');
+  }
+  const key = await importPrivateKey(privateKeyPem);
+  const payload = new TextEncoder().encode(JSON.stringify(assertion));
+  return new CompactSign(payload).setProtectedHeader({ alg: 'RS256' }).sign(key);
+}
+
+export interface DecodedJws {
+  header: Record<string, unknown>;
+  payload: Record<string, unknown>;
+}
+
+const BASE64URL_SEGMENT = /^[A-Za-z0-9_-]+$/;
+
+/** True when the text has the shape of a compact JWS (three base64url segments). */
+export function looksLikeCompactJws(text: string): boolean {
+  const parts = text.split('.');
+  return parts.length === 3 && parts.every((part) => BASE64URL_SEGMENT.test(part));
+}
+
+function decodeJsonObject(segment: string, what: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+  } catch (cause) {
+    throw new JwsError('jws_malformed', `JWS ${what} is not base64url-encoded JSON`, { cause });
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new JwsError('jws_malformed', `JWS ${what} is not a JSON object`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Reads a JWS without checking its signature: for routing and display only. */
+export function decodeAssertionJws(jws: string): DecodedJws {
+  if (typeof jws !== 'string' || !looksLikeCompactJws(jws.trim())) {
+    throw new JwsError('jws_malformed', 'not a compact JWS (header.payload.signature)');
+  }
+  const [header = '', payload = ''] = jws.trim().split('.');
+  return { header: decodeJsonObject(header, 'header'), payload: decodeJsonObject(payload, 'payload') };
+}
+
+/** Returns the payload when the RS256 signature verifies with this key; throws JwsError otherwise. */
+export async function verifyAssertionJws(jws: string, publicKeyPem: string): Promise<Record<string, unknown>> {
+  const decoded = decodeAssertionJws(jws);
+  if (decoded.header.alg !== 'RS256') {
+    throw new JwsError('jws_unsupported_algorithm', `unsupported JWS algorithm ${JSON.stringify(decoded.header.alg)}`);
+  }
+  const key = await importPublicKey(publicKeyPem);
+  try {
+    await compactVerify(jws.trim(), key, { algorithms: ['RS256'] });
+  } catch (cause) {
+    if (cause instanceof joseErrors.JWSSignatureVerificationFailed) {
+      throw new JwsError('jws_bad_signature', 'the JWS signature does not match this key', { cause });
+    }
+    if (cause instanceof joseErrors.JOSEError) {
+      throw new JwsError('jws_malformed', `the JWS was rejected: ${cause.message}`, { cause });
+    }
+    throw cause;
+  }
+  return decoded.payload;
+}
+
+export interface SigningKeyPair {
+  publicKeyPem: string;
+  privateKeyPem: string;
+}
+
+const generateRsaKeyPair = promisify(generateKeyPair);
+
+export async function generateSigningKeyPair(): Promise<SigningKeyPair> {
+  const { publicKey, privateKey } = await generateRsaKeyPair('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
+  return { publicKeyPem: publicKey, privateKeyPem: privateKey };
+}

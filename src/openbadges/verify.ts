@@ -1,0 +1,635 @@
+import { unbakePng } from './bake/png.ts';
+import { unbakeSvg } from './bake/svg.ts';
+import { parseDateTime } from './context.ts';
+import type { Assertion, BadgeClass, CryptographicKey, IssuerProfile } from './documents.ts';
+import { OpenBadgesError } from './errors.ts';
+import type { BadgeInput } from './input.ts';
+import { decodeAssertionJws, looksLikeCompactJws, verifyAssertionJws } from './jws.ts';
+import { recipientMatches } from './recipient.ts';
+import { isHttpUrl, parseHttpUrl, sameHostAndPort, sameUrl } from './urls.ts';
+import {
+  type HostedScope,
+  hostedScopeOf,
+  idOf,
+  isJsonObject,
+  type StructureProblem,
+  type Validated,
+  validateAssertion,
+  validateBadgeClass,
+  validateCryptographicKey,
+  validateIssuerProfile,
+  validateRevocationList,
+  verificationTypeOf,
+} from './validation.ts';
+
+export { detectBadgeInput } from './input.ts';
+export type { BadgeInput } from './input.ts';
+
+/**
+ * Supplied by the caller, which owns network policy (SSRF guards, timeouts,
+ * redirects, Accept headers). Any status is returned, not thrown; throwing
+ * means the document could not be fetched at all.
+ */
+export interface DocumentLoader {
+  fetchJson(url: string): Promise<{ status: number; body: unknown }>;
+}
+
+export interface VerifyOptions {
+  loader: DocumentLoader;
+  now?: Date;
+  recipientEmail?: string;
+}
+
+export type CheckCode =
+  | 'structure'
+  | 'hostedId'
+  | 'signature'
+  | 'keyOwnership'
+  | 'revocation'
+  | 'expiry'
+  | 'issuedOn'
+  | 'recipient';
+
+/** Machine-readable causes, for the web layer to translate. */
+export type CheckReason =
+  // structure
+  | 'unrecognised_input'
+  | 'unreadable_image'
+  | 'not_baked'
+  | 'not_json'
+  | 'malformed_jws'
+  | 'assertion_unavailable'
+  | 'badge_class_unavailable'
+  | 'issuer_unavailable'
+  | 'document_id_mismatch'
+  | 'verification_type_mismatch'
+  | StructureProblem['reason']
+  | 'unexpected_error'
+  // hostedId
+  | 'id_mismatch'
+  | 'assertion_host_mismatch'
+  | 'badge_class_host_mismatch'
+  // signature
+  | 'signature_missing'
+  | 'key_unavailable'
+  | 'invalid_key'
+  | 'unsupported_algorithm'
+  | 'bad_signature'
+  // keyOwnership
+  | 'key_id_mismatch'
+  | 'key_owner_mismatch'
+  | 'key_not_listed'
+  // revocation
+  | 'revoked'
+  | 'revocation_list_unavailable'
+  | 'no_revocation_list'
+  // expiry, issuedOn, recipient
+  | 'expired'
+  | 'issued_in_future'
+  | 'recipient_mismatch';
+
+export interface Check {
+  code: CheckCode;
+  /** null: not applicable, or not reached because an earlier step failed. */
+  ok: boolean | null;
+  reason?: CheckReason;
+  /** English, for logs; the UI translates `code` and `reason`. */
+  detail?: string;
+}
+
+export type VerificationStatus = 'valid' | 'expired' | 'revoked' | 'invalid';
+
+export interface VerificationReport {
+  /** True only when status is 'valid' and no check failed (a wrong recipient fails it). */
+  valid: boolean;
+  status: VerificationStatus;
+  /** The reason of the check that decided the outcome. */
+  reason?: CheckReason;
+  verificationType: 'HostedBadge' | 'SignedBadge' | null;
+  checks: Check[];
+  /** Normalised copies of the documents as fetched or as signed. */
+  assertion?: Assertion;
+  badgeClass?: BadgeClass;
+  issuer?: IssuerProfile;
+  revocationReason?: string;
+  recipientMatches?: boolean;
+}
+
+const CHECK_ORDER: readonly CheckCode[] = [
+  'structure',
+  'hostedId',
+  'signature',
+  'keyOwnership',
+  'revocation',
+  'expiry',
+  'issuedOn',
+  'recipient',
+];
+
+// VAL rejects an issuedOn in the future; a few minutes absorb honest clock skew.
+const ISSUED_ON_SKEW_MS = 5 * 60_000;
+
+type Source =
+  | { kind: 'hosted'; url: string }
+  | { kind: 'signed'; jws: string }
+  | { kind: 'signedWithoutJws'; json: Record<string, unknown> };
+
+type Fetched = { ok: true; body: unknown } | { ok: false; detail: string };
+
+class Verification {
+  private readonly checks = new Map<CheckCode, Check>(CHECK_ORDER.map((code) => [code, { code, ok: null }]));
+  private readonly fetches = new Map<string, Promise<Fetched>>();
+  private readonly now: Date;
+  verificationType: VerificationReport['verificationType'] = null;
+  assertion?: Assertion;
+  badgeClass?: BadgeClass;
+  issuer?: IssuerProfile;
+  revocationReason?: string;
+  recipientMatches?: boolean;
+
+  constructor(private readonly options: VerifyOptions) {
+    this.now = options.now instanceof Date && !Number.isNaN(options.now.getTime()) ? options.now : new Date();
+  }
+
+  pass(code: CheckCode, detail?: string): void {
+    const check = this.checks.get(code)!;
+    if (check.ok === false) return;
+    this.checks.set(code, { code, ok: true, ...(detail !== undefined && { detail }) });
+  }
+
+  /** The first failure of a check is kept: it is the cause, later ones are consequences. */
+  fail(code: CheckCode, reason: CheckReason, detail: string): false {
+    if (this.checks.get(code)!.ok !== false) this.checks.set(code, { code, ok: false, reason, detail });
+    return false;
+  }
+
+  skip(code: CheckCode, detail: string, reason?: CheckReason): void {
+    if (this.checks.get(code)!.ok === null) {
+      this.checks.set(code, { code, ok: null, ...(reason !== undefined && { reason }), detail });
+    }
+  }
+
+  failed(code: CheckCode): boolean {
+    return this.checks.get(code)!.ok === false;
+  }
+
+  private fetch(url: string): Promise<Fetched> {
+    let pending = this.fetches.get(url);
+    if (!pending) {
+      pending = (async (): Promise<Fetched> => {
+        try {
+          const response = await this.options.loader.fetchJson(url);
+          if (!isJsonObject(response) || typeof response.status !== 'number') {
+            return { ok: false, detail: `no usable response for ${url}` };
+          }
+          return response.status === 200
+            ? { ok: true, body: response.body }
+            : { ok: false, detail: `${url} answered HTTP ${response.status}` };
+        } catch (error) {
+          return { ok: false, detail: `${url} could not be fetched: ${errorText(error)}` };
+        }
+      })();
+      this.fetches.set(url, pending);
+    }
+    return pending;
+  }
+
+  // ------------------------------------------------------------- input
+
+  async run(input: BadgeInput): Promise<void> {
+    const source = this.resolve(input);
+    if (!source) return;
+    if (source.kind === 'hosted') await this.hosted(source.url);
+    else await this.signed(source.kind === 'signed' ? source.jws : null, source.kind === 'signedWithoutJws' ? source.json : null);
+  }
+
+  private resolve(input: BadgeInput): Source | null {
+    if (!isJsonObject(input)) {
+      this.fail('structure', 'unrecognised_input', 'the input is not a BadgeInput');
+      return null;
+    }
+    switch (input.kind) {
+      case 'url':
+        if (!isHttpUrl(input.url)) {
+          this.fail('structure', 'unrecognised_input', 'the URL is not an http(s) URL');
+          return null;
+        }
+        return { kind: 'hosted', url: input.url };
+      case 'jws':
+        return typeof input.jws === 'string'
+          ? { kind: 'signed', jws: input.jws.trim() }
+          : (this.fail('structure', 'unrecognised_input', 'the JWS is not text'), null);
+      case 'png': {
+        let text: string | null;
+        try {
+          text = unbakePng(input.bytes);
+        } catch (error) {
+          this.fail('structure', 'unreadable_image', `the PNG cannot be read: ${errorText(error)}`);
+          return null;
+        }
+        if (text === null) {
+          this.fail('structure', 'not_baked', 'the PNG carries no openbadges data');
+          return null;
+        }
+        return this.resolveText(text);
+      }
+      case 'svg': {
+        let baked;
+        try {
+          baked = unbakeSvg(input.text);
+        } catch (error) {
+          this.fail('structure', 'unreadable_image', `the SVG cannot be read: ${errorText(error)}`);
+          return null;
+        }
+        if (baked === null) {
+          this.fail('structure', 'not_baked', 'the SVG carries no openbadges:assertion');
+          return null;
+        }
+        return baked.json !== undefined ? this.resolveText(baked.json) : this.resolveText(baked.verify);
+      }
+      case 'json':
+        return typeof input.json === 'string' ? this.resolveText(input.json) : this.resolveJson(input.json);
+      default:
+        this.fail('structure', 'unrecognised_input', 'unknown input kind');
+        return null;
+    }
+  }
+
+  private resolveText(raw: string): Source | null {
+    const text = raw.trim();
+    if (looksLikeCompactJws(text)) return { kind: 'signed', jws: text };
+    if (text.startsWith('{')) {
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        this.fail('structure', 'not_json', 'the baked or given assertion is not valid JSON');
+        return null;
+      }
+      return this.resolveJson(json);
+    }
+    // Legacy 1.0 PNGs baked the hosted assertion's URL.
+    if (isHttpUrl(text)) return { kind: 'hosted', url: text };
+    this.fail('structure', 'unrecognised_input', 'neither a URL, a JWS, nor assertion JSON');
+    return null;
+  }
+
+  /**
+   * An assertion in hand: a hosted one only tells us where the real one lives
+   * (the spec: trust nothing else in it); a signed one without its JWS cannot
+   * prove anything.
+   */
+  private resolveJson(json: unknown): Source | null {
+    if (!isJsonObject(json)) {
+      this.fail('structure', 'not_an_object', 'the assertion is not a JSON object');
+      return null;
+    }
+    const type = verificationTypeOf(json);
+    if (type === 'HostedBadge') {
+      if (isHttpUrl(json.id)) return { kind: 'hosted', url: json.id };
+      this.fail('structure', 'invalid_property', 'a hosted assertion needs its http(s) URL as id');
+      return null;
+    }
+    if (type === 'SignedBadge') return { kind: 'signedWithoutJws', json };
+    this.fail('structure', 'invalid_property', 'the assertion declares neither HostedBadge nor SignedBadge verification');
+    return null;
+  }
+
+  // ------------------------------------------------------------ hosted
+
+  private async hosted(url: string): Promise<void> {
+    this.verificationType = 'HostedBadge';
+    let response: { status: number; body: unknown };
+    try {
+      const raw = await this.options.loader.fetchJson(url);
+      if (!isJsonObject(raw) || typeof raw.status !== 'number') throw new Error('no usable response');
+      response = raw;
+    } catch (error) {
+      this.fail('structure', 'assertion_unavailable', `${url} could not be fetched: ${errorText(error)}`);
+      return;
+    }
+    const body = response.body;
+    const revoked = response.status === 410 || (isJsonObject(body) && body.revoked === true);
+    if (revoked) {
+      const reason = isJsonObject(body) && typeof body.revocationReason === 'string' ? body.revocationReason : undefined;
+      if (reason !== undefined) this.revocationReason = reason;
+      this.fail('revocation', 'revoked', `${url} says the assertion is revoked${reason ? `: ${reason}` : ''}`);
+      if (isJsonObject(body) && typeof body.id === 'string') this.checkServedAt(body.id, url);
+    } else if (response.status !== 200) {
+      this.fail('structure', 'assertion_unavailable', `${url} answered HTTP ${response.status}`);
+      return;
+    }
+
+    const validated = validateAssertion(body);
+    if (!validated.ok) {
+      // A revoked assertion may be stripped down to id and revoked: nothing more to check.
+      if (revoked) {
+        this.skip('structure', 'the revoked assertion is published without its content');
+        return;
+      }
+      this.failStructure(validated);
+      return;
+    }
+    const assertion = validated.value;
+    this.assertion = assertion;
+    if (assertion.verification.type !== 'HostedBadge') {
+      this.fail('structure', 'verification_type_mismatch', `${url} serves an assertion that is not HostedBadge`);
+      return;
+    }
+    this.checkServedAt(assertion.id, url);
+
+    const badgeClass = await this.loadBadgeClass(isJsonObject(body) ? body.badge : undefined);
+    const issuerRaw = badgeClass ? await this.loadIssuer(badgeClass.raw) : undefined;
+    if (issuerRaw && badgeClass) {
+      this.checkHostedScope(assertion.id, badgeClass.value.id, issuerRaw.value, hostedScopeOf(issuerRaw.raw));
+    }
+    if (!revoked) this.pass('revocation', `${url} serves the assertion and does not mark it revoked`);
+    this.common(assertion);
+  }
+
+  private checkServedAt(id: string, url: string): void {
+    if (sameUrl(id, url)) this.pass('hostedId', 'the assertion is served at its id');
+    else this.fail('hostedId', 'id_mismatch', `the assertion fetched from ${url} has id ${id}`);
+  }
+
+  /** The spec's default scope is the issuer's host and port; a Profile may widen or narrow it. */
+  private checkHostedScope(assertionId: string, badgeClassId: string, issuer: IssuerProfile, scope: HostedScope): void {
+    const inScope = (id: string): boolean => {
+      if (scope.startsWith.length > 0) return scope.startsWith.some((prefix) => id.startsWith(prefix));
+      if (scope.allowedOrigins.length > 0) {
+        const host = parseHttpUrl(id)?.hostname.toLowerCase();
+        return host !== undefined && scope.allowedOrigins.some((origin) => origin.toLowerCase() === host);
+      }
+      return sameHostAndPort(id, issuer.id);
+    };
+    if (!inScope(assertionId)) {
+      this.fail('hostedId', 'assertion_host_mismatch', `the assertion ${assertionId} is not on the issuer's host (${issuer.id})`);
+    } else if (!inScope(badgeClassId)) {
+      this.fail('hostedId', 'badge_class_host_mismatch', `the BadgeClass ${badgeClassId} is not on the issuer's host (${issuer.id})`);
+    } else {
+      this.pass('hostedId');
+    }
+  }
+
+  // ------------------------------------------------------------ signed
+
+  private async signed(jws: string | null, unsignedJson: Record<string, unknown> | null): Promise<void> {
+    this.verificationType = 'SignedBadge';
+    let payload: unknown = unsignedJson;
+    if (jws !== null) {
+      try {
+        payload = decodeAssertionJws(jws).payload;
+      } catch (error) {
+        this.fail('structure', 'malformed_jws', errorText(error));
+        return;
+      }
+    }
+    const validated = validateAssertion(payload);
+    if (!validated.ok) {
+      this.failStructure(validated);
+      return;
+    }
+    const assertion = validated.value;
+    this.assertion = assertion;
+    if (assertion.verification.type !== 'SignedBadge') {
+      this.fail('structure', 'verification_type_mismatch', 'a JWS must carry a SignedBadge assertion');
+      return;
+    }
+    const creator = assertion.verification.creator;
+
+    const badgeClass = await this.loadBadgeClass(isJsonObject(payload) ? payload.badge : undefined);
+    const issuer = badgeClass ? await this.loadIssuer(badgeClass.raw) : undefined;
+    const key = await this.loadKey(creator);
+
+    if (jws === null) {
+      this.fail('signature', 'signature_missing', 'a SignedBadge assertion was given without its JWS');
+    } else if (key) {
+      await this.checkSignature(jws, key);
+    }
+    if (key && issuer) this.checkKeyOwnership(creator, key, issuer.value);
+    if (issuer) await this.checkRevocationList(assertion, issuer.value, isJsonObject(payload) ? payload : {});
+    if (assertion.revoked === true) {
+      this.fail('revocation', 'revoked', 'the signed assertion itself says it is revoked');
+    }
+    this.common(assertion);
+  }
+
+  private async loadKey(creator: string): Promise<CryptographicKey | undefined> {
+    const fetched = await this.fetch(creator);
+    if (!fetched.ok) {
+      this.fail('signature', 'key_unavailable', fetched.detail);
+      return undefined;
+    }
+    const validated = validateCryptographicKey(fetched.body);
+    if (!validated.ok) {
+      this.fail('signature', 'invalid_key', problemsText(validated.problems));
+      return undefined;
+    }
+    return validated.value;
+  }
+
+  private async checkSignature(jws: string, key: CryptographicKey): Promise<void> {
+    try {
+      await verifyAssertionJws(jws, key.publicKeyPem);
+      this.pass('signature', `RS256 signature verified with ${key.id}`);
+    } catch (error) {
+      if (!(error instanceof OpenBadgesError)) throw error;
+      const reason: CheckReason =
+        error.code === 'jws_bad_signature'
+          ? 'bad_signature'
+          : error.code === 'jws_unsupported_algorithm'
+            ? 'unsupported_algorithm'
+            : error.code === 'jws_bad_key'
+              ? 'invalid_key'
+              : 'malformed_jws';
+      this.fail('signature', reason, error.message);
+    }
+  }
+
+  /**
+   * The key must point at the issuer (owner) and the issuer at the key
+   * (publicKey): either link alone could be claimed by anyone.
+   */
+  private checkKeyOwnership(creator: string, key: CryptographicKey, issuer: IssuerProfile): void {
+    if (!sameUrl(key.id, creator)) {
+      this.fail('keyOwnership', 'key_id_mismatch', `the key fetched from ${creator} has id ${key.id}`);
+      return;
+    }
+    if (!sameUrl(key.owner, issuer.id)) {
+      this.fail('keyOwnership', 'key_owner_mismatch', `the key's owner ${key.owner} is not the issuer ${issuer.id}`);
+      return;
+    }
+    const listed = [issuer.publicKey ?? []].flat();
+    if (!listed.some((k) => sameUrl(k, creator))) {
+      this.fail('keyOwnership', 'key_not_listed', `the issuer's publicKey does not list ${creator}`);
+      return;
+    }
+    this.pass('keyOwnership');
+  }
+
+  private async checkRevocationList(assertion: Assertion, issuer: IssuerProfile, payload: Record<string, unknown>): Promise<void> {
+    if (!issuer.revocationList) {
+      this.skip('revocation', 'the issuer publishes no revocation list', 'no_revocation_list');
+      return;
+    }
+    const fetched = await this.fetch(issuer.revocationList);
+    if (!fetched.ok) {
+      this.fail('revocation', 'revocation_list_unavailable', fetched.detail);
+      return;
+    }
+    const list = validateRevocationList(fetched.body);
+    if (!list.ok) {
+      this.fail('revocation', 'revocation_list_unavailable', problemsText(list.problems));
+      return;
+    }
+    const uid = typeof payload.uid === 'string' ? payload.uid : undefined;
+    const entry = list.value.revokedAssertions.find(
+      (r) => r.id === assertion.id || (uid !== undefined && r.uid === uid),
+    );
+    if (entry) {
+      if (entry.revocationReason !== undefined) this.revocationReason = entry.revocationReason;
+      this.fail('revocation', 'revoked', `${assertion.id} is in the issuer's revocation list`);
+    } else {
+      this.pass('revocation', `${assertion.id} is not in the issuer's revocation list`);
+    }
+  }
+
+  // ------------------------------------------------------------ shared
+
+  private failStructure(validated: Validated<unknown>): void {
+    if (validated.ok) return;
+    this.fail('structure', validated.problems[0]?.reason ?? 'invalid_property', problemsText(validated.problems));
+  }
+
+  /**
+   * A linked document: fetched at its URL when it has one (the hosted copy is
+   * the issuer's word), used as embedded otherwise. Either way it must be
+   * served at exactly its id.
+   */
+  private async loadLinked<T extends { id: string }>(
+    ref: unknown,
+    what: 'badge_class' | 'issuer',
+    validate: (json: unknown, options: { embedded: boolean }) => Validated<T>,
+  ): Promise<{ value: T; raw: unknown } | undefined> {
+    const unavailable = what === 'badge_class' ? 'badge_class_unavailable' : 'issuer_unavailable';
+    const label = what === 'badge_class' ? 'BadgeClass' : 'issuer Profile';
+    const id = idOf(ref);
+    if (id === undefined) {
+      this.fail('structure', 'missing_property', `no ${label} is linked`);
+      return undefined;
+    }
+    let raw: unknown = ref;
+    let embedded = true;
+    if (isHttpUrl(id)) {
+      const fetched = await this.fetch(id);
+      if (!fetched.ok) {
+        this.fail('structure', unavailable, `${label}: ${fetched.detail}`);
+        return undefined;
+      }
+      raw = fetched.body;
+      embedded = false;
+    } else if (!isJsonObject(ref)) {
+      this.fail('structure', unavailable, `the ${label} ${id} is neither fetchable nor embedded`);
+      return undefined;
+    }
+    const validated = validate(raw, { embedded });
+    if (!validated.ok) {
+      this.failStructure(validated);
+      return undefined;
+    }
+    if (!sameUrl(validated.value.id, id)) {
+      this.fail('structure', 'document_id_mismatch', `the ${label} fetched from ${id} has id ${validated.value.id}`);
+      return undefined;
+    }
+    return { value: validated.value, raw };
+  }
+
+  private async loadBadgeClass(ref: unknown): Promise<{ value: BadgeClass; raw: Record<string, unknown> } | undefined> {
+    const loaded = await this.loadLinked(ref, 'badge_class', validateBadgeClass);
+    if (!loaded || !isJsonObject(loaded.raw)) return undefined;
+    this.badgeClass = loaded.value;
+    return { value: loaded.value, raw: loaded.raw };
+  }
+
+  private async loadIssuer(badgeClassRaw: Record<string, unknown>): Promise<{ value: IssuerProfile; raw: unknown } | undefined> {
+    const loaded = await this.loadLinked(badgeClassRaw.issuer, 'issuer', validateIssuerProfile);
+    if (loaded) this.issuer = loaded.value;
+    return loaded;
+  }
+
+  private common(assertion: Assertion): void {
+    if (!this.failed('structure')) this.pass('structure');
+    const now = this.now.getTime();
+
+    const expires = assertion.expires === undefined ? null : parseDateTime(assertion.expires);
+    if (expires === null) this.skip('expiry', 'the assertion has no expiry date');
+    else if (expires.getTime() < now) this.fail('expiry', 'expired', `the assertion expired on ${assertion.expires}`);
+    else this.pass('expiry', `the assertion expires on ${assertion.expires}`);
+
+    const issuedOn = parseDateTime(assertion.issuedOn);
+    if (issuedOn && issuedOn.getTime() > now + ISSUED_ON_SKEW_MS) {
+      this.fail('issuedOn', 'issued_in_future', `issuedOn ${assertion.issuedOn} is in the future`);
+    } else {
+      this.pass('issuedOn');
+    }
+
+    const email = this.options.recipientEmail;
+    if (typeof email === 'string' && email.trim() !== '') {
+      this.recipientMatches = recipientMatches(assertion.recipient, email);
+      if (this.recipientMatches) this.pass('recipient');
+      else this.fail('recipient', 'recipient_mismatch', 'the badge was not awarded to this email address');
+    }
+  }
+
+  report(): VerificationReport {
+    const checks = CHECK_ORDER.map((code) => this.checks.get(code)!);
+    const failures = checks.filter((c) => c.ok === false);
+    const revoked = failures.find((c) => c.code === 'revocation' && c.reason === 'revoked');
+    const expired = failures.find((c) => c.code === 'expiry');
+    const recipient = failures.find((c) => c.code === 'recipient');
+    // A wrong recipient says nothing about the badge itself, only about who holds it.
+    const integrity = failures.filter((c) => c !== revoked && c !== expired && c !== recipient);
+    const status: VerificationStatus =
+      integrity.length > 0 ? 'invalid' : revoked ? 'revoked' : expired ? 'expired' : 'valid';
+    const decisive = integrity[0] ?? revoked ?? expired ?? recipient;
+    return {
+      valid: status === 'valid' && failures.length === 0,
+      status,
+      ...(decisive?.reason !== undefined && { reason: decisive.reason }),
+      verificationType: this.verificationType,
+      checks,
+      ...(this.assertion !== undefined && { assertion: this.assertion }),
+      ...(this.badgeClass !== undefined && { badgeClass: this.badgeClass }),
+      ...(this.issuer !== undefined && { issuer: this.issuer }),
+      ...(this.revocationReason !== undefined && { revocationReason: this.revocationReason }),
+      ...(this.recipientMatches !== undefined && { recipientMatches: this.recipientMatches }),
+    };
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function problemsText(problems: StructureProblem[]): string {
+  return problems.map((p) => p.detail).join('; ');
+}
+
+/**
+ * Verifies an Open Badge the way VAL and OBP would, with the caller's loader.
+ * Never throws: unusable input yields status 'invalid' with a failing
+ * `structure` check.
+ */
+export async function verifyBadge(input: BadgeInput, options: VerifyOptions): Promise<VerificationReport> {
+  const verification = new Verification(options ?? ({} as VerifyOptions));
+  try {
+    if (!isJsonObject(options) || !isJsonObject(options.loader) || typeof options.loader.fetchJson !== 'function') {
+      verification.fail('structure', 'unexpected_error', 'verifyBadge needs a DocumentLoader');
+    } else {
+      await verification.run(input);
+    }
+  } catch (error) {
+    verification.fail('structure', 'unexpected_error', `verification stopped: ${errorText(error)}`);
+  }
+  return verification.report();
+}
