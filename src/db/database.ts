@@ -1,0 +1,111 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import { drizzle as drizzleNodePostgres } from 'drizzle-orm/node-postgres';
+import { migrate as migrateNodePostgres } from 'drizzle-orm/node-postgres/migrator';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import pg from 'pg';
+import lockfile from 'proper-lockfile';
+import * as schema from './schema.ts';
+
+/** One type for both drivers: the services never know which one they run on. */
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations', import.meta.url));
+
+export interface DatabaseHandle {
+  db: Database;
+  kind: 'postgres' | 'pglite';
+  /** Applies pending migrations from migrations/. Safe to call from several processes at once. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class DataDirLockedError extends Error {
+  constructor(readonly dataDir: string) {
+    super(
+      `The embedded database in ${dataDir} is already open in another Insigne process ` +
+        '(a running server, or a CLI command). Stop that process first, or set DATABASE_URL ' +
+        'to use PostgreSQL, which any number of processes can share.',
+    );
+    this.name = 'DataDirLockedError';
+  }
+}
+
+export type DatabaseOptions =
+  | { kind: 'postgres'; url: string; poolSize?: number }
+  | { kind: 'pglite'; dataDir: string }
+  | { kind: 'pglite-memory' };
+
+export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
+  if (options.kind === 'postgres') return openPostgres(options.url, options.poolSize ?? 10);
+  if (options.kind === 'pglite-memory') return openPglite(new PGlite(), async () => {});
+
+  const dataDir = path.resolve(options.dataDir);
+  const dbDir = path.join(dataDir, 'pglite');
+  mkdirSync(dbDir, { recursive: true });
+  let release: () => Promise<void>;
+  try {
+    // PGlite is single-process: two writers on one directory corrupt it.
+    // proper-lockfile keeps the lock fresh and reclaims it if its holder died.
+    release = await lockfile.lock(dbDir, { lockfilePath: path.join(dataDir, 'pglite.lock'), stale: 10_000 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOCKED') throw new DataDirLockedError(dataDir);
+    throw error;
+  }
+  try {
+    const client = await PGlite.create(dbDir);
+    return openPglite(client, release);
+  } catch (error) {
+    await release();
+    throw error;
+  }
+}
+
+function openPglite(client: PGlite, release: () => Promise<void>): DatabaseHandle {
+  const db = drizzlePglite(client, { schema }) as unknown as Database;
+  return {
+    db,
+    kind: 'pglite',
+    migrate: () => migratePglite(drizzlePglite(client, { schema }), { migrationsFolder: MIGRATIONS_FOLDER }),
+    async close() {
+      await client.close();
+      await release();
+    },
+  };
+}
+
+function openPostgres(url: string, poolSize: number): DatabaseHandle {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle client that loses its server (a restart) emits 'error'; without a
+  // listener that would kill the process instead of letting the pool reconnect.
+  pool.on('error', () => {});
+  const nodePgDb = drizzleNodePostgres(pool, { schema });
+  return {
+    db: nodePgDb as unknown as Database,
+    kind: 'postgres',
+    async migrate() {
+      const client = await pool.connect();
+      try {
+        // Several app instances may start together: let one migrate at a time.
+        await client.query('select pg_advisory_lock(7260315)');
+        try {
+          await migrateNodePostgres(drizzleNodePostgres(client, { schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+        } finally {
+          await client.query('select pg_advisory_unlock(7260315)');
+        }
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+export async function pingDatabase(db: Database): Promise<void> {
+  await db.execute(sql`select 1`);
+}

@@ -1,0 +1,44 @@
+import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import type { Database } from '../database.ts';
+import { apiTokens } from '../schema.ts';
+
+export type ApiTokenRow = typeof apiTokens.$inferSelect;
+
+export async function insertApiToken(db: Database, values: typeof apiTokens.$inferInsert): Promise<ApiTokenRow> {
+  const [row] = await db.insert(apiTokens).values(values).returning();
+  return row!;
+}
+
+export async function findLiveApiTokenByHash(db: Database, tokenHash: string): Promise<ApiTokenRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(apiTokens)
+    .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt)));
+  return row;
+}
+
+export async function listApiTokens(db: Database, structureId: string): Promise<ApiTokenRow[]> {
+  return db.select().from(apiTokens).where(eq(apiTokens.structureId, structureId)).orderBy(desc(apiTokens.createdAt));
+}
+
+/** Records use at most once a minute, so that every API call is not also a write. */
+export async function touchApiToken(db: Database, id: string): Promise<void> {
+  await db
+    .update(apiTokens)
+    .set({ lastUsedAt: sql`now()` })
+    .where(
+      and(
+        eq(apiTokens.id, id),
+        or(isNull(apiTokens.lastUsedAt), lt(apiTokens.lastUsedAt, sql`now() - interval '1 minute'`)),
+      ),
+    );
+}
+
+export async function revokeApiToken(db: Database, structureId: string, id: string): Promise<boolean> {
+  const rows = await db
+    .update(apiTokens)
+    .set({ revokedAt: sql`now()` })
+    .where(and(eq(apiTokens.id, id), eq(apiTokens.structureId, structureId), isNull(apiTokens.revokedAt)))
+    .returning({ id: apiTokens.id });
+  return rows.length > 0;
+}

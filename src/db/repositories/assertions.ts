@@ -1,0 +1,162 @@
+import { and, count, desc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
+import type { Database } from '../database.ts';
+import { assertions, badgeClasses, idempotencyKeys, structures } from '../schema.ts';
+
+export type AssertionRow = typeof assertions.$inferSelect;
+export type NewAssertionRow = typeof assertions.$inferInsert;
+
+export async function insertAssertion(db: Database, values: NewAssertionRow): Promise<AssertionRow> {
+  const [row] = await db.insert(assertions).values(values).returning();
+  return row!;
+}
+
+export async function findAssertion(db: Database, id: string): Promise<AssertionRow | undefined> {
+  const [row] = await db.select().from(assertions).where(eq(assertions.id, id));
+  return row;
+}
+
+export async function findAssertionOfStructure(
+  db: Database,
+  structureId: string,
+  id: string,
+): Promise<AssertionRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(assertions)
+    .where(and(eq(assertions.id, id), eq(assertions.structureId, structureId)));
+  return row;
+}
+
+export interface AssertionFilter {
+  structureId: string;
+  badgeClassId?: string;
+  recipientEmail?: string;
+  limit: number;
+  offset: number;
+}
+
+export async function listAssertions(
+  db: Database,
+  filter: AssertionFilter,
+): Promise<{ rows: AssertionRow[]; total: number }> {
+  const where = and(
+    eq(assertions.structureId, filter.structureId),
+    filter.badgeClassId ? eq(assertions.badgeClassId, filter.badgeClassId) : undefined,
+    filter.recipientEmail ? eq(assertions.recipientEmail, filter.recipientEmail) : undefined,
+  );
+  const [rows, [totalRow]] = await Promise.all([
+    db
+      .select()
+      .from(assertions)
+      .where(where)
+      .orderBy(desc(assertions.issuedOn), desc(assertions.id))
+      .limit(filter.limit)
+      .offset(filter.offset),
+    db.select({ total: count() }).from(assertions).where(where),
+  ]);
+  return { rows, total: Number(totalRow?.total ?? 0) };
+}
+
+/** Marks an assertion revoked unless it already is; returns the row only when this call revoked it. */
+export async function markRevoked(
+  db: Database,
+  structureId: string,
+  id: string,
+  values: { reason: string; byUserId?: string | null; byTokenId?: string | null },
+): Promise<AssertionRow | undefined> {
+  const [row] = await db
+    .update(assertions)
+    .set({
+      revokedAt: sql`now()`,
+      revocationReason: values.reason,
+      revokedByUserId: values.byUserId ?? null,
+      revokedByTokenId: values.byTokenId ?? null,
+    })
+    .where(and(eq(assertions.id, id), eq(assertions.structureId, structureId), isNull(assertions.revokedAt)))
+    .returning();
+  return row;
+}
+
+export async function updateSignature(
+  db: Database,
+  id: string,
+  values: { jws: string; signingKeyId: string },
+): Promise<void> {
+  await db.update(assertions).set(values).where(eq(assertions.id, id));
+}
+
+export async function listRevokedAssertions(
+  db: Database,
+  structureId: string,
+): Promise<{ id: string; revocationReason: string | null }[]> {
+  return db
+    .select({ id: assertions.id, revocationReason: assertions.revocationReason })
+    .from(assertions)
+    .where(and(eq(assertions.structureId, structureId), isNotNull(assertions.revokedAt)))
+    .orderBy(assertions.revokedAt);
+}
+
+export async function findIdempotentAward(
+  db: Database,
+  structureId: string,
+  key: string,
+): Promise<{ requestHash: string; assertionId: string } | undefined> {
+  const [row] = await db
+    .select({ requestHash: idempotencyKeys.requestHash, assertionId: idempotencyKeys.assertionId })
+    .from(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.structureId, structureId), eq(idempotencyKeys.key, key)));
+  return row;
+}
+
+/** Returns false when another request took the key first. */
+export async function claimIdempotencyKey(
+  db: Database,
+  values: { structureId: string; key: string; requestHash: string; assertionId: string },
+): Promise<boolean> {
+  const rows = await db
+    .insert(idempotencyKeys)
+    .values(values)
+    .onConflictDoNothing()
+    .returning({ key: idempotencyKeys.key });
+  return rows.length > 0;
+}
+
+/**
+ * Everything a public Open Badges document about one assertion needs, in one
+ * round trip. Prepared once per database: this is the hottest query there is.
+ */
+export function preparePublicationQueries(db: Database) {
+  const assertionWithContext = db
+    .select({ assertion: assertions, badgeClass: badgeClassPublicColumns, structure: structurePublicColumns })
+    .from(assertions)
+    .innerJoin(badgeClasses, eq(badgeClasses.id, assertions.badgeClassId))
+    .innerJoin(structures, eq(structures.id, assertions.structureId))
+    .where(eq(assertions.id, sql.placeholder('id')))
+    .prepare('insigne_assertion_with_context');
+  return {
+    assertionWithContext: async (id: string) => (await assertionWithContext.execute({ id }))[0],
+  };
+}
+
+export const badgeClassPublicColumns = {
+  id: badgeClasses.id,
+  structureId: badgeClasses.structureId,
+  catalogueKey: badgeClasses.catalogueKey,
+  name: badgeClasses.name,
+  description: badgeClasses.description,
+  criteriaNarrative: badgeClasses.criteriaNarrative,
+  tags: badgeClasses.tags,
+  alignment: badgeClasses.alignment,
+  validityDays: badgeClasses.validityDays,
+  archivedAt: badgeClasses.archivedAt,
+};
+
+export const structurePublicColumns = {
+  id: structures.id,
+  name: structures.name,
+  url: structures.url,
+  email: structures.email,
+  description: structures.description,
+  telephone: structures.telephone,
+  logoMime: structures.logoMime,
+};

@@ -1,0 +1,24 @@
+import { en } from './en.ts';
+import { fr, type Messages } from './fr.ts';
+
+export type Locale = 'fr' | 'en';
+export const LOCALES: readonly Locale[] = ['fr', 'en'];
+const catalogues: Record<Locale, Messages> = { fr, en };
+
+export type MessageKey = keyof Messages;
+export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
+
+export function translator(locale: Locale): Translate {
+  const messages = catalogues[locale];
+  return (key, params) => {
+    const template = messages[key] ?? fr[key] ?? key;
+    return params ? template.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`)) : template;
+  };
+}
+
+export function formatDate(date: Date, locale: Locale): string {
+  return new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
+    dateStyle: 'long',
+    timeZone: 'Europe/Paris',
+  }).format(date);
+}

@@ -1,0 +1,42 @@
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config/config.ts';
+import { openPlatform, type Platform } from './platform.ts';
+import { buildApp } from './web/app.ts';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  platform: Platform;
+  address: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the platform and serves it until told to stop. */
+export async function startServer(config: Config): Promise<RunningServer> {
+  const platform = await openPlatform(config);
+  const app = await buildApp(platform, {
+    logger: {
+      level: config.LOG_LEVEL,
+      // Tokens and session cookies never reach a log.
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+    },
+  });
+  for (const warning of platform.warnings) app.log.warn(warning);
+  try {
+    await app.listen({ port: config.PORT, host: config.HOST });
+  } catch (error) {
+    await app.close();
+    await platform.close();
+    throw error;
+  }
+  app.log.info(
+    `Insigne is serving ${config.PUBLIC_URL} on the ${platform.database.kind === 'pglite' ? `embedded database in ${config.DATA_DIR}` : 'PostgreSQL database of DATABASE_URL'}`,
+  );
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      // Stops accepting, lets requests in flight finish, then lets go of the database.
+      await app.close();
+      await platform.close();
+    })());
+  return { app, platform, address: `http://${config.HOST}:${config.PORT}`, stop };
+}

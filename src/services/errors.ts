@@ -1,0 +1,33 @@
+/**
+ * A refusal the user can act on. `code` is stable (the API returns it, the
+ * web layer translates it); `status` is the HTTP status it maps to.
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 429,
+    readonly params: Record<string, string | number> = {},
+  ) {
+    super(code);
+    this.name = 'DomainError';
+  }
+}
+
+export type ErrorCode =
+  | 'validation_failed'
+  | 'not_found'
+  | 'badge_class_not_found'
+  | 'badge_class_archived'
+  | 'assertion_not_found'
+  | 'assertion_revoked'
+  | 'already_revoked'
+  | 'structure_not_found'
+  | 'user_exists'
+  | 'invalid_token'
+  | 'idempotency_key_reused'
+  | 'expires_before_issue'
+  | 'unsupported_media_type'
+  | 'payload_too_large'
+  | 'rate_limited';
+
+export const notFound = (code: ErrorCode = 'not_found') => new DomainError(code, 404);

@@ -1,0 +1,40 @@
+import type { Database } from '../db/database.ts';
+import { ApiTokenService } from './api-tokens.ts';
+import { AwardingService } from './awarding.ts';
+import { BadgeClassService } from './badge-classes.ts';
+import { DocumentBuilder } from './documents.ts';
+import type { MasterKey } from './master-key.ts';
+import { PublicationService } from './publication.ts';
+import { SigningKeyService } from './signing-keys.ts';
+import { StructureService } from './structures.ts';
+import { PublicUrls } from './urls.ts';
+import { UserService } from './users.ts';
+
+export interface ServiceDependencies {
+  db: Database;
+  masterKey: MasterKey;
+  publicUrl: string;
+  now?: () => Date;
+}
+
+/** Wires the use cases together; the web layer and the CLI each build one set. */
+export function createServices(deps: ServiceDependencies) {
+  const urls = new PublicUrls(deps.publicUrl);
+  const documents = new DocumentBuilder(urls);
+  const keys = new SigningKeyService(deps.db, deps.masterKey);
+  const structures = new StructureService(deps.db, keys, urls);
+  const awarding = new AwardingService(deps.db, keys, documents, deps.now);
+  return {
+    urls,
+    documents,
+    keys,
+    structures,
+    users: new UserService(deps.db, structures),
+    apiTokens: new ApiTokenService(deps.db, structures),
+    badgeClasses: new BadgeClassService(deps.db),
+    awarding,
+    publication: new PublicationService(deps.db, urls, documents, keys, awarding),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

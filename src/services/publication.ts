@@ -1,0 +1,232 @@
+import type { Database } from '../db/database.ts';
+import {
+  type AssertionRow,
+  findAssertion,
+  listRevokedAssertions,
+  preparePublicationQueries,
+} from '../db/repositories/assertions.ts';
+import { findBadgeClass, listLiveBadgeClasses } from '../db/repositories/badge-classes.ts';
+import { findStructure } from '../db/repositories/structures.ts';
+import {
+  bakePng,
+  bakeSvg,
+  cryptographicKey,
+  hashEmailIdentity,
+  recipientMatches,
+  type DocumentLoader,
+  revocationList,
+  revokedHostedAssertion,
+  verifyBadge,
+  type VerificationReport,
+} from '../openbadges/index.ts';
+import type { AwardingService } from './awarding.ts';
+import type { DocumentBuilder } from './documents.ts';
+import { DomainError } from './errors.ts';
+import type { SigningKeyService } from './signing-keys.ts';
+import type { PublicUrls } from './urls.ts';
+
+export type Flavour = 'hosted' | 'signed';
+export type ImageFormat = 'png' | 'svg';
+
+export type AssertionPublication =
+  | { state: 'published'; document: object; assertion: AssertionRow }
+  | { state: 'revoked'; document: object; assertion: AssertionRow };
+
+/**
+ * Everything the public side serves without a login: the Open Badges
+ * documents at their ids, the baked images, and what a recruiter's
+ * verification page shows.
+ */
+export class PublicationService {
+  private readonly queries: ReturnType<typeof preparePublicationQueries>;
+
+  constructor(
+    private readonly db: Database,
+    private readonly urls: PublicUrls,
+    private readonly documents: DocumentBuilder,
+    private readonly keys: SigningKeyService,
+    private readonly awarding: AwardingService,
+  ) {
+    this.queries = preparePublicationQueries(db);
+  }
+
+  async issuerProfile(structureId: string): Promise<object> {
+    const structure = await findStructure(this.db, structureId);
+    if (!structure) throw new DomainError('structure_not_found', 404);
+    return this.documents.issuer(structure, await this.keys.activeId(structureId));
+  }
+
+  async issuerImage(structureId: string): Promise<{ mime: string; bytes: Uint8Array }> {
+    const structure = await findStructure(this.db, structureId);
+    if (!structure?.logo || !structure.logoMime) throw new DomainError('not_found', 404);
+    return { mime: structure.logoMime, bytes: structure.logo };
+  }
+
+  async signingKey(structureId: string, keyId: string): Promise<object> {
+    const key = await this.keys.find(structureId, keyId);
+    if (!key) throw new DomainError('not_found', 404);
+    return cryptographicKey({
+      id: this.urls.signingKey(structureId, key.id),
+      owner: this.urls.issuer(structureId),
+      publicKeyPem: key.publicKeyPem,
+    });
+  }
+
+  async revocationList(structureId: string): Promise<object> {
+    if (!(await findStructure(this.db, structureId))) throw new DomainError('structure_not_found', 404);
+    const revoked = await listRevokedAssertions(this.db, structureId);
+    return revocationList({
+      id: this.urls.revocationList(structureId),
+      issuer: this.urls.issuer(structureId),
+      // Hosted badges say so at their own URL (410); the list is for signed ones.
+      revokedAssertions: revoked.map((r) => ({
+        id: `urn:uuid:${r.id}`,
+        revocationReason: r.revocationReason ?? undefined,
+      })),
+    });
+  }
+
+  async badgeClass(id: string): Promise<object> {
+    const row = await findBadgeClass(this.db, id);
+    if (!row) throw new DomainError('badge_class_not_found', 404);
+    return this.documents.badgeClass(row);
+  }
+
+  async badgeClassImage(id: string, format: ImageFormat): Promise<{ mime: string; bytes: Uint8Array | string }> {
+    const row = await findBadgeClass(this.db, id);
+    if (!row) throw new DomainError('badge_class_not_found', 404);
+    return format === 'png'
+      ? { mime: 'image/png', bytes: row.imagePng }
+      : { mime: 'image/svg+xml', bytes: row.imageSvg ?? svgWrappingPng(row.imagePng) };
+  }
+
+  async assertion(id: string): Promise<AssertionPublication> {
+    const found = await this.queries.assertionWithContext(id);
+    if (!found) throw new DomainError('assertion_not_found', 404);
+    const { assertion } = found;
+    if (assertion.revokedAt) {
+      return {
+        state: 'revoked',
+        assertion,
+        document: revokedHostedAssertion(this.urls.assertion(id), assertion.revocationReason ?? 'Révoqué'),
+      };
+    }
+    return { state: 'published', assertion, document: this.documents.hostedAssertion(assertion) };
+  }
+
+  /** The JWS a learner downloads: always signed with the structure's current key. */
+  async jws(id: string): Promise<string> {
+    const assertion = await this.liveAssertion(id);
+    return this.awarding.currentJws(assertion);
+  }
+
+  async bakedImage(
+    id: string,
+    flavour: Flavour,
+    format: ImageFormat,
+  ): Promise<{ mime: string; bytes: Uint8Array | string }> {
+    const assertion = await this.liveAssertion(id);
+    const badgeClass = await findBadgeClass(this.db, assertion.badgeClassId);
+    if (!badgeClass) throw new DomainError('badge_class_not_found', 404);
+    const signed = flavour === 'signed' ? await this.awarding.currentJws(assertion) : undefined;
+    const hostedJson = signed ? undefined : JSON.stringify(this.documents.hostedAssertion(assertion));
+    if (format === 'png') {
+      return { mime: 'image/png', bytes: bakePng(badgeClass.imagePng, signed ?? hostedJson!) };
+    }
+    const svg = badgeClass.imageSvg ?? svgWrappingPng(badgeClass.imagePng);
+    return {
+      mime: 'image/svg+xml',
+      bytes: bakeSvg(
+        svg,
+        signed ? { jws: signed } : { assertionUrl: this.urls.assertion(id), assertionJson: hostedJson! },
+      ),
+    };
+  }
+
+  /**
+   * What the recruiter's page shows: the assertion with its badge class and
+   * structure, and the report of checking its signed form as any verifier would.
+   */
+  async verificationView(id: string) {
+    const found = await this.queries.assertionWithContext(id);
+    if (!found) throw new DomainError('assertion_not_found', 404);
+    const jws = await this.awarding.currentJws(found.assertion);
+    const report = await this.verify({ kind: 'jws', jws });
+    return { ...found, report, now: new Date() };
+  }
+
+  /** Tells whether an email address is the recipient's, without ever revealing the address. */
+  async recipientMatches(id: string, email: string): Promise<boolean> {
+    const found = await this.queries.assertionWithContext(id);
+    if (!found) throw new DomainError('assertion_not_found', 404);
+    const identity = hashEmailIdentity(found.assertion.recipientEmail, found.assertion.recipientSalt);
+    return recipientMatches(identity, email);
+  }
+
+  async badgeClassView(id: string) {
+    const badgeClass = await findBadgeClass(this.db, id);
+    if (!badgeClass) throw new DomainError('badge_class_not_found', 404);
+    const structure = await findStructure(this.db, badgeClass.structureId);
+    if (!structure) throw new DomainError('structure_not_found', 404);
+    return { badgeClass, structure };
+  }
+
+  async issuerView(structureId: string) {
+    const structure = await findStructure(this.db, structureId);
+    if (!structure) throw new DomainError('structure_not_found', 404);
+    return { structure, badgeClasses: await listLiveBadgeClasses(this.db, structureId) };
+  }
+
+  /**
+   * Checks a badge of ours the way an outside verifier would, reading our own
+   * documents in-process instead of over HTTP.
+   */
+  async verify(input: Parameters<typeof verifyBadge>[0], recipientEmail?: string): Promise<VerificationReport> {
+    return verifyBadge(input, { loader: this.localLoader(), recipientEmail });
+  }
+
+  /** Resolves URLs under PUBLIC_URL to the documents we would serve there, with their status. */
+  localLoader(): DocumentLoader {
+    const prefix = this.urls.origin;
+    const routes: [RegExp, (m: RegExpMatchArray) => Promise<object>][] = [
+      [/^\/issuers\/([0-9a-f-]{36})$/, (m) => this.issuerProfile(m[1]!)],
+      [/^\/issuers\/([0-9a-f-]{36})\/keys\/([0-9a-f-]{36})$/, (m) => this.signingKey(m[1]!, m[2]!)],
+      [/^\/issuers\/([0-9a-f-]{36})\/revocations$/, (m) => this.revocationList(m[1]!)],
+      [/^\/badges\/([0-9a-f-]{36})$/, (m) => this.badgeClass(m[1]!)],
+    ];
+    return {
+      fetchJson: async (url: string) => {
+        if (!url.startsWith(`${prefix}/`)) return { status: 404, body: null };
+        const path = url.slice(prefix.length);
+        try {
+          const assertionMatch = /^\/assertions\/([0-9a-f-]{36})$/.exec(path);
+          if (assertionMatch) {
+            const published = await this.assertion(assertionMatch[1]!);
+            return { status: published.state === 'revoked' ? 410 : 200, body: published.document };
+          }
+          for (const [pattern, load] of routes) {
+            const match = pattern.exec(path);
+            if (match) return { status: 200, body: await load(match) };
+          }
+        } catch (error) {
+          if (error instanceof DomainError) return { status: error.status, body: null };
+          throw error;
+        }
+        return { status: 404, body: null };
+      },
+    };
+  }
+
+  private async liveAssertion(id: string): Promise<AssertionRow> {
+    const assertion = await findAssertion(this.db, id);
+    if (!assertion) throw new DomainError('assertion_not_found', 404);
+    if (assertion.revokedAt) throw new DomainError('assertion_revoked', 410);
+    return assertion;
+  }
+}
+
+/** A badge class uploaded as PNG only still gets an SVG to bake into. */
+function svgWrappingPng(png: Uint8Array): string {
+  const href = `data:image/png;base64,${Buffer.from(png).toString('base64')}`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="400" height="400" viewBox="0 0 400 400"><image width="400" height="400" href="${href}"/></svg>`;
+}

@@ -1,0 +1,69 @@
+import { fileURLToPath } from 'node:url';
+import fastifyAccepts from '@fastify/accepts';
+import fastifyCookie from '@fastify/cookie';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Platform } from '../platform.ts';
+import { errorHandling } from './plugins/errors.ts';
+import { views } from './plugins/views.ts';
+import { apiRoutes } from './routes/api/index.ts';
+import { healthRoutes } from './routes/health.ts';
+import { openBadgesRoutes } from './routes/public/open-badges.ts';
+import { pageRoutes } from './routes/public/pages.ts';
+
+export interface AppOptions {
+  logger?: boolean | object;
+}
+
+/**
+ * The HTTP face of the platform. Plugins are registered by concern; routes
+ * stay thin and hand every decision to the services.
+ */
+export async function buildApp(platform: Platform, options: AppOptions = {}): Promise<FastifyInstance> {
+  const { config, services } = platform;
+  const app = Fastify({
+    logger: options.logger ?? false,
+    trustProxy: config.TRUST_PROXY,
+    bodyLimit: 1_048_576,
+    // Open Badges ids never carry a trailing slash; refuse rather than serve a second address.
+    routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyAccepts);
+  await app.register(fastifyFormbody);
+  await app.register(fastifyStatic, {
+    root: fileURLToPath(new URL('../../public', import.meta.url)),
+    prefix: '/static/',
+    maxAge: config.NODE_ENV === 'production' ? '1d' : 0,
+  });
+  await app.register(fastifyStatic, {
+    root: fileURLToPath(new URL('../../assets/catalogue', import.meta.url)),
+    prefix: '/static/catalogue/',
+    decorateReply: false,
+    maxAge: config.NODE_ENV === 'production' ? '1d' : 0,
+  });
+  await app.register(views, { production: config.NODE_ENV === 'production' });
+  await app.register(errorHandling);
+
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'strict-origin-when-cross-origin');
+    if (!reply.hasHeader('content-security-policy')) {
+      reply.header(
+        'content-security-policy',
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
+      );
+    }
+  });
+
+  await app.register(healthRoutes, { platform });
+  await app.register(pageRoutes, { services });
+  await app.register(openBadgesRoutes, { services });
+  await app.register(apiRoutes, { prefix: '/api', services, publicUrl: config.PUBLIC_URL });
+  return app;
+}

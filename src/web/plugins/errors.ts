@@ -1,0 +1,79 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { DomainError } from '../../services/errors.ts';
+import { type Locale, type MessageKey, translator } from '../../i18n/index.ts';
+import { describeIssue } from '../../i18n/validation-messages.ts';
+import { localeOf } from '../locale.ts';
+
+interface Problem {
+  status: number;
+  code: string;
+  messageKey: MessageKey;
+  params?: Record<string, string | number>;
+  details?: { field: string; message: string }[];
+  headers?: Record<string, string>;
+}
+
+const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '08006', '08001']);
+
+function problemOf(error: FastifyError | Error, locale: Locale): Problem {
+  if (error instanceof DomainError) {
+    return { status: error.status, code: error.code, messageKey: `error.${error.code}` as MessageKey, params: error.params };
+  }
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    return {
+      status: 400,
+      code: 'validation_failed',
+      messageKey: 'error.validation_failed',
+      details: error.validation.map((issue) => ({
+        field: [error.validationContext, ...issue.instancePath.split('/').filter(Boolean)].join('.'),
+        message: describeIssue(issue, locale),
+      })),
+    };
+  }
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code && CONNECTION_ERRORS.has(code)) {
+    return { status: 503, code: 'unavailable', messageKey: 'error.unavailable', headers: { 'retry-after': '5' } };
+  }
+  const status = (error as FastifyError).statusCode;
+  if (status && status >= 400 && status < 500) {
+    const known: Record<number, string> = { 413: 'payload_too_large', 415: 'unsupported_media_type', 404: 'not_found' };
+    const problemCode = known[status] ?? 'bad_request';
+    return { status, code: problemCode, messageKey: `error.${problemCode}` as MessageKey };
+  }
+  return { status: 500, code: 'internal', messageKey: 'error.internal' };
+}
+
+export function wantsHtml(request: FastifyRequest): boolean {
+  return !request.url.startsWith('/api/') && request.accepts().type(['application/json', 'text/html']) === 'text/html';
+}
+
+async function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: Problem) {
+  const locale = localeOf(request, { acceptLanguage: !wantsHtml(request) });
+  const t = translator(locale);
+  const message = t(problem.messageKey, problem.params);
+  if (problem.headers) reply.headers(problem.headers);
+  reply.code(problem.status);
+  if (wantsHtml(request)) {
+    return reply.view('pages/error.eta', {
+      title: message,
+      status: problem.status,
+      message,
+      details: problem.details ?? [],
+    });
+  }
+  return reply.send({ error: { code: problem.code, message, ...(problem.details ? { details: problem.details } : {}) } });
+}
+
+/** Every failure gets a status, a stable code and a message in the reader's language; never a stack trace. */
+export const errorHandling = fp(async (app: FastifyInstance) => {
+  app.setErrorHandler(async (error, request, reply) => {
+    const problem = problemOf(error as FastifyError, localeOf(request, { acceptLanguage: !wantsHtml(request) }));
+    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    return sendProblem(request, reply, problem);
+  });
+  app.setNotFoundHandler(async (request, reply) =>
+    sendProblem(request, reply, { status: 404, code: 'not_found', messageKey: 'error.not_found' }),
+  );
+});

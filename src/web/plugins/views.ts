@@ -1,0 +1,57 @@
+import { fileURLToPath } from 'node:url';
+import fastifyView from '@fastify/view';
+import { Eta } from 'eta';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { formatDate, type Locale, LOCALES, translator } from '../../i18n/index.ts';
+import { localeOf } from '../locale.ts';
+import { renderNarrative } from '../narrative.ts';
+
+export const VIEWS_DIR = fileURLToPath(new URL('../../../views', import.meta.url));
+
+declare module 'fastify' {
+  interface FastifyReply {
+    locals?: Record<string, unknown>;
+  }
+}
+
+/** What every template can use: the translator, the locale, and formatting helpers. */
+export function viewContext(request: FastifyRequest) {
+  const locale: Locale = localeOf(request);
+  const url = new URL(request.url, 'http://x');
+  return {
+    locale,
+    locales: LOCALES,
+    t: translator(locale),
+    date: (d: Date | null | undefined) => (d ? formatDate(d, locale) : ''),
+    narrative: renderNarrative,
+    // The language switch keeps the person on the page they are reading.
+    switchLocaleHref: (target: Locale) => {
+      url.searchParams.set('lang', target);
+      return `${url.pathname}?${url.searchParams.toString()}`;
+    },
+    path: url.pathname,
+  };
+}
+
+export const views = fp(async (app: FastifyInstance, options: { production: boolean }) => {
+  // Eta escapes `<%= %>` by default; raw output (`<%~ %>`) is kept to
+  // markup we build ourselves (the layout body, rendered narratives).
+  const eta = new Eta({ views: VIEWS_DIR, cache: options.production, autoEscape: true, autoTrim: [false, 'nl'] });
+  await app.register(fastifyView, {
+    engine: { eta },
+    templates: VIEWS_DIR,
+    layout: 'layouts/main.eta',
+    production: options.production,
+  });
+  app.addHook('preHandler', async (request, reply) => {
+    reply.locals = { ...reply.locals, ...viewContext(request) };
+  });
+  // A language chosen from the switch is remembered for the next pages.
+  app.addHook('onRequest', async (request, reply) => {
+    const lang = (request.query as Record<string, unknown> | undefined)?.lang;
+    if ((lang === 'fr' || lang === 'en') && request.cookies.lang !== lang) {
+      reply.setCookie('lang', lang, { path: '/', sameSite: 'lax', httpOnly: true, maxAge: 31_536_000 });
+    }
+  });
+});

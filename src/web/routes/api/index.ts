@@ -1,0 +1,30 @@
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import type { Services } from '../../../services/index.ts';
+import { apiV1Routes } from './v1/index.ts';
+
+/** The REST API for integrations, documented as OpenAPI at /api/docs. */
+export async function apiRoutes(app: FastifyInstance, options: { services: Services; publicUrl: string }) {
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Insigne API',
+        version: '1.0.0',
+        description:
+          'Award, read and revoke Open Badges 2.0 for your structure. Every request carries ' +
+          '`Authorization: Bearer <token>`; a token belongs to one structure and sees nothing of others. ' +
+          'Create one with `npx insigne token create --structure ID`. Errors are JSON: ' +
+          '`{ "error": { "code", "message", "details"? } }` with a 4xx status; messages follow Accept-Language (French by default).',
+      },
+      servers: [{ url: options.publicUrl }],
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  await app.register(apiV1Routes, { prefix: '/v1', services: options.services });
+}

@@ -1,0 +1,151 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Services } from '../../../../services/index.ts';
+import { email, httpUrl } from '../../../../services/inputs.ts';
+import { callerOf } from './index.ts';
+import { apiErrorBody, apiErrorResponses, assertionResource, toAssertionResource } from './resources.ts';
+
+
+const dateTime = z
+  .union([z.iso.datetime({ offset: true }), z.iso.date()])
+  .transform((value) => new Date(value.length === 10 ? `${value}T23:59:59Z` : value));
+
+const awardBody = z.object({
+  badgeClass: z.uuid(),
+  recipient: z.object({
+    email,
+    name: z.string().trim().min(1).max(200),
+  }),
+  evidence: z
+    .array(
+      z
+        .object({ narrative: z.string().trim().min(1).max(5000).optional(), url: httpUrl.optional() })
+        .refine((e) => e.narrative || e.url, 'evidence_needs_narrative_or_url'),
+    )
+    .max(20)
+    .optional(),
+  narrative: z.string().trim().max(5000).optional(),
+  expires: dateTime.optional().describe('ISO 8601 date-time, or a date (the badge then expires at the end of that day, UTC)'),
+});
+
+const idParams = z.object({ id: z.uuid() });
+
+export async function assertionRoutes(app: FastifyInstance, { services }: { services: Services }) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const { awarding, urls } = services;
+
+  r.post(
+    '/assertions',
+    {
+      schema: {
+        summary: 'Award a badge to a learner',
+        description:
+          'Signs and stores the assertion. Send an `Idempotency-Key` header to make retries safe: ' +
+          'the same key with the same body returns the first result (200) instead of awarding twice.',
+        tags: ['Assertions'],
+        headers: z.object({ 'idempotency-key': z.string().min(1).max(200).optional() }),
+        body: awardBody,
+        response: { 200: assertionResource, 201: assertionResource, ...apiErrorResponses, 409: apiErrorBody, 422: apiErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      const body = request.body;
+      const { assertion, replayed } = await awarding.award(
+        {
+          structureId: caller.structureId,
+          badgeClassId: body.badgeClass,
+          recipient: body.recipient,
+          evidence: body.evidence?.map((e) => ({ ...(e.narrative ? { narrative: e.narrative } : {}), ...(e.url ? { url: e.url } : {}) })),
+          narrative: body.narrative,
+          expires: body.expires,
+          idempotencyKey: request.headers['idempotency-key'],
+        },
+        { kind: 'token', tokenId: caller.tokenId, structureId: caller.structureId },
+      );
+      const jws = await awarding.currentJws(assertion);
+      reply.code(replayed ? 200 : 201).header('location', urls.assertion(assertion.id));
+      return toAssertionResource(assertion, urls, { jws });
+    },
+  );
+
+  r.get(
+    '/assertions',
+    {
+      schema: {
+        summary: "List your structure's assertions, newest first",
+        tags: ['Assertions'],
+        querystring: z.object({
+          badgeClass: z.uuid().optional(),
+          recipientEmail: z.string().trim().max(320).optional(),
+          page: z.coerce.number().int().min(1).default(1),
+          perPage: z.coerce.number().int().min(1).max(200).default(50),
+        }),
+        response: {
+          200: z.object({
+            items: z.array(assertionResource),
+            page: z.number(),
+            perPage: z.number(),
+            total: z.number(),
+          }),
+          ...apiErrorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const { page, perPage, badgeClass, recipientEmail } = request.query;
+      const { rows, total } = await awarding.list({
+        structureId: caller.structureId,
+        badgeClassId: badgeClass,
+        recipientEmail,
+        page,
+        perPage,
+      });
+      return { items: rows.map((row) => toAssertionResource(row, urls)), page, perPage, total };
+    },
+  );
+
+  r.get(
+    '/assertions/:id',
+    {
+      schema: {
+        summary: 'One assertion of your structure',
+        tags: ['Assertions'],
+        params: idParams,
+        response: { 200: assertionResource, ...apiErrorResponses },
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const assertion = await awarding.get(caller.structureId, request.params.id);
+      const jws = assertion.revokedAt ? undefined : await awarding.currentJws(assertion);
+      return toAssertionResource(assertion, urls, { jws });
+    },
+  );
+
+  r.post(
+    '/assertions/:id/revoke',
+    {
+      schema: {
+        summary: 'Revoke an assertion',
+        description:
+          'The assertion is kept: its URL then answers 410 Gone and its signed id joins the revocation list.',
+        tags: ['Assertions'],
+        params: idParams,
+        body: z.object({ reason: z.string().trim().min(1).max(500) }),
+        response: { 200: assertionResource, ...apiErrorResponses, 409: apiErrorBody },
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const revoked = await awarding.revoke(caller.structureId, request.params.id, request.body.reason, {
+        kind: 'token',
+        tokenId: caller.tokenId,
+        structureId: caller.structureId,
+      });
+      return toAssertionResource(revoked, urls);
+    },
+  );
+}

@@ -1,0 +1,16 @@
+import type { FastifyInstance } from 'fastify';
+import { pingDatabase } from '../../db/database.ts';
+import type { Platform } from '../../platform.ts';
+
+/** For load balancers: alive (the process answers) and ready (the database answers too). */
+export async function healthRoutes(app: FastifyInstance, { platform }: { platform: Platform }) {
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    try {
+      await pingDatabase(platform.database.db);
+      return { status: 'ready' };
+    } catch {
+      return reply.code(503).header('retry-after', '5').send({ status: 'unavailable', reason: 'database' });
+    }
+  });
+}

@@ -1,0 +1,97 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Translate } from '../../../i18n/index.ts';
+import type { Services } from '../../../services/index.ts';
+
+export type AssertionStatus = 'valid' | 'expired' | 'revoked' | 'invalid';
+
+/**
+ * The recruiter's verification page: the assertion URL opened in a browser.
+ * The status comes from checking the signed badge as any verifier would, so
+ * the page never claims more than the check proves.
+ */
+export async function renderAssertionPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  services: Services,
+  assertionId: string,
+  recipientCheck?: { matches: boolean; invalid?: boolean },
+) {
+  const view = await services.publication.verificationView(assertionId);
+  const { assertion, badgeClass, structure, report } = view;
+  const status: AssertionStatus = assertion.revokedAt
+    ? 'revoked'
+    : report.status === 'expired'
+      ? 'expired'
+      : report.valid
+        ? 'valid'
+        : 'invalid';
+  const urls = services.urls;
+  return reply
+    .code(assertion.revokedAt ? 410 : 200)
+    .header('vary', 'Accept')
+    .header('cache-control', 'no-cache')
+    .view('pages/assertion.eta', {
+      title: `${badgeClass.name} — ${structure.name}`,
+      status,
+      assertion,
+      badgeClass,
+      structure,
+      report,
+      recipientCheck,
+      assertionUrl: urls.assertion(assertion.id),
+      issuerUrl: urls.issuer(structure.id),
+      badgeClassUrl: urls.badgeClass(badgeClass.id),
+      imageUrl: urls.badgeClassImage(badgeClass.id, 'png'),
+      openGraph: {
+        title: `${badgeClass.name} — ${assertion.recipientName}`,
+        description: reply.locals?.t
+          ? `${(reply.locals.t as Translate)('og.issuedBy', { issuer: structure.name })} ${badgeClass.description}`
+          : badgeClass.description,
+        image: urls.badgeClassImage(badgeClass.id, 'png'),
+        url: urls.assertion(assertion.id),
+      },
+    });
+}
+
+export async function renderBadgeClassPage(
+  _request: FastifyRequest,
+  reply: FastifyReply,
+  services: Services,
+  badgeClassId: string,
+) {
+  const { badgeClass, structure } = await services.publication.badgeClassView(badgeClassId);
+  const urls = services.urls;
+  return reply
+    .header('vary', 'Accept')
+    .view('pages/badge-class.eta', {
+      title: badgeClass.name,
+      badgeClass,
+      structure,
+      issuerUrl: urls.issuer(structure.id),
+      imageUrl: urls.badgeClassImage(badgeClass.id, 'png'),
+      openGraph: {
+        title: badgeClass.name,
+        description: badgeClass.description,
+        image: urls.badgeClassImage(badgeClass.id, 'png'),
+        url: urls.badgeClass(badgeClass.id),
+      },
+    });
+}
+
+export async function renderIssuerPage(
+  _request: FastifyRequest,
+  reply: FastifyReply,
+  services: Services,
+  structureId: string,
+) {
+  const { structure, badgeClasses } = await services.publication.issuerView(structureId);
+  const urls = services.urls;
+  return reply
+    .header('vary', 'Accept')
+    .view('pages/issuer.eta', {
+      title: structure.name,
+      structure,
+      badgeClasses: badgeClasses.map((b) => ({ ...b, url: urls.badgeClass(b.id), imageUrl: urls.badgeClassImage(b.id) })),
+      logoUrl: structure.logoMime ? urls.issuerImage(structure.id) : null,
+    });
+}

@@ -1,0 +1,36 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { FRAMEWORK, REGIONAL_CATALOGUE } from '../../../catalogue/regional.ts';
+import type { Services } from '../../../services/index.ts';
+import { renderAssertionPage } from './html-pages.ts';
+
+export async function pageRoutes(app: FastifyInstance, { services }: { services: Services }) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.get('/', async (_request, reply) => reply.view('pages/home.eta', { title: null }));
+
+  r.get('/referentiel', async (_request, reply) =>
+    reply.view('pages/framework.eta', { title: FRAMEWORK.title, framework: FRAMEWORK, catalogue: REGIONAL_CATALOGUE }),
+  );
+
+  // The recruiter's email check: a POST so the address never lands in a URL,
+  // a history or a log; it changes nothing, and the page never echoes it.
+  r.post(
+    '/assertions/:assertionId/recipient-check',
+    {
+      schema: {
+        params: z.object({ assertionId: z.uuid() }),
+        body: z.object({ email: z.string().trim().max(320) }),
+      },
+    },
+    async (request, reply) => {
+      const email = request.body.email;
+      if (!/^[^\s@]+@[^\s@]+$/.test(email)) {
+        return renderAssertionPage(request, reply, services, request.params.assertionId, { matches: false, invalid: true });
+      }
+      const matches = await services.publication.recipientMatches(request.params.assertionId, email);
+      return renderAssertionPage(request, reply, services, request.params.assertionId, { matches });
+    },
+  );
+}
