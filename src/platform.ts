@@ -47,5 +47,14 @@ export async function openPlatform(
     publicUrl: config.PUBLIC_URL,
     now: overrides.now,
   });
-  return { config, database, services, warnings, close: () => database.close() };
+  return {
+    config,
+    database,
+    services,
+    warnings,
+    async close() {
+      await services.signer.close();
+      await database.close();
+    },
+  };
 }

@@ -1,5 +1,5 @@
 import type { Database } from '../db/database.ts';
-import { insertAuditEvent } from '../db/repositories/audit.ts';
+import { insertAuditEvent, insertAuditEvents } from '../db/repositories/audit.ts';
 
 /** Who is acting: every use case takes one, so the audit trail always says who did what. */
 export type Actor =
@@ -8,18 +8,16 @@ export type Actor =
   | { kind: 'user'; userId: string }
   | { kind: 'token'; tokenId: string; structureId: string };
 
-export async function recordAudit(
-  db: Database,
-  actor: Actor,
-  event: {
-    structureId?: string | null;
-    action: string;
-    targetType?: string;
-    targetId?: string;
-    details?: Record<string, unknown>;
-  },
-): Promise<void> {
-  await insertAuditEvent(db, {
+export interface AuditEvent {
+  structureId?: string | null;
+  action: string;
+  targetType?: string;
+  targetId?: string;
+  details?: Record<string, unknown>;
+}
+
+function auditRow(actor: Actor, event: AuditEvent) {
+  return {
     structureId: event.structureId ?? null,
     actorKind: actor.kind,
     actorUserId: actor.kind === 'user' ? actor.userId : null,
@@ -28,7 +26,15 @@ export async function recordAudit(
     targetType: event.targetType ?? null,
     targetId: event.targetId ?? null,
     details: event.details ?? {},
-  });
+  };
+}
+
+export async function recordAudit(db: Database, actor: Actor, event: AuditEvent): Promise<void> {
+  await insertAuditEvent(db, auditRow(actor, event));
+}
+
+export async function recordAudits(db: Database, actor: Actor, events: AuditEvent[]): Promise<void> {
+  await insertAuditEvents(db, events.map((event) => auditRow(actor, event)));
 }
 
 export function actorColumns(actor: Actor): { userId: string | null; tokenId: string | null } {

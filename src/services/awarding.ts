@@ -4,19 +4,26 @@ import {
   type AssertionRow,
   claimIdempotencyKey,
   findAssertionOfStructure,
+  findAssertionsOfStructure,
   findIdempotentAward,
+  findIdempotentAwards,
   insertAssertion,
+  insertAssertions,
+  insertIdempotencyKeys,
   listAssertions,
+  lockIdempotencyScope,
   markRevoked,
+  type NewAssertionRow,
   updateSignature,
 } from '../db/repositories/assertions.ts';
-import { findBadgeClassOfStructure } from '../db/repositories/badge-classes.ts';
+import { type BadgeClassRow, findBadgeClassOfStructure, listLiveBadgeClasses } from '../db/repositories/badge-classes.ts';
 import type { EvidenceRecord } from '../db/schema.ts';
-import { newSalt, normaliseEmail, signAssertion } from '../openbadges/index.ts';
-import { type Actor, actorColumns, recordAudit } from './audit.ts';
+import { newSalt, normaliseEmail } from '../openbadges/index.ts';
+import { type Actor, actorColumns, recordAudit, recordAudits } from './audit.ts';
 import type { DocumentBuilder } from './documents.ts';
 import { DomainError } from './errors.ts';
 import type { SigningKeyService } from './signing-keys.ts';
+import type { AssertionSigner } from './signing/signer.ts';
 
 export interface AwardInput {
   structureId: string;
@@ -30,6 +37,13 @@ export interface AwardInput {
   idempotencyKey?: string;
 }
 
+export type BulkAwardItem = Omit<AwardInput, 'structureId'>;
+
+export type BulkAwardOutcome =
+  | { status: 'awarded'; assertion: AssertionRow }
+  | { status: 'replayed'; assertion: AssertionRow }
+  | { status: 'refused'; error: DomainError };
+
 export interface AwardResult {
   assertion: AssertionRow;
   /** True when an earlier request with the same Idempotency-Key produced it. */
@@ -38,15 +52,153 @@ export interface AwardResult {
 
 class IdempotencyRace extends Error {}
 
+/** An assertion ready to sign and store. */
+type PreparedAssertion = Required<
+  Pick<
+    NewAssertionRow,
+    | 'id'
+    | 'structureId'
+    | 'badgeClassId'
+    | 'recipientEmail'
+    | 'recipientName'
+    | 'recipientSalt'
+    | 'issuedOn'
+    | 'evidence'
+  >
+> & {
+  expires: Date | null;
+  narrative: string | null;
+  awardedByUserId: string | null;
+  awardedByTokenId: string | null;
+};
+
 const DAY_MS = 86_400_000;
+/** Rows per transaction in a bulk award: large enough to batch, small enough not to hold locks long. */
+const BULK_CHUNK = 1000;
 
 export class AwardingService {
   constructor(
     private readonly db: Database,
     private readonly keys: SigningKeyService,
     private readonly documents: DocumentBuilder,
+    private readonly signer: AssertionSigner,
     private readonly now: () => Date = () => new Date(),
   ) {}
+
+  /**
+   * Awards many badges at once (a CSV import, an integration's batch). Each
+   * item succeeds or is refused on its own; an item whose Idempotency-Key was
+   * already used answers with the first award, so sending the same batch twice
+   * awards nothing twice. Signing is spread over every core.
+   */
+  async awardMany(structureId: string, items: BulkAwardItem[], actor: Actor): Promise<BulkAwardOutcome[]> {
+    const outcomes: (BulkAwardOutcome | undefined)[] = new Array(items.length);
+    const badgeClasses = new Map((await listLiveBadgeClasses(this.db, structureId)).map((b) => [b.id, b]));
+    const issuedOn = this.issuedOnNow();
+    const hashes = items.map((item) => (item.idempotencyKey ? hashAwardRequest(item) : ''));
+
+    const previous = new Map(
+      (await findIdempotentAwards(this.db, structureId, unique(items.map((i) => i.idempotencyKey))))
+        .map((p) => [p.key, p]),
+    );
+    const replayIds = new Map<number, string>();
+    const firstIndexOfKey = new Map<string, number>();
+    const pending: { index: number; row: PreparedAssertion }[] = [];
+    items.forEach((item, index) => {
+      const key = item.idempotencyKey;
+      if (key) {
+        const earlier = previous.get(key);
+        const sameBatch = firstIndexOfKey.get(key);
+        if (earlier || sameBatch !== undefined) {
+          const earlierHash = earlier ? earlier.requestHash : hashes[sameBatch!]!;
+          if (earlierHash !== hashes[index]) {
+            outcomes[index] = { status: 'refused', error: new DomainError('idempotency_key_reused', 422) };
+          } else if (earlier) {
+            replayIds.set(index, earlier.assertionId);
+          }
+          // A repeat within this batch is resolved once the first one is stored.
+          return;
+        }
+        firstIndexOfKey.set(key, index);
+      }
+      try {
+        const badgeClass = badgeClasses.get(item.badgeClassId);
+        if (!badgeClass) throw new DomainError('badge_class_not_found', 404);
+        pending.push({ index, row: this.prepareRow({ ...item, structureId }, badgeClass, actor, issuedOn) });
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        outcomes[index] = { status: 'refused', error };
+      }
+    });
+
+    const key = await this.keys.active(structureId);
+    const jwsList = await this.signer.signMany(
+      pending.map(({ row }) => this.documents.signedAssertion(row, structureId, key.id)),
+      key.privateKeyPem,
+    );
+
+    for (let start = 0; start < pending.length; start += BULK_CHUNK) {
+      const chunk = pending.slice(start, start + BULK_CHUNK).map((p, i) => ({ ...p, jws: jwsList[start + i]! }));
+      await this.db.transaction(async (tx) => {
+        await lockIdempotencyScope(tx, structureId);
+        // A concurrent sender of the same batch may have stored some of these meanwhile.
+        const taken = new Map(
+          (await findIdempotentAwards(tx, structureId, unique(chunk.map((p) => items[p.index]!.idempotencyKey))))
+            .map((p) => [p.key, p]),
+        );
+        const toInsert = chunk.filter((p) => {
+          const itemKey = items[p.index]!.idempotencyKey;
+          const winner = itemKey ? taken.get(itemKey) : undefined;
+          if (!winner) return true;
+          if (winner.requestHash === hashes[p.index]) replayIds.set(p.index, winner.assertionId);
+          else outcomes[p.index] = { status: 'refused', error: new DomainError('idempotency_key_reused', 422) };
+          return false;
+        });
+        const inserted = await insertAssertions(tx, toInsert.map((p) => ({ ...p.row, signingKeyId: key.id, jws: p.jws })));
+        await insertIdempotencyKeys(
+          tx,
+          toInsert.flatMap((p, i) => {
+            const itemKey = items[p.index]!.idempotencyKey;
+            return itemKey
+              ? [{ structureId, key: itemKey, requestHash: hashes[p.index]!, assertionId: inserted[i]!.id }]
+              : [];
+          }),
+        );
+        await recordAudits(
+          tx,
+          actor,
+          inserted.map((assertion) => ({
+            structureId,
+            action: 'assertion.awarded',
+            targetType: 'assertion',
+            targetId: assertion.id,
+            details: { badgeClassId: assertion.badgeClassId, bulk: true },
+          })),
+        );
+        toInsert.forEach((p, i) => {
+          outcomes[p.index] = { status: 'awarded', assertion: inserted[i]! };
+        });
+      });
+    }
+
+    // Repeats within the batch answer with their first occurrence's award.
+    items.forEach((item, index) => {
+      if (outcomes[index] || replayIds.has(index) || !item.idempotencyKey) return;
+      const first = outcomes[firstIndexOfKey.get(item.idempotencyKey)!];
+      if (first && first.status !== 'refused') outcomes[index] = { status: 'replayed', assertion: first.assertion };
+      else if (first) outcomes[index] = first;
+    });
+    const replayed = new Map(
+      (await findAssertionsOfStructure(this.db, structureId, unique([...replayIds.values()]))).map((a) => [a.id, a]),
+    );
+    for (const [index, id] of replayIds) {
+      const assertion = replayed.get(id);
+      outcomes[index] = assertion
+        ? { status: 'replayed', assertion }
+        : { status: 'refused', error: new DomainError('assertion_not_found', 404) };
+    }
+    return outcomes as BulkAwardOutcome[];
+  }
 
   async award(input: AwardInput, actor: Actor): Promise<AwardResult> {
     const requestHash = input.idempotencyKey ? hashAwardRequest(input) : '';
@@ -89,22 +241,24 @@ export class AwardingService {
     return { assertion, replayed: true };
   }
 
-  private async insertSigned(db: Database, input: AwardInput, actor: Actor): Promise<AssertionRow> {
-    const badgeClass = await findBadgeClassOfStructure(db, input.structureId, input.badgeClassId);
-    if (!badgeClass) throw new DomainError('badge_class_not_found', 404);
-    if (badgeClass.archivedAt) throw new DomainError('badge_class_archived', 409);
+  /** Whole seconds, never ahead of the clock: the reference validator rejects an issuedOn in the future. */
+  private issuedOnNow(): Date {
+    return new Date(Math.floor(this.now().getTime() / 1000) * 1000);
+  }
 
-    // Whole seconds, never ahead of the clock: the reference validator
-    // rejects an issuedOn in the future, and a rounded-up one would be.
-    const issuedOn = new Date(Math.floor(this.now().getTime() / 1000) * 1000);
+  private prepareRow(
+    input: AwardInput,
+    badgeClass: BadgeClassRow,
+    actor: Actor,
+    issuedOn: Date,
+  ): PreparedAssertion {
+    if (badgeClass.archivedAt) throw new DomainError('badge_class_archived', 409);
     const expires =
       input.expires ??
       (badgeClass.validityDays ? new Date(issuedOn.getTime() + badgeClass.validityDays * DAY_MS) : null);
     if (expires && expires.getTime() <= issuedOn.getTime()) throw new DomainError('expires_before_issue', 422);
-
-    const key = await this.keys.active(input.structureId, db);
     const actorIds = actorColumns(actor);
-    const values = {
+    return {
       id: randomUUID(),
       structureId: input.structureId,
       badgeClassId: badgeClass.id,
@@ -117,13 +271,16 @@ export class AwardingService {
       narrative: input.narrative?.trim() || null,
       awardedByUserId: actorIds.userId,
       awardedByTokenId: actorIds.tokenId,
-      signingKeyId: key.id,
     };
-    const jws = await signAssertion(
-      this.documents.signedAssertion(values, input.structureId, key.id),
-      key.privateKeyPem,
-    );
-    const assertion = await insertAssertion(db, { ...values, jws });
+  }
+
+  private async insertSigned(db: Database, input: AwardInput, actor: Actor): Promise<AssertionRow> {
+    const badgeClass = await findBadgeClassOfStructure(db, input.structureId, input.badgeClassId);
+    if (!badgeClass) throw new DomainError('badge_class_not_found', 404);
+    const values = this.prepareRow(input, badgeClass, actor, this.issuedOnNow());
+    const key = await this.keys.active(input.structureId, db);
+    const jws = await this.signer.sign(this.documents.signedAssertion(values, input.structureId, key.id), key.privateKeyPem);
+    const assertion = await insertAssertion(db, { ...values, signingKeyId: key.id, jws });
     await recordAudit(db, actor, {
       structureId: input.structureId,
       action: 'assertion.awarded',
@@ -188,7 +345,7 @@ export class AwardingService {
   async currentJws(assertion: AssertionRow): Promise<string> {
     const key = await this.keys.active(assertion.structureId);
     if (assertion.jws && assertion.signingKeyId === key.id) return assertion.jws;
-    const jws = await signAssertion(
+    const jws = await this.signer.sign(
       this.documents.signedAssertion(assertion, assertion.structureId, key.id),
       key.privateKeyPem,
     );
@@ -197,7 +354,7 @@ export class AwardingService {
   }
 }
 
-function hashAwardRequest(input: AwardInput): string {
+function hashAwardRequest(input: BulkAwardItem): string {
   const canonical = JSON.stringify([
     input.badgeClassId,
     normaliseEmail(input.recipient.email),
@@ -207,4 +364,8 @@ function hashAwardRequest(input: AwardInput): string {
     input.expires?.toISOString() ?? null,
   ]);
   return createHash('sha256').update(canonical).digest('hex');
+}
+
+function unique(values: (string | undefined)[]): string[] {
+  return [...new Set(values.filter((v): v is string => Boolean(v)))];
 }

@@ -6,6 +6,7 @@ import { DocumentBuilder } from './documents.ts';
 import type { MasterKey } from './master-key.ts';
 import { PublicationService } from './publication.ts';
 import { SigningKeyService } from './signing-keys.ts';
+import { AssertionSigner } from './signing/signer.ts';
 import { StructureService } from './structures.ts';
 import { PublicUrls } from './urls.ts';
 import { UserService } from './users.ts';
@@ -23,8 +24,10 @@ export function createServices(deps: ServiceDependencies) {
   const documents = new DocumentBuilder(urls);
   const keys = new SigningKeyService(deps.db, deps.masterKey);
   const structures = new StructureService(deps.db, keys, urls);
-  const awarding = new AwardingService(deps.db, keys, documents, deps.now);
+  const signer = new AssertionSigner();
+  const awarding = new AwardingService(deps.db, keys, documents, signer, deps.now);
   return {
+    signer,
     urls,
     documents,
     keys,

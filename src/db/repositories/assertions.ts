@@ -1,4 +1,4 @@
-import { and, count, desc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../database.ts';
 import { assertions, badgeClasses, idempotencyKeys, structures } from '../schema.ts';
 
@@ -8,6 +8,11 @@ export type NewAssertionRow = typeof assertions.$inferInsert;
 export async function insertAssertion(db: Database, values: NewAssertionRow): Promise<AssertionRow> {
   const [row] = await db.insert(assertions).values(values).returning();
   return row!;
+}
+
+export async function insertAssertions(db: Database, values: NewAssertionRow[]): Promise<AssertionRow[]> {
+  if (values.length === 0) return [];
+  return db.insert(assertions).values(values).returning();
 }
 
 export async function findAssertion(db: Database, id: string): Promise<AssertionRow | undefined> {
@@ -106,6 +111,35 @@ export async function findIdempotentAward(
     .from(idempotencyKeys)
     .where(and(eq(idempotencyKeys.structureId, structureId), eq(idempotencyKeys.key, key)));
   return row;
+}
+
+export async function findIdempotentAwards(
+  db: Database,
+  structureId: string,
+  keys: string[],
+): Promise<{ key: string; requestHash: string; assertionId: string }[]> {
+  if (keys.length === 0) return [];
+  return db
+    .select({ key: idempotencyKeys.key, requestHash: idempotencyKeys.requestHash, assertionId: idempotencyKeys.assertionId })
+    .from(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.structureId, structureId), inArray(idempotencyKeys.key, keys)));
+}
+
+export async function insertIdempotencyKeys(
+  db: Database,
+  values: { structureId: string; key: string; requestHash: string; assertionId: string }[],
+): Promise<void> {
+  if (values.length) await db.insert(idempotencyKeys).values(values);
+}
+
+export async function findAssertionsOfStructure(db: Database, structureId: string, ids: string[]): Promise<AssertionRow[]> {
+  if (ids.length === 0) return [];
+  return db.select().from(assertions).where(and(eq(assertions.structureId, structureId), inArray(assertions.id, ids)));
+}
+
+/** Serialises the awards that share idempotency keys in one structure, for the rest of the transaction. */
+export async function lockIdempotencyScope(db: Database, structureId: string): Promise<void> {
+  await db.execute(sql`select pg_advisory_xact_lock(hashtext(${`idempotency:${structureId}`}))`);
 }
 
 /** Returns false when another request took the key first. */

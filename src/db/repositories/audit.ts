@@ -8,6 +8,10 @@ export async function insertAuditEvent(db: Database, values: typeof auditEvents.
   await db.insert(auditEvents).values(values);
 }
 
+export async function insertAuditEvents(db: Database, values: (typeof auditEvents.$inferInsert)[]): Promise<void> {
+  if (values.length) await db.insert(auditEvents).values(values);
+}
+
 export async function listAuditEvents(db: Database, structureId: string, limit = 100): Promise<AuditEventRow[]> {
   return db
     .select()
