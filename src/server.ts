@@ -14,6 +14,7 @@ export interface RunningServer {
 export async function startServer(config: Config): Promise<RunningServer> {
   const platform = await openPlatform(config);
   const app = await buildApp(platform, {
+    benchBaseline: process.env.INSIGNE_BENCH_BASELINE === '1',
     logger: {
       level: config.LOG_LEVEL,
       // Tokens and session cookies never reach a log.

@@ -20,6 +20,8 @@ export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations', impor
 export interface DatabaseHandle {
   db: Database;
   kind: 'postgres' | 'pglite';
+  /** One parameterised query straight to the driver, bypassing drizzle: the benchmark's baseline. */
+  rawQuery(text: string, params: unknown[]): Promise<unknown[]>;
   /** Applies pending migrations from migrations/. Safe to call from several processes at once. */
   migrate(): Promise<void>;
   close(): Promise<void>;
@@ -71,6 +73,7 @@ function openPglite(client: PGlite, release: () => Promise<void>): DatabaseHandl
   return {
     db,
     kind: 'pglite',
+    rawQuery: async (text, params) => (await client.query(text, params)).rows,
     migrate: () => migratePglite(drizzlePglite(client, { schema }), { migrationsFolder: MIGRATIONS_FOLDER }),
     async close() {
       await client.close();
@@ -88,6 +91,7 @@ function openPostgres(url: string, poolSize: number): DatabaseHandle {
   return {
     db: nodePgDb as unknown as Database,
     kind: 'postgres',
+    rawQuery: async (text, params) => (await pool.query(text, params)).rows,
     async migrate() {
       const client = await pool.connect();
       try {

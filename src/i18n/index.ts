@@ -16,9 +16,12 @@ export function translator(locale: Locale): Translate {
   };
 }
 
+// Building a DateTimeFormat costs far more than using one: one per locale.
+const dateFormats: Record<Locale, Intl.DateTimeFormat> = {
+  fr: new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' }),
+  en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'Europe/Paris' }),
+};
+
 export function formatDate(date: Date, locale: Locale): string {
-  return new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
-    dateStyle: 'long',
-    timeZone: 'Europe/Paris',
-  }).format(date);
+  return dateFormats[locale].format(date);
 }

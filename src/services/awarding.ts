@@ -19,10 +19,11 @@ import {
 import { type BadgeClassRow, findBadgeClassOfStructure, listLiveBadgeClasses } from '../db/repositories/badge-classes.ts';
 import type { EvidenceRecord } from '../db/schema.ts';
 import { newSalt, normaliseEmail } from '../openbadges/index.ts';
-import { type Actor, actorColumns, recordAudit, recordAudits } from './audit.ts';
+import { type Actor, actorColumns, recordAudit } from './audit.ts';
 import type { DocumentBuilder } from './documents.ts';
+import type { LocalChanges } from './changes.ts';
 import { DomainError } from './errors.ts';
-import type { SigningKeyService } from './signing-keys.ts';
+import type { ActiveSigningKey, SigningKeyService } from './signing-keys.ts';
 import type { AssertionSigner } from './signing/signer.ts';
 
 export interface AwardInput {
@@ -82,6 +83,7 @@ export class AwardingService {
     private readonly keys: SigningKeyService,
     private readonly documents: DocumentBuilder,
     private readonly signer: AssertionSigner,
+    private readonly changes: LocalChanges,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -155,6 +157,7 @@ export class AwardingService {
           return false;
         });
         const inserted = await insertAssertions(tx, toInsert.map((p) => ({ ...p.row, signingKeyId: key.id, jws: p.jws })));
+
         await insertIdempotencyKeys(
           tx,
           toInsert.flatMap((p, i) => {
@@ -164,17 +167,16 @@ export class AwardingService {
               : [];
           }),
         );
-        await recordAudits(
-          tx,
-          actor,
-          inserted.map((assertion) => ({
+        // One event per stored chunk, naming every assertion: the trail stays
+        // complete without doubling the rows a 10,000-line import writes.
+        if (inserted.length) {
+          await recordAudit(tx, actor, {
             structureId,
-            action: 'assertion.awarded',
+            action: 'assertion.bulk_awarded',
             targetType: 'assertion',
-            targetId: assertion.id,
-            details: { badgeClassId: assertion.badgeClassId, bulk: true },
-          })),
-        );
+            details: { count: inserted.length, assertionIds: inserted.map((a) => a.id) },
+          });
+        }
         toInsert.forEach((p, i) => {
           outcomes[p.index] = { status: 'awarded', assertion: inserted[i]! };
         });
@@ -206,9 +208,12 @@ export class AwardingService {
       const replay = await this.replay(input.structureId, input.idempotencyKey, requestHash);
       if (replay) return replay;
     }
+    // Read before the transaction: the embedded database has one connection,
+    // and a query outside the transaction would wait for it forever.
+    const key = await this.keys.active(input.structureId);
     try {
       return await this.db.transaction(async (tx) => {
-        const assertion = await this.insertSigned(tx, input, actor);
+        const assertion = await this.insertSigned(tx, input, actor, key);
         if (
           input.idempotencyKey &&
           !(await claimIdempotencyKey(tx, {
@@ -274,11 +279,15 @@ export class AwardingService {
     };
   }
 
-  private async insertSigned(db: Database, input: AwardInput, actor: Actor): Promise<AssertionRow> {
+  private async insertSigned(
+    db: Database,
+    input: AwardInput,
+    actor: Actor,
+    key: ActiveSigningKey,
+  ): Promise<AssertionRow> {
     const badgeClass = await findBadgeClassOfStructure(db, input.structureId, input.badgeClassId);
     if (!badgeClass) throw new DomainError('badge_class_not_found', 404);
     const values = this.prepareRow(input, badgeClass, actor, this.issuedOnNow());
-    const key = await this.keys.active(input.structureId, db);
     const jws = await this.signer.sign(this.documents.signedAssertion(values, input.structureId, key.id), key.privateKeyPem);
     const assertion = await insertAssertion(db, { ...values, signingKeyId: key.id, jws });
     await recordAudit(db, actor, {
@@ -315,7 +324,7 @@ export class AwardingService {
 
   /** Revocation keeps the assertion: its URL answers 410 and its signed id joins the revocation list. */
   async revoke(structureId: string, id: string, reason: string, actor: Actor): Promise<AssertionRow> {
-    return this.db.transaction(async (tx) => {
+    const revoked = await this.db.transaction(async (tx) => {
       const actorIds = actorColumns(actor);
       const revoked = await markRevoked(tx, structureId, id, {
         reason: reason.trim(),
@@ -336,6 +345,8 @@ export class AwardingService {
       });
       return revoked;
     });
+    this.changes.structureChanged(structureId);
+    return revoked;
   }
 
   /**

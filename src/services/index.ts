@@ -2,6 +2,7 @@ import type { Database } from '../db/database.ts';
 import { ApiTokenService } from './api-tokens.ts';
 import { AwardingService } from './awarding.ts';
 import { BadgeClassService } from './badge-classes.ts';
+import { LocalChanges } from './changes.ts';
 import { DocumentBuilder } from './documents.ts';
 import type { MasterKey } from './master-key.ts';
 import { PublicationService } from './publication.ts';
@@ -22,10 +23,11 @@ export interface ServiceDependencies {
 export function createServices(deps: ServiceDependencies) {
   const urls = new PublicUrls(deps.publicUrl);
   const documents = new DocumentBuilder(urls);
-  const keys = new SigningKeyService(deps.db, deps.masterKey);
+  const changes = new LocalChanges();
+  const keys = new SigningKeyService(deps.db, deps.masterKey, changes);
   const structures = new StructureService(deps.db, keys, urls);
   const signer = new AssertionSigner();
-  const awarding = new AwardingService(deps.db, keys, documents, signer, deps.now);
+  const awarding = new AwardingService(deps.db, keys, documents, signer, changes, deps.now);
   return {
     signer,
     urls,
@@ -36,7 +38,7 @@ export function createServices(deps: ServiceDependencies) {
     apiTokens: new ApiTokenService(deps.db, structures),
     badgeClasses: new BadgeClassService(deps.db),
     awarding,
-    publication: new PublicationService(deps.db, urls, documents, keys, awarding),
+    publication: new PublicationService(deps.db, urls, documents, keys, awarding, changes),
   };
 }
 

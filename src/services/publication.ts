@@ -5,7 +5,11 @@ import {
   listRevokedAssertions,
   preparePublicationQueries,
 } from '../db/repositories/assertions.ts';
-import { findBadgeClass, listLiveBadgeClasses } from '../db/repositories/badge-classes.ts';
+import {
+  findBadgeClassImages,
+  findBadgeClassPublic,
+  listLiveBadgeClasses,
+} from '../db/repositories/badge-classes.ts';
 import { findStructure } from '../db/repositories/structures.ts';
 import {
   bakePng,
@@ -20,6 +24,8 @@ import {
   type VerificationReport,
 } from '../openbadges/index.ts';
 import type { AwardingService } from './awarding.ts';
+import { FRESHNESS_MS, TtlCache } from './cache.ts';
+import type { LocalChanges } from './changes.ts';
 import type { DocumentBuilder } from './documents.ts';
 import { DomainError } from './errors.ts';
 import type { SigningKeyService } from './signing-keys.ts';
@@ -39,6 +45,18 @@ export type AssertionPublication =
  */
 export class PublicationService {
   private readonly queries: ReturnType<typeof preparePublicationQueries>;
+  // The documents every verification reads again and again (issuer, key,
+  // badge class, revocation list) are kept FRESHNESS_MS at most, so a change
+  // made through any instance shows everywhere within a second. Assertions
+  // themselves are always read from the database: a revocation answers 410 at once.
+  private readonly issuerDocs = new TtlCache<object>(FRESHNESS_MS);
+  private readonly keyDocs = new TtlCache<object>(60_000); // a key document never changes
+  private readonly revocationLists = new TtlCache<object>(FRESHNESS_MS);
+  private readonly badgeClassDocs = new TtlCache<object>(FRESHNESS_MS);
+  private readonly badgeClassImages = new TtlCache<{ imagePng: Uint8Array; imageSvg: string | null }>(
+    FRESHNESS_MS,
+    500,
+  );
 
   constructor(
     private readonly db: Database,
@@ -46,14 +64,21 @@ export class PublicationService {
     private readonly documents: DocumentBuilder,
     private readonly keys: SigningKeyService,
     private readonly awarding: AwardingService,
+    changes: LocalChanges,
   ) {
     this.queries = preparePublicationQueries(db);
+    changes.onStructureChanged((structureId) => {
+      this.issuerDocs.delete(structureId);
+      this.revocationLists.delete(structureId);
+    });
   }
 
-  async issuerProfile(structureId: string): Promise<object> {
-    const structure = await findStructure(this.db, structureId);
-    if (!structure) throw new DomainError('structure_not_found', 404);
-    return this.documents.issuer(structure, await this.keys.activeId(structureId));
+  issuerProfile(structureId: string): Promise<object> {
+    return this.issuerDocs.get(structureId, async () => {
+      const structure = await findStructure(this.db, structureId);
+      if (!structure) throw new DomainError('structure_not_found', 404);
+      return this.documents.issuer(structure, await this.keys.activeId(structureId));
+    });
   }
 
   async issuerImage(structureId: string): Promise<{ mime: string; bytes: Uint8Array }> {
@@ -62,42 +87,55 @@ export class PublicationService {
     return { mime: structure.logoMime, bytes: structure.logo };
   }
 
-  async signingKey(structureId: string, keyId: string): Promise<object> {
-    const key = await this.keys.find(structureId, keyId);
-    if (!key) throw new DomainError('not_found', 404);
-    return cryptographicKey({
-      id: this.urls.signingKey(structureId, key.id),
-      owner: this.urls.issuer(structureId),
-      publicKeyPem: key.publicKeyPem,
+  signingKey(structureId: string, keyId: string): Promise<object> {
+    return this.keyDocs.get(`${structureId}/${keyId}`, async () => {
+      const key = await this.keys.find(structureId, keyId);
+      if (!key) throw new DomainError('not_found', 404);
+      return cryptographicKey({
+        id: this.urls.signingKey(structureId, key.id),
+        owner: this.urls.issuer(structureId),
+        publicKeyPem: key.publicKeyPem,
+      });
     });
   }
 
-  async revocationList(structureId: string): Promise<object> {
-    if (!(await findStructure(this.db, structureId))) throw new DomainError('structure_not_found', 404);
-    const revoked = await listRevokedAssertions(this.db, structureId);
-    return revocationList({
-      id: this.urls.revocationList(structureId),
-      issuer: this.urls.issuer(structureId),
-      // Hosted badges say so at their own URL (410); the list is for signed ones.
-      revokedAssertions: revoked.map((r) => ({
-        id: `urn:uuid:${r.id}`,
-        revocationReason: r.revocationReason ?? undefined,
-      })),
+  revocationList(structureId: string): Promise<object> {
+    return this.revocationLists.get(structureId, async () => {
+      if (!(await findStructure(this.db, structureId))) throw new DomainError('structure_not_found', 404);
+      const revoked = await listRevokedAssertions(this.db, structureId);
+      return revocationList({
+        id: this.urls.revocationList(structureId),
+        issuer: this.urls.issuer(structureId),
+        // Hosted badges say so at their own URL (410); the list is for signed ones.
+        revokedAssertions: revoked.map((r) => ({
+          id: `urn:uuid:${r.id}`,
+          revocationReason: r.revocationReason ?? undefined,
+        })),
+      });
     });
   }
 
-  async badgeClass(id: string): Promise<object> {
-    const row = await findBadgeClass(this.db, id);
-    if (!row) throw new DomainError('badge_class_not_found', 404);
-    return this.documents.badgeClass(row);
+  badgeClass(id: string): Promise<object> {
+    return this.badgeClassDocs.get(id, async () => {
+      const row = await findBadgeClassPublic(this.db, id);
+      if (!row) throw new DomainError('badge_class_not_found', 404);
+      return this.documents.badgeClass(row);
+    });
+  }
+
+  private images(id: string) {
+    return this.badgeClassImages.get(id, async () => {
+      const images = await findBadgeClassImages(this.db, id);
+      if (!images) throw new DomainError('badge_class_not_found', 404);
+      return images;
+    });
   }
 
   async badgeClassImage(id: string, format: ImageFormat): Promise<{ mime: string; bytes: Uint8Array | string }> {
-    const row = await findBadgeClass(this.db, id);
-    if (!row) throw new DomainError('badge_class_not_found', 404);
+    const images = await this.images(id);
     return format === 'png'
-      ? { mime: 'image/png', bytes: row.imagePng }
-      : { mime: 'image/svg+xml', bytes: row.imageSvg ?? svgWrappingPng(row.imagePng) };
+      ? { mime: 'image/png', bytes: images.imagePng }
+      : { mime: 'image/svg+xml', bytes: images.imageSvg ?? svgWrappingPng(images.imagePng) };
   }
 
   async assertion(id: string): Promise<AssertionPublication> {
@@ -126,8 +164,7 @@ export class PublicationService {
     format: ImageFormat,
   ): Promise<{ mime: string; bytes: Uint8Array | string }> {
     const assertion = await this.liveAssertion(id);
-    const badgeClass = await findBadgeClass(this.db, assertion.badgeClassId);
-    if (!badgeClass) throw new DomainError('badge_class_not_found', 404);
+    const badgeClass = await this.images(assertion.badgeClassId);
     const signed = flavour === 'signed' ? await this.awarding.currentJws(assertion) : undefined;
     const hostedJson = signed ? undefined : JSON.stringify(this.documents.hostedAssertion(assertion));
     if (format === 'png') {
@@ -164,7 +201,7 @@ export class PublicationService {
   }
 
   async badgeClassView(id: string) {
-    const badgeClass = await findBadgeClass(this.db, id);
+    const badgeClass = await findBadgeClassPublic(this.db, id);
     if (!badgeClass) throw new DomainError('badge_class_not_found', 404);
     const structure = await findStructure(this.db, badgeClass.structureId);
     if (!structure) throw new DomainError('structure_not_found', 404);

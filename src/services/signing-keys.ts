@@ -10,6 +10,8 @@ import {
 import { generateSigningKeyPair } from '../openbadges/index.ts';
 import { type Actor, recordAudit } from './audit.ts';
 import { DomainError } from './errors.ts';
+import { FRESHNESS_MS, TtlCache } from './cache.ts';
+import type { LocalChanges } from './changes.ts';
 import type { MasterKey } from './master-key.ts';
 
 export interface ActiveSigningKey {
@@ -26,14 +28,20 @@ export interface ActiveSigningKey {
  * because Open Badge Passport accepts only the issuer's current key.
  */
 export class SigningKeyService {
-  // Decrypting a key costs little, parsing it far more; a structure's active
-  // key is read on every award and signed download.
-  private readonly activeKeys = new Map<string, ActiveSigningKey>();
+  // A structure's active key is read on every award and signed download.
+  // Decrypted keys are kept by key id (a key never changes); which key is
+  // active is re-read at most every FRESHNESS_MS, so a rotation made by
+  // another instance is seen within a second.
+  private readonly decrypted = new Map<string, ActiveSigningKey>();
+  private readonly activeIds = new TtlCache<SigningKeyRow | undefined>(FRESHNESS_MS);
 
   constructor(
     private readonly db: Database,
     private readonly masterKey: MasterKey,
-  ) {}
+    private readonly changes: LocalChanges,
+  ) {
+    changes.onStructureChanged((structureId) => this.activeIds.delete(structureId));
+  }
 
   async createFor(db: Database, structureId: string): Promise<SigningKeyRow> {
     const pair = await generateSigningKeyPair();
@@ -44,23 +52,20 @@ export class SigningKeyService {
     });
   }
 
-  async active(structureId: string, db: Database = this.db): Promise<ActiveSigningKey> {
-    const row = await findActiveSigningKey(db, structureId);
+  async active(structureId: string): Promise<ActiveSigningKey> {
+    const row = await this.activeIds.get(structureId, () => findActiveSigningKey(this.db, structureId));
     if (!row) throw new DomainError('structure_not_found', 404);
-    const cached = this.activeKeys.get(structureId);
-    if (cached?.id === row.id) return cached;
-    const key = {
-      id: row.id,
-      structureId,
-      publicKeyPem: row.publicKeyPem,
-      privateKeyPem: this.masterKey.decrypt(row.privateKeyEncrypted),
-    };
-    this.activeKeys.set(structureId, key);
+    let key = this.decrypted.get(row.id);
+    if (!key) {
+      key = { id: row.id, structureId, publicKeyPem: row.publicKeyPem, privateKeyPem: this.masterKey.decrypt(row.privateKeyEncrypted) };
+      if (this.decrypted.size > 10_000) this.decrypted.clear();
+      this.decrypted.set(row.id, key);
+    }
     return key;
   }
 
   async activeId(structureId: string): Promise<string | undefined> {
-    return (await findActiveSigningKey(this.db, structureId))?.id;
+    return (await this.activeIds.get(structureId, () => findActiveSigningKey(this.db, structureId)))?.id;
   }
 
   async find(structureId: string, keyId: string): Promise<SigningKeyRow | undefined> {
@@ -83,7 +88,7 @@ export class SigningKeyService {
       });
       return created;
     });
-    this.activeKeys.delete(structureId);
+    this.changes.structureChanged(structureId);
     return key;
   }
 }

@@ -15,6 +15,12 @@ import { pageRoutes } from './routes/public/pages.ts';
 
 export interface AppOptions {
   logger?: boolean | object;
+  /**
+   * Adds GET /__bench/baseline/:id, one raw primary-key lookup returned as
+   * JSON: the yardstick `npm run bench` measures our pages against, in the
+   * same process. Off unless the benchmark starts the server.
+   */
+  benchBaseline?: boolean;
 }
 
 /**
@@ -62,6 +68,15 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   });
 
   await app.register(healthRoutes, { platform });
+  if (options.benchBaseline) {
+    app.get<{ Params: { id: string } }>('/__bench/baseline/:id', async (request) => {
+      const [row] = await platform.database.rawQuery(
+        'select id, recipient_name, issued_on from assertions where id = $1',
+        [request.params.id],
+      );
+      return row ?? null;
+    });
+  }
   await app.register(pageRoutes, { services });
   await app.register(openBadgesRoutes, { services });
   await app.register(apiRoutes, { prefix: '/api', services, publicUrl: config.PUBLIC_URL });

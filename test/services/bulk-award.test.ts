@@ -46,11 +46,15 @@ describe('awardMany', () => {
     const report = await services.publication.verify({ kind: 'jws', jws: sample.assertion.jws! });
     expect(report.valid).toBe(true);
     expect(report.assertion?.id).toBe(`urn:uuid:${sample.assertion.id}`);
-    const [audits] = await ctx.platform.database.db
-      .select({ n: count() })
+    const audits = await ctx.platform.database.db
+      .select()
       .from(auditEvents)
-      .where(eq(auditEvents.action, 'assertion.awarded'));
-    expect(Number(audits!.n)).toBe(150);
+      .where(eq(auditEvents.action, 'assertion.bulk_awarded'));
+    expect(audits).toHaveLength(1);
+    expect(audits[0]!.details).toMatchObject({ count: 150 });
+    expect((audits[0]!.details.assertionIds as string[]).sort()).toEqual(
+      outcomes.map((o) => (o.status === 'awarded' ? o.assertion.id : '')).sort(),
+    );
   });
 
   it('refuses bad items one by one and awards the rest', async () => {

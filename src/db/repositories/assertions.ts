@@ -1,6 +1,7 @@
 import { and, count, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../database.ts';
 import { assertions, badgeClasses, idempotencyKeys, structures } from '../schema.ts';
+import { badgeClassPublicColumns } from './badge-classes.ts';
 
 export type AssertionRow = typeof assertions.$inferSelect;
 export type NewAssertionRow = typeof assertions.$inferInsert;
@@ -10,9 +11,33 @@ export async function insertAssertion(db: Database, values: NewAssertionRow): Pr
   return row!;
 }
 
-export async function insertAssertions(db: Database, values: NewAssertionRow[]): Promise<AssertionRow[]> {
+/**
+ * Stores many assertions in one statement. Their ids are made by the caller,
+ * so nothing is read back: returning a thousand signed rows costs more than
+ * the insert.
+ */
+export async function insertAssertions(
+  db: Database,
+  values: (NewAssertionRow & { id: string })[],
+): Promise<AssertionRow[]> {
   if (values.length === 0) return [];
-  return db.insert(assertions).values(values).returning();
+  const createdAt = new Date();
+  await db.insert(assertions).values(values.map((v) => ({ ...v, createdAt })));
+  return values.map((v) => ({
+    expires: null,
+    narrative: null,
+    awardedByUserId: null,
+    awardedByTokenId: null,
+    jws: null,
+    signingKeyId: null,
+    revokedAt: null,
+    revocationReason: null,
+    revokedByUserId: null,
+    revokedByTokenId: null,
+    evidence: [],
+    ...v,
+    createdAt,
+  }));
 }
 
 export async function findAssertion(db: Database, id: string): Promise<AssertionRow | undefined> {
@@ -171,19 +196,6 @@ export function preparePublicationQueries(db: Database) {
     assertionWithContext: async (id: string) => (await assertionWithContext.execute({ id }))[0],
   };
 }
-
-export const badgeClassPublicColumns = {
-  id: badgeClasses.id,
-  structureId: badgeClasses.structureId,
-  catalogueKey: badgeClasses.catalogueKey,
-  name: badgeClasses.name,
-  description: badgeClasses.description,
-  criteriaNarrative: badgeClasses.criteriaNarrative,
-  tags: badgeClasses.tags,
-  alignment: badgeClasses.alignment,
-  validityDays: badgeClasses.validityDays,
-  archivedAt: badgeClasses.archivedAt,
-};
 
 export const structurePublicColumns = {
   id: structures.id,

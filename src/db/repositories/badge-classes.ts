@@ -35,3 +35,33 @@ export async function findBadgeClassOfStructure(
     .where(and(eq(badgeClasses.id, id), eq(badgeClasses.structureId, structureId)));
   return row;
 }
+
+/** A badge class without its images: what documents and pages need. */
+export async function findBadgeClassPublic(db: Database, id: string) {
+  const [row] = await db.select(badgeClassPublicColumns).from(badgeClasses).where(eq(badgeClasses.id, id));
+  return row;
+}
+
+export async function findBadgeClassImages(
+  db: Database,
+  id: string,
+): Promise<{ imagePng: Uint8Array; imageSvg: string | null } | undefined> {
+  const [row] = await db
+    .select({ imagePng: badgeClasses.imagePng, imageSvg: badgeClasses.imageSvg })
+    .from(badgeClasses)
+    .where(eq(badgeClasses.id, id));
+  return row;
+}
+
+export const badgeClassPublicColumns = {
+  id: badgeClasses.id,
+  structureId: badgeClasses.structureId,
+  catalogueKey: badgeClasses.catalogueKey,
+  name: badgeClasses.name,
+  description: badgeClasses.description,
+  criteriaNarrative: badgeClasses.criteriaNarrative,
+  tags: badgeClasses.tags,
+  alignment: badgeClasses.alignment,
+  validityDays: badgeClasses.validityDays,
+  archivedAt: badgeClasses.archivedAt,
+};

@@ -1,6 +1,5 @@
 import { inflateSync } from 'node:zlib';
-import encodeChunks from 'png-chunks-encode';
-import extractChunks from 'png-chunks-extract';
+import CRC32 from 'crc-32';
 import { BakeError } from '../errors.ts';
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -12,39 +11,45 @@ const MAX_INFLATED_BYTES = 8 * 1024 * 1024;
 interface Chunk {
   name: string;
   data: Uint8Array;
+  /** The whole chunk as it stands in the file (length, type, data, CRC). */
+  raw: Uint8Array;
 }
 
 export function isPng(bytes: Uint8Array): boolean {
   return bytes.length >= SIGNATURE.length && SIGNATURE.every((b, i) => bytes[i] === b);
 }
 
+const crcOf = (typeAndData: Uint8Array) => CRC32.buf(typeAndData) >>> 0;
+
 /**
- * png-chunks-extract trusts each declared chunk length and allocates it, so a
- * hostile upload could ask for gigabytes; walk the lengths against the real
- * size first.
+ * Walks the chunks without copying them: baking runs on every badge download,
+ * so the image data is sliced, never re-encoded. Each declared length is
+ * checked against the real size (a hostile file cannot make us allocate), and
+ * every CRC (a table-driven CRC over a badge image costs microseconds).
  */
 function readChunks(png: Uint8Array): Chunk[] {
   if (!(png instanceof Uint8Array) || !isPng(png)) throw new BakeError('not_png', 'not a PNG file');
   const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  const chunks: Chunk[] = [];
   let offset = SIGNATURE.length;
-  let ended = false;
   while (offset + 12 <= png.length) {
     const length = view.getUint32(offset);
-    const name = String.fromCharCode(...png.subarray(offset + 4, offset + 8));
     const next = offset + 12 + length;
     if (next > png.length) break;
-    offset = next;
-    if (name === 'IEND') {
-      ended = true;
-      break;
+    const name = String.fromCharCode(png[offset + 4]!, png[offset + 5]!, png[offset + 6]!, png[offset + 7]!);
+    if (crcOf(png.subarray(offset + 4, offset + 8 + length)) !== view.getUint32(offset + 8 + length)) {
+      throw new BakeError('corrupt_png', `PNG is corrupt: bad CRC in a ${name} chunk`);
     }
+    chunks.push({ name, data: png.subarray(offset + 8, offset + 8 + length), raw: png.subarray(offset, next) });
+    offset = next;
+    if (name === 'IEND') return validated(chunks);
   }
-  if (!ended) throw new BakeError('corrupt_png', 'PNG is truncated or a chunk length is wrong');
-  try {
-    return extractChunks(png);
-  } catch (cause) {
-    throw new BakeError('corrupt_png', `PNG is corrupt: ${(cause as Error).message}`, { cause });
-  }
+  throw new BakeError('corrupt_png', 'PNG is truncated or a chunk length is wrong');
+}
+
+function validated(chunks: Chunk[]): Chunk[] {
+  if (chunks[0]?.name !== 'IHDR') throw new BakeError('corrupt_png', 'PNG does not start with IHDR');
+  return chunks;
 }
 
 /** The keyword of a tEXt/zTXt/iTXt chunk: Latin-1 bytes up to the first NUL. */
@@ -59,9 +64,13 @@ function isOpenBadgesChunk(chunk: Chunk): boolean {
 }
 
 /** keyword NUL, compression flag 0, method 0, empty language NUL, empty translated keyword NUL, UTF-8 text. */
-function openBadgesITXt(text: string): Chunk {
-  const header = Buffer.from(`${KEYWORD}\0\0\0\0\0`, 'latin1');
-  return { name: 'iTXt', data: Buffer.concat([header, Buffer.from(text, 'utf8')]) };
+function openBadgesITXt(text: string): Buffer {
+  const typeAndData = Buffer.concat([Buffer.from(`iTXt${KEYWORD}\0\0\0\0\0`, 'latin1'), Buffer.from(text, 'utf8')]);
+  const chunk = Buffer.alloc(typeAndData.length + 8);
+  chunk.writeUInt32BE(typeAndData.length - 4, 0);
+  typeAndData.copy(chunk, 4);
+  chunk.writeUInt32BE(crcOf(typeAndData), chunk.length - 4);
+  return chunk;
 }
 
 /**
@@ -73,9 +82,13 @@ export function bakePng(png: Uint8Array, text: string): Uint8Array {
   if (typeof text !== 'string' || text.trim() === '') {
     throw new BakeError('invalid_bake_input', 'nothing to bake: the text is empty');
   }
-  const chunks = readChunks(png).filter((chunk) => !isOpenBadgesChunk(chunk));
-  chunks.splice(1, 0, openBadgesITXt(text));
-  return encodeChunks(chunks);
+  const [ihdr, ...rest] = readChunks(png);
+  return Buffer.concat([
+    png.subarray(0, SIGNATURE.length),
+    ihdr!.raw,
+    openBadgesITXt(text),
+    ...rest.filter((chunk) => !isOpenBadgesChunk(chunk)).map((chunk) => chunk.raw),
+  ]);
 }
 
 function inflate(data: Uint8Array): Buffer {
