@@ -1,11 +1,12 @@
 import { defineConfig } from 'vitest/config';
-import { browserTarget, databaseTargets } from './test/support/targets.ts';
+import { browserTarget, databaseTargets, resilienceTarget } from './test/support/targets.ts';
 
 // The suite runs once per database: always on the embedded PGlite, and on
 // PostgreSQL when TEST_DATABASE_URL is set (.ci/run sets it). Tests that
 // touch no database run once, in the "unit" project.
 const targets = databaseTargets();
 const browser = browserTarget();
+const resilience = resilienceTarget();
 
 export default defineConfig({
   test: {
@@ -25,10 +26,24 @@ export default defineConfig({
         test: {
           name: target.name,
           include: ['test/**/*.test.ts'],
-          exclude: ['test/openbadges/**', 'test/unit/**', 'test/browser/**'],
+          exclude: [
+            'test/openbadges/**',
+            'test/unit/**',
+            'test/browser/**',
+            'test/resilience/**',
+            ...(target.name === 'pglite' ? ['test/postgres/**'] : []),
+          ],
           env: { INSIGNE_TEST_DB: target.name, ...target.env },
         },
       })),
+      ...(resilience
+        ? [
+            {
+              extends: true as const,
+              test: { name: 'resilience', include: ['test/resilience/**/*.test.ts'], env: { INSIGNE_TEST_DB: 'postgres' } },
+            },
+          ]
+        : []),
       ...(browser
         ? [
             {

@@ -36,6 +36,10 @@ const envSchema = z.object({
     )
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  RATE_LIMITS: z
+    .enum(['on', 'off'], { message: 'RATE_LIMITS must be on or off' })
+    .default('on')
+    .transform((v) => v === 'on'),
   TRUST_PROXY: z
     .enum(['true', 'false'], { message: 'TRUST_PROXY must be true or false' })
     .default('false')

@@ -84,9 +84,13 @@ function openPglite(client: PGlite, release: () => Promise<void>): DatabaseHandl
 
 function openPostgres(url: string, poolSize: number): DatabaseHandle {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
-  // An idle client that loses its server (a restart) emits 'error'; without a
-  // listener that would kill the process instead of letting the pool reconnect.
+  // A client that loses its server (a restart, a failover) emits 'error': on
+  // the pool while idle, on the client itself while checked out (between two
+  // queries of a transaction). Unheard, either kills the process; heard, the
+  // query in progress fails (the request answers 503) and the pool opens a
+  // fresh connection for the next one.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const nodePgDb = drizzleNodePostgres(pool, { schema });
   return {
     db: nodePgDb as unknown as Database,

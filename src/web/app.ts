@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Platform } from '../platform.ts';
 import { errorHandling } from './plugins/errors.ts';
+import { rateLimits } from './plugins/rate-limits.ts';
 import { views } from './plugins/views.ts';
 import { apiRoutes } from './routes/api/index.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -55,6 +56,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   });
   await app.register(views, { production: config.NODE_ENV === 'production' });
   await app.register(errorHandling);
+  await app.register(rateLimits, { enabled: config.RATE_LIMITS });
 
   app.addHook('onSend', async (_request, reply) => {
     reply.header('x-content-type-options', 'nosniff');

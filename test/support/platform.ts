@@ -17,9 +17,13 @@ export function testDatabaseKind(): 'pglite' | 'postgres' {
  * A database of its own for one test file: in-memory PGlite, or a fresh
  * PostgreSQL database created on the server of TEST_DATABASE_URL and dropped after.
  */
-export async function freshDatabase(): Promise<{ options: DatabaseOptions; drop(): Promise<void> }> {
-  if (testDatabaseKind() === 'pglite') return { options: { kind: 'pglite-memory' }, drop: async () => {} };
-  const adminUrl = process.env.TEST_DATABASE_URL;
+export async function freshDatabase(
+  adminDatabaseUrl?: string,
+): Promise<{ options: DatabaseOptions & { url?: string }; drop(): Promise<void> }> {
+  if (!adminDatabaseUrl && testDatabaseKind() === 'pglite') {
+    return { options: { kind: 'pglite-memory' }, drop: async () => {} };
+  }
+  const adminUrl = adminDatabaseUrl ?? process.env.TEST_DATABASE_URL;
   if (!adminUrl) throw new Error('TEST_DATABASE_URL is required for the postgres project');
   const name = `insigne_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -45,9 +49,19 @@ export interface TestPlatform {
 }
 
 export async function startTestPlatform(
-  options: { env?: Record<string, string>; now?: () => Date; masterKey?: MasterKey } = {},
+  options: {
+    env?: Record<string, string>;
+    now?: () => Date;
+    masterKey?: MasterKey;
+    /** Use this database (shared with another instance) instead of a fresh one. */
+    database?: DatabaseOptions;
+    /** Create the fresh database on this server instead of TEST_DATABASE_URL's. */
+    adminDatabaseUrl?: string;
+  } = {},
 ): Promise<TestPlatform> {
-  const database = await freshDatabase();
+  const database = options.database
+    ? { options: options.database, drop: async () => {} }
+    : await freshDatabase(options.adminDatabaseUrl);
   const config = loadConfig({ NODE_ENV: 'test', PUBLIC_URL: TEST_PUBLIC_URL, DATA_DIR: '/nonexistent', ...options.env });
   const platform = await openPlatform(config, {
     database: database.options,

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 
 let announced = false;
 let announcedBrowser = false;
+let announcedResilience = false;
 
 /** Which databases the suite runs on, and a plain word about what it skips. */
 export function databaseTargets(): DatabaseTarget[] {
@@ -34,6 +35,22 @@ export function browserTarget(): string | undefined {
     console.log(
       '[insigne] Browser tests: SKIPPED. No Chromium found (looked at CHROMIUM_PATH, /usr/bin/chromium).\n' +
         '          Install it (Debian: apt-get install -y chromium) to run the page tests with axe-core.\n',
+    );
+  }
+  return found;
+}
+
+/**
+ * The resilience tests start and restart a PostgreSQL server of their own,
+ * which needs the server binaries (pg_ctl) on this machine.
+ */
+export function resilienceTarget(): boolean {
+  const found = ['/usr/lib/postgresql'].some((dir) => existsSync(dir));
+  if (!found && !announcedResilience) {
+    announcedResilience = true;
+    console.log(
+      '[insigne] Resilience tests: SKIPPED. They restart a PostgreSQL server of their own and need its binaries\n' +
+        '          (Debian: apt-get install -y postgresql).\n',
     );
   }
   return found;

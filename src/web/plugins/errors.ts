@@ -5,6 +5,7 @@ import { DomainError } from '../../services/errors.ts';
 import { type Locale, type MessageKey, translator } from '../../i18n/index.ts';
 import { describeIssue } from '../../i18n/validation-messages.ts';
 import { localeOf } from '../locale.ts';
+import { viewContext } from './views.ts';
 
 interface Problem {
   status: number;
@@ -15,7 +16,29 @@ interface Problem {
   headers?: Record<string, string>;
 }
 
-const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '08006', '08001']);
+// The database went away (a restart, a failover): the request can be retried.
+const CONNECTION_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now (starting up)
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+]);
+const CONNECTION_MESSAGES = /Connection terminated|connection error|not queryable|timeout exceeded when trying to connect/i;
+
+function isConnectionError(error: unknown): boolean {
+  for (let e = error as (Error & { code?: string; cause?: unknown }) | undefined, depth = 0; e && depth < 5; depth++) {
+    if ((e.code && CONNECTION_ERRORS.has(e.code)) || CONNECTION_MESSAGES.test(e.message ?? '')) return true;
+    e = e.cause as typeof e;
+  }
+  return false;
+}
 
 function problemOf(error: FastifyError | Error, locale: Locale): Problem {
   if (error instanceof DomainError) {
@@ -32,13 +55,17 @@ function problemOf(error: FastifyError | Error, locale: Locale): Problem {
       })),
     };
   }
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code && CONNECTION_ERRORS.has(code)) {
+  if (isConnectionError(error)) {
     return { status: 503, code: 'unavailable', messageKey: 'error.unavailable', headers: { 'retry-after': '5' } };
   }
   const status = (error as FastifyError).statusCode;
   if (status && status >= 400 && status < 500) {
-    const known: Record<number, string> = { 413: 'payload_too_large', 415: 'unsupported_media_type', 404: 'not_found' };
+    const known: Record<number, string> = {
+      404: 'not_found',
+      413: 'payload_too_large',
+      415: 'unsupported_media_type',
+      429: 'rate_limited',
+    };
     const problemCode = known[status] ?? 'bad_request';
     return { status, code: problemCode, messageKey: `error.${problemCode}` as MessageKey };
   }
@@ -56,6 +83,9 @@ async function sendProblem(request: FastifyRequest, reply: FastifyReply, problem
   if (problem.headers) reply.headers(problem.headers);
   reply.code(problem.status);
   if (wantsHtml(request)) {
+    // A request refused before its preHandler (a guard, a CSRF check, a body
+    // that could not be parsed) has no view context yet.
+    if (typeof reply.locals?.t !== 'function') reply.locals = { ...reply.locals, ...viewContext(request) };
     return reply.view('pages/error.eta', {
       title: message,
       status: problem.status,

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Services } from '../../../services/index.ts';
 import { jsonContentType, negotiateDocument, type Representation } from '../../negotiation.ts';
+import { PAGE_LIMIT } from '../../plugins/rate-limits.ts';
 import { renderAssertionPage, renderBadgeClassPage, renderIssuerPage } from './html-pages.ts';
 
 const uuidParam = z.uuid();
@@ -80,12 +81,20 @@ export async function openBadgesRoutes(app: FastifyInstance, { services }: { ser
     },
   );
 
-  r.get('/assertions/:assertionId', { schema: { params: z.object({ assertionId: uuidParam }) } }, async (request, reply) => {
+  r.get(
+    '/assertions/:assertionId',
+    {
+      // People's pages are limited; verifiers fetching the JSON are not.
+      config: { rateLimit: { ...PAGE_LIMIT, allowList: (req) => negotiateDocument(req) !== 'html' } },
+      schema: { params: z.object({ assertionId: uuidParam }) },
+    },
+    async (request, reply) => {
     const representation = negotiateDocument(request);
     if (representation === 'html') return renderAssertionPage(request, reply, services, request.params.assertionId);
     const published = await publication.assertion(request.params.assertionId);
     return sendJson(reply, representation, published.document, published.state === 'revoked' ? 410 : 200);
-  });
+  },
+  );
 
   const downloads = [
     { file: 'hosted.png', flavour: 'hosted', format: 'png' },

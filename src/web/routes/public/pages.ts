@@ -3,12 +3,15 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { FRAMEWORK, REGIONAL_CATALOGUE } from '../../../catalogue/regional.ts';
 import type { Services } from '../../../services/index.ts';
+import { FORM_LIMIT } from '../../plugins/rate-limits.ts';
 import { renderAssertionPage } from './html-pages.ts';
 
 export async function pageRoutes(app: FastifyInstance, { services }: { services: Services }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
-  r.get('/', async (_request, reply) => reply.view('pages/home.eta', { title: null }));
+  r.get('/', async (_request, reply) =>
+    reply.view('pages/home.eta', { title: null, setupNeeded: await services.auth.setupNeeded() }),
+  );
 
   r.get('/referentiel', async (_request, reply) =>
     reply.view('pages/framework.eta', { title: FRAMEWORK.title, framework: FRAMEWORK, catalogue: REGIONAL_CATALOGUE }),
@@ -19,6 +22,7 @@ export async function pageRoutes(app: FastifyInstance, { services }: { services:
   r.post(
     '/assertions/:assertionId/recipient-check',
     {
+      config: { rateLimit: FORM_LIMIT },
       schema: {
         params: z.object({ assertionId: z.uuid() }),
         body: z.object({ email: z.string().trim().max(320) }),

@@ -1,0 +1,63 @@
+import { execFileSync } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+/** The PostgreSQL server binaries of this machine (Debian's layout), if any. */
+export function postgresBinaries(): string | undefined {
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return undefined;
+  const version = readdirSync(root).sort((a, b) => Number(b) - Number(a))[0];
+  const bin = version ? path.join(root, version, 'bin') : undefined;
+  return bin && existsSync(path.join(bin, 'pg_ctl')) ? bin : undefined;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/**
+ * A PostgreSQL server of the test's own, in a temporary directory, that the
+ * test may stop and restart without disturbing the shared one. PostgreSQL
+ * refuses to run as root, so when we are root it runs as the postgres user.
+ */
+export async function startOwnPostgres() {
+  const bin = postgresBinaries();
+  if (!bin) throw new Error('PostgreSQL server binaries not found');
+  const dir = mkdtempSync(path.join(tmpdir(), 'insigne-pg-'));
+  const dataDir = path.join(dir, 'data');
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
+    const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
+    chownSync(dir, uid, gid);
+  }
+  const run = (command: string, args: string[]) =>
+    asRoot
+      ? execFileSync('runuser', ['-u', 'postgres', '--', path.join(bin, command), ...args], { stdio: 'pipe' })
+      : execFileSync(path.join(bin, command), args, { stdio: 'pipe' });
+  run('initdb', ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8']);
+  const port = await freePort();
+  const options = `-p ${port} -c listen_addresses=127.0.0.1 -k ${dir} -c fsync=off -c full_page_writes=off`;
+  const pgCtl = (...args: string[]) => run('pg_ctl', ['-D', dataDir, '-l', path.join(dir, 'log'), '-o', options, ...args]);
+  pgCtl('-w', 'start');
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    /** Fast shutdown (in-flight sessions are cut off), then start again. */
+    restart: () => pgCtl('-w', '-m', 'fast', 'restart'),
+    stop: () => {
+      try {
+        pgCtl('-w', '-m', 'immediate', 'stop');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
