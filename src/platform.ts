@@ -47,6 +47,12 @@ export async function openPlatform(
     publicUrl: config.PUBLIC_URL,
     now: overrides.now,
   });
+  try {
+    await services.keys.checkMasterKey();
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
   return {
     config,
     database,

@@ -1,6 +1,7 @@
 import type { Database } from '../db/database.ts';
 import {
   findActiveSigningKey,
+  findAnySigningKey,
   findSigningKey,
   insertSigningKey,
   lockStructure,
@@ -41,6 +42,16 @@ export class SigningKeyService {
     private readonly changes: LocalChanges,
   ) {
     changes.onStructureChanged((structureId) => this.activeIds.delete(structureId));
+  }
+
+  /**
+   * Fails at start-up, with the reason, when the master key is not the one the
+   * signing keys were sealed with (a restore without its key, a changed
+   * MASTER_KEY), rather than on the first badge someone downloads.
+   */
+  async checkMasterKey(): Promise<void> {
+    const any = await findAnySigningKey(this.db);
+    if (any) this.masterKey.decrypt(any.privateKeyEncrypted);
   }
 
   async createFor(db: Database, structureId: string): Promise<SigningKeyRow> {

@@ -56,3 +56,8 @@ export async function retireSigningKeys(db: Database, structureId: string): Prom
 export async function lockStructure(db: Database, structureId: string): Promise<void> {
   await db.execute(sql`select id from ${structures} where ${structures.id} = ${structureId} for update`);
 }
+
+export async function findAnySigningKey(db: Database): Promise<SigningKeyRow | undefined> {
+  const [row] = await db.select().from(signingKeys).limit(1);
+  return row;
+}
