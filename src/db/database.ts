@@ -1,13 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import { drizzle as drizzleNodePostgres } from 'drizzle-orm/node-postgres';
 import { migrate as migrateNodePostgres } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import lockfile from 'proper-lockfile';
 import * as schema from './schema.ts';
@@ -45,6 +43,8 @@ export type DatabaseOptions =
 
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   if (options.kind === 'postgres') return openPostgres(options.url, options.poolSize ?? 10);
+  // Loaded only when used: a server on PostgreSQL does not carry PGlite's WebAssembly.
+  const { PGlite } = await import('@electric-sql/pglite');
   if (options.kind === 'pglite-memory') return openPglite(new PGlite(), async () => {});
 
   const dataDir = path.resolve(options.dataDir);
@@ -61,14 +61,16 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   }
   try {
     const client = await PGlite.create(dbDir);
-    return openPglite(client, release);
+    return await openPglite(client, release);
   } catch (error) {
     await release();
     throw error;
   }
 }
 
-function openPglite(client: PGlite, release: () => Promise<void>): DatabaseHandle {
+async function openPglite(client: PGlite, release: () => Promise<void>): Promise<DatabaseHandle> {
+  const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
+  const { migrate: migratePglite } = await import('drizzle-orm/pglite/migrator');
   const db = drizzlePglite(client, { schema }) as unknown as Database;
   return {
     db,
