@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigserial,
   boolean,
+  check,
   customType,
   index,
   integer,
@@ -221,4 +222,67 @@ export const auditEvents = pgTable(
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('audit_events_structure_at_idx').on(t.structureId, t.at)],
+);
+
+/**
+ * The one-time setup of the platform: a single row (the primary key can only
+ * be `true`), written in the same transaction as the platform administrator it
+ * creates. Two concurrent setups cannot both insert it.
+ */
+export const platformSetup = pgTable(
+  'platform_setup',
+  {
+    singleton: boolean('singleton').primaryKey().default(true),
+    adminUserId: uuid('admin_user_id')
+      .notNull()
+      .references(() => users.id),
+    completedAt: timestamp('completed_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [check('platform_setup_singleton', sql`${t.singleton}`)],
+);
+
+/**
+ * Signed-in browsers. The cookie holds 32 random bytes; only their SHA-256 is
+ * stored, so a copy of the database signs nobody in. A session ends after 8
+ * hours without use or 30 days after sign-in, whichever comes first.
+ */
+export const sessions = pgTable(
+  'sessions',
+  {
+    /** SHA-256 (hex) of the token held in the cookie. */
+    idHash: text('id_hash').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** The structure the person works in now; every workspace query is scoped by it. */
+    structureId: uuid('structure_id').references(() => structures.id, { onDelete: 'set null' }),
+    /** Per-session secret the CSRF tokens of its forms are derived from. */
+    csrfSecret: text('csrf_secret').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull(),
+    /** Absolute end of the session (sign-in + 30 days). */
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId), index('sessions_expires_idx').on(t.expiresAt)],
+);
+
+/**
+ * Every sign-in attempt, to slow down guessing per account and per address
+ * across all app instances. The email is kept only as a hash: people
+ * sometimes type their password in the email field.
+ */
+export const signInAttempts = pgTable(
+  'sign_in_attempts',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    emailHash: text('email_hash').notNull(),
+    ip: text('ip').notNull(),
+    succeeded: boolean('succeeded').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    index('sign_in_attempts_email_at_idx').on(t.emailHash, t.at),
+    index('sign_in_attempts_ip_at_idx').on(t.ip, t.at),
+    index('sign_in_attempts_at_idx').on(t.at),
+  ],
 );

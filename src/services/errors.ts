@@ -28,6 +28,14 @@ export type ErrorCode =
   | 'expires_before_issue'
   | 'unsupported_media_type'
   | 'payload_too_large'
-  | 'rate_limited';
+  | 'rate_limited'
+  | 'setup_done'
+  | 'invalid_credentials'
+  | 'too_many_attempts'
+  | 'csrf_failed'
+  | 'not_a_member'
+  | 'admin_only'
+  | 'member_only'
+  | 'platform_admin_only';
 
 export const notFound = (code: ErrorCode = 'not_found') => new DomainError(code, 404);

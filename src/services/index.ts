@@ -1,5 +1,6 @@
 import type { Database } from '../db/database.ts';
 import { ApiTokenService } from './api-tokens.ts';
+import { AuthService } from './auth.ts';
 import { AwardingService } from './awarding.ts';
 import { BadgeClassService } from './badge-classes.ts';
 import { LocalChanges } from './changes.ts';
@@ -11,6 +12,7 @@ import { AssertionSigner } from './signing/signer.ts';
 import { StructureService } from './structures.ts';
 import { PublicUrls } from './urls.ts';
 import { UserService } from './users.ts';
+import { WorkspaceService } from './workspace.ts';
 
 export interface ServiceDependencies {
   db: Database;
@@ -39,6 +41,8 @@ export function createServices(deps: ServiceDependencies) {
     badgeClasses: new BadgeClassService(deps.db),
     awarding,
     publication: new PublicationService(deps.db, urls, documents, keys, awarding, changes),
+    auth: new AuthService(deps.db, deps.now),
+    workspace: new WorkspaceService(deps.db, urls, deps.now),
   };
 }
 

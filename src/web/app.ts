@@ -8,11 +8,14 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { Platform } from '../platform.ts';
 import { errorHandling } from './plugins/errors.ts';
 import { rateLimits } from './plugins/rate-limits.ts';
+import { sessions } from './plugins/session.ts';
 import { views } from './plugins/views.ts';
 import { apiRoutes } from './routes/api/index.ts';
 import { healthRoutes } from './routes/health.ts';
 import { openBadgesRoutes } from './routes/public/open-badges.ts';
 import { pageRoutes } from './routes/public/pages.ts';
+import { authRoutes } from './routes/workspace/auth.ts';
+import { workspaceRoutes } from './routes/workspace/index.ts';
 
 export interface AppOptions {
   logger?: boolean | object;
@@ -57,6 +60,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(views, { production: config.NODE_ENV === 'production' });
   await app.register(errorHandling);
   await app.register(rateLimits, { enabled: config.RATE_LIMITS });
+  await app.register(sessions, { services, publicUrl: config.PUBLIC_URL });
 
   app.addHook('onSend', async (_request, reply) => {
     reply.header('x-content-type-options', 'nosniff');
@@ -82,5 +86,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(pageRoutes, { services });
   await app.register(openBadgesRoutes, { services });
   await app.register(apiRoutes, { prefix: '/api', services, publicUrl: config.PUBLIC_URL });
+  await app.register(authRoutes, { services });
+  await app.register(workspaceRoutes, { services });
   return app;
 }

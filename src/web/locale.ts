@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { Locale } from '../i18n/index.ts';
+import { type Locale, type Translate, translator } from '../i18n/index.ts';
 
 /**
  * French first. Pages switch to English only when the person chose it (the
@@ -13,4 +13,9 @@ export function localeOf(request: FastifyRequest, options: { acceptLanguage?: bo
   if (cookie === 'fr' || cookie === 'en') return cookie;
   if (options.acceptLanguage) return request.accepts().language(['fr', 'en']) === 'en' ? 'en' : 'fr';
   return 'fr';
+}
+
+/** The translator for the language of this request's pages. */
+export function translate(request: FastifyRequest): Translate {
+  return translator(localeOf(request));
 }

@@ -1,0 +1,219 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { AuthContext } from '../../services/auth.ts';
+import { DomainError } from '../../services/errors.ts';
+import type { Services } from '../../services/index.ts';
+import { CSRF_FIELD, CSRF_SECRET_FORMAT, csrfToken, newCsrfSecret, verifyCsrfToken } from '../csrf.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The signed-in person, their structures and the current one; null for everyone else. */
+    auth: AuthContext | null;
+  }
+  interface FastifyInstance {
+    sessionCookies: SessionCookies;
+    /** The session a cookie's token opens (AuthService.resolve), or null. */
+    resolveSession: (token: string) => Promise<AuthContext | null>;
+  }
+}
+
+export interface SessionOptions {
+  services: Services;
+  /** PUBLIC_URL: cookies are Secure (and __Host- prefixed) when it is https. */
+  publicUrl: string;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Requests that never need to know who is signed in (and must stay cheap). */
+const NO_SESSION_PREFIXES = ['/static/', '/api/', '/healthz', '/readyz'];
+/** Where sign-in may send someone back to: a workspace page of ours, nothing else. */
+const RETURN_PATH = /^\/espace(?:\/[a-z0-9-]+)*$/;
+
+export const safeReturnPath = (value: unknown): string | null =>
+  typeof value === 'string' && value.length <= 200 && RETURN_PATH.test(value) ? value : null;
+
+/**
+ * The cookies of getting in. Both are HttpOnly, SameSite=Lax, path /, and
+ * under https Secure with the __Host- prefix (no subdomain can set them).
+ * The session cookie has no Max-Age: it ends with the browser, and the
+ * server ends the session itself after 8 idle hours or 30 days.
+ */
+export class SessionCookies {
+  readonly secure: boolean;
+  readonly sessionName: string;
+  readonly csrfName: string;
+
+  constructor(publicUrl: string) {
+    this.secure = publicUrl.startsWith('https://');
+    const prefix = this.secure ? '__Host-' : '';
+    this.sessionName = `${prefix}insigne_session`;
+    this.csrfName = `${prefix}insigne_csrf`;
+  }
+
+  private options() {
+    return { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: this.secure };
+  }
+
+  setSession(reply: FastifyReply, token: string): void {
+    reply.setCookie(this.sessionName, token, this.options());
+  }
+
+  clearSession(reply: FastifyReply): void {
+    reply.clearCookie(this.sessionName, this.options());
+  }
+
+  /** A token for a form shown before sign-in, tied to a random secret in its own cookie (set here if absent). */
+  anonymousCsrfToken(request: FastifyRequest, reply: FastifyReply): string {
+    let secret = request.cookies[this.csrfName];
+    if (!secret || !CSRF_SECRET_FORMAT.test(secret)) {
+      secret = newCsrfSecret();
+      reply.setCookie(this.csrfName, secret, this.options());
+    }
+    return csrfToken(secret);
+  }
+
+  anonymousCsrfValid(request: FastifyRequest): boolean {
+    const secret = request.cookies[this.csrfName];
+    return !!secret && CSRF_SECRET_FORMAT.test(secret) && verifyCsrfToken(secret, csrfFieldOf(request));
+  }
+}
+
+function csrfFieldOf(request: FastifyRequest): unknown {
+  const body = request.body;
+  return body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>)[CSRF_FIELD] : undefined;
+}
+
+/** A browser tells us when a form was sent from another site: that is never one of ours. */
+function crossSite(request: FastifyRequest): boolean {
+  return request.headers['sec-fetch-site'] === 'cross-site';
+}
+
+/**
+ * preValidation hook of the forms filled in before sign-in (setup, sign-in):
+ * the token must match the pre-session cookie. A refusal is a 403 that
+ * changes nothing.
+ */
+export async function verifyAnonymousCsrf(request: FastifyRequest): Promise<void> {
+  if (SAFE_METHODS.has(request.method)) return;
+  if (crossSite(request) || !request.server.sessionCookies.anonymousCsrfValid(request)) {
+    throw new DomainError('csrf_failed', 403);
+  }
+}
+
+/**
+ * preValidation hook of every workspace route: a POST, PUT, PATCH or DELETE
+ * must carry a token made from the session's secret. Routes that act for
+ * someone run `requireUser` first (onRequest); without a session there is
+ * nobody to forge a request for, and the route itself decides what to do.
+ */
+export async function verifySessionCsrf(request: FastifyRequest): Promise<void> {
+  if (SAFE_METHODS.has(request.method) || !request.auth) return;
+  if (crossSite(request) || !verifyCsrfToken(request.auth.csrfSecret, csrfFieldOf(request))) {
+    throw new DomainError('csrf_failed', 403);
+  }
+}
+
+/** onRequest guard: signed in, or sent to the sign-in page (and back here afterwards). */
+export async function requireUser(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | void> {
+  await loadAuth(request, reply);
+  if (request.auth) return;
+  const path = request.url.split('?')[0]!;
+  const back = SAFE_METHODS.has(request.method) ? safeReturnPath(path) : null;
+  return reply.redirect(back && back !== '/espace' ? `/connexion?suivant=${encodeURIComponent(back)}` : '/connexion', 303);
+}
+
+/**
+ * onRequest guard for structure pages: a member of the current structure
+ * ('advisor': any member, admins included), or its admin ('admin').
+ */
+export function requireRole(role: 'admin' | 'advisor') {
+  return async function requireRoleHook(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | void> {
+    await loadAuth(request, reply);
+    if (!request.auth) return requireUser(request, reply);
+    const current = request.auth.current;
+    if (!current) throw new DomainError('member_only', 403);
+    if (role === 'admin' && current.role !== 'admin') throw new DomainError('admin_only', 403);
+  };
+}
+
+/** onRequest guard for the Région's pages. */
+export async function requirePlatformAdmin(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | void> {
+  await loadAuth(request, reply);
+  if (!request.auth) return requireUser(request, reply);
+  if (!request.auth.user.isPlatformAdmin) throw new DomainError('platform_admin_only', 403);
+}
+
+/**
+ * The structure every workspace query is scoped by: the session's, never one
+ * named in the URL or the form. Use after `requireRole`.
+ */
+export function currentStructureId(request: FastifyRequest): string {
+  const id = request.auth?.current?.structureId;
+  if (!id) throw new DomainError('member_only', 403);
+  return id;
+}
+
+/** What the layout shows of the signed-in person (header block, forms' tokens). */
+function accountView(auth: AuthContext) {
+  return {
+    name: auth.user.name,
+    isPlatformAdmin: auth.user.isPlatformAdmin,
+    memberships: auth.memberships,
+    current: auth.current,
+    csrfToken: csrfToken(auth.csrfSecret),
+  };
+}
+
+export type AccountView = ReturnType<typeof accountView>;
+
+const loaded = new WeakSet<FastifyRequest>();
+
+/**
+ * Reads the session cookie once per request: `request.auth`, and what the
+ * layout shows of the person. The guards call it too, so a route never
+ * depends on whether the global hook chose to load the session.
+ */
+async function loadAuth(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  if (loaded.has(request)) return;
+  loaded.add(request);
+  const cookies = request.server.sessionCookies;
+  const token = request.cookies[cookies.sessionName];
+  if (!token) return;
+  request.auth = await request.server.resolveSession(token);
+  if (!request.auth) {
+    cookies.clearSession(reply);
+    return;
+  }
+  reply.locals = { ...reply.locals, account: accountView(request.auth) };
+}
+
+/** Pages and forms need the session; the images, files and documents a page pulls in do not. */
+function needsSession(request: FastifyRequest): boolean {
+  if (NO_SESSION_PREFIXES.some((prefix) => request.url.startsWith(prefix))) return false;
+  return !SAFE_METHODS.has(request.method) || String(request.headers.accept ?? '').includes('text/html');
+}
+
+/**
+ * Loads the session from its cookie for every page and every form post, so
+ * that any page (public ones included) knows who is reading it, and every
+ * workspace route can guard itself with the helpers above.
+ */
+export const sessions = fp(
+  async (app: FastifyInstance, { services, publicUrl }: SessionOptions) => {
+    app.decorate('sessionCookies', new SessionCookies(publicUrl));
+    app.decorateRequest('auth', null);
+    app.decorate('resolveSession', (token: string) => services.auth.resolve(token));
+
+    app.addHook('onRequest', async (request, reply) => {
+      if (needsSession(request)) await loadAuth(request, reply);
+    });
+
+    // A page that names the person reading it is theirs only: no shared cache keeps it.
+    app.addHook('onSend', async (request, reply) => {
+      if (request.auth && String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
+        reply.header('cache-control', 'private, no-store');
+      }
+    });
+  },
+  { name: 'insigne-sessions', dependencies: ['@fastify/cookie'] },
+);

@@ -1,0 +1,22 @@
+import type { FastifyInstance } from 'fastify';
+import type { Services } from '../../../services/index.ts';
+import { formBody } from '../../forms.ts';
+import { requireUser } from '../../plugins/session.ts';
+
+/** Leaving, and moving between one's structures. */
+export async function accountRoutes(app: FastifyInstance, { services }: { services: Services }) {
+  // Signing out of a session that has already ended just says goodbye.
+  app.post('/deconnexion', async (request, reply) => {
+    if (request.auth) await services.auth.signOut(request.auth);
+    app.sessionCookies.clearSession(reply);
+    return reply.redirect('/connexion?deconnecte=1', 303);
+  });
+
+  // The switcher in the header: only a structure the person belongs to; the
+  // workspace then shows that one, whatever page it was sent from.
+  app.post('/espace/structure', { onRequest: requireUser }, async (request, reply) => {
+    const structureId = formBody(request.body).structureId;
+    await services.auth.switchStructure(request.auth!, typeof structureId === 'string' ? structureId : '');
+    return reply.redirect('/espace', 303);
+  });
+}
