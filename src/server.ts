@@ -35,8 +35,16 @@ export async function startServer(config: Config): Promise<RunningServer> {
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
-      // Stops accepting, lets requests in flight finish, then lets go of the database.
-      await app.close();
+      // Stops accepting, lets requests in flight finish, then lets go of the
+      // database. A keep-alive connection whose last request finishes after
+      // close() began would otherwise be held until its keep-alive timeout:
+      // sweep the idle ones until the server is closed.
+      const sweep = setInterval(() => app.server.closeIdleConnections(), 100);
+      try {
+        await app.close();
+      } finally {
+        clearInterval(sweep);
+      }
       await platform.close();
     })());
   return { app, platform, address: `http://${config.HOST}:${config.PORT}`, stop };

@@ -94,6 +94,27 @@ function openPostgres(url: string, poolSize: number): DatabaseHandle {
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
   const nodePgDb = drizzleNodePostgres(pool, { schema });
+  // drizzle's own pool transaction leaks the connection when BEGIN fails and
+  // hands a dead one back to the pool after a failed ROLLBACK: both happen
+  // when the server restarts mid-request. This one always gives the
+  // connection back, and destroys it when it can no longer be trusted.
+  (nodePgDb as { transaction: unknown }).transaction = async (run: (tx: Database) => Promise<unknown>) => {
+    const client = await pool.connect();
+    let reusable = true;
+    try {
+      await client.query('begin');
+      const result = await run(drizzleNodePostgres(client, { schema }) as unknown as Database);
+      await client.query('commit');
+      return result;
+    } catch (error) {
+      await client.query('rollback').catch(() => {
+        reusable = false;
+      });
+      throw error;
+    } finally {
+      client.release(!reusable);
+    }
+  };
   return {
     db: nodePgDb as unknown as Database,
     kind: 'postgres',

@@ -36,6 +36,10 @@ export const CUSTOM_MESSAGES: Record<string, Record<Locale, string>> = {
     en: 'each piece of evidence needs a narrative or a url',
   },
   http_url: { fr: 'doit être une adresse web (http:// ou https://)', en: 'must be a web address (http:// or https://)' },
+  expires_format: {
+    fr: 'doit être une date ISO 8601, par exemple 2027-06-30 ou 2027-06-30T18:00:00Z',
+    en: 'must be an ISO 8601 date, e.g. 2027-06-30 or 2027-06-30T18:00:00Z',
+  },
 };
 
 export function describeIssue(issue: IssueLike, locale: Locale): string {
@@ -74,8 +78,10 @@ export function describeIssue(issue: IssueLike, locale: Locale): string {
       return fr
         ? `champ inconnu : ${(p.keys as string[] | undefined)?.join(', ')}`
         : `unknown field: ${(p.keys as string[] | undefined)?.join(', ')}`;
-    case 'invalid_union':
-      return fr ? 'valeur invalide' : 'invalid value';
+    case 'invalid_union': {
+      const custom = issue.message ? CUSTOM_MESSAGES[issue.message] : undefined;
+      return custom ? custom[locale] : fr ? 'valeur invalide' : 'invalid value';
+    }
     default: {
       const custom = issue.message ? CUSTOM_MESSAGES[issue.message] : undefined;
       return custom ? custom[locale] : (issue.message ?? (fr ? 'valeur invalide' : 'invalid value'));

@@ -8,7 +8,10 @@ export const httpUrl = z
   .string()
   .trim()
   .max(2000)
-  .pipe(z.url({ protocol: /^https?$/, message: 'http_url' }));
+  .pipe(z.url({ protocol: /^https?$/, message: 'http_url' }))
+  // Published as a JSON-LD id and shown in pages: characters a URL must
+  // percent-encode are refused rather than stored raw.
+  .refine((value) => !/[\s"<>\\^`{|}]/.test(value), 'http_url');
 
 /** Surrounding spaces are a copy-paste accident, not a mistake to refuse. */
 export const email = z.string().trim().max(320).pipe(z.email());
@@ -34,4 +37,30 @@ export const newUserInput = z.object({
   email,
   name: z.string().trim().min(1, 'must not be empty').max(200),
   password: passwordInput,
+});
+
+/** Characters no one types in a name: control characters (NUL, line breaks…) are refused, not stored. */
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+/** Half of a UTF-16 pair on its own: text that was cut or mis-decoded somewhere. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const isPlainText = (value: string) => !CONTROL_CHARACTERS.test(value) && !LONE_SURROGATE.test(value);
+
+/** A person's name as shown on pages and in the audit trail. */
+export const personName = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(200)
+  .refine(isPlainText, 'control_characters');
+
+/** The platform administrator the one-time setup creates. */
+export const setupInput = z.object({ name: personName, email, password: passwordInput });
+
+/**
+ * What a sign-in form sends. Deliberately loose on the email's shape (any
+ * mistake gets the same answer as a wrong password), strict on sizes.
+ */
+export const signInInput = z.object({
+  email: z.string().trim().min(1, 'must not be empty').max(320).refine(isPlainText, 'control_characters'),
+  password: z.string().min(1, 'must not be empty').max(200),
 });

@@ -49,7 +49,7 @@ beforeAll(async () => {
   child = spawn(process.execPath, ['bin/insigne.js', 'serve'], {
     cwd: ROOT,
     env: { ...process.env, ...env, LOG_LEVEL: 'warn', RATE_LIMITS: 'off' },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'ignore', 'inherit'],
   });
   for (let i = 0; i < 200; i++) {
     try {

@@ -25,6 +25,7 @@ export async function apiRoutes(app: FastifyInstance, options: { services: Servi
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  // indexPrefix: the console's assets are linked from /api/docs, under this plugin's /api prefix.
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', indexPrefix: '/api' });
   await app.register(apiV1Routes, { prefix: '/v1', services: options.services });
 }

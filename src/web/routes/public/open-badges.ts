@@ -124,12 +124,22 @@ export async function openBadgesRoutes(app: FastifyInstance, { services }: { ser
 
   r.get(
     '/assertions/:assertionId/signed.jws',
-    { schema: { params: z.object({ assertionId: uuidParam }) } },
-    async (request, reply) =>
-      reply
+    {
+      schema: {
+        params: z.object({ assertionId: uuidParam }),
+        querystring: z.object({ download: z.literal('1').optional() }),
+      },
+    },
+    async (request, reply) => {
+      const jws = await publication.jws(request.params.assertionId);
+      if (request.query.download) {
+        reply.header('content-disposition', `attachment; filename="badge-signe-${request.params.assertionId.slice(0, 8)}.jws"`);
+      }
+      return reply
         .header('access-control-allow-origin', '*')
         .header('cache-control', 'no-cache')
         .type('application/jose; charset=utf-8')
-        .send(await publication.jws(request.params.assertionId)),
+        .send(jws);
+    },
   );
 }

@@ -8,19 +8,20 @@ import { apiErrorBody, apiErrorResponses, assertionResource, toAssertionResource
 
 
 const dateTime = z
-  .union([z.iso.datetime({ offset: true }), z.iso.date()])
+  .union([z.iso.datetime({ offset: true }), z.iso.date()], { error: 'expires_format' })
   .transform((value) => new Date(value.length === 10 ? `${value}T23:59:59Z` : value));
 
-const awardBody = z.object({
+// Strict: a misspelt field (`expire`) is refused with its name, not silently dropped.
+const awardBody = z.strictObject({
   badgeClass: z.uuid(),
-  recipient: z.object({
+  recipient: z.strictObject({
     email,
     name: z.string().trim().min(1).max(200),
   }),
   evidence: z
     .array(
       z
-        .object({ narrative: z.string().trim().min(1).max(5000).optional(), url: httpUrl.optional() })
+        .strictObject({ narrative: z.string().trim().min(1).max(5000).optional(), url: httpUrl.optional() })
         .refine((e) => e.narrative || e.url, 'evidence_needs_narrative_or_url'),
     )
     .max(20)
@@ -64,7 +65,8 @@ export async function assertionRoutes(app: FastifyInstance, { services }: { serv
         },
         { kind: 'token', tokenId: caller.tokenId, structureId: caller.structureId },
       );
-      const jws = await awarding.currentJws(assertion);
+      // A replay may find the award revoked since: a revoked badge has no signed file to hand out.
+      const jws = assertion.revokedAt ? undefined : await awarding.currentJws(assertion);
       reply.code(replayed ? 200 : 201).header('location', urls.assertion(assertion.id));
       return toAssertionResource(assertion, urls, { jws });
     },
@@ -134,7 +136,7 @@ export async function assertionRoutes(app: FastifyInstance, { services }: { serv
           'The assertion is kept: its URL then answers 410 Gone and its signed id joins the revocation list.',
         tags: ['Assertions'],
         params: idParams,
-        body: z.object({ reason: z.string().trim().min(1).max(500) }),
+        body: z.strictObject({ reason: z.string().trim().min(1).max(500) }),
         response: { 200: assertionResource, ...apiErrorResponses, 409: apiErrorBody },
       },
     },

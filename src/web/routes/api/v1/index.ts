@@ -18,6 +18,8 @@ export function callerOf(request: { apiCaller?: AuthenticatedToken }): Authentic
 
 export async function apiV1Routes(app: FastifyInstance, { services }: { services: Services }) {
   app.decorateRequest('apiCaller', undefined);
+  // The API speaks JSON only: anything else is a 415, not a parse error.
+  app.removeContentTypeParser('text/plain');
   app.addHook('onRequest', async (request, reply) => {
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -25,7 +27,15 @@ export async function apiV1Routes(app: FastifyInstance, { services }: { services
       reply.header('www-authenticate', 'Bearer');
       throw new DomainError('invalid_token', 401);
     }
-    request.apiCaller = await services.apiTokens.authenticate(match[1]!);
+    try {
+      request.apiCaller = await services.apiTokens.authenticate(match[1]!);
+    } catch (error) {
+      // Every 401 says how to authenticate (RFC 6750).
+      if (error instanceof DomainError && error.status === 401) {
+        reply.header('www-authenticate', 'Bearer error="invalid_token"');
+      }
+      throw error;
+    }
   });
   await app.register(badgeClassRoutes, { services });
   await app.register(assertionRoutes, { services });
