@@ -86,7 +86,7 @@ export const en: Messages = {
   'error.title': 'Error {status}',
   'error.back': 'Back to the home page',
   'error.not_found': 'This page does not exist. Check the address, or start again from the home page.',
-  'error.badge_class_not_found': 'This badge class does not exist in your structure.',
+  'error.badge_class_not_found': 'This badge class cannot be found (or does not belong to your structure).',
   'error.badge_class_archived': 'This badge class is archived: it can no longer be awarded.',
   'error.assertion_not_found': 'This badge cannot be found.',
   'error.assertion_revoked': 'This badge has been revoked: its files are no longer available.',

@@ -87,7 +87,7 @@ export const fr = {
   'error.title': 'Erreur {status}',
   'error.back': 'Revenir à l’accueil',
   'error.not_found': 'Cette page n’existe pas. Vérifiez l’adresse, ou repartez de l’accueil.',
-  'error.badge_class_not_found': 'Ce badge n’existe pas dans votre structure.',
+  'error.badge_class_not_found': 'Ce badge est introuvable (ou n’appartient pas à votre structure).',
   'error.badge_class_archived': 'Ce badge est archivé : il ne peut plus être délivré.',
   'error.assertion_not_found': 'Ce badge est introuvable.',
   'error.assertion_revoked': 'Ce badge a été révoqué : ses fichiers ne sont plus disponibles.',

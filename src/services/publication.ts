@@ -2,6 +2,7 @@ import type { Database } from '../db/database.ts';
 import {
   type AssertionRow,
   findAssertion,
+  type HostedAssertionRow,
   listRevokedAssertions,
   preparePublicationQueries,
 } from '../db/repositories/assertions.ts';
@@ -35,8 +36,8 @@ export type Flavour = 'hosted' | 'signed';
 export type ImageFormat = 'png' | 'svg';
 
 export type AssertionPublication =
-  | { state: 'published'; document: object; assertion: AssertionRow }
-  | { state: 'revoked'; document: object; assertion: AssertionRow };
+  | { state: 'published'; document: object; assertion: HostedAssertionRow }
+  | { state: 'revoked'; document: object; assertion: HostedAssertionRow };
 
 /**
  * Everything the public side serves without a login: the Open Badges
@@ -139,9 +140,8 @@ export class PublicationService {
   }
 
   async assertion(id: string): Promise<AssertionPublication> {
-    const found = await this.queries.assertionWithContext(id);
-    if (!found) throw new DomainError('assertion_not_found', 404);
-    const { assertion } = found;
+    const assertion = await this.queries.hostedAssertion(id);
+    if (!assertion) throw new DomainError('assertion_not_found', 404);
     if (assertion.revokedAt) {
       return {
         state: 'revoked',

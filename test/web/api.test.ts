@@ -208,7 +208,7 @@ describe('a token sees its own structure only', () => {
     });
     expect(response.statusCode).toBe(404);
     expect(response.json()).toEqual({
-      error: { code: 'badge_class_not_found', message: 'Ce badge n’existe pas dans votre structure.' },
+      error: { code: 'badge_class_not_found', message: 'Ce badge est introuvable (ou n’appartient pas à votre structure).' },
     });
     expect(await countOf(A.structure.id)).toBe(beforeA);
     expect(await countOf(B.structure.id)).toBe(beforeB);

@@ -192,10 +192,31 @@ export function preparePublicationQueries(db: Database) {
     .innerJoin(structures, eq(structures.id, assertions.structureId))
     .where(eq(assertions.id, sql.placeholder('id')))
     .prepare('insigne_assertion_with_context');
+  // The hosted Assertion needs nothing from the other tables, nor the JWS.
+  const hostedAssertion = db
+    .select(hostedAssertionColumns)
+    .from(assertions)
+    .where(eq(assertions.id, sql.placeholder('id')))
+    .prepare('insigne_hosted_assertion');
   return {
     assertionWithContext: async (id: string) => (await assertionWithContext.execute({ id }))[0],
+    hostedAssertion: async (id: string) => (await hostedAssertion.execute({ id }))[0],
   };
 }
+
+const hostedAssertionColumns = {
+  id: assertions.id,
+  badgeClassId: assertions.badgeClassId,
+  recipientEmail: assertions.recipientEmail,
+  recipientSalt: assertions.recipientSalt,
+  issuedOn: assertions.issuedOn,
+  expires: assertions.expires,
+  evidence: assertions.evidence,
+  narrative: assertions.narrative,
+  revokedAt: assertions.revokedAt,
+  revocationReason: assertions.revocationReason,
+};
+export type HostedAssertionRow = { [K in keyof typeof hostedAssertionColumns]: AssertionRow[K] };
 
 export const structurePublicColumns = {
   id: structures.id,

@@ -104,6 +104,10 @@ export const errorHandling = fp(async (app: FastifyInstance) => {
     return sendProblem(request, reply, problem);
   });
   app.setNotFoundHandler(async (request, reply) =>
-    sendProblem(request, reply, { status: 404, code: 'not_found', messageKey: 'error.not_found' }),
+    sendProblem(request, reply, {
+      status: 404,
+      code: 'not_found',
+      messageKey: request.url.startsWith('/api/') ? 'error.not_found.api' : 'error.not_found',
+    }),
   );
 });
