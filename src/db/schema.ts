@@ -166,7 +166,10 @@ export const assertions = pgTable(
     index('assertions_structure_issued_idx').on(t.structureId, t.issuedOn),
     index('assertions_badge_class_idx').on(t.badgeClassId),
     index('assertions_recipient_email_idx').on(t.recipientEmail),
-    index('assertions_revoked_idx').on(t.structureId).where(sql`${t.revokedAt} is not null`),
+    // Covers the revocation list (index-only: no visit to the large rows, which carry their JWS).
+    index('assertions_revoked_idx')
+      .on(t.structureId, t.revokedAt, t.id, t.revocationReason)
+      .where(sql`${t.revokedAt} is not null`),
   ],
 );
 

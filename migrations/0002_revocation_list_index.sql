@@ -1,0 +1,2 @@
+DROP INDEX "assertions_revoked_idx";--> statement-breakpoint
+CREATE INDEX "assertions_revoked_idx" ON "assertions" USING btree ("structure_id","revoked_at","id","revocation_reason") WHERE "assertions"."revoked_at" is not null;
