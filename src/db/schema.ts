@@ -68,6 +68,7 @@ export const memberships = pgTable(
 
 export interface AlignmentRecord {
   targetName: string;
+  /** An absolute URL, or a path on this platform (published on PUBLIC_URL). */
   targetUrl: string;
   targetDescription?: string;
   targetFramework?: string;

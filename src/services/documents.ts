@@ -55,7 +55,8 @@ export class DocumentBuilder {
       criteria: { narrative: row.criteriaNarrative },
       issuer: this.urls.issuer(row.structureId),
       tags: row.tags,
-      alignment: row.alignment,
+      // Our own framework pages are stored as paths, so that PUBLIC_URL is the only origin.
+      alignment: row.alignment.map((a) => (a.targetUrl.startsWith('/') ? { ...a, targetUrl: `${this.urls.origin}${a.targetUrl}` } : a)),
     });
   }
 

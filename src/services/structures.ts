@@ -1,5 +1,5 @@
 import { loadCatalogueImage } from '../catalogue/assets.ts';
-import { REGIONAL_CATALOGUE } from '../catalogue/regional.ts';
+import { alignmentPath, REGIONAL_CATALOGUE } from '../catalogue/regional.ts';
 import type { Database } from '../db/database.ts';
 import { insertBadgeClasses } from '../db/repositories/badge-classes.ts';
 import {
@@ -80,7 +80,8 @@ export class StructureService {
           tags: [...entry.tags],
           alignment: entry.alignment.map((a) => ({
             targetName: a.targetName,
-            targetUrl: this.urls.framework(a.anchor),
+            // Kept relative to the platform: the published document adds PUBLIC_URL.
+            targetUrl: alignmentPath(a.anchor),
             targetDescription: a.targetDescription,
             targetFramework: a.targetFramework,
             targetCode: a.targetCode,

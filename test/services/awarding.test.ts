@@ -272,13 +272,18 @@ describe('a new structure', () => {
       });
       expect(row.alignment).toHaveLength(entry.alignment.length);
       for (const [j, alignment] of row.alignment.entries()) {
-        expect(alignment.targetUrl).toBe(`${TEST_PUBLIC_URL}/referentiel#${entry.alignment[j]!.anchor}`);
+        // Stored as a path on the platform; published on PUBLIC_URL (see the next check).
+        expect(alignment.targetUrl).toBe(`/referentiel#${entry.alignment[j]!.anchor}`);
         expect(alignment.targetName).toBe(entry.alignment[j]!.targetName);
       }
       expect([...row.imagePng.subarray(0, 8)]).toEqual(PNG_SIGNATURE);
       expect(row.imagePng.length).toBeGreaterThan(1000);
       expect(row.imageSvg!.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
     }
+    // Published on PUBLIC_URL, whatever it was when the structure was created.
+    const published = (await ctx.services.publication.badgeClass(list[0]!.id)) as { alignment: { targetUrl: string }[] };
+    expect(published.alignment[0]!.targetUrl).toBe(`${TEST_PUBLIC_URL}/referentiel#${REGIONAL_CATALOGUE[0]!.alignment[0]!.anchor}`);
+
     // Its own rows, not another structure's.
     const ids = new Set(list.map((b) => b.id));
     expect(S.badgeClasses.some((b) => ids.has(b.id))).toBe(false);
