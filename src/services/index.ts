@@ -27,7 +27,7 @@ export function createServices(deps: ServiceDependencies) {
   const documents = new DocumentBuilder(urls);
   const changes = new LocalChanges();
   const keys = new SigningKeyService(deps.db, deps.masterKey, changes);
-  const structures = new StructureService(deps.db, keys, urls);
+  const structures = new StructureService(deps.db, keys);
   const signer = new AssertionSigner();
   const awarding = new AwardingService(deps.db, keys, documents, signer, changes, deps.now);
   return {

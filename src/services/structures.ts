@@ -11,7 +11,6 @@ import {
 import { type Actor, recordAudit } from './audit.ts';
 import { DomainError } from './errors.ts';
 import type { SigningKeyService } from './signing-keys.ts';
-import type { PublicUrls } from './urls.ts';
 
 export interface NewStructure {
   name: string;
@@ -25,7 +24,6 @@ export class StructureService {
   constructor(
     private readonly db: Database,
     private readonly keys: SigningKeyService,
-    private readonly urls: PublicUrls,
   ) {}
 
   /** A new structure is ready to award at once: its signing key and the regional catalogue come with it. */

@@ -1,12 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.ts';
 import { openPlatform } from '../../src/platform.ts';
 import { MasterKey } from '../../src/services/master-key.ts';
 import { freshDatabase } from '../support/platform.ts';
+import { freePort } from '../support/net.ts';
 
 /**
  * The real server process (`insigne serve`), stopped with SIGTERM while
@@ -18,14 +18,6 @@ let child: ChildProcess | undefined;
 let base: string;
 let assertionId: string;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 beforeAll(async () => {
   database = await freshDatabase();

@@ -7,8 +7,8 @@
  * through `globalThis` inside `page.evaluate`, because the project's tsconfig
  * has no DOM lib (and must not get one just for the tests).
  */
+import { freePort } from './net.ts';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import type { Result as AxeResult } from 'axe-core';
 import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
 import { expect } from 'vitest';
@@ -20,23 +20,6 @@ const AXE_SCRIPT = require.resolve('axe-core/axe.min.js');
 /** The WCAG 2.1 A and AA rules: what the public pages promise. */
 export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] as const;
 
-/** A port free right now on 127.0.0.1: listen on 0, read the port, close. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen({ port: 0, host: '127.0.0.1' }, () => {
-      const address = server.address();
-      if (!address || typeof address === 'string') {
-        server.close();
-        reject(new Error('no port assigned'));
-        return;
-      }
-      server.close(() => resolve(address.port));
-    });
-  });
-}
 
 export type BrowserApp = Awaited<ReturnType<typeof startTestApp>> & {
   /** http://127.0.0.1:<port>, also the app's PUBLIC_URL, so Open Badges ids resolve in the browser. */

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { freePort } from './net.ts';
 
 /** The PostgreSQL server binaries of this machine (Debian's layout), if any. */
 export function postgresBinaries(): string | undefined {
@@ -13,15 +13,6 @@ export function postgresBinaries(): string | undefined {
   return bin && existsSync(path.join(bin, 'pg_ctl')) ? bin : undefined;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 /**
  * A PostgreSQL server of the test's own, in a temporary directory, that the

@@ -106,7 +106,6 @@ function csrfOf(html: string): string {
   return match[1]!;
 }
 
-const main = (html: string) => /<main[\s\S]*<\/main>/.exec(html)?.[0] ?? '';
 /** The words of a page as a person reads them: tags dropped, entities decoded, spaces collapsed. */
 const text = (html: string) =>
   html

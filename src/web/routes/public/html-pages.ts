@@ -10,7 +10,7 @@ export type AssertionStatus = 'valid' | 'expired' | 'revoked' | 'invalid';
  * the page never claims more than the check proves.
  */
 export async function renderAssertionPage(
-  request: FastifyRequest,
+  _request: FastifyRequest,
   reply: FastifyReply,
   services: Services,
   assertionId: string,
