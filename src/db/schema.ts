@@ -96,6 +96,10 @@ export const badgeClasses = pgTable(
     imageSvg: text('image_svg'),
     imagePng: bytea('image_png').notNull(),
     archivedAt: timestamp('archived_at', { withTimezone: true }),
+    /** 1 for a new badge class; a new version is made when an awarded badge class changes meaning. */
+    version: integer('version').notNull().default(1),
+    /** The version this one replaced (archived when this one was made). */
+    previousVersionId: uuid('previous_version_id'),
     createdAt: createdAt(),
   },
   (t) => [
@@ -161,6 +165,10 @@ export const assertions = pgTable(
     revocationReason: text('revocation_reason'),
     revokedByUserId: uuid('revoked_by_user_id').references(() => users.id),
     revokedByTokenId: uuid('revoked_by_token_id'),
+    /** The learner asked that their name not show on public verification pages. */
+    recipientNameHidden: boolean('recipient_name_hidden').notNull().default(false),
+    /** The learner's personal data was erased at their request (the assertion is revoked too). */
+    erasedAt: timestamp('erased_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [
@@ -289,4 +297,181 @@ export const signInAttempts = pgTable(
     index('sign_in_attempts_ip_at_idx').on(t.ip, t.at),
     index('sign_in_attempts_at_idx').on(t.at),
   ],
+);
+
+export type MailKind =
+  | 'award'
+  | 'learner-sign-in'
+  | 'password-reset'
+  | 'invitation'
+  | 'erasure-notice';
+
+/**
+ * The email outbox. A message is written in the same transaction as what
+ * causes it (an award, an invitation…), so none is lost and none exists for a
+ * change that rolled back; the dispatcher sends it later, claiming rows with
+ * `for update skip locked` so several app instances never send one twice.
+ * Status: `pending` (to send, at `next_attempt_at`), `sending` (claimed),
+ * `sent`, `failed` (gave up after retries), `held` (no SMTP configured: kept
+ * for the platform administrator to read), `suppressed` (the learner stopped
+ * the platform's emails).
+ */
+export const outboxMessages = pgTable(
+  'outbox_messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    structureId: uuid('structure_id').references(() => structures.id),
+    assertionId: uuid('assertion_id').references(() => assertions.id),
+    kind: text('kind').$type<MailKind>().notNull(),
+    toAddress: text('to_address').notNull(),
+    subject: text('subject').notNull(),
+    textBody: text('text_body').notNull(),
+    htmlBody: text('html_body').notNull(),
+    status: text('status').$type<'pending' | 'sending' | 'sent' | 'failed' | 'held' | 'suppressed'>().notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Until when a `sending` claim holds; past it, another instance may take the message over. */
+    claimedUntil: timestamp('claimed_until', { withTimezone: true }),
+    lastError: text('last_error'),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    createdByUserId: uuid('created_by_user_id').references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('outbox_messages_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index('outbox_messages_structure_idx').on(t.structureId, t.createdAt),
+    index('outbox_messages_assertion_idx').on(t.assertionId),
+  ],
+);
+
+export type OneTimeTokenPurpose = 'password-reset' | 'invitation' | 'learner-sign-in';
+
+/**
+ * Links sent by email that work once and expire: password resets,
+ * invitations to join a structure, and learners' sign-in links. Only the
+ * SHA-256 of the token is stored.
+ */
+export const oneTimeTokens = pgTable(
+  'one_time_tokens',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    purpose: text('purpose').$type<OneTimeTokenPurpose>().notNull(),
+    /** Lower-cased address the link was sent to. */
+    email: text('email').notNull(),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    /** For an invitation: the structure and the role offered. */
+    structureId: uuid('structure_id').references(() => structures.id),
+    role: text('role').$type<MembershipRole>(),
+    createdByUserId: uuid('created_by_user_id').references(() => users.id),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+  },
+  (t) => [index('one_time_tokens_email_idx').on(t.email, t.purpose)],
+);
+
+/**
+ * What a learner (known only by their email address) chose: whether their
+ * name shows on public verification pages, and whether the platform may
+ * still email them.
+ */
+export const learnerPreferences = pgTable('learner_preferences', {
+  email: text('email').primaryKey(),
+  hideName: boolean('hide_name').notNull().default(false),
+  emailsStoppedAt: timestamp('emails_stopped_at', { withTimezone: true }),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Learners' browser sessions (no password: opened by a sign-in link). Same cookie scheme as `sessions`. */
+export const learnerSessions = pgTable(
+  'learner_sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    email: text('email').notNull(),
+    csrfSecret: text('csrf_secret').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('learner_sessions_email_idx').on(t.email), index('learner_sessions_expires_idx').on(t.expiresAt)],
+);
+
+export type CatalogueEntryStatus = 'published' | 'proposed' | 'declined' | 'withdrawn';
+
+/**
+ * Badges added to the shared catalogue after the regional nine (which live
+ * in code, src/catalogue/regional.ts): by the platform administrator, or
+ * proposed by a structure from one of its badge classes and then accepted or
+ * declined. Structures adopt a published entry as a badge class of their own.
+ */
+export const catalogueEntries = pgTable(
+  'catalogue_entries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Stable key, copied to badge_classes.catalogue_key on adoption. */
+    key: text('key').notNull(),
+    status: text('status').$type<CatalogueEntryStatus>().notNull(),
+    name: text('name').notNull(),
+    description: text('description').notNull(),
+    criteriaNarrative: text('criteria_narrative').notNull(),
+    tags: jsonb('tags').$type<string[]>().notNull().default([]),
+    alignment: jsonb('alignment').$type<AlignmentRecord[]>().notNull().default([]),
+    validityDays: integer('validity_days'),
+    imageSvg: text('image_svg'),
+    imagePng: bytea('image_png').notNull(),
+    proposedByStructureId: uuid('proposed_by_structure_id').references(() => structures.id),
+    proposedFromBadgeClassId: uuid('proposed_from_badge_class_id').references(() => badgeClasses.id),
+    proposedByUserId: uuid('proposed_by_user_id').references(() => users.id),
+    decidedByUserId: uuid('decided_by_user_id').references(() => users.id),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    decisionNote: text('decision_note'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('catalogue_entries_key').on(t.key), index('catalogue_entries_status_idx').on(t.status)],
+);
+
+export interface AwardImportRow {
+  /** 1-based line in the file, header included. */
+  line: number;
+  values: Record<string, string>;
+  /** Problems found at preview, by column. */
+  errors: { column: string; message: string }[];
+  dropped?: boolean;
+  /** After awarding: the assertion, or why it failed. */
+  assertionId?: string;
+  replayed?: boolean;
+  failure?: string;
+}
+
+/**
+ * A CSV award: uploaded, previewed (every row checked), corrected, then
+ * awarded in batches by the background runner. Each row's idempotency key is
+ * derived from the file's hash and the row, so the same file sent twice, or a
+ * reloaded page, awards nothing twice.
+ */
+export const awardImports = pgTable(
+  'award_imports',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    structureId: uuid('structure_id')
+      .notNull()
+      .references(() => structures.id),
+    createdByUserId: uuid('created_by_user_id')
+      .notNull()
+      .references(() => users.id),
+    fileName: text('file_name').notNull(),
+    fileSha256: text('file_sha256').notNull(),
+    encoding: text('encoding').notNull(),
+    delimiter: text('delimiter').notNull(),
+    status: text('status').$type<'preview' | 'queued' | 'running' | 'done' | 'cancelled'>().notNull(),
+    rows: jsonb('rows').$type<AwardImportRow[]>().notNull(),
+    total: integer('total').notNull(),
+    awarded: integer('awarded').notNull().default(0),
+    failed: integer('failed').notNull().default(0),
+    personalMessage: text('personal_message'),
+    createdAt: createdAt(),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [index('award_imports_structure_idx').on(t.structureId, t.createdAt)],
 );

@@ -1,6 +1,13 @@
-import type { Messages } from './fr.ts';
+import * as mail from './features/mail.ts';
+import * as learner from './features/learner.ts';
+import * as verifier from './features/verifier.ts';
+import * as badge_classes from './features/badge-classes.ts';
+import * as awarding from './features/awarding.ts';
+import * as following from './features/following.ts';
+import * as accounts from './features/accounts.ts';
+import type { CoreMessages, Messages } from './fr.ts';
 
-export const en: Messages = {
+const core: CoreMessages = {
   'app.name': 'Insigne',
   'app.tagline': 'Digital badges of « La Normandie badge les compétences »',
   'nav.skip': 'Skip to content',
@@ -173,6 +180,18 @@ export const en: Messages = {
   'workspace.nav.home': 'Dashboard',
   'workspace.nav.members': 'Members',
   'workspace.nav.structures': 'Structures',
+  'workspace.nav.award': 'Award',
+  'workspace.nav.awarded': 'Awarded badges',
+  'workspace.nav.learners': 'Learners',
+  'workspace.nav.badgeClasses': 'Our badges',
+  'workspace.nav.figures': 'Figures',
+  'workspace.nav.mail': 'Emails',
+  'workspace.nav.profile': 'Structure profile',
+  'workspace.nav.apiTokens': 'API tokens',
+  'workspace.nav.audit': 'Audit trail',
+  'workspace.nav.catalogue': 'Catalogue',
+  'workspace.nav.platformFigures': 'Regional figures',
+  'workspace.nav.platformMail': 'Platform emails',
   'workspace.greeting': 'Hello {name}',
   'workspace.current': 'You are working for {structure}.',
   'workspace.role': 'Your role: {role}.',
@@ -245,4 +264,15 @@ export const en: Messages = {
   'error.admin_only': 'This page is for the structure’s administrators.',
   'error.member_only': 'This page is for members of a structure.',
   'error.platform_admin_only': 'This page is for the platform administration.',
+};
+
+export const en: Messages = {
+  ...core,
+  ...mail.en,
+  ...learner.en,
+  ...verifier.en,
+  ...badge_classes.en,
+  ...awarding.en,
+  ...following.en,
+  ...accounts.en,
 };

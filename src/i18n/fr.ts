@@ -1,5 +1,13 @@
+import * as mail from './features/mail.ts';
+import * as learner from './features/learner.ts';
+import * as verifier from './features/verifier.ts';
+import * as badge_classes from './features/badge-classes.ts';
+import * as awarding from './features/awarding.ts';
+import * as following from './features/following.ts';
+import * as accounts from './features/accounts.ts';
+
 /** The French messages: the reference catalogue. Every key here must exist in en.ts. */
-export const fr = {
+const core = {
   'app.name': 'Insigne',
   'app.tagline': 'Les badges numériques de « La Normandie badge les compétences »',
   'nav.skip': 'Aller au contenu',
@@ -177,6 +185,18 @@ export const fr = {
   'workspace.nav.home': 'Tableau de bord',
   'workspace.nav.members': 'Membres',
   'workspace.nav.structures': 'Structures',
+  'workspace.nav.award': 'Délivrer',
+  'workspace.nav.awarded': 'Badges délivrés',
+  'workspace.nav.learners': 'Apprenants',
+  'workspace.nav.badgeClasses': 'Nos badges',
+  'workspace.nav.figures': 'Chiffres',
+  'workspace.nav.mail': 'Courriels',
+  'workspace.nav.profile': 'Profil de la structure',
+  'workspace.nav.apiTokens': 'Jetons d’API',
+  'workspace.nav.audit': 'Journal',
+  'workspace.nav.catalogue': 'Catalogue',
+  'workspace.nav.platformFigures': 'Chiffres régionaux',
+  'workspace.nav.platformMail': 'Courriels de la plateforme',
   'workspace.greeting': 'Bonjour {name}',
   'workspace.current': 'Vous travaillez pour {structure}.',
   'workspace.role': 'Votre rôle : {role}.',
@@ -252,4 +272,17 @@ export const fr = {
 
 } as const;
 
+/** Each feature keeps its words in src/i18n/features/<feature>.ts, so features never edit one shared file. */
+export const fr = {
+  ...core,
+  ...mail.fr,
+  ...learner.fr,
+  ...verifier.fr,
+  ...badge_classes.fr,
+  ...awarding.fr,
+  ...following.fr,
+  ...accounts.fr,
+} as const;
+
 export type Messages = { readonly [K in keyof typeof fr]: string };
+export type CoreMessages = { readonly [K in keyof typeof core]: string };

@@ -13,7 +13,10 @@ import { views } from './plugins/views.ts';
 import { apiRoutes } from './routes/api/index.ts';
 import { healthRoutes } from './routes/health.ts';
 import { openBadgesRoutes } from './routes/public/open-badges.ts';
+import { learnerRoutes } from './routes/public/learner.ts';
 import { pageRoutes } from './routes/public/pages.ts';
+import { unsubscribeRoutes } from './routes/public/unsubscribe.ts';
+import { verifierRoutes } from './routes/public/verifier.ts';
 import { authRoutes } from './routes/workspace/auth.ts';
 import { workspaceRoutes } from './routes/workspace/index.ts';
 
@@ -85,6 +88,9 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   }
   await app.register(pageRoutes, { services });
   await app.register(openBadgesRoutes, { services });
+  await app.register(verifierRoutes, { services });
+  await app.register(learnerRoutes, { services });
+  await app.register(unsubscribeRoutes, { services });
   await app.register(apiRoutes, { prefix: '/api', services, publicUrl: config.PUBLIC_URL });
   await app.register(authRoutes, { services });
   await app.register(workspaceRoutes, { services });

@@ -34,6 +34,8 @@ export async function insertAssertions(
     revocationReason: null,
     revokedByUserId: null,
     revokedByTokenId: null,
+    recipientNameHidden: false,
+    erasedAt: null,
     evidence: [],
     ...v,
     createdAt,

@@ -2,7 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../../services/index.ts';
 import { verifySessionCsrf } from '../../plugins/session.ts';
 import { accountRoutes } from './account.ts';
+import { accountRoutesForAdmins } from './accounts.ts';
+import { awardingRoutes } from './awarding.ts';
+import { badgeClassRoutes } from './badge-classes.ts';
+import { followingRoutes } from './following.ts';
 import { homeRoutes } from './home.ts';
+import { mailRoutes } from './mail.ts';
 import { memberRoutes } from './members.ts';
 import { platformRoutes } from './platform.ts';
 
@@ -22,4 +27,9 @@ export async function workspaceRoutes(app: FastifyInstance, { services }: { serv
   await app.register(homeRoutes, { services });
   await app.register(platformRoutes, { services });
   await app.register(memberRoutes, { services });
+  await app.register(accountRoutesForAdmins, { services });
+  await app.register(badgeClassRoutes, { services });
+  await app.register(awardingRoutes, { services });
+  await app.register(followingRoutes, { services });
+  await app.register(mailRoutes, { services });
 }

@@ -1,0 +1,6 @@
+/** Emails to learners and the outbox (issue 4): French first; every key must exist in both. */
+export const fr = {
+} as const;
+
+export const en: { readonly [K in keyof typeof fr]: string } = {
+};
