@@ -1,0 +1,72 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { and, eq, gt, isNull } from 'drizzle-orm';
+import type { Database } from '../database.ts';
+import { type MembershipRole, type OneTimeTokenPurpose, oneTimeTokens } from '../schema.ts';
+
+export type OneTimeTokenRow = typeof oneTimeTokens.$inferSelect;
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** Makes a link token (32 random bytes, base64url) and stores only its hash. Returns the token to put in the link. */
+export async function createOneTimeToken(
+  db: Database,
+  values: {
+    purpose: OneTimeTokenPurpose;
+    email: string;
+    expiresAt: Date;
+    userId?: string | null;
+    structureId?: string | null;
+    role?: MembershipRole | null;
+    createdByUserId?: string | null;
+  },
+): Promise<string> {
+  const token = randomBytes(32).toString('base64url');
+  await db.insert(oneTimeTokens).values({ ...values, email: values.email.trim().toLowerCase(), tokenHash: hashToken(token) });
+  return token;
+}
+
+/** The token's row if it is of this purpose, unused and unexpired; it does not use it. */
+export async function findUsableToken(
+  db: Database,
+  purpose: OneTimeTokenPurpose,
+  token: string,
+  now: Date,
+): Promise<OneTimeTokenRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(oneTimeTokens)
+    .where(
+      and(
+        eq(oneTimeTokens.tokenHash, hashToken(token)),
+        eq(oneTimeTokens.purpose, purpose),
+        isNull(oneTimeTokens.usedAt),
+        gt(oneTimeTokens.expiresAt, now),
+      ),
+    );
+  return row;
+}
+
+/**
+ * Uses the token: one conditional update, so two clicks racing each other
+ * cannot both succeed. Call it inside the transaction of what the link does.
+ */
+export async function consumeOneTimeToken(
+  db: Database,
+  purpose: OneTimeTokenPurpose,
+  token: string,
+  now: Date,
+): Promise<OneTimeTokenRow | undefined> {
+  const [row] = await db
+    .update(oneTimeTokens)
+    .set({ usedAt: now })
+    .where(
+      and(
+        eq(oneTimeTokens.tokenHash, hashToken(token)),
+        eq(oneTimeTokens.purpose, purpose),
+        isNull(oneTimeTokens.usedAt),
+        gt(oneTimeTokens.expiresAt, now),
+      ),
+    )
+    .returning();
+  return row;
+}
