@@ -1,5 +1,8 @@
 import type { Config } from './config/config.ts';
 import { type DatabaseHandle, type DatabaseOptions, openDatabase } from './db/database.ts';
+import { AwardImportRunner } from './services/award-imports.ts';
+import { MailDispatcher } from './services/mail/dispatcher.ts';
+import { SmtpTransport } from './services/mail/transport.ts';
 import { createServices, type Services } from './services/index.ts';
 import { loadMasterKey, MasterKey, masterKeyWarning } from './services/master-key.ts';
 
@@ -7,6 +10,10 @@ export interface Platform {
   config: Config;
   database: DatabaseHandle;
   services: Services;
+  /** Sends the outbox in the background (every instance runs one); stopped by close(). */
+  mailDispatcher: MailDispatcher | null;
+  /** Awards the confirmed CSV imports in the background; null in a one-off CLI command. */
+  awardImportRunner: AwardImportRunner | null;
   /** Things an operator must hear about at start-up (never secrets). */
   warnings: string[];
   close(): Promise<void>;
@@ -24,7 +31,16 @@ export function databaseOptions(config: Config): DatabaseOptions {
  */
 export async function openPlatform(
   config: Config,
-  overrides: { database?: DatabaseOptions; masterKey?: MasterKey; now?: () => Date } = {},
+  overrides: {
+    database?: DatabaseOptions;
+    masterKey?: MasterKey;
+    now?: () => Date;
+    /**
+     * Whether this process sends the outbox (default true). A one-off CLI
+     * command passes false: it must not hold or send the server's mail.
+     */
+    dispatchMail?: boolean;
+  } = {},
 ): Promise<Platform> {
   const warnings: string[] = [];
   let masterKey = overrides.masterKey;
@@ -46,6 +62,8 @@ export async function openPlatform(
     masterKey,
     publicUrl: config.PUBLIC_URL,
     now: overrides.now,
+    mailConfigured: Boolean(config.SMTP_URL),
+    verifierAllowPrivateNetworks: config.VERIFIER_ALLOW_PRIVATE_NETWORKS,
   });
   try {
     await services.keys.checkMasterKey();
@@ -53,12 +71,49 @@ export async function openPlatform(
     await database.close();
     throw error;
   }
+  let mailDispatcher: MailDispatcher | null = null;
+  if (overrides.dispatchMail !== false) {
+    if (!config.SMTP_URL) {
+      warnings.push(
+        'SMTP_URL is not set: no email is sent. Messages are kept (held) for the platform administrator at /espace/plateforme/courriels.',
+      );
+    }
+    mailDispatcher = new MailDispatcher(database.db, {
+      transport: config.SMTP_URL ? new SmtpTransport(config.SMTP_URL) : null,
+      from: config.MAIL_FROM,
+      pollIntervalMs: config.MAIL_POLL_INTERVAL_MS,
+      signal: services.mailSignal,
+      unsubscribe: services.unsubscribe,
+      now: overrides.now,
+      onError: (error) => {
+        // Database unavailable, most likely: the next round tries again. Nothing secret is in a database error.
+        process.emitWarning(`Mail dispatcher: ${(error as Error).message ?? String(error)}`, 'InsigneMailWarning');
+      },
+    });
+    mailDispatcher.start();
+  }
+  // Same rule as the outbox: a one-off CLI command (dispatchMail: false) does no background work.
+  let awardImportRunner: AwardImportRunner | null = null;
+  if (overrides.dispatchMail !== false) {
+    awardImportRunner = new AwardImportRunner(services.awardImports, {
+      onError: (error) => {
+        process.emitWarning(`Award import runner: ${(error as Error).message ?? String(error)}`, 'InsigneImportWarning');
+      },
+    });
+    awardImportRunner.start();
+  }
   return {
     config,
     database,
     services,
+    mailDispatcher,
+    awardImportRunner,
     warnings,
     async close() {
+      // The dispatcher finishes its round while the database is still open.
+      await mailDispatcher?.stop();
+      // Stops between two batches; an unfinished import goes back to the queue.
+      await awardImportRunner?.stop();
       await services.signer.close();
       await database.close();
     },

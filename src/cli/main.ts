@@ -32,7 +32,8 @@ function print(json: boolean, value: Record<string, unknown>, human: string) {
 }
 
 async function withPlatform<T>(run: (platform: Platform) => Promise<T>): Promise<T> {
-  const platform = await openPlatform(loadConfig());
+  // A one-off command neither holds nor sends the server's mail.
+  const platform = await openPlatform(loadConfig(), { dispatchMail: false });
   for (const warning of platform.warnings) process.stderr.write(`warning: ${warning}\n`);
   try {
     return await run(platform);

@@ -44,7 +44,52 @@ const envSchema = z.object({
     .enum(['true', 'false'], { message: 'TRUST_PROXY must be true or false' })
     .default('false')
     .transform((v) => v === 'true'),
-});
+  // « Vérifier un badge » fetches other issuers' documents and refuses
+  // private, loopback and link-local addresses. Only the test suite turns
+  // this on, to fetch from its own local servers; production refuses it.
+  VERIFIER_ALLOW_PRIVATE_NETWORKS: z
+    .enum(['true', 'false'], { message: 'VERIFIER_ALLOW_PRIVATE_NETWORKS must be true or false' })
+    .default('false')
+    .transform((v) => v === 'true'),
+  // Mail. Without SMTP_URL nothing is sent: messages are kept ("held") for
+  // the platform administrator, never dropped.
+  SMTP_URL: z
+    .string()
+    .refine((u) => {
+      try {
+        const parsed = new URL(u);
+        return (parsed.protocol === 'smtp:' || parsed.protocol === 'smtps:') && parsed.hostname !== '';
+      } catch {
+        return false;
+      }
+    }, 'SMTP_URL must look like smtp://user:password@host:587 or smtps://user:password@host:465 (user and password optional)')
+    .optional(),
+  MAIL_FROM: z
+    .string()
+    .trim()
+    .max(320)
+    .refine(
+      (v) => /^(?:[^<>\r\n@]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/.test(v),
+      'MAIL_FROM must be an address, or a name and an address: Insigne <no-reply@badges.example.org>',
+    )
+    .optional(),
+  MAIL_POLL_INTERVAL_MS: z.coerce
+    .number({ message: 'MAIL_POLL_INTERVAL_MS must be a number of milliseconds' })
+    .int('MAIL_POLL_INTERVAL_MS must be a whole number')
+    .min(20, 'MAIL_POLL_INTERVAL_MS must be at least 20')
+    .max(3_600_000, 'MAIL_POLL_INTERVAL_MS must be at most 3600000 (one hour)')
+    .default(5000),
+}).transform((c) => ({
+  ...c,
+  MAIL_FROM: c.MAIL_FROM ?? `Insigne <no-reply@${new URL(c.PUBLIC_URL).hostname}>`,
+}));
+
+/** SMTP_URL as it may appear in a log or a page: the password never does. */
+export function describeSmtpUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString().replace(/\/$/, '');
+}
 
 export type Config = z.output<typeof envSchema>;
 
@@ -66,6 +111,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         return issue.message.includes(name) ? issue.message : `${name}: ${issue.message}`;
       }),
     );
+  }
+  if (result.data.NODE_ENV === 'production' && result.data.VERIFIER_ALLOW_PRIVATE_NETWORKS) {
+    throw new ConfigError([
+      'VERIFIER_ALLOW_PRIVATE_NETWORKS must stay false in production: it would let anyone make the server fetch addresses of its own network',
+    ]);
   }
   return result.data;
 }

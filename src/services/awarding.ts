@@ -16,15 +16,25 @@ import {
   type NewAssertionRow,
   updateSignature,
 } from '../db/repositories/assertions.ts';
-import { type BadgeClassRow, findBadgeClassOfStructure, listLiveBadgeClasses } from '../db/repositories/badge-classes.ts';
-import type { EvidenceRecord } from '../db/schema.ts';
+import {
+  type BadgeClassRow,
+  findBadgeClass,
+  findBadgeClassOfStructure,
+  listLiveBadgeClasses,
+} from '../db/repositories/badge-classes.ts';
+import { statusesForAssertion, supersedeWaitingMessages } from '../db/repositories/outbox.ts';
+import { findStructure } from '../db/repositories/structures.ts';
+import { findUserById } from '../db/repositories/users.ts';
+import { assertions, type EvidenceRecord } from '../db/schema.ts';
 import { newSalt, normaliseEmail } from '../openbadges/index.ts';
 import { type Actor, actorColumns, recordAudit } from './audit.ts';
 import type { DocumentBuilder } from './documents.ts';
 import type { LocalChanges } from './changes.ts';
 import { DomainError } from './errors.ts';
+import type { AwardMailFacts, AwardMails } from './mail/award-mail.ts';
 import type { ActiveSigningKey, SigningKeyService } from './signing-keys.ts';
 import type { AssertionSigner } from './signing/signer.ts';
+import { eq } from 'drizzle-orm';
 
 export interface AwardInput {
   structureId: string;
@@ -36,7 +46,23 @@ export interface AwardInput {
   expires?: Date | null;
   /** A client's retry of the same award gets the first answer back. */
   idempotencyKey?: string;
+  /** The advisor's personal message, quoted in the learner's email (plain text, at most 1,000 characters). */
+  message?: string | null;
 }
+
+/** The longest personal message an award email carries. */
+export const PERSONAL_MESSAGE_MAX = 1000;
+
+/** What the award emails of one structure share: read once, before the transaction. */
+interface MailContext {
+  structureName: string;
+  structureEmail: string;
+  authorName: string | null;
+  createdByUserId: string | null;
+}
+
+/** Why an address could not be corrected. */
+export type AddressCorrectionRefusal = 'already_delivered' | 'sending_now' | 'revoked' | 'same_address';
 
 export type BulkAwardItem = Omit<AwardInput, 'structureId'>;
 
@@ -84,6 +110,7 @@ export class AwardingService {
     private readonly documents: DocumentBuilder,
     private readonly signer: AssertionSigner,
     private readonly changes: LocalChanges,
+    private readonly mails: AwardMails,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -96,6 +123,7 @@ export class AwardingService {
   async awardMany(structureId: string, items: BulkAwardItem[], actor: Actor): Promise<BulkAwardOutcome[]> {
     const outcomes: (BulkAwardOutcome | undefined)[] = new Array(items.length);
     const badgeClasses = new Map((await listLiveBadgeClasses(this.db, structureId)).map((b) => [b.id, b]));
+    const mailContext = await this.mailContext(structureId, actor);
     const issuedOn = this.issuedOnNow();
     const hashes = items.map((item) => (item.idempotencyKey ? hashAwardRequest(item) : ''));
 
@@ -124,6 +152,7 @@ export class AwardingService {
         firstIndexOfKey.set(key, index);
       }
       try {
+        checkMessage(item.message);
         const badgeClass = badgeClasses.get(item.badgeClassId);
         if (!badgeClass) throw new DomainError('badge_class_not_found', 404);
         pending.push({ index, row: this.prepareRow({ ...item, structureId }, badgeClass, actor, issuedOn) });
@@ -134,13 +163,22 @@ export class AwardingService {
     });
 
     const key = await this.keys.active(structureId);
-    const jwsList = await this.signer.signMany(
-      pending.map(({ row }) => this.documents.signedAssertion(row, structureId, key.id)),
-      key.privateKeyPem,
-    );
+    // Signing is the slow part: the next chunk is signed (on the worker
+    // threads) while this one is written, so the database's time hides behind it.
+    const signChunk = (start: number) => {
+      const signing = this.signer.signMany(
+        pending.slice(start, start + BULK_CHUNK).map(({ row }) => this.documents.signedAssertion(row, structureId, key.id)),
+        key.privateKeyPem,
+      );
+      signing.catch(() => {}); // awaited below; a failed write must not leave it unhandled
+      return signing;
+    };
+    let nextChunkSigned = pending.length > 0 ? signChunk(0) : undefined;
 
     for (let start = 0; start < pending.length; start += BULK_CHUNK) {
-      const chunk = pending.slice(start, start + BULK_CHUNK).map((p, i) => ({ ...p, jws: jwsList[start + i]! }));
+      const jwsList = await nextChunkSigned!;
+      nextChunkSigned = start + BULK_CHUNK < pending.length ? signChunk(start + BULK_CHUNK) : undefined;
+      const chunk = pending.slice(start, start + BULK_CHUNK).map((p, i) => ({ ...p, jws: jwsList[i]! }));
       await this.db.transaction(async (tx) => {
         await lockIdempotencyScope(tx, structureId);
         // A concurrent sender of the same batch may have stored some of these meanwhile.
@@ -177,10 +215,19 @@ export class AwardingService {
             details: { count: inserted.length, assertionIds: inserted.map((a) => a.id) },
           });
         }
+        // The emails go in the same transaction: an award that rolls back tells no one.
+        await this.mails.enqueue(
+          tx,
+          toInsert.map((p) =>
+            this.mailFacts(p.row, badgeClasses.get(p.row.badgeClassId)!, mailContext, items[p.index]!.message),
+          ),
+          { now: this.now(), createdByUserId: mailContext.createdByUserId },
+        );
         toInsert.forEach((p, i) => {
           outcomes[p.index] = { status: 'awarded', assertion: inserted[i]! };
         });
       });
+      this.mails.notify();
     }
 
     // Repeats within the batch answer with their first occurrence's award.
@@ -203,6 +250,7 @@ export class AwardingService {
   }
 
   async award(input: AwardInput, actor: Actor): Promise<AwardResult> {
+    checkMessage(input.message);
     const requestHash = input.idempotencyKey ? hashAwardRequest(input) : '';
     if (input.idempotencyKey) {
       const replay = await this.replay(input.structureId, input.idempotencyKey, requestHash);
@@ -211,9 +259,14 @@ export class AwardingService {
     // Read before the transaction: the embedded database has one connection,
     // and a query outside the transaction would wait for it forever.
     const key = await this.keys.active(input.structureId);
+    const mailContext = await this.mailContext(input.structureId, actor);
     try {
-      return await this.db.transaction(async (tx) => {
-        const assertion = await this.insertSigned(tx, input, actor, key);
+      const result = await this.db.transaction(async (tx) => {
+        const { assertion, badgeClass } = await this.insertSigned(tx, input, actor, key);
+        await this.mails.enqueue(tx, [this.mailFacts(assertion, badgeClass, mailContext, input.message)], {
+          now: this.now(),
+          createdByUserId: mailContext.createdByUserId,
+        });
         if (
           input.idempotencyKey &&
           !(await claimIdempotencyKey(tx, {
@@ -227,6 +280,8 @@ export class AwardingService {
         }
         return { assertion, replayed: false };
       });
+      this.mails.notify();
+      return result;
     } catch (error) {
       // A concurrent retry won the key: ours rolled back, so answer with theirs.
       if (error instanceof IdempotencyRace && input.idempotencyKey) {
@@ -284,7 +339,7 @@ export class AwardingService {
     input: AwardInput,
     actor: Actor,
     key: ActiveSigningKey,
-  ): Promise<AssertionRow> {
+  ): Promise<{ assertion: AssertionRow; badgeClass: BadgeClassRow }> {
     const badgeClass = await findBadgeClassOfStructure(db, input.structureId, input.badgeClassId);
     if (!badgeClass) throw new DomainError('badge_class_not_found', 404);
     const values = this.prepareRow(input, badgeClass, actor, this.issuedOnNow());
@@ -297,7 +352,138 @@ export class AwardingService {
       targetId: assertion.id,
       details: { badgeClassId: badgeClass.id, badgeClassName: badgeClass.name },
     });
+    return { assertion, badgeClass };
+  }
+
+  /** The structure's name and address, and who writes the personal message, for the emails of an award. */
+  private async mailContext(structureId: string, actor: Actor): Promise<MailContext> {
+    const structure = await findStructure(this.db, structureId);
+    if (!structure) throw new DomainError('structure_not_found', 404);
+    const user = actor.kind === 'user' ? await findUserById(this.db, actor.userId) : undefined;
+    return {
+      structureName: structure.name,
+      structureEmail: structure.email,
+      authorName: user?.name ?? null,
+      createdByUserId: user?.id ?? null,
+    };
+  }
+
+  private mailFacts(
+    assertion: Pick<AssertionRow, 'id' | 'structureId' | 'recipientEmail' | 'recipientName'>,
+    badgeClass: BadgeClassRow,
+    context: MailContext,
+    message: string | null | undefined,
+    again = false,
+  ): AwardMailFacts {
+    return {
+      assertionId: assertion.id,
+      structureId: assertion.structureId,
+      recipientEmail: assertion.recipientEmail,
+      recipientName: assertion.recipientName,
+      badgeName: badgeClass.name,
+      badgeDescription: badgeClass.description,
+      structureName: context.structureName,
+      structureEmail: context.structureEmail,
+      message: message?.trim() || null,
+      authorName: context.authorName,
+      again,
+    };
+  }
+
+  /**
+   * Sends the award email again (a new sign-in link, a new message in the
+   * outbox): the learner lost it, or asks for it. Not for a revoked badge.
+   */
+  async resendAwardMail(structureId: string, assertionId: string, actor: Actor): Promise<AssertionRow> {
+    const assertion = await this.get(structureId, assertionId);
+    if (assertion.revokedAt) throw new DomainError('already_revoked', 409);
+    const badgeClass = await findBadgeClass(this.db, assertion.badgeClassId);
+    if (!badgeClass) throw new DomainError('badge_class_not_found', 404);
+    const context = await this.mailContext(structureId, actor);
+    await this.db.transaction(async (tx) => {
+      await this.mails.enqueue(tx, [this.mailFacts(assertion, badgeClass, context, null, true)], {
+        now: this.now(),
+        createdByUserId: context.createdByUserId,
+      });
+      await recordAudit(tx, actor, {
+        structureId,
+        action: 'assertion.mail_resent',
+        targetType: 'assertion',
+        targetId: assertion.id,
+      });
+    });
+    this.mails.notify();
     return assertion;
+  }
+
+  /**
+   * Whether the learner's address may still be corrected: only while no
+   * award email reached it (once one did, the address was right, and the
+   * badge belongs to that person).
+   */
+  async addressCorrection(
+    structureId: string,
+    assertionId: string,
+  ): Promise<{ assertion: AssertionRow; badgeName: string; refusal: AddressCorrectionRefusal | null }> {
+    const assertion = await this.get(structureId, assertionId);
+    const badgeClass = await findBadgeClass(this.db, assertion.badgeClassId);
+    return { assertion, badgeName: badgeClass?.name ?? '', refusal: await this.correctionRefusal(this.db, assertion) };
+  }
+
+  private async correctionRefusal(db: Database, assertion: AssertionRow): Promise<AddressCorrectionRefusal | null> {
+    if (assertion.revokedAt) return 'revoked';
+    const statuses = await statusesForAssertion(db, assertion.id, 'award');
+    if (statuses.includes('sent')) return 'already_delivered';
+    if (statuses.includes('sending')) return 'sending_now';
+    return null;
+  }
+
+  /**
+   * Corrects the learner's address of an award whose email never reached
+   * them: a fresh salt for the new address, the assertion signed again, the
+   * messages still waiting for the old address dropped, and the email sent
+   * to the new one. Refused (with the reason) once an email was delivered.
+   */
+  async correctRecipientEmail(
+    structureId: string,
+    assertionId: string,
+    newEmail: string,
+    actor: Actor,
+  ): Promise<{ assertion: AssertionRow; refusal: null } | { assertion: AssertionRow; refusal: AddressCorrectionRefusal }> {
+    const email = normaliseEmail(newEmail);
+    const current = await this.get(structureId, assertionId);
+    if (current.recipientEmail === email) return { assertion: current, refusal: 'same_address' };
+    const badgeClass = await findBadgeClass(this.db, current.badgeClassId);
+    if (!badgeClass) throw new DomainError('badge_class_not_found', 404);
+    const key = await this.keys.active(structureId);
+    const context = await this.mailContext(structureId, actor);
+    return this.db.transaction(async (tx) => {
+      // Locks the assertion: two corrections at once cannot both pass the check below.
+      const [locked] = await tx.select().from(assertions).where(eq(assertions.id, assertionId)).for('update');
+      if (!locked || locked.structureId !== structureId) throw new DomainError('assertion_not_found', 404);
+      const refusal = await this.correctionRefusal(tx, locked);
+      if (refusal) return { assertion: locked, refusal };
+      const corrected = { ...locked, recipientEmail: email, recipientSalt: newSalt() };
+      const jws = await this.signer.sign(this.documents.signedAssertion(corrected, structureId, key.id), key.privateKeyPem);
+      const [updated] = await tx
+        .update(assertions)
+        .set({ recipientEmail: corrected.recipientEmail, recipientSalt: corrected.recipientSalt, jws, signingKeyId: key.id })
+        .where(eq(assertions.id, assertionId))
+        .returning();
+      await supersedeWaitingMessages(tx, assertionId, 'Adresse corrigée : remplacé par un envoi à la nouvelle adresse.');
+      await this.mails.enqueue(tx, [this.mailFacts(updated!, badgeClass, context, null, true)], {
+        now: this.now(),
+        createdByUserId: context.createdByUserId,
+      });
+      await recordAudit(tx, actor, {
+        structureId,
+        action: 'assertion.recipient_corrected',
+        targetType: 'assertion',
+        targetId: assertionId,
+        details: { reason: 'award email undelivered' },
+      });
+      return { assertion: updated!, refusal: null };
+    }).finally(() => this.mails.notify());
   }
 
   async get(structureId: string, id: string): Promise<AssertionRow> {
@@ -373,8 +559,16 @@ function hashAwardRequest(input: BulkAwardItem): string {
     input.evidence ?? [],
     input.narrative ?? null,
     input.expires?.toISOString() ?? null,
+    // Only when present, so that keys stored before messages existed still match their retries.
+    ...(input.message?.trim() ? [input.message.trim()] : []),
   ]);
   return createHash('sha256').update(canonical).digest('hex');
+}
+
+function checkMessage(message: string | null | undefined): void {
+  if (message && message.trim().length > PERSONAL_MESSAGE_MAX) {
+    throw new DomainError('validation_failed', 422, { field: 'message' });
+  }
 }
 
 function unique(values: (string | undefined)[]): string[] {

@@ -1,17 +1,29 @@
 import type { Database } from '../db/database.ts';
+import { AccountService } from './accounts.ts';
 import { ApiTokenService } from './api-tokens.ts';
 import { AuthService } from './auth.ts';
+import { AwardImportService } from './award-imports.ts';
 import { AwardingService } from './awarding.ts';
 import { BadgeClassService } from './badge-classes.ts';
+import { CatalogueService } from './catalogue.ts';
 import { LocalChanges } from './changes.ts';
 import { DocumentBuilder } from './documents.ts';
+import { StructureLearnerService } from './general-badge.ts';
+import { FollowingService } from './following.ts';
+import { LearnerService } from './learners.ts';
+import { AwardMails } from './mail/award-mail.ts';
+import { MailService } from './mail/service.ts';
+import { MailSignal } from './mail/signal.ts';
+import { UnsubscribeLinks } from './mail/unsubscribe-links.ts';
 import type { MasterKey } from './master-key.ts';
 import { PublicationService } from './publication.ts';
+import { RemoteDocuments } from './remote-documents.ts';
 import { SigningKeyService } from './signing-keys.ts';
 import { AssertionSigner } from './signing/signer.ts';
 import { StructureService } from './structures.ts';
 import { PublicUrls } from './urls.ts';
 import { UserService } from './users.ts';
+import { VerifierService } from './verifier.ts';
 import { WorkspaceService } from './workspace.ts';
 
 export interface ServiceDependencies {
@@ -19,6 +31,10 @@ export interface ServiceDependencies {
   masterKey: MasterKey;
   publicUrl: string;
   now?: () => Date;
+  /** Whether SMTP_URL is set (the outbox pages say so when it is not). */
+  mailConfigured?: boolean;
+  /** VERIFIER_ALLOW_PRIVATE_NETWORKS: only the test suite turns it on. */
+  verifierAllowPrivateNetworks?: boolean;
 }
 
 /** Wires the use cases together; the web layer and the CLI each build one set. */
@@ -27,9 +43,13 @@ export function createServices(deps: ServiceDependencies) {
   const documents = new DocumentBuilder(urls);
   const changes = new LocalChanges();
   const keys = new SigningKeyService(deps.db, deps.masterKey, changes);
-  const structures = new StructureService(deps.db, keys);
+  const structures = new StructureService(deps.db, keys, changes);
   const signer = new AssertionSigner();
-  const awarding = new AwardingService(deps.db, keys, documents, signer, changes, deps.now);
+  const auth = new AuthService(deps.db, deps.now);
+  const mailSignal = new MailSignal();
+  const unsubscribe = new UnsubscribeLinks(deps.masterKey.deriveKey('insigne:unsubscribe:v1'), urls.origin);
+  const awarding = new AwardingService(deps.db, keys, documents, signer, changes, new AwardMails(urls, unsubscribe, mailSignal), deps.now);
+  const publication = new PublicationService(deps.db, urls, documents, keys, awarding, changes);
   return {
     signer,
     urls,
@@ -39,10 +59,20 @@ export function createServices(deps: ServiceDependencies) {
     users: new UserService(deps.db, structures),
     apiTokens: new ApiTokenService(deps.db, structures),
     badgeClasses: new BadgeClassService(deps.db),
+    catalogue: new CatalogueService(deps.db),
     awarding,
-    publication: new PublicationService(deps.db, urls, documents, keys, awarding, changes),
-    auth: new AuthService(deps.db, deps.now),
+    awardImports: new AwardImportService(deps.db, awarding, deps.now),
+    structureLearners: new StructureLearnerService(deps.db, awarding, urls, deps.now),
+    mailSignal,
+    unsubscribe,
+    mail: new MailService(deps.db, { configured: deps.mailConfigured === true, now: deps.now }),
+    publication,
+    verifier: new VerifierService(publication, urls, new RemoteDocuments({ allowPrivateNetworks: deps.verifierAllowPrivateNetworks === true })),
+    auth,
+    accounts: new AccountService(deps.db, auth, structures, urls, deps.now),
     workspace: new WorkspaceService(deps.db, urls, deps.now),
+    following: new FollowingService(deps.db, urls, deps.now),
+    learners: new LearnerService(deps.db, urls, changes, deps.now),
   };
 }
 

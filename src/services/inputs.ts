@@ -64,3 +64,16 @@ export const signInInput = z.object({
   email: z.string().trim().min(1, 'must not be empty').max(320).refine(isPlainText, 'control_characters'),
   password: z.string().min(1, 'must not be empty').max(200),
 });
+
+/** Line breaks and tabs are welcome in a message; other control characters are not. */
+const MESSAGE_CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/**
+ * The advisor's personal message to the learner, quoted in the award email:
+ * plain text (escaped wherever it is shown), line breaks kept.
+ */
+export const personalMessage = z
+  .string()
+  .trim()
+  .max(1000)
+  .refine((value) => !MESSAGE_CONTROL_CHARACTERS.test(value) && !LONE_SURROGATE.test(value), 'control_characters');

@@ -37,7 +37,7 @@ export interface ReceivedMail {
 export async function startSmtpServer() {
   const received: ReceivedMail[] = [];
   const waiters: { predicate: (m: ReceivedMail) => boolean; resolve: (m: ReceivedMail) => void }[] = [];
-  const state = { reject: false as false | string };
+  const state = { reject: false as false | string, code: 451 };
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -47,7 +47,7 @@ export async function startSmtpServer() {
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', async () => {
         if (state.reject) {
-          const error = Object.assign(new Error(state.reject), { responseCode: 451 });
+          const error = Object.assign(new Error(state.reject), { responseCode: state.code });
           return callback(error);
         }
         const raw = Buffer.concat(chunks).toString('utf8');
@@ -75,9 +75,10 @@ export async function startSmtpServer() {
   return {
     url: `smtp://127.0.0.1:${port}`,
     received,
-    /** Refuse every message with a temporary failure (451) until set back to false. */
-    rejectWith(message: string | false) {
+    /** Refuse every message with a temporary failure (451, or `code`: 550 for a permanent one) until set back to false. */
+    rejectWith(message: string | false, code = 451) {
       state.reject = message;
+      state.code = code;
     },
     /** Resolves with the first message (already received or to come) that matches. */
     waitFor(predicate: (m: ReceivedMail) => boolean, timeoutMs = 15_000): Promise<ReceivedMail> {

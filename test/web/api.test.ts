@@ -800,7 +800,7 @@ describe('the OpenAPI description', () => {
     const post = spec.paths['/api/v1/assertions'].post;
     const schema = post.requestBody.content['application/json'].schema;
     expect(schema.required).toEqual(expect.arrayContaining(['badgeClass', 'recipient']));
-    expect(Object.keys(schema.properties).sort()).toEqual(['badgeClass', 'evidence', 'expires', 'narrative', 'recipient']);
+    expect(Object.keys(schema.properties).sort()).toEqual(['badgeClass', 'evidence', 'expires', 'message', 'narrative', 'recipient']);
     expect(post.parameters.find((p: Json) => p.in === 'header' && p.name === 'idempotency-key')).toBeDefined();
     expect(Object.keys(post.responses)).toEqual(expect.arrayContaining(['200', '201', '400', '401', '404', '422']));
   });

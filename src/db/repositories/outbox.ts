@@ -1,6 +1,10 @@
-import { eq } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Database } from '../database.ts';
-import { learnerPreferences, type MailKind, outboxMessages } from '../schema.ts';
+import { learnerPreferences, type MailKind, outboxMessages, structures } from '../schema.ts';
+
+export type OutboxMessageRow = typeof outboxMessages.$inferSelect;
+export type OutboxStatus = OutboxMessageRow['status'];
+export const OUTBOX_STATUSES: readonly OutboxStatus[] = ['failed', 'held', 'pending', 'sending', 'sent', 'suppressed'];
 
 export interface OutgoingMail {
   kind: MailKind;
@@ -21,36 +25,268 @@ export interface OutgoingMail {
  */
 const SENT_EVEN_WHEN_STOPPED: ReadonlySet<MailKind> = new Set(['learner-sign-in', 'password-reset', 'invitation']);
 
+/** Rows per insert statement: PostgreSQL takes at most 65,535 parameters in one. */
+const INSERT_CHUNK = 2000;
+
 /**
  * Records messages in the outbox. Call it with the transaction of the change
- * that causes them: the dispatcher (src/services/mail/) sends them afterwards.
+ * that causes it: the dispatcher (src/services/mail/) sends them afterwards.
+ * `now`, when given, dates the messages (and makes them due) on the caller's
+ * clock instead of the database's.
  */
-export async function enqueueMail(db: Database, mails: OutgoingMail | OutgoingMail[]): Promise<string[]> {
+export async function enqueueMail(
+  db: Database,
+  mails: OutgoingMail | OutgoingMail[],
+  options: { now?: Date } = {},
+): Promise<string[]> {
   const list = Array.isArray(mails) ? mails : [mails];
   if (list.length === 0) return [];
   const stopped = new Set<string>();
-  for (const to of new Set(list.filter((m) => !SENT_EVEN_WHEN_STOPPED.has(m.kind)).map((m) => m.to))) {
-    const [pref] = await db
-      .select({ stoppedAt: learnerPreferences.emailsStoppedAt })
+  // One look-up for the whole batch: a 10,000-learner award stays one query.
+  const addresses = [...new Set(list.filter((m) => !SENT_EVEN_WHEN_STOPPED.has(m.kind)).map((m) => m.to))];
+  for (let start = 0; start < addresses.length; start += INSERT_CHUNK) {
+    const rows = await db
+      .select({ email: learnerPreferences.email })
       .from(learnerPreferences)
-      .where(eq(learnerPreferences.email, to));
-    if (pref?.stoppedAt) stopped.add(to);
+      .where(
+        and(
+          inArray(learnerPreferences.email, addresses.slice(start, start + INSERT_CHUNK)),
+          sql`${learnerPreferences.emailsStoppedAt} is not null`,
+        ),
+      );
+    for (const r of rows) stopped.add(r.email);
   }
+  const ids: string[] = [];
+  for (let start = 0; start < list.length; start += INSERT_CHUNK) {
+    const rows = await db
+      .insert(outboxMessages)
+      .values(
+        list.slice(start, start + INSERT_CHUNK).map((m) => ({
+          kind: m.kind,
+          toAddress: m.to,
+          subject: m.subject,
+          textBody: m.text,
+          htmlBody: m.html,
+          structureId: m.structureId ?? null,
+          assertionId: m.assertionId ?? null,
+          createdByUserId: m.createdByUserId ?? null,
+          status:
+            !SENT_EVEN_WHEN_STOPPED.has(m.kind) && stopped.has(m.to) ? ('suppressed' as const) : ('pending' as const),
+          ...(options.now ? { createdAt: options.now, nextAttemptAt: options.now } : {}),
+        })),
+      )
+      .returning({ id: outboxMessages.id });
+    ids.push(...rows.map((r) => r.id));
+  }
+  return ids;
+}
+
+/** What the dispatcher needs of a claimed message. */
+export interface ClaimedMessage {
+  id: string;
+  kind: MailKind;
+  toAddress: string;
+  subject: string;
+  textBody: string;
+  htmlBody: string;
+  attempts: number;
+  claimedUntil: Date;
+}
+
+/**
+ * Takes up to `limit` messages that are due (pending and past their
+ * next_attempt_at, or `sending` under a claim that lapsed: its instance died
+ * mid-send) and marks them `sending` until `claimedUntil`, in one statement.
+ * `for update skip locked` lets several instances claim at once without ever
+ * taking the same row; the attempt is counted at the claim, so a message
+ * that crashes its sender still runs out of attempts.
+ */
+export async function claimDueMessages(
+  db: Database,
+  options: { now: Date; claimedUntil: Date; limit: number },
+): Promise<ClaimedMessage[]> {
+  const result = await db.execute(sql`
+    update outbox_messages
+       set status = 'sending', claimed_until = ${options.claimedUntil}, attempts = attempts + 1
+     where id in (
+       select id from outbox_messages
+        where (status = 'pending' and next_attempt_at <= ${options.now})
+           or (status = 'sending' and claimed_until < ${options.now})
+        order by next_attempt_at
+        limit ${options.limit}
+        for update skip locked)
+    returning id, kind, to_address, subject, text_body, html_body, attempts, claimed_until`);
+  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Record<string, unknown>[];
+  return rows.map((r) => ({
+    id: String(r.id),
+    kind: r.kind as MailKind,
+    toAddress: String(r.to_address),
+    subject: String(r.subject),
+    textBody: String(r.text_body),
+    htmlBody: String(r.html_body),
+    attempts: Number(r.attempts),
+    claimedUntil: options.claimedUntil,
+  }));
+}
+
+/** Only the holder of the claim records the outcome: a claim that lapsed and was taken over is no longer ours. */
+const ourClaim = (message: Pick<ClaimedMessage, 'id' | 'claimedUntil'>) =>
+  and(
+    eq(outboxMessages.id, message.id),
+    eq(outboxMessages.status, 'sending'),
+    eq(outboxMessages.claimedUntil, message.claimedUntil),
+  );
+
+export async function markSent(db: Database, message: ClaimedMessage, at: Date): Promise<void> {
+  await db
+    .update(outboxMessages)
+    .set({ status: 'sent', sentAt: at, claimedUntil: null, lastError: null })
+    .where(ourClaim(message));
+}
+
+/** A failed attempt: tried again at `retryAt`, or given up (`failed`) when there is none. */
+export async function markAttemptFailed(
+  db: Database,
+  message: ClaimedMessage,
+  outcome: { error: string; retryAt: Date | null },
+): Promise<void> {
+  await db
+    .update(outboxMessages)
+    .set(
+      outcome.retryAt
+        ? { status: 'pending', nextAttemptAt: outcome.retryAt, claimedUntil: null, lastError: outcome.error }
+        : { status: 'failed', claimedUntil: null, lastError: outcome.error },
+    )
+    .where(ourClaim(message));
+}
+
+/**
+ * With no SMTP server configured, due messages are kept as `held` for the
+ * platform administrator to read, instead of waiting unseen.
+ */
+export async function holdDueMessages(db: Database, now: Date): Promise<number> {
   const rows = await db
-    .insert(outboxMessages)
-    .values(
-      list.map((m) => ({
-        kind: m.kind,
-        toAddress: m.to,
-        subject: m.subject,
-        textBody: m.text,
-        htmlBody: m.html,
-        structureId: m.structureId ?? null,
-        assertionId: m.assertionId ?? null,
-        createdByUserId: m.createdByUserId ?? null,
-        status: !SENT_EVEN_WHEN_STOPPED.has(m.kind) && stopped.has(m.to) ? ('suppressed' as const) : ('pending' as const),
-      })),
+    .update(outboxMessages)
+    .set({ status: 'held', claimedUntil: null })
+    .where(
+      or(
+        and(eq(outboxMessages.status, 'pending'), sql`${outboxMessages.nextAttemptAt} <= ${now}`),
+        and(eq(outboxMessages.status, 'sending'), sql`${outboxMessages.claimedUntil} < ${now}`),
+      ),
     )
     .returning({ id: outboxMessages.id });
-  return rows.map((r) => r.id);
+  return rows.length;
+}
+
+/** Puts a held or failed message back in the queue, due now, with a fresh count of attempts. */
+export async function requeueMessage(db: Database, id: string, now: Date): Promise<OutboxMessageRow | undefined> {
+  const [row] = await db
+    .update(outboxMessages)
+    .set({ status: 'pending', attempts: 0, nextAttemptAt: now, claimedUntil: null })
+    .where(and(eq(outboxMessages.id, id), inArray(outboxMessages.status, ['held', 'failed'])))
+    .returning();
+  return row;
+}
+
+/** Messages for one assertion that are still waiting to go (replaced by a new message to a corrected address). */
+export async function supersedeWaitingMessages(db: Database, assertionId: string, reason: string): Promise<void> {
+  await db
+    .update(outboxMessages)
+    .set({ status: 'failed', lastError: reason, claimedUntil: null })
+    .where(and(eq(outboxMessages.assertionId, assertionId), inArray(outboxMessages.status, ['pending', 'held'])));
+}
+
+/** How the award emails of an assertion fared: which statuses occurred. */
+export async function statusesForAssertion(db: Database, assertionId: string, kind: MailKind): Promise<OutboxStatus[]> {
+  const rows = await db
+    .selectDistinct({ status: outboxMessages.status })
+    .from(outboxMessages)
+    .where(and(eq(outboxMessages.assertionId, assertionId), eq(outboxMessages.kind, kind)));
+  return rows.map((r) => r.status);
+}
+
+/** A message as the outbox pages list it (no bodies). */
+export interface OutboxListItem {
+  id: string;
+  kind: MailKind;
+  toAddress: string;
+  subject: string;
+  status: OutboxStatus;
+  attempts: number;
+  lastError: string | null;
+  nextAttemptAt: Date;
+  sentAt: Date | null;
+  createdAt: Date;
+  assertionId: string | null;
+  structureId: string | null;
+  structureName: string | null;
+}
+
+const listColumns = {
+  id: outboxMessages.id,
+  kind: outboxMessages.kind,
+  toAddress: outboxMessages.toAddress,
+  subject: outboxMessages.subject,
+  status: outboxMessages.status,
+  attempts: outboxMessages.attempts,
+  lastError: outboxMessages.lastError,
+  nextAttemptAt: outboxMessages.nextAttemptAt,
+  sentAt: outboxMessages.sentAt,
+  createdAt: outboxMessages.createdAt,
+  assertionId: outboxMessages.assertionId,
+  structureId: outboxMessages.structureId,
+  structureName: structures.name,
+};
+
+/** Problems first (failed, then held), then the newest. */
+const problemsFirst = sql`case ${outboxMessages.status} when 'failed' then 0 when 'held' then 1 else 2 end`;
+
+/**
+ * A page of the outbox: one structure's messages, or (structureId null) the
+ * whole platform's. Filtered by statuses when given.
+ */
+export async function listOutbox(
+  db: Database,
+  filter: { structureId: string | null; statuses?: OutboxStatus[]; limit: number; offset: number },
+): Promise<{ rows: OutboxListItem[]; total: number }> {
+  const where = and(
+    filter.structureId ? eq(outboxMessages.structureId, filter.structureId) : undefined,
+    filter.statuses?.length ? inArray(outboxMessages.status, filter.statuses) : undefined,
+  );
+  const [rows, [totalRow]] = await Promise.all([
+    db
+      .select(listColumns)
+      .from(outboxMessages)
+      .leftJoin(structures, eq(structures.id, outboxMessages.structureId))
+      .where(where)
+      .orderBy(problemsFirst, desc(outboxMessages.createdAt), desc(outboxMessages.id))
+      .limit(filter.limit)
+      .offset(filter.offset),
+    db.select({ total: count() }).from(outboxMessages).where(where),
+  ]);
+  return { rows, total: Number(totalRow?.total ?? 0) };
+}
+
+/** How many messages of each status (one structure's, or the platform's). */
+export async function countOutboxByStatus(db: Database, structureId: string | null): Promise<Record<OutboxStatus, number>> {
+  const rows = await db
+    .select({ status: outboxMessages.status, n: count() })
+    .from(outboxMessages)
+    .where(structureId ? eq(outboxMessages.structureId, structureId) : undefined)
+    .groupBy(outboxMessages.status);
+  const counts = Object.fromEntries(OUTBOX_STATUSES.map((s) => [s, 0])) as Record<OutboxStatus, number>;
+  for (const r of rows) counts[r.status] = Number(r.n);
+  return counts;
+}
+
+export async function findOutboxMessage(
+  db: Database,
+  id: string,
+): Promise<(OutboxMessageRow & { structureName: string | null }) | undefined> {
+  const [row] = await db
+    .select({ message: outboxMessages, structureName: structures.name })
+    .from(outboxMessages)
+    .leftJoin(structures, eq(structures.id, outboxMessages.structureId))
+    .where(eq(outboxMessages.id, id));
+  return row ? { ...row.message, structureName: row.structureName } : undefined;
 }

@@ -11,6 +11,10 @@ export interface MailContent {
   quote?: { text: string; author: string };
   /** The one thing to do: a big button in HTML, a bare link in text. */
   action?: { label: string; url: string };
+  /** Further links after the action, each introduced by a sentence: "Pour montrer votre badge…" then the URL. */
+  links?: { text: string; url: string }[];
+  /** Paragraphs after the action and the links (what to do if stuck, whom to ask). */
+  closing?: string[];
   /** Small print under a rule: why you get this, how to stop. */
   footer: string[];
   /** Links shown in the footer (unsubscribe…). */
@@ -32,6 +36,8 @@ export function composeMail(content: MailContent): { text: string; html: string 
     text.push(...content.quote.text.split(/\r?\n/).map((l) => `> ${l}`), `— ${content.quote.author}`, '');
   }
   if (content.action) text.push(`${content.action.label} :`, content.action.url, '');
+  for (const l of content.links ?? []) text.push(l.text, l.url, '');
+  for (const p of content.closing ?? []) text.push(p, '');
   text.push('--', ...content.footer);
   for (const l of content.footerLinks ?? []) text.push(`${l.label} : ${l.url}`);
 
@@ -47,6 +53,11 @@ export function composeMail(content: MailContent): { text: string; html: string 
     content.action
       ? `<p style="margin:24px 0;"><a href="${escapeHtml(content.action.url)}" style="display:inline-block;padding:14px 24px;background:#00558c;color:#ffffff;text-decoration:none;border-radius:6px;font-weight:bold;">${escapeHtml(content.action.label)}</a></p><p style="margin:0 0 16px;font-size:14px;color:#4a4a4f;word-break:break-all;">${escapeHtml(content.action.url)}</p>`
       : '',
+    ...(content.links ?? []).map(
+      (l) =>
+        `<p style="margin:0 0 16px;">${paragraphHtml(l.text)}<br><a href="${escapeHtml(l.url)}" style="color:#00558c;word-break:break-all;">${escapeHtml(l.url)}</a></p>`,
+    ),
+    ...(content.closing ?? []).map((p) => `<p style="margin:0 0 16px;">${paragraphHtml(p)}</p>`),
     `<hr style="border:0;border-top:1px solid #d0d3d8;margin:24px 0;">`,
     ...content.footer.map((f) => `<p style="margin:0 0 8px;font-size:13px;color:#4a4a4f;">${paragraphHtml(f)}</p>`),
     ...(content.footerLinks ?? []).map(

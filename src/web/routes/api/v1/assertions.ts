@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Services } from '../../../../services/index.ts';
-import { email, httpUrl } from '../../../../services/inputs.ts';
+import { email, httpUrl, personalMessage } from '../../../../services/inputs.ts';
 import { callerOf } from './index.ts';
 import { apiErrorBody, apiErrorResponses, assertionResource, toAssertionResource } from './resources.ts';
 
@@ -28,6 +28,9 @@ const awardBody = z.strictObject({
     .optional(),
   narrative: z.string().trim().max(5000).optional(),
   expires: dateTime.optional().describe('ISO 8601 date-time, or a date (the badge then expires at the end of that day, UTC)'),
+  message: personalMessage
+    .optional()
+    .describe("A personal message to the learner, quoted in the award email (plain text, at most 1000 characters); it is not part of the badge"),
 });
 
 const idParams = z.object({ id: z.uuid() });
@@ -43,7 +46,9 @@ export async function assertionRoutes(app: FastifyInstance, { services }: { serv
         summary: 'Award a badge to a learner',
         description:
           'Signs and stores the assertion. Send an `Idempotency-Key` header to make retries safe: ' +
-          'the same key with the same body returns the first result (200) instead of awarding twice.',
+          'the same key with the same body returns the first result (200) instead of awarding twice. ' +
+          'The learner is sent an email (in French) with a link to their space and the optional `message`; ' +
+          'it is recorded with the award and sent in the background.',
         tags: ['Assertions'],
         headers: z.object({ 'idempotency-key': z.string().min(1).max(200).optional() }),
         body: awardBody,
@@ -61,6 +66,7 @@ export async function assertionRoutes(app: FastifyInstance, { services }: { serv
           evidence: body.evidence?.map((e) => ({ ...(e.narrative ? { narrative: e.narrative } : {}), ...(e.url ? { url: e.url } : {}) })),
           narrative: body.narrative,
           expires: body.expires,
+          message: body.message,
           idempotencyKey: request.headers['idempotency-key'],
         },
         { kind: 'token', tokenId: caller.tokenId, structureId: caller.structureId },

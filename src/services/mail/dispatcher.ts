@@ -1,0 +1,168 @@
+import type { Database } from '../../db/database.ts';
+import {
+  type ClaimedMessage,
+  claimDueMessages,
+  holdDueMessages,
+  markAttemptFailed,
+  markSent,
+} from '../../db/repositories/outbox.ts';
+import type { MailKind } from '../../db/schema.ts';
+import type { MailSignal } from './signal.ts';
+import { MailSendError, type MailTransport } from './transport.ts';
+import type { UnsubscribeLinks } from './unsubscribe-links.ts';
+
+const MINUTE = 60_000;
+/** Wait before attempt 2, 3, …: after the last one, the message is `failed`. */
+export const RETRY_DELAYS_MS: readonly number[] = [MINUTE, 5 * MINUTE, 30 * MINUTE, 120 * MINUTE, 720 * MINUTE];
+/** How long a claim holds: far longer than one SMTP exchange may take (its timeouts are 20 s and 60 s). */
+const CLAIM_MS = 5 * MINUTE;
+const BATCH = 25;
+
+/** Kinds a learner receives without asking: they carry the one-click unsubscribe headers. */
+const NOTIFICATION_KINDS: ReadonlySet<MailKind> = new Set(['award']);
+
+export interface DispatcherOptions {
+  /** Null when SMTP_URL is not set: messages are then held for the platform administrator. */
+  transport: MailTransport | null;
+  from: string;
+  pollIntervalMs: number;
+  signal: MailSignal;
+  unsubscribe: UnsubscribeLinks;
+  now?: () => Date;
+  /** Where a failed round is reported (never with a secret in it). */
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * Sends the outbox. Every app instance runs one: each round claims due
+ * messages (one UPDATE … FOR UPDATE SKIP LOCKED, so two instances never
+ * take the same one), sends them, and records the outcome. A failure is
+ * retried with back-off (1 min, 5 min, 30 min, 2 h, 12 h) then marked
+ * `failed`; a permanent refusal (5xx to the recipient or the message) is
+ * `failed` at once. It runs right after this process queues mail and
+ * otherwise every `pollIntervalMs`.
+ */
+export class MailDispatcher {
+  private readonly now: () => Date;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = true;
+  private unsubscribeSignal: (() => void) | undefined;
+  private readonly domain: string;
+
+  constructor(
+    private readonly db: Database,
+    private readonly options: DispatcherOptions,
+  ) {
+    this.now = options.now ?? (() => new Date());
+    this.domain = /@([^\s<>@]+)>?\s*$/.exec(options.from)?.[1] ?? 'insigne.invalid';
+  }
+
+  get sending(): boolean {
+    return this.options.transport !== null;
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.unsubscribeSignal = this.options.signal.subscribe(() => this.wake());
+    // Messages left by a previous run (or queued while this instance was down) go now.
+    this.wake();
+  }
+
+  /** Runs a round now, or right after the one in progress. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.running = this.loop().finally(() => {
+      this.running = undefined;
+      if (this.stopped) return;
+      if (this.again) {
+        this.again = false;
+        this.wake();
+        return;
+      }
+      this.timer = setTimeout(() => this.wake(), this.options.pollIntervalMs);
+      this.timer.unref();
+    });
+  }
+
+  /** Resolves once no round is running (nor about to run again): what tests wait for before stepping the clock. */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  /** Stops polling, lets the round in progress finish, and closes the SMTP connections. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.unsubscribeSignal?.();
+    await this.running;
+    this.options.transport?.close();
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      while (!this.stopped) {
+        const done = await this.runOnce();
+        if (done === 0) break;
+      }
+    } catch (error) {
+      // The database may be restarting: the next poll tries again.
+      this.options.onError?.(error);
+    }
+  }
+
+  /**
+   * One round: claims up to a batch of due messages and sends them (or,
+   * without SMTP, holds every due message). Returns how many it handled.
+   * Tests call it directly to step through retries on an injected clock.
+   */
+  async runOnce(): Promise<number> {
+    const now = this.now();
+    const transport = this.options.transport;
+    if (!transport) return holdDueMessages(this.db, now);
+    const claimed = await claimDueMessages(this.db, {
+      now,
+      claimedUntil: new Date(now.getTime() + CLAIM_MS),
+      limit: BATCH,
+    });
+    await Promise.all(claimed.map((message) => this.deliver(transport, message)));
+    return claimed.length;
+  }
+
+  private async deliver(transport: MailTransport, message: ClaimedMessage): Promise<void> {
+    const headers: Record<string, string> = { 'Auto-Submitted': 'auto-generated' };
+    if (NOTIFICATION_KINDS.has(message.kind)) {
+      // RFC 8058: a mail client's own "unsubscribe" button posts here, no page in between.
+      headers['List-Unsubscribe'] = `<${this.options.unsubscribe.url(message.toAddress)}>`;
+      headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
+    }
+    try {
+      await transport.send({
+        from: this.options.from,
+        to: message.toAddress,
+        subject: message.subject,
+        text: message.textBody,
+        html: message.htmlBody,
+        messageId: `<${message.id}@${this.domain}>`,
+        headers,
+      });
+    } catch (error) {
+      const permanent = error instanceof MailSendError && error.permanent;
+      const delay = RETRY_DELAYS_MS[message.attempts - 1];
+      const text = error instanceof MailSendError ? error.message : 'unexpected error while sending';
+      await markAttemptFailed(this.db, message, {
+        error: text,
+        retryAt: permanent || delay === undefined ? null : new Date(this.now().getTime() + delay),
+      });
+      return;
+    }
+    await markSent(this.db, message, this.now());
+  }
+}

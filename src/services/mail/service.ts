@@ -1,0 +1,96 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Database } from '../../db/database.ts';
+import {
+  countOutboxByStatus,
+  findOutboxMessage,
+  listOutbox,
+  type OutboxStatus,
+  requeueMessage,
+} from '../../db/repositories/outbox.ts';
+import { learnerPreferences } from '../../db/schema.ts';
+import { type Actor, recordAudit } from '../audit.ts';
+import { DomainError } from '../errors.ts';
+
+/**
+ * The outbox as people see it: a structure's messages and their fate, the
+ * platform administrator's view of what is held or failed everywhere, and
+ * the learner's choice to receive no more emails.
+ */
+export class MailService {
+  private readonly now: () => Date;
+  /** Whether SMTP_URL is set: without it, every message is held. */
+  readonly configured: boolean;
+
+  constructor(
+    private readonly db: Database,
+    options: { configured: boolean; now?: () => Date },
+  ) {
+    this.configured = options.configured;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** A page of one structure's outbox (structureId) or of the platform's (null), problems first. */
+  async outbox(filter: { structureId: string | null; statuses?: OutboxStatus[]; page: number; perPage: number }) {
+    const [{ rows, total }, counts] = await Promise.all([
+      listOutbox(this.db, {
+        structureId: filter.structureId,
+        statuses: filter.statuses,
+        limit: filter.perPage,
+        offset: (filter.page - 1) * filter.perPage,
+      }),
+      countOutboxByStatus(this.db, filter.structureId),
+    ]);
+    return { rows, total, counts };
+  }
+
+  /** One message, bodies included: for the platform administrator only. */
+  async message(id: string) {
+    const message = await findOutboxMessage(this.db, id);
+    if (!message) throw new DomainError('not_found', 404);
+    return message;
+  }
+
+  /** Puts a held or failed message back in the queue (once SMTP works again). */
+  async requeue(id: string, actor: Actor): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const row = await requeueMessage(tx, id, this.now());
+      if (!row) return false;
+      await recordAudit(tx, actor, {
+        structureId: row.structureId,
+        action: 'mail.requeued',
+        targetType: 'outbox_message',
+        targetId: row.id,
+      });
+      return true;
+    });
+  }
+
+  /** When the learner stopped the platform's emails, or null. */
+  async stoppedAt(email: string): Promise<Date | null> {
+    const [row] = await this.db
+      .select({ stoppedAt: learnerPreferences.emailsStoppedAt })
+      .from(learnerPreferences)
+      .where(eq(learnerPreferences.email, email));
+    return row?.stoppedAt ?? null;
+  }
+
+  /** The learner receives nothing more but what they ask for themselves (a sign-in link). */
+  async stopEmails(email: string): Promise<void> {
+    const now = this.now();
+    await this.db
+      .insert(learnerPreferences)
+      .values({ email, emailsStoppedAt: now, updatedAt: now })
+      .onConflictDoUpdate({
+        target: learnerPreferences.email,
+        // A second click keeps the first date.
+        set: { emailsStoppedAt: sql`coalesce(${learnerPreferences.emailsStoppedAt}, excluded.emails_stopped_at)`, updatedAt: now },
+      });
+  }
+
+  async resumeEmails(email: string): Promise<void> {
+    await this.db
+      .update(learnerPreferences)
+      .set({ emailsStoppedAt: null, updatedAt: this.now() })
+      .where(eq(learnerPreferences.email, email));
+  }
+}

@@ -1,0 +1,322 @@
+import { and, count, eq } from 'drizzle-orm';
+import type { Response as InjectResponse } from 'light-my-request';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertions, auditEvents, learnerPreferences, outboxMessages } from '../../src/db/schema.ts';
+import { hashEmailIdentity } from '../../src/openbadges/index.ts';
+import { latestOutboxMail, linkIn } from '../support/mail.ts';
+import { seedStructure, startTestApp, TEST_PUBLIC_URL } from '../support/platform.ts';
+
+/**
+ * The outbox pages through fastify's real request path, on a platform with
+ * no SMTP server (every message is held): the structure's outbox, re-sending
+ * and correcting a learner's address, the platform administrator's view of
+ * held messages, the public unsubscribe page — each scoped to its structure
+ * (another structure's member gets 404), CSRF-checked, and hostile input
+ * refused or shown escaped.
+ */
+let ctx: Awaited<ReturnType<typeof startTestApp>>;
+let A: Awaited<ReturnType<typeof seedStructure>>;
+let B: Awaited<ReturnType<typeof seedStructure>>;
+const db = () => ctx.platform.database.db;
+const PASSWORD = 'le mot de passe de l’équipe';
+const HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>';
+
+class Browser {
+  readonly cookies = new Map<string, string>();
+
+  async request(method: 'GET' | 'POST', url: string, form?: Record<string, string>): Promise<InjectResponse> {
+    const headers: Record<string, string> = { accept: 'text/html' };
+    if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    let payload: string | undefined;
+    if (form) {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      payload = new URLSearchParams(form).toString();
+    }
+    const response = await ctx.app.inject({ method, url, headers, payload });
+    for (const c of response.cookies as { name: string; value: string }[]) {
+      if (c.value) this.cookies.set(c.name, c.value);
+      else this.cookies.delete(c.name);
+    }
+    return response;
+  }
+
+  get(url: string) {
+    return this.request('GET', url);
+  }
+
+  async post(url: string, form: Record<string, string> = {}, csrf?: string) {
+    return this.request('POST', url, { _csrf: csrf ?? csrfOf((await this.get('/espace')).body), ...form });
+  }
+
+  static async signedIn(email: string) {
+    const browser = new Browser();
+    const page = await browser.get('/connexion');
+    const response = await browser.request('POST', '/connexion', { _csrf: csrfOf(page.body), email, password: PASSWORD });
+    expect(response.statusCode, response.body.slice(0, 300)).toBe(303);
+    return browser;
+  }
+}
+
+function csrfOf(html: string): string {
+  const match = /name="_csrf" value="([^"]+)"/.exec(html);
+  if (!match) throw new Error('no CSRF token on the page');
+  return match[1]!;
+}
+
+let advisorA: Browser;
+let advisorB: Browser;
+let region: Browser;
+
+async function award(email: string, message?: string) {
+  const { assertion } = await ctx.services.awarding.award(
+    {
+      structureId: A.structure.id,
+      badgeClassId: A.badgeClasses[0]!.id,
+      recipient: { email, name: 'Léa Martin' },
+      message,
+    },
+    { kind: 'cli' },
+  );
+  return assertion;
+}
+
+async function outboxCount(assertionId: string) {
+  const [row] = await db().select({ n: count() }).from(outboxMessages).where(eq(outboxMessages.assertionId, assertionId));
+  return Number(row!.n);
+}
+
+async function auditCount(action: string, targetId: string) {
+  const [row] = await db()
+    .select({ n: count() })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.action, action), eq(auditEvents.targetId, targetId)));
+  return Number(row!.n);
+}
+
+beforeAll(async () => {
+  ctx = await startTestApp({ env: { MAIL_POLL_INTERVAL_MS: '3600000' } });
+  A = await seedStructure(ctx.services);
+  B = await seedStructure(ctx.services, { name: 'Cap Emploi Rouen' });
+  await ctx.services.users.create(
+    { email: 'camille@ml-caen.example.org', name: 'Camille', password: PASSWORD, structureId: A.structure.id, role: 'advisor' },
+    { kind: 'cli' },
+  );
+  await ctx.services.users.create(
+    { email: 'yann@cap-rouen.example.org', name: 'Yann', password: PASSWORD, structureId: B.structure.id, role: 'admin' },
+    { kind: 'cli' },
+  );
+  await ctx.services.users.create(
+    { email: 'region@normandie.example.org', name: 'Région', password: PASSWORD, platformAdmin: true },
+    { kind: 'cli' },
+  );
+  advisorA = await Browser.signedIn('camille@ml-caen.example.org');
+  advisorB = await Browser.signedIn('yann@cap-rouen.example.org');
+  region = await Browser.signedIn('region@normandie.example.org');
+});
+
+afterAll(async () => {
+  await ctx?.close();
+});
+
+describe('the structure’s outbox', () => {
+  it('lists the structure’s emails with their status in words, held ones first, and says no SMTP is configured', async () => {
+    expect(ctx.platform.warnings.join('\n')).toContain('SMTP_URL is not set');
+    await award('outbox.one@example.org');
+    await ctx.platform.mailDispatcher!.idle();
+    await ctx.platform.mailDispatcher!.runOnce();
+    // Without SMTP_URL nothing is dropped: the message is held, bodies and link kept.
+    const held = await latestOutboxMail(db(), 'outbox.one@example.org', 'award');
+    expect(held!.status).toBe('held');
+    expect(held!.textBody).toContain(`${TEST_PUBLIC_URL}/mon-espace/lien/`);
+    const page = await advisorA.get('/espace/courriels');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Courriels aux apprenants');
+    expect(page.body).toContain('outbox.one@example.org');
+    expect(page.body).toContain('Retenu : aucun serveur d’envoi configuré');
+    expect(page.body).toContain('Aucun serveur d’envoi n’est configuré');
+    expect(page.body).toContain('Corriger l’adresse');
+
+    const filtered = await advisorA.get('/espace/courriels?etat=sent');
+    expect(filtered.statusCode).toBe(200);
+    expect(filtered.body).not.toContain('outbox.one@example.org');
+    expect(filtered.body).toContain('Aucun courriel à afficher.');
+    // A filter that is not one is ignored, not an error.
+    expect((await advisorA.get(`/espace/courriels?etat=${encodeURIComponent(HOSTILE)}&page=abc`)).statusCode).toBe(200);
+  });
+
+  it('shows nothing of another structure', async () => {
+    const page = await advisorB.get('/espace/courriels');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).not.toContain('outbox.one@example.org');
+  });
+
+  it('pages through long outboxes', async () => {
+    await ctx.services.awarding.awardMany(
+      A.structure.id,
+      Array.from({ length: 55 }, (_, i) => ({
+        badgeClassId: A.badgeClasses[1]!.id,
+        recipient: { email: `page.${i}@example.org`, name: `Apprenant ${i}` },
+      })),
+      { kind: 'cli' },
+    );
+    const first = await advisorA.get('/espace/courriels');
+    expect(first.body).toContain('href="/espace/courriels?page=2"');
+    const second = await advisorA.get('/espace/courriels?page=2');
+    expect(second.statusCode).toBe(200);
+    expect(second.body).toContain('Page 2 sur 2');
+  });
+
+  it('is for members only', async () => {
+    const anonymous = await new Browser().get('/espace/courriels');
+    expect(anonymous.statusCode).toBe(303);
+    expect((await region.get('/espace/courriels')).statusCode).toBe(403);
+  });
+});
+
+describe('re-sending the award email', () => {
+  it('queues a new message with a new link, records it, and goes back to the badge with a notice', async () => {
+    const assertion = await award('resend@example.org');
+    const before = await latestOutboxMail(db(), 'resend@example.org', 'award');
+    const response = await advisorA.post(`/espace/delivres/${assertion.id}/renvoyer`);
+    expect(response.statusCode).toBe(303);
+    expect(response.headers.location).toBe(`/espace/delivres/${assertion.id}?courriel=renvoye`);
+    expect(await outboxCount(assertion.id)).toBe(2);
+    const after = await latestOutboxMail(db(), 'resend@example.org', 'award');
+    expect(after!.id).not.toBe(before!.id);
+    expect(linkIn(after!.textBody, `${TEST_PUBLIC_URL}/mon-espace/lien/`)).not.toBe(
+      linkIn(before!.textBody, `${TEST_PUBLIC_URL}/mon-espace/lien/`),
+    );
+    expect(await auditCount('assertion.mail_resent', assertion.id)).toBe(1);
+  });
+
+  it('refuses without the CSRF token, and for another structure’s badge (404), changing nothing', async () => {
+    const assertion = await award('scoped@example.org');
+    const forged = await advisorA.request('POST', `/espace/delivres/${assertion.id}/renvoyer`, { _csrf: 'forged.token' });
+    expect(forged.statusCode).toBe(403);
+    const other = await advisorB.post(`/espace/delivres/${assertion.id}/renvoyer`);
+    expect(other.statusCode).toBe(404);
+    expect((await advisorB.post('/espace/delivres/not-a-uuid/renvoyer')).statusCode).toBe(404);
+    expect(await outboxCount(assertion.id)).toBe(1);
+  });
+});
+
+describe('correcting the learner’s address', () => {
+  it('shows a form, refuses a wrong address with a message, then corrects, re-signs and sends to the new address', async () => {
+    const assertion = await award('lea.martin@exmaple.org');
+    await ctx.platform.mailDispatcher!.runOnce();
+    const form = await advisorA.get(`/espace/delivres/${assertion.id}/adresse`);
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain('Nouvelle adresse e-mail');
+    expect(form.body).toContain('lea.martin@exmaple.org');
+
+    for (const bad of ['', 'pas une adresse', HOSTILE, `${'a'.repeat(400)}@example.org`]) {
+      const refused = await advisorA.post(`/espace/delivres/${assertion.id}/adresse`, { email: bad });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.body).toContain('Le formulaire contient une erreur');
+      expect(refused.body).not.toContain('<script>alert');
+    }
+    expect((await advisorA.post(`/espace/delivres/${assertion.id}/adresse`, { email: 'LEA.MARTIN@exmaple.org' })).statusCode).toBe(409);
+    expect((await advisorB.post(`/espace/delivres/${assertion.id}/adresse`, { email: 'x@example.org' })).statusCode).toBe(404);
+    expect((await advisorB.get(`/espace/delivres/${assertion.id}/adresse`)).statusCode).toBe(404);
+
+    const done = await advisorA.post(`/espace/delivres/${assertion.id}/adresse`, { email: ' Lea.Martin@Example.org ' });
+    expect(done.statusCode).toBe(303);
+    expect(done.headers.location).toBe(`/espace/delivres/${assertion.id}?courriel=adresse-corrigee`);
+    const [row] = await db().select().from(assertions).where(eq(assertions.id, assertion.id));
+    expect(row!.recipientEmail).toBe('lea.martin@example.org');
+    expect(row!.recipientSalt).not.toBe(assertion.recipientSalt);
+    const payload = JSON.parse(Buffer.from(row!.jws!.split('.')[1]!, 'base64url').toString());
+    expect(payload.recipient.identity).toBe(hashEmailIdentity('lea.martin@example.org', row!.recipientSalt).identity);
+    const old = await latestOutboxMail(db(), 'lea.martin@exmaple.org', 'award');
+    expect(old!.status).toBe('failed');
+    const fresh = await latestOutboxMail(db(), 'lea.martin@example.org', 'award');
+    // Queued (and, with no SMTP server here, held at once by the dispatcher).
+    expect(['pending', 'held']).toContain(fresh!.status);
+    expect(await auditCount('assertion.recipient_corrected', assertion.id)).toBe(1);
+    // The hosted assertion names the new recipient.
+    const hosted = (await ctx.app.inject({ url: `/assertions/${assertion.id}`, headers: { accept: 'application/ld+json' } })).json();
+    expect(hosted.recipient.identity).toBe(payload.recipient.identity);
+
+    // Once an email reached the learner, the address was right: no more correction.
+    await db().update(outboxMessages).set({ status: 'sent' }).where(eq(outboxMessages.id, fresh!.id));
+    const refused = await advisorA.get(`/espace/delivres/${assertion.id}/adresse`);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.body).toContain('Un courriel a déjà été remis à cette adresse');
+    const again = await advisorA.post(`/espace/delivres/${assertion.id}/adresse`, { email: 'autre@example.org' });
+    expect(again.statusCode).toBe(409);
+    const [unchanged] = await db().select().from(assertions).where(eq(assertions.id, assertion.id));
+    expect(unchanged!.recipientEmail).toBe('lea.martin@example.org');
+  });
+});
+
+describe('the platform administrator’s view', () => {
+  it('lists held messages of every structure with a banner, and shows one escaped, its HTML only in a sandboxed frame', async () => {
+    await award('platform.view@example.org', HOSTILE);
+    await ctx.platform.mailDispatcher!.runOnce();
+    const list = await region.get('/espace/plateforme/courriels');
+    expect(list.statusCode).toBe(200);
+    expect(list.body).toContain('Aucun serveur d’envoi n’est configuré (variable SMTP_URL)');
+    expect(list.body).toContain('platform.view@example.org');
+    const row = await latestOutboxMail(db(), 'platform.view@example.org', 'award');
+    expect(list.body).toContain(`/espace/plateforme/courriels/${row!.id}`);
+
+    const detail = await region.get(`/espace/plateforme/courriels/${row!.id}`);
+    expect(detail.statusCode).toBe(200);
+    expect(detail.body).not.toContain('<script>alert');
+    expect(detail.body).not.toContain('<blockquote');
+    expect(detail.body).toMatch(/<iframe class="mail-preview" sandbox="" [^>]*srcdoc="&lt;!doctype html&gt;/);
+    expect(detail.headers['content-security-policy']).toContain("script-src 'none'");
+
+    expect((await region.get('/espace/plateforme/courriels/00000000-0000-0000-0000-000000000000')).statusCode).toBe(404);
+    expect((await advisorA.get('/espace/plateforme/courriels')).statusCode).toBe(403);
+    expect((await advisorA.get(`/espace/plateforme/courriels/${row!.id}`)).statusCode).toBe(403);
+  });
+});
+
+describe('the unsubscribe page', () => {
+  it('asks before acting, stops on POST, offers to resume, and refuses a forged link', async () => {
+    const link = ctx.services.unsubscribe.url('page.unsub@example.org');
+    const path = link.slice(TEST_PUBLIC_URL.length);
+    const pref = async () =>
+      (await db().select().from(learnerPreferences).where(eq(learnerPreferences.email, 'page.unsub@example.org')))[0];
+
+    const browser = new Browser();
+    const page = await browser.get(path);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Arrêter les courriels');
+    expect(page.headers['cache-control']).toContain('no-store');
+    expect(await pref()).toBeUndefined();
+
+    const stopped = await browser.request('POST', path, { action: 'stop' });
+    expect(stopped.statusCode).toBe(200);
+    expect(stopped.body).toContain('C’est fait : Insigne n’enverra plus de courriels à page.unsub@example.org.');
+    expect(stopped.body).toContain('Recevoir de nouveau les courriels');
+    expect((await pref())!.emailsStoppedAt).not.toBeNull();
+
+    const resumed = await browser.request('POST', path, { action: 'resume' });
+    expect(resumed.body).toContain('vous recevrez de nouveau');
+    expect((await pref())!.emailsStoppedAt).toBeNull();
+
+    const [encoded, mac] = path.split('/').pop()!.split('.');
+    const forgedEmail = Buffer.from('someone.else@example.org').toString('base64url');
+    for (const forged of [`${forgedEmail}.${mac}`, `${encoded}.${'A'.repeat(22)}`, 'nonsense', encodeURIComponent(HOSTILE)]) {
+      const refused = await browser.get(`/courriels/arret/${forged}`);
+      expect(refused.statusCode).toBe(404);
+      expect(refused.body).toContain('Ce lien n’est pas valable');
+      expect(refused.body).not.toContain('<script>alert');
+      expect((await browser.request('POST', `/courriels/arret/${forged}`, { action: 'stop' })).statusCode).toBe(404);
+    }
+    expect(
+      (await db().select().from(learnerPreferences).where(eq(learnerPreferences.email, 'someone.else@example.org'))).length,
+    ).toBe(0);
+  });
+
+  it('takes a very long address through the query string', async () => {
+    const email = `${'tres-long.'.repeat(20)}nom@example.org`;
+    const link = ctx.services.unsubscribe.url(email);
+    expect(link).toContain('/courriels/arret?jeton=');
+    const page = await new Browser().get(link.slice(TEST_PUBLIC_URL.length));
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(email);
+  });
+});
