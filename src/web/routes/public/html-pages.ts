@@ -34,6 +34,7 @@ export async function renderAssertionPage(
       title: `${badgeClass.name} — ${structure.name}`,
       status,
       assertion,
+      nameHidden: view.nameHidden,
       badgeClass,
       structure,
       report,
@@ -43,7 +44,8 @@ export async function renderAssertionPage(
       badgeClassUrl: urls.badgeClass(badgeClass.id),
       imageUrl: urls.badgeClassImage(badgeClass.id, 'png'),
       openGraph: {
-        title: `${badgeClass.name} — ${assertion.recipientName}`,
+        // The learner may have hidden their name: the link preview then names the badge only.
+        title: view.nameHidden ? badgeClass.name : `${badgeClass.name} — ${assertion.recipientName}`,
         description: reply.locals?.t
           ? `${(reply.locals.t as Translate)('og.issuedBy', { issuer: structure.name })} ${badgeClass.description}`
           : badgeClass.description,
