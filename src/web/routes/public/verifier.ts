@@ -1,5 +1,265 @@
-import type { FastifyInstance } from 'fastify';
+import fastifyMultipart from '@fastify/multipart';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { formatDate, type MessageKey, type Translate } from '../../../i18n/index.ts';
+import type { Check, CheckCode, CheckReason, VerificationReport } from '../../../openbadges/index.ts';
 import type { Services } from '../../../services/index.ts';
+import {
+  type FetchFailureCode,
+  VERIFIER_MAX_FILE_BYTES,
+  VERIFIER_MAX_TEXT_CHARS,
+  type VerifierInputProblem,
+  type VerifierOutcome,
+  type VerifierSubmission,
+} from '../../../services/verifier.ts';
+import { formBody } from '../../forms.ts';
+import { localeOf, translate } from '../../locale.ts';
+import { renderNarrative } from '../../narrative.ts';
+import { FORM_LIMIT, PAGE_LIMIT } from '../../plugins/rate-limits.ts';
+import { viewContext } from '../../plugins/views.ts';
+
+/** Problems with the form itself, beyond what the service refuses. */
+type FormProblem = VerifierInputProblem | 'file_too_large' | 'too_many_files' | 'too_large' | 'bad_form' | 'rate_limited';
+
+// Every message key built from a code below must exist: the compiler checks it here.
+type Keys<Prefix extends string, Code extends string> = `${Prefix}${Code}`;
+const KEYS_EXIST: [
+  Keys<'verifier.reason.', CheckReason>,
+  Keys<'verifier.fetch.', FetchFailureCode>,
+  Keys<'verifier.input.', FormProblem>,
+  Keys<'verifier.check.', CheckCode>,
+] extends [MessageKey, MessageKey, MessageKey, MessageKey]
+  ? true
+  : never = true;
+void KEYS_EXIST;
+
+const FIELD_OF: Record<FormProblem, 'file' | 'text' | 'email'> = {
+  empty: 'file',
+  both: 'file',
+  file_empty: 'file',
+  file_type: 'file',
+  file_too_large: 'file',
+  too_many_files: 'file',
+  too_large: 'file',
+  bad_form: 'file',
+  rate_limited: 'file',
+  text_too_long: 'text',
+  url_scheme: 'text',
+  url_malformed: 'text',
+  json_malformed: 'text',
+  text_unrecognised: 'text',
+  email_invalid: 'email',
+};
+const STATUS_OF: Partial<Record<FormProblem, number>> = {
+  file_too_large: 413,
+  too_many_files: 413,
+  too_large: 413,
+  text_too_long: 413,
+  rate_limited: 429,
+};
+/** Pasted text is shown again so that it can be corrected, unless it is too long to be useful. */
+const REDISPLAY_MAX = 2_000;
 
 /** « Vérifier un badge »: any Open Badges 2.0 badge, from a file, a URL or a JWS. */
-export async function verifierRoutes(_app: FastifyInstance, _options: { services: Services }) {}
+export async function verifierRoutes(app: FastifyInstance, { services }: { services: Services }) {
+  // Uploads are accepted here only (this plugin is encapsulated): one file, 2 MB, a few fields.
+  await app.register(fastifyMultipart, {
+    limits: {
+      files: 1,
+      fileSize: VERIFIER_MAX_FILE_BYTES,
+      fields: 4,
+      parts: 5,
+      fieldSize: VERIFIER_MAX_TEXT_CHARS * 4,
+      headerPairs: 20,
+    },
+  });
+
+  // Whatever stops a submission before the handler (too large, unreadable,
+  // too many) gives the page again with a message, never a bare error page.
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (request.method !== 'POST' || status < 400 || status >= 500) throw error;
+    const problem: FormProblem = status === 429 ? 'rate_limited' : status === 413 ? 'too_large' : 'bad_form';
+    return renderPage(request, reply, { problem, status });
+  });
+
+  app.get('/verifier', { config: { rateLimit: PAGE_LIMIT } }, async (request, reply) => renderPage(request, reply, {}));
+
+  app.post('/verifier', { config: { rateLimit: FORM_LIMIT } }, async (request, reply) => {
+    const read = await readSubmission(request);
+    if (!read.ok) return renderPage(request, reply, { problem: read.problem });
+    const text = read.submission.text ?? '';
+    const result = await services.verifier.verify(read.submission);
+    if (!result.ok) return renderPage(request, reply, { problem: result.problem, text });
+    // The form under a result starts empty: "verify another badge".
+    return renderPage(request, reply, { outcome: result.outcome });
+  });
+}
+
+async function readSubmission(
+  request: FastifyRequest,
+): Promise<{ ok: true; submission: VerifierSubmission } | { ok: false; problem: FormProblem }> {
+  if (!request.isMultipart()) {
+    // A form posted without a file (urlencoded), or a script's JSON.
+    const body = formBody(request.body);
+    return { ok: true, submission: { text: stringField(body.text), email: stringField(body.email) } };
+  }
+  const fields: { text?: string; email?: string } = {};
+  let file: VerifierSubmission['file'];
+  let truncated = false;
+  try {
+    for await (const part of request.parts()) {
+      if (part.type === 'file') {
+        const bytes = await part.toBuffer();
+        if (part.fieldname === 'file' && !file) file = { bytes, filename: part.filename };
+      } else if (part.fieldname === 'text' || part.fieldname === 'email') {
+        if (part.valueTruncated) truncated = true;
+        fields[part.fieldname] = typeof part.value === 'string' ? part.value : '';
+      }
+    }
+  } catch (error) {
+    // Too large, too many files, too many parts, or a body that is not well-formed multipart.
+    const code = (error as { code?: string }).code;
+    const problem: FormProblem =
+      code === 'FST_REQ_FILE_TOO_LARGE' ? 'file_too_large' : code === 'FST_FILES_LIMIT' ? 'too_many_files' : 'bad_form';
+    return { ok: false, problem };
+  }
+  if (truncated) return { ok: false, problem: 'text_too_long' };
+  return { ok: true, submission: { ...(file && { file }), text: fields.text, email: fields.email } };
+}
+
+function stringField(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+interface PageState {
+  problem?: FormProblem;
+  status?: number;
+  text?: string;
+  outcome?: VerifierOutcome;
+}
+
+function renderPage(request: FastifyRequest, reply: FastifyReply, state: PageState) {
+  // A request refused before its preHandler (rate limit, unreadable body) has no view context yet.
+  if (typeof reply.locals?.t !== 'function') reply.locals = { ...reply.locals, ...viewContext(request) };
+  const t = translate(request);
+  const problem = state.problem
+    ? { field: FIELD_OF[state.problem], message: t(`verifier.input.${state.problem}` as MessageKey) }
+    : null;
+  const status = state.status ?? (state.problem ? (STATUS_OF[state.problem] ?? 400) : 200);
+  const text = state.text !== undefined && state.text.length <= REDISPLAY_MAX ? state.text.trim() : '';
+  return reply
+    .code(status)
+    .header('cache-control', 'no-store')
+    .view('pages/verifier.eta', {
+      title: state.outcome ? `${t(`verifier.verdict.${state.outcome.verdict}`)} · ${t('verifier.title')}` : t('verifier.title'),
+      problem,
+      summary: problem ? [{ field: `verifier-${problem.field}`, label: '', message: problem.message }] : [],
+      text,
+      result: state.outcome ? resultView(state.outcome, t, (d) => formatDate(d, localeOf(request))) : null,
+    });
+}
+
+const TRUNCATE = (text: string | undefined, max: number) =>
+  text === undefined ? undefined : text.length > max ? `${text.slice(0, max)}…` : text;
+const httpUrl = (value: string | undefined) => (value && /^https?:\/\//i.test(value) ? value : undefined);
+
+/** Everything the report says, in sentences: the template only lays it out. */
+function resultView(outcome: VerifierOutcome, t: Translate, date: (d: Date) => string) {
+  const { report, verdict } = outcome;
+  const issuerName = report.issuer?.name ?? t('verifier.unknownIssuer');
+  const dates = {
+    issuedOn: outcome.issuedOn ? date(outcome.issuedOn) : '',
+    expires: outcome.expires ? date(outcome.expires) : '',
+  };
+  const detail =
+    verdict === 'expired'
+      ? dates.expires
+        ? t('verifier.verdict.expired.detail', { issuer: issuerName, date: dates.expires })
+        : t('verifier.verdict.expired.noDate', { issuer: issuerName })
+      : t(`verifier.verdict.${verdict}.detail` as MessageKey, { issuer: issuerName });
+  const why =
+    (verdict === 'invalid' || verdict === 'unverifiable') && report.reason
+      ? t(`verifier.reason.${report.reason}` as MessageKey, { date: dates.expires })
+      : null;
+  const badgeClass = report.badgeClass;
+  return {
+    verdict,
+    icon: { valid: '✓', expired: '!', revoked: '✕', invalid: '✕', unverifiable: '?' }[verdict],
+    statusClass: verdict === 'unverifiable' ? 'invalid' : verdict,
+    heading: t(`verifier.verdict.${verdict}`),
+    detail,
+    why,
+    revocation:
+      verdict === 'revoked'
+        ? report.revocationReason
+          ? { label: t('verifier.verdict.revoked.reason'), text: TRUNCATE(report.revocationReason, 1000) }
+          : { label: null, text: t('verifier.verdict.revoked.noReason') }
+        : null,
+    recipient:
+      report.recipientMatches === true ? 'match' : report.recipientMatches === false ? 'mismatch' : 'notChecked',
+    failures: outcome.failures.map((f) => ({
+      url: TRUNCATE(f.url, 300),
+      why: t(`verifier.fetch.${f.code}` as MessageKey, { status: f.status ?? '' }),
+    })),
+    badge: badgeClass
+      ? {
+          name: TRUNCATE(badgeClass.name, 300),
+          description: TRUNCATE(badgeClass.description, 2000),
+          image: outcome.image,
+          // Escaped Markdown subset, as on our own pages; bounded, since anyone's text lands in its cache.
+          criteriaHtml: renderNarrative(TRUNCATE(badgeClass.criteria.narrative, 4000)),
+          criteriaUrl: httpUrl(badgeClass.criteria.id),
+        }
+      : null,
+    issuedOn: outcome.issuedOn ? { iso: outcome.issuedOn.toISOString(), text: dates.issuedOn } : null,
+    expires: outcome.expires ? { iso: outcome.expires.toISOString(), text: dates.expires } : null,
+    kind: report.verificationType,
+    issuer: report.issuer
+      ? {
+          name: TRUNCATE(report.issuer.name, 300),
+          url: httpUrl(report.issuer.url),
+          urlText: TRUNCATE(report.issuer.url, 300),
+          email: TRUNCATE(report.issuer.email, 320),
+        }
+      : null,
+    ours: outcome.ours,
+    assertionPage: outcome.assertionPage,
+    checks: report.checks.map((check) => checkLine(check, report, t, dates)),
+  };
+}
+
+function checkLine(check: Check, report: VerificationReport, t: Translate, dates: { issuedOn: string; expires: string }) {
+  const state = check.ok === true ? 'ok' : check.ok === false ? 'failed' : 'na';
+  let sentence: string;
+  if (check.ok === true) {
+    sentence =
+      check.code === 'expiry'
+        ? t('verifier.check.expiry.ok', { date: dates.expires })
+        : check.code === 'issuedOn'
+          ? t('verifier.check.issuedOn.ok', { date: dates.issuedOn })
+          : t(`verifier.check.${check.code}.ok` as MessageKey);
+  } else if (check.ok === false) {
+    sentence = t(`verifier.reason.${check.reason ?? 'unexpected_error'}` as MessageKey, { date: dates.expires });
+  } else if (check.reason === 'no_revocation_list') {
+    sentence = t('verifier.reason.no_revocation_list');
+  } else if (check.code === 'expiry' && report.assertion) {
+    sentence = t('verifier.check.expiry.none');
+  } else if (check.code === 'recipient' && report.assertion) {
+    sentence = t('verifier.check.recipient.none');
+  } else if (check.code === 'hostedId' && report.verificationType === 'SignedBadge') {
+    sentence = t('verifier.check.hostedId.signed');
+  } else if (check.code === 'signature' && report.verificationType === 'HostedBadge') {
+    sentence = t('verifier.check.signature.hosted');
+  } else if (check.code === 'keyOwnership' && report.verificationType === 'HostedBadge') {
+    sentence = t('verifier.check.keyOwnership.hosted');
+  } else {
+    sentence = t('verifier.check.notReached');
+  }
+  return {
+    code: check.code,
+    state,
+    label: t(`verifier.check.${check.code}`),
+    stateText: t(`verifier.checks.state.${state}`),
+    sentence,
+  };
+}

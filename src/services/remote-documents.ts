@@ -1,0 +1,297 @@
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { isIP, type LookupFunction } from 'node:net';
+import ipaddr from 'ipaddr.js';
+import { Agent, buildConnector, request } from 'undici';
+import type { DocumentLoader } from '../openbadges/index.ts';
+
+/**
+ * Fetching another issuer's documents for « Vérifier un badge ». Anyone can
+ * paste any URL, so every fetch is a door into our own network: only http(s),
+ * only public unicast addresses (checked on the address actually connected
+ * to, for the first request and for each redirect), a short total time and a
+ * bounded body. Each refusal has its own code, which the page explains.
+ */
+
+export type RemoteFailure =
+  | 'invalid_url'
+  | 'scheme_not_allowed'
+  | 'private_address'
+  | 'name_not_found'
+  | 'connection_failed'
+  | 'timeout'
+  | 'too_large'
+  | 'too_many_redirects'
+  | 'not_json'
+  | 'not_image';
+
+export class RemoteDocumentError extends Error {
+  constructor(
+    readonly code: RemoteFailure,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RemoteDocumentError';
+  }
+}
+
+export interface RemoteDocumentsOptions {
+  /**
+   * VERIFIER_ALLOW_PRIVATE_NETWORKS: lets the test suite fetch from its own
+   * local servers. Never on in production (the configuration refuses it).
+   */
+  allowPrivateNetworks: boolean;
+  timeoutMs?: number;
+  maxBytes?: number;
+  maxRedirects?: number;
+  /**
+   * Test-only: decides which resolved addresses may be connected to, to stand
+   * in for a public host with a local server. Production uses the default.
+   */
+  addressAllowed?: (address: string) => boolean;
+}
+
+export const REMOTE_TIMEOUT_MS = 5_000;
+export const REMOTE_MAX_BYTES = 1_048_576;
+export const REMOTE_MAX_REDIRECTS = 3;
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const JSON_ACCEPT = 'application/ld+json, application/json;q=0.9';
+const IMAGE_ACCEPT = 'image/png, image/svg+xml;q=0.9';
+const USER_AGENT = 'Insigne-Verifier/1.0 (Open Badges 2.0)';
+
+/**
+ * Only ordinary public unicast addresses: ipaddr.js names every special
+ * range (loopback, private, link-local — hence cloud metadata at
+ * 169.254.169.254 —, unique-local, multicast, CGNAT, unspecified, broadcast,
+ * reserved, NAT64, 6to4, Teredo…), so anything not 'unicast' is refused.
+ * IPv4-mapped IPv6 (::ffff:127.0.0.1) is judged as the IPv4 it carries.
+ */
+export function isPublicAddress(address: string): boolean {
+  const bare = address.startsWith('[') && address.endsWith(']') ? address.slice(1, -1) : address;
+  if (isIP(bare) === 0) return false;
+  let parsed: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    parsed = ipaddr.parse(bare);
+  } catch {
+    return false;
+  }
+  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) {
+    parsed = (parsed as ipaddr.IPv6).toIPv4Address();
+  }
+  return parsed.range() === 'unicast';
+}
+
+/** The URL itself before any connection: a scheme we fetch, a host. */
+export function checkRemoteUrl(raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new RemoteDocumentError('invalid_url', 'not a valid URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new RemoteDocumentError('scheme_not_allowed', `${url.protocol} URLs are not fetched`);
+  }
+  if (url.hostname === '') throw new RemoteDocumentError('invalid_url', 'the URL has no host');
+  if (url.username !== '' || url.password !== '') {
+    throw new RemoteDocumentError('invalid_url', 'URLs with credentials are not fetched');
+  }
+  return url;
+}
+
+type Body = AsyncIterable<Uint8Array> & { destroy(error?: Error): unknown; dump(options?: { limit: number }): Promise<void> };
+
+export class RemoteDocuments {
+  private readonly allowed: (address: string) => boolean;
+  private readonly agent: Agent;
+  private readonly timeoutMs: number;
+  private readonly maxBytes: number;
+  private readonly maxRedirects: number;
+
+  constructor(options: RemoteDocumentsOptions) {
+    this.allowed = options.addressAllowed ?? ((address) => options.allowPrivateNetworks || isPublicAddress(address));
+    this.timeoutMs = options.timeoutMs ?? REMOTE_TIMEOUT_MS;
+    this.maxBytes = options.maxBytes ?? REMOTE_MAX_BYTES;
+    this.maxRedirects = options.maxRedirects ?? REMOTE_MAX_REDIRECTS;
+
+    // The address is checked inside the connection itself: the one DNS
+    // answer we judge is the one the socket uses, so a name cannot resolve
+    // to a public address for a check and to a private one for the connect.
+    const allowed = this.allowed;
+    const guardedLookup: LookupFunction = (hostname, lookupOptions, callback) => {
+      dnsLookup(hostname, { ...lookupOptions, all: true }, (error, addresses: LookupAddress[]) => {
+        if (error) {
+          callback(nameError(error), '', 0);
+          return;
+        }
+        const refused = addresses.find((a) => !allowed(a.address));
+        if (refused || addresses.length === 0) {
+          callback(new RemoteDocumentError('private_address', `${hostname} resolves to a non-public address`), '', 0);
+          return;
+        }
+        if (lookupOptions.all) (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+        else callback(null, addresses[0]!.address, addresses[0]!.family);
+      });
+    };
+    const connector = buildConnector({ lookup: guardedLookup, timeout: this.timeoutMs } as buildConnector.BuildOptions);
+    this.agent = new Agent({
+      connect: (connectOptions, callback) => {
+        // An IP literal never goes through lookup: judge it here.
+        const host = connectOptions.hostname.replace(/^\[|\]$/g, '');
+        if (isIP(host) !== 0 && !allowed(host)) {
+          callback(new RemoteDocumentError('private_address', `${host} is not a public address`), null);
+          return;
+        }
+        connector(connectOptions, callback);
+      },
+      headersTimeout: this.timeoutMs,
+      bodyTimeout: this.timeoutMs,
+      // undici's request() never follows redirects by itself: fetch() does it hop by hop.
+    });
+  }
+
+  /** The DocumentLoader of the core verifier: any HTTP status is returned, failures throw RemoteDocumentError. */
+  loader(): DocumentLoader {
+    return { fetchJson: (url) => this.fetchJson(url) };
+  }
+
+  async fetchJson(url: string): Promise<{ status: number; body: unknown }> {
+    const response = await this.fetch(url, JSON_ACCEPT);
+    const isJsonType = /^application\/(?:ld\+)?json$|\+json$/.test(response.mime);
+    if (response.status !== 200) {
+      // A revoked hosted assertion answers 410 with a JSON body that says why.
+      return { status: response.status, body: isJsonType ? parseJson(response.bytes) : null };
+    }
+    // Some issuers serve their JSON as text/plain; a web page or an image is not a document.
+    if (!isJsonType && response.mime !== '' && response.mime !== 'text/plain') {
+      throw new RemoteDocumentError('not_json', `${url} answered ${response.mime}, not JSON`);
+    }
+    const body = parseJson(response.bytes);
+    if (body === undefined) throw new RemoteDocumentError('not_json', `${url} did not answer valid JSON`);
+    return { status: 200, body };
+  }
+
+  /** A badge image, to show on the page: PNG or SVG only. */
+  async fetchImage(url: string): Promise<{ mime: 'image/png' | 'image/svg+xml'; bytes: Uint8Array }> {
+    const response = await this.fetch(url, IMAGE_ACCEPT);
+    if (response.status !== 200) throw new RemoteDocumentError('not_image', `${url} answered HTTP ${response.status}`);
+    const png = response.bytes.length > 8 && response.bytes[0] === 0x89 && response.bytes[1] === 0x50;
+    if (response.mime === 'image/png' && png) return { mime: 'image/png', bytes: response.bytes };
+    if (response.mime === 'image/svg+xml' && /^\s*</.test(Buffer.from(response.bytes.subarray(0, 64)).toString('utf8'))) {
+      return { mime: 'image/svg+xml', bytes: response.bytes };
+    }
+    throw new RemoteDocumentError('not_image', `${url} is not a PNG or SVG image`);
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+
+  private async fetch(url: string, accept: string): Promise<{ status: number; mime: string; bytes: Uint8Array }> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new RemoteDocumentError('timeout', `no complete answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+    try {
+      let current = checkRemoteUrl(url);
+      for (let hop = 0; ; hop++) {
+        let response;
+        try {
+          response = await request(current, {
+            method: 'GET',
+            dispatcher: this.agent,
+            signal: controller.signal,
+            headers: { accept, 'user-agent': USER_AGENT },
+          });
+        } catch (error) {
+          throw classify(error, controller.signal);
+        }
+        const body = response.body as unknown as Body;
+        if (REDIRECTS.has(response.statusCode)) {
+          const location = headerOf(response.headers, 'location');
+          await body.dump({ limit: 65_536 }).catch(() => undefined);
+          if (!location) return { status: response.statusCode, mime: '', bytes: new Uint8Array() };
+          if (hop >= this.maxRedirects) {
+            throw new RemoteDocumentError('too_many_redirects', `more than ${this.maxRedirects} redirects`);
+          }
+          let next: string;
+          try {
+            next = new URL(location, current).href;
+          } catch {
+            throw new RemoteDocumentError('invalid_url', 'the redirect points to an invalid URL');
+          }
+          // The next hop is checked like the first: scheme here, address at its connection.
+          current = checkRemoteUrl(next);
+          continue;
+        }
+        const declared = Number(headerOf(response.headers, 'content-length'));
+        if (Number.isFinite(declared) && declared > this.maxBytes) {
+          body.destroy();
+          throw new RemoteDocumentError('too_large', `the answer announces ${declared} bytes`);
+        }
+        const bytes = await this.readBounded(body, controller.signal);
+        const mime = (headerOf(response.headers, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+        return { status: response.statusCode, mime, bytes };
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async readBounded(body: Body, signal: AbortSignal): Promise<Uint8Array> {
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    try {
+      for await (const chunk of body) {
+        size += chunk.length;
+        if (size > this.maxBytes) {
+          body.destroy();
+          throw new RemoteDocumentError('too_large', `the answer exceeds ${this.maxBytes} bytes`);
+        }
+        chunks.push(chunk);
+      }
+    } catch (error) {
+      throw classify(error, signal);
+    }
+    return Buffer.concat(chunks);
+  }
+}
+
+function headerOf(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function parseJson(bytes: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder('utf-8').decode(bytes).replace(/^\uFEFF/, '')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function nameError(error: NodeJS.ErrnoException): Error {
+  return error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN' || error.code === 'ENODATA'
+    ? new RemoteDocumentError('name_not_found', 'the host name does not resolve')
+    : error;
+}
+
+/** Our own refusals travel through undici as the cause of its errors: find them. */
+function classify(error: unknown, signal: AbortSignal): RemoteDocumentError {
+  for (let e = error, depth = 0; e && depth < 6; depth++) {
+    if (e instanceof RemoteDocumentError) return e;
+    const errors = (e as { errors?: unknown[] }).errors;
+    const inner = Array.isArray(errors) ? errors.find((x) => x instanceof RemoteDocumentError) : undefined;
+    if (inner) return inner as RemoteDocumentError;
+    e = (e as { cause?: unknown }).cause;
+  }
+  if (signal.aborted) {
+    return signal.reason instanceof RemoteDocumentError
+      ? signal.reason
+      : new RemoteDocumentError('timeout', 'the fetch was aborted');
+  }
+  const code = (error as { code?: string } | undefined)?.code;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new RemoteDocumentError('name_not_found', 'the host name does not resolve');
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
+    return new RemoteDocumentError('timeout', 'the server took too long');
+  }
+  return new RemoteDocumentError('connection_failed', error instanceof Error ? error.message : 'the connection failed');
+}

@@ -1,0 +1,251 @@
+import {
+  type BadgeInput,
+  type DocumentLoader,
+  isPng,
+  looksLikeCompactJws,
+  parseDateTime,
+  type VerificationReport,
+  verifyBadge,
+} from '../openbadges/index.ts';
+import type { PublicationService } from './publication.ts';
+import { type RemoteDocuments, RemoteDocumentError, type RemoteFailure } from './remote-documents.ts';
+import type { PublicUrls } from './urls.ts';
+
+/**
+ * « Vérifier un badge »: any Open Badges 2.0 badge, from any issuer, checked
+ * by the same core verifier as our own pages. Our own documents are read
+ * in-process (no network to ourselves); everyone else's go through
+ * RemoteDocuments and its network guards.
+ */
+
+export const VERIFIER_MAX_FILE_BYTES = 2 * 1024 * 1024;
+/** A JWS or an assertion's JSON is a few kilobytes; this leaves room for embedded images. */
+export const VERIFIER_MAX_TEXT_CHARS = 200_000;
+const MAX_EMAIL = 320;
+// Every remote fetch has its own 5 s; the whole verification stops asking after this.
+const VERIFICATION_BUDGET_MS = 15_000;
+const MAX_IMAGE_DATA_URI = 1_500_000;
+
+/** What a person sent: a file, a pasted text, and optionally the email the badge should belong to. */
+export interface VerifierSubmission {
+  file?: { bytes: Uint8Array; filename?: string };
+  text?: string;
+  email?: string;
+}
+
+/** Why a submission was refused before any verification: each has its own message. */
+export type VerifierInputProblem =
+  | 'empty'
+  | 'both'
+  | 'file_empty'
+  | 'file_type'
+  | 'text_too_long'
+  | 'url_scheme'
+  | 'url_malformed'
+  | 'json_malformed'
+  | 'text_unrecognised'
+  | 'email_invalid';
+
+export type FetchFailureCode = RemoteFailure | 'http_status';
+
+export interface FetchFailure {
+  url: string;
+  code: FetchFailureCode;
+  status?: number;
+}
+
+/**
+ * What the page states first. 'unverifiable' is an invalid badge whose
+ * documents could not be obtained, rather than one proven false.
+ */
+export type Verdict = 'valid' | 'expired' | 'revoked' | 'invalid' | 'unverifiable';
+
+export interface VerifierOutcome {
+  verdict: Verdict;
+  report: VerificationReport;
+  /** Fetches that failed, in order, each with its cause. */
+  failures: FetchFailure[];
+  /** Whether an email address was given and checked. */
+  emailChecked: boolean;
+  /** True when the badge is one of ours (its issuer lives under PUBLIC_URL). */
+  ours: boolean;
+  /** Our recruiter's page for one of our badges. */
+  assertionPage?: string;
+  /** The badge's image, ready for <img src>: our own URL or a data: URI. */
+  image?: string;
+  issuedOn?: Date;
+  expires?: Date;
+}
+
+export type VerifierResult = { ok: true; outcome: VerifierOutcome } | { ok: false; problem: VerifierInputProblem };
+
+const UNAVAILABLE = new Set([
+  'assertion_unavailable',
+  'badge_class_unavailable',
+  'issuer_unavailable',
+  'key_unavailable',
+  'revocation_list_unavailable',
+  'unexpected_error',
+]);
+
+export class VerifierService {
+  constructor(
+    private readonly publication: PublicationService,
+    private readonly urls: PublicUrls,
+    private readonly remote: RemoteDocuments,
+  ) {}
+
+  /** Sorts what was sent into something the core verifier reads, or says what is wrong with it. */
+  classify(submission: VerifierSubmission): { ok: true; input: BadgeInput; email?: string } | { ok: false; problem: VerifierInputProblem } {
+    const email = (submission.email ?? '').trim();
+    if (email !== '' && (email.length > MAX_EMAIL || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))) {
+      return { ok: false, problem: 'email_invalid' };
+    }
+    const text = (submission.text ?? '').replace(/^\uFEFF/, '').trim();
+    const file = submission.file && (submission.file.bytes.length > 0 || submission.file.filename) ? submission.file : undefined;
+    if (file && text !== '') return { ok: false, problem: 'both' };
+    const withEmail = <T extends BadgeInput>(input: T) => ({ ok: true as const, input, ...(email !== '' && { email }) });
+
+    if (file) {
+      const bytes = file.bytes;
+      if (bytes.length === 0) return { ok: false, problem: 'file_empty' };
+      if (isPng(bytes)) return withEmail({ kind: 'png', bytes });
+      let decoded: string;
+      try {
+        decoded = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+      } catch {
+        return { ok: false, problem: 'file_type' };
+      }
+      const svg = decoded.replace(/^\uFEFF/, '').trimStart();
+      if (svg.startsWith('<') && /<svg[\s>]/i.test(svg.slice(0, 4096))) return withEmail({ kind: 'svg', text: svg });
+      return { ok: false, problem: 'file_type' };
+    }
+
+    if (text === '') return { ok: false, problem: 'empty' };
+    if (text.length > VERIFIER_MAX_TEXT_CHARS) return { ok: false, problem: 'text_too_long' };
+    if (looksLikeCompactJws(text)) return withEmail({ kind: 'jws', jws: text });
+    if (text.startsWith('{')) {
+      try {
+        return withEmail({ kind: 'json', json: JSON.parse(text) as unknown });
+      } catch {
+        return { ok: false, problem: 'json_malformed' };
+      }
+    }
+    if (text.startsWith('<')) return withEmail({ kind: 'svg', text });
+    const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(text);
+    if (scheme) {
+      const protocol = scheme[1]!.toLowerCase();
+      if (protocol !== 'http' && protocol !== 'https') return { ok: false, problem: 'url_scheme' };
+      let url: URL;
+      try {
+        url = new URL(text);
+      } catch {
+        return { ok: false, problem: 'url_malformed' };
+      }
+      if (/\s/.test(text) || url.hostname === '' || url.username !== '' || url.password !== '') {
+        return { ok: false, problem: 'url_malformed' };
+      }
+      return withEmail({ kind: 'url', url: url.href });
+    }
+    return { ok: false, problem: 'text_unrecognised' };
+  }
+
+  async verify(submission: VerifierSubmission): Promise<VerifierResult> {
+    const classified = this.classify(submission);
+    if (!classified.ok) return classified;
+
+    const failures: FetchFailure[] = [];
+    const loader = this.loader(failures);
+    const report = await verifyBadge(classified.input, {
+      loader,
+      ...(classified.email !== undefined && { recipientEmail: classified.email }),
+    });
+
+    const issuerId = report.issuer?.id ?? report.badgeClass?.issuer;
+    const ours = issuerId !== undefined && this.isOurs(issuerId);
+    const assertionId = report.assertion?.id;
+    const uuid = assertionId ? /^urn:uuid:([0-9a-f-]{36})$/.exec(assertionId)?.[1] : undefined;
+    const assertionPage = ours
+      ? uuid
+        ? this.urls.assertion(uuid)
+        : assertionId !== undefined && this.isOurs(assertionId)
+          ? assertionId
+          : undefined
+      : undefined;
+    const issuedOn = report.assertion ? parseDateTime(report.assertion.issuedOn) : null;
+    const expires = report.assertion?.expires ? parseDateTime(report.assertion.expires) : null;
+    const image = report.badgeClass?.image ? await this.image(report.badgeClass.image) : undefined;
+
+    return {
+      ok: true,
+      outcome: {
+        verdict: verdictOf(report),
+        report,
+        failures,
+        emailChecked: classified.email !== undefined,
+        ours,
+        ...(assertionPage !== undefined && { assertionPage }),
+        ...(image !== undefined && { image }),
+        ...(issuedOn && { issuedOn }),
+        ...(expires && { expires }),
+      },
+    };
+  }
+
+  private isOurs(url: string): boolean {
+    return url.startsWith(`${this.urls.origin}/`);
+  }
+
+  /** Ours in-process, others' over the guarded network, every failure noted with its cause. */
+  private loader(failures: FetchFailure[]): DocumentLoader {
+    const local = this.publication.localLoader();
+    const deadline = Date.now() + VERIFICATION_BUDGET_MS;
+    const note = (failure: FetchFailure) => {
+      if (!failures.some((f) => f.url === failure.url)) failures.push(failure);
+    };
+    return {
+      fetchJson: async (url) => {
+        if (this.isOurs(url)) return local.fetchJson(url);
+        try {
+          if (Date.now() > deadline) throw new RemoteDocumentError('timeout', 'the verification took too long');
+          const response = await this.remote.fetchJson(url);
+          if (response.status !== 200 && response.status !== 410) note({ url, code: 'http_status', status: response.status });
+          return response;
+        } catch (error) {
+          note({ url, code: error instanceof RemoteDocumentError ? error.code : 'connection_failed' });
+          throw error;
+        }
+      },
+    };
+  }
+
+  /** The badge picture for the page: our own URL, or others' image inlined (the page's CSP allows data: only). */
+  private async image(source: string): Promise<string | undefined> {
+    if (this.isOurs(source)) return source;
+    const data = /^data:(image\/png|image\/svg\+xml)(;base64)?,(.*)$/is.exec(source.trim());
+    if (data) {
+      if (source.length > MAX_IMAGE_DATA_URI) return undefined;
+      let bytes: Buffer;
+      try {
+        bytes = data[2] ? Buffer.from(data[3]!, 'base64') : Buffer.from(decodeURIComponent(data[3]!), 'utf8');
+      } catch {
+        return undefined;
+      }
+      if (data[1] === 'image/png' && !isPng(bytes)) return undefined;
+      return `data:${data[1]!.toLowerCase()};base64,${bytes.toString('base64')}`;
+    }
+    if (!/^https?:\/\//i.test(source)) return undefined;
+    try {
+      const image = await this.remote.fetchImage(source);
+      return `data:${image.mime};base64,${Buffer.from(image.bytes).toString('base64')}`;
+    } catch {
+      // A missing picture is not a verification failure: the page shows the name instead.
+      return undefined;
+    }
+  }
+}
+
+function verdictOf(report: VerificationReport): Verdict {
+  if (report.status !== 'invalid') return report.status;
+  return report.reason !== undefined && UNAVAILABLE.has(report.reason) ? 'unverifiable' : 'invalid';
+}

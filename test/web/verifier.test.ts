@@ -1,0 +1,598 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CompactSign, exportSPKI, generateKeyPair } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bakePng, unbakePng } from '../../src/openbadges/index.ts';
+import { seedStructure, startTestApp, TEST_PUBLIC_URL } from '../support/platform.ts';
+
+/**
+ * « Vérifier un badge » through fastify.inject: our own badges (verified
+ * in-process) from every form a learner may hand over, a foreign issuer
+ * played by a local HTTP server with its own key (fetched with the test
+ * switch on), refusals of private addresses with the switch off, and
+ * hostile input. The page must always answer with a message, never a 500.
+ */
+type Json = Record<string, any>;
+type App = Awaited<ReturnType<typeof startTestApp>>;
+
+const CONTEXT = 'https://w3id.org/openbadges/v2';
+const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+const LEARNER = { email: 'Lea.Martin@Example.org', name: 'Léa Martin' };
+const FOREIGN_LEARNER = 'sam.durand@example.net';
+const PNG_1PX = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
+  'base64',
+);
+
+const VALID = 'Badge authentique et valide';
+const INVALID = 'Badge non authentique';
+const UNVERIFIABLE = 'Badge impossible à vérifier';
+const REVOKED = 'Badge révoqué';
+
+let ctx: App; // VERIFIER_ALLOW_PRIVATE_NETWORKS off, as in production
+let ctxOn: App; // the switch on: the foreign issuer below is reachable
+let foreign: Server;
+let base: string;
+let S: Awaited<ReturnType<typeof seedStructure>>;
+let award: Json;
+let foreignJws: string;
+let foreignRevokedJws: string;
+let foreignPrivateKey: CryptoKey;
+
+// ---------------------------------------------------------------- helpers
+
+let addresses = 0;
+/** Each submission from its own address, so that the per-address limit never decides a test. */
+const nextAddress = () => `198.51.100.${(addresses++ % 250) + 1}`;
+
+interface FilePart {
+  filename: string;
+  type: string;
+  bytes: Buffer;
+  field?: string;
+}
+
+function multipart(fields: Record<string, string>, files: FilePart[] = []) {
+  const boundary = `----insigne${randomBytes(8).toString('hex')}`;
+  const chunks: Buffer[] = [];
+  for (const [name, value] of Object.entries(fields)) {
+    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
+  }
+  for (const file of files) {
+    chunks.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${file.field ?? 'file'}"; filename="${file.filename}"\r\nContent-Type: ${file.type}\r\n\r\n`,
+      ),
+      file.bytes,
+      Buffer.from('\r\n'),
+    );
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return { payload: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+async function submit(
+  app: App,
+  input: { text?: string; email?: string; file?: FilePart; files?: FilePart[]; fields?: Record<string, string> },
+  remoteAddress = nextAddress(),
+  url = '/verifier',
+) {
+  const fields: Record<string, string> = { ...input.fields };
+  if (input.text !== undefined) fields.text = input.text;
+  if (input.email !== undefined) fields.email = input.email;
+  const body = multipart(fields, input.files ?? (input.file ? [input.file] : []));
+  const response = await app.app.inject({
+    method: 'POST',
+    url,
+    remoteAddress,
+    headers: { 'content-type': body.contentType, accept: BROWSER },
+    payload: body.payload,
+  });
+  expect(response.statusCode, response.body.slice(0, 2000)).toBeLessThan(500);
+  return response;
+}
+
+const png = (bytes: Buffer, filename = 'badge.png'): FilePart => ({ filename, type: 'image/png', bytes });
+const svg = (text: string, filename = 'badge.svg'): FilePart => ({ filename, type: 'image/svg+xml', bytes: Buffer.from(text) });
+
+/** The page as a person reads it: tags dropped, entities and spaces folded. */
+function text(html: string): string {
+  return html
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#39;/g, '’')
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/\s+/g, ' ');
+}
+
+function verdictOf(html: string): string {
+  const match = /<h2 id="verdict-title">([^<]*)<\/h2>/.exec(html);
+  return match ? match[1]!.trim() : '';
+}
+
+/** The line of one check: its state and its sentence. */
+function checkLine(html: string, code: string): string {
+  const match = new RegExp(`<li class="check check-(\\w+)" data-check="${code}">([\\s\\S]*?)</li>`).exec(html);
+  return match ? `${match[1]}: ${text(match[2]!.replace(/<span aria-hidden="true">[^<]*<\/span>/, '')).trim()}` : '';
+}
+
+async function download(app: App, path: string): Promise<Buffer> {
+  const response = await app.app.inject({ method: 'GET', url: path });
+  expect(response.statusCode, path).toBe(200);
+  return response.rawPayload;
+}
+
+const local = (url: string) => url.slice(TEST_PUBLIC_URL.length);
+
+async function awardVia(app: App, seeded: typeof S, body: Json = {}) {
+  const response = await app.app.inject({
+    method: 'POST',
+    url: '/api/v1/assertions',
+    headers: { authorization: `Bearer ${seeded.token}` },
+    payload: { badgeClass: seeded.badgeClasses[0]!.id, recipient: LEARNER, ...body },
+  });
+  expect(response.statusCode, response.body).toBe(201);
+  return response.json() as Json;
+}
+
+// ------------------------------------------------------- a foreign issuer
+
+function hashed(email: string) {
+  const salt = randomBytes(8).toString('hex');
+  return {
+    type: 'email',
+    hashed: true,
+    salt,
+    identity: `sha256$${createHash('sha256').update(email.trim().toLowerCase() + salt).digest('hex')}`,
+  };
+}
+
+async function sign(payload: Json, key: CryptoKey = foreignPrivateKey): Promise<string> {
+  return new CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader({ alg: 'RS256' }).sign(key);
+}
+
+async function startForeignIssuer() {
+  const { publicKey, privateKey } = await generateKeyPair('RS256', { modulusLength: 2048, extractable: true });
+  foreignPrivateKey = privateKey;
+  const publicKeyPem = await exportSPKI(publicKey);
+  const revokedId = `urn:uuid:${randomUUID()}`;
+  const documents = new Map<string, () => { status?: number; type?: string; body: string | Buffer }>();
+  const json = (doc: Json, status = 200) => () => ({ status, type: 'application/ld+json', body: JSON.stringify(doc) });
+
+  foreign = createServer((request, response) => {
+    const found = documents.get(request.url ?? '');
+    if (!found) {
+      response.writeHead(404, { 'content-type': 'text/plain' });
+      response.end('not found');
+      return;
+    }
+    const doc = found();
+    response.writeHead(doc.status ?? 200, { 'content-type': doc.type ?? 'application/json' });
+    response.end(doc.body);
+  });
+  await new Promise<void>((resolve) => foreign.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(foreign.address() as AddressInfo).port}`;
+
+  const issuer = `${base}/issuer`;
+  documents.set('/issuer', json({
+    '@context': CONTEXT,
+    type: 'Issuer',
+    id: issuer,
+    name: 'Pôle Compétences de Rouen',
+    url: 'https://pole-competences.example.org',
+    email: 'contact@pole-competences.example.org',
+    publicKey: `${base}/key`,
+    revocationList: `${base}/revocations`,
+  }));
+  documents.set('/key', json({ '@context': CONTEXT, type: 'CryptographicKey', id: `${base}/key`, owner: issuer, publicKeyPem }));
+  documents.set('/badge', json({
+    '@context': CONTEXT,
+    type: 'BadgeClass',
+    id: `${base}/badge`,
+    name: 'Animer une réunion',
+    description: 'Anime une réunion d’équipe de bout en bout.',
+    image: `${base}/badge.png`,
+    criteria: { narrative: 'Avoir animé trois réunions observées par un tuteur.' },
+    issuer,
+  }));
+  documents.set('/badge.png', () => ({ type: 'image/png', body: PNG_1PX }));
+  documents.set('/revocations', json({
+    '@context': CONTEXT,
+    id: `${base}/revocations`,
+    type: 'RevocationList',
+    issuer,
+    revokedAssertions: [{ id: revokedId, revocationReason: 'Délivré par erreur' }],
+  }));
+  documents.set('/assertions/1', json({
+    '@context': CONTEXT,
+    type: 'Assertion',
+    id: `${base}/assertions/1`,
+    recipient: hashed(FOREIGN_LEARNER),
+    badge: `${base}/badge`,
+    verification: { type: 'HostedBadge' },
+    issuedOn: '2024-03-01T10:00:00Z',
+  }));
+  documents.set('/not-json', () => ({ type: 'text/html', body: '<!doctype html><p>Bienvenue</p>' }));
+
+  const signed = (id: string) => ({
+    '@context': CONTEXT,
+    type: 'Assertion',
+    id,
+    recipient: hashed(FOREIGN_LEARNER),
+    badge: `${base}/badge`,
+    verification: { type: 'SignedBadge', creator: `${base}/key` },
+    issuedOn: '2024-03-01T10:00:00Z',
+  });
+  foreignJws = await sign(signed(`urn:uuid:${randomUUID()}`));
+  foreignRevokedJws = await sign(signed(revokedId));
+}
+
+beforeAll(async () => {
+  await startForeignIssuer();
+  ctx = await startTestApp();
+  ctxOn = await startTestApp({ env: { VERIFIER_ALLOW_PRIVATE_NETWORKS: 'true' } });
+  S = await seedStructure(ctx.services);
+  award = await awardVia(ctx, S);
+});
+
+afterAll(async () => {
+  await ctx?.close();
+  await ctxOn?.close();
+  await new Promise<void>((resolve) => (foreign ? foreign.close(() => resolve()) : resolve()));
+});
+
+// ------------------------------------------------------------------ tests
+
+describe('the page', () => {
+  it('explains itself and offers a file, a text and an optional email', async () => {
+    const response = await ctx.app.inject({ method: 'GET', url: '/verifier' });
+    expect(response.statusCode).toBe(200);
+    const html = response.body;
+    expect(html).toContain('<h1 id="page-title">Vérifier un badge</h1>');
+    expect(html).toContain('enctype="multipart/form-data"');
+    expect(html).toMatch(/<input id="verifier-file" name="file" type="file" accept="[^"]*image\/png/);
+    expect(html).toContain('name="text"');
+    expect(html).toMatch(/<label for="verifier-email">L’adresse e-mail du candidat \(facultatif\)<\/label>/);
+    expect(html).not.toMatch(/name="email"[^>]*required/);
+  });
+
+  it('speaks English when asked', async () => {
+    const response = await ctx.app.inject({ method: 'GET', url: '/verifier?lang=en' });
+    expect(response.body).toContain('<h1 id="page-title">Verify a badge</h1>');
+  });
+
+  it('takes uploads on this page only (multipart is registered in its plugin alone)', async () => {
+    const body = multipart({ email: 'someone@example.org' });
+    const response = await ctx.app.inject({
+      method: 'POST',
+      url: `/assertions/${award.id}/recipient-check`,
+      remoteAddress: nextAddress(),
+      headers: { 'content-type': body.contentType, accept: BROWSER },
+      payload: body.payload,
+    });
+    expect(response.statusCode).toBe(415);
+  });
+
+  it('is linked from the home page', async () => {
+    const response = await ctx.app.inject({ method: 'GET', url: '/' });
+    expect(response.body).toContain('href="/verifier"');
+  });
+});
+
+describe('our own badges, verified in-process', () => {
+  it('verifies the assertion URL', async () => {
+    const response = await submit(ctx, { text: award.url });
+    expect(response.statusCode).toBe(200);
+    expect(verdictOf(response.body)).toBe(VALID);
+    const page = text(response.body);
+    expect(page).toContain('Ce badge a bien été délivré par Mission Locale de Caen');
+    expect(page).toContain(S.badgeClasses[0]!.name);
+    expect(page).toContain('Badge hébergé par l’émetteur');
+    expect(checkLine(response.body, 'hostedId')).toMatch(/^ok: /);
+    expect(checkLine(response.body, 'signature')).toContain('Sans objet pour un badge hébergé');
+    expect(checkLine(response.body, 'recipient')).toContain('aucune adresse e-mail');
+    expect(response.body).toContain(`href="${award.url}"`);
+  });
+
+  it('reports in English when the person chose English', async () => {
+    const response = await submit(ctx, { text: award.url, email: 'someone@example.org' }, nextAddress(), '/verifier?lang=en');
+    expect(verdictOf(response.body)).toBe('Genuine and valid badge');
+    expect(text(response.body)).toContain('Warning: this badge was not awarded to the email address you typed.');
+    expect(checkLine(response.body, 'hostedId')).toMatch(/^ok: Published by the issuer: verified\./);
+  });
+
+  it('starts the next form empty, but gives refused text back to correct it', async () => {
+    const verified = await submit(ctx, { text: award.url });
+    expect(verified.body).toMatch(/<textarea id="verifier-text"[^>]*><\/textarea>/);
+    const refused = await submit(ctx, { text: 'htp//badge.example.org/1' });
+    expect(refused.body).toMatch(/<textarea id="verifier-text"[^>]*>htp\/\/badge\.example\.org\/1<\/textarea>/);
+  });
+
+  it('verifies the JWS', async () => {
+    const jws = (await download(ctx, local(award.jwsUrl))).toString('utf8');
+    const response = await submit(ctx, { text: jws });
+    expect(verdictOf(response.body)).toBe(VALID);
+    expect(checkLine(response.body, 'signature')).toMatch(/^ok: Signature électronique : vérifié\. La signature électronique correspond au contenu/);
+    expect(checkLine(response.body, 'keyOwnership')).toMatch(/^ok: /);
+    expect(checkLine(response.body, 'revocation')).toMatch(/^ok: /);
+  });
+
+  it('verifies pasted assertion JSON: a hosted one through its URL, a signed one only with its JWS', async () => {
+    const hosted = await ctx.app.inject({ method: 'GET', url: local(award.url), headers: { accept: 'application/ld+json' } });
+    const fromHostedJson = await submit(ctx, { text: hosted.body });
+    expect(verdictOf(fromHostedJson.body)).toBe(VALID);
+
+    const jws = (await download(ctx, local(award.jwsUrl))).toString('utf8');
+    const signedJson = Buffer.from(jws.split('.')[1]!, 'base64url').toString('utf8');
+    const fromSignedJson = await submit(ctx, { text: signedJson });
+    expect(verdictOf(fromSignedJson.body)).toBe(INVALID);
+    expect(text(fromSignedJson.body)).toContain('Le badge se dit signé, mais sa signature électronique manque.');
+  });
+
+  it('verifies the signed baked PNG, and checks the email without ever writing it back', async () => {
+    const file = png(await download(ctx, local(award.images.signedPng)));
+    const plain = await submit(ctx, { file });
+    expect(verdictOf(plain.body)).toBe(VALID);
+    expect(text(plain.body)).toContain('Badge signé électroniquement');
+
+    const matching = await submit(ctx, { file, email: '  lea.martin@example.ORG ' });
+    expect(verdictOf(matching.body)).toBe(VALID);
+    expect(text(matching.body)).toContain('Ce badge a bien été délivré à l’adresse e-mail que vous avez indiquée.');
+    expect(checkLine(matching.body, 'recipient')).toMatch(/^ok: /);
+    expect(matching.body.toLowerCase()).not.toContain('lea.martin@example.org');
+
+    const other = 'quelquun.dautre@example.org';
+    const mismatching = await submit(ctx, { file, email: other });
+    expect(text(mismatching.body)).toContain('Attention : ce badge n’a pas été délivré à l’adresse e-mail que vous avez indiquée.');
+    expect(text(mismatching.body)).toContain('Non : ce badge n’a pas été délivré à l’adresse e-mail indiquée.');
+    expect(checkLine(mismatching.body, 'recipient')).toMatch(/^failed: /);
+    expect(mismatching.body).not.toContain(other);
+  });
+
+  it('verifies the signed baked SVG and both hosted files', async () => {
+    const signedSvg = await submit(ctx, { file: svg((await download(ctx, local(award.images.signedSvg))).toString('utf8')) });
+    expect(verdictOf(signedSvg.body)).toBe(VALID);
+    const hostedPng = await submit(ctx, { file: png(await download(ctx, local(award.images.hostedPng))), email: LEARNER.email });
+    expect(verdictOf(hostedPng.body)).toBe(VALID);
+    expect(checkLine(hostedPng.body, 'recipient')).toMatch(/^ok: /);
+    const hostedSvg = await submit(ctx, { file: svg((await download(ctx, local(award.images.hostedSvg))).toString('utf8')) });
+    expect(verdictOf(hostedSvg.body)).toBe(VALID);
+  });
+
+  it('refuses a PNG whose signed payload was changed, saying it was modified', async () => {
+    const original = await download(ctx, local(award.images.signedPng));
+    const jws = unbakePng(original)!;
+    const [header, payload, signature] = jws.split('.');
+    const changed = JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8')) as Json;
+    changed.issuedOn = '2020-01-01T00:00:00Z';
+    const tampered = bakePng(original, `${header}.${Buffer.from(JSON.stringify(changed)).toString('base64url')}.${signature}`);
+
+    const response = await submit(ctx, { file: png(Buffer.from(tampered)) });
+    expect(response.statusCode).toBe(200);
+    expect(verdictOf(response.body)).toBe(INVALID);
+    expect(text(response.body)).toContain('La signature électronique ne correspond pas au contenu : le badge a été modifié');
+    expect(checkLine(response.body, 'signature')).toMatch(/^failed: /);
+  });
+
+  it('refuses a PNG with one byte of its payload flipped, saying the image is damaged', async () => {
+    const bytes = Buffer.from(await download(ctx, local(award.images.signedPng)));
+    const jws = unbakePng(bytes)!;
+    const at = bytes.indexOf(Buffer.from(jws.split('.')[1]!.slice(10, 30)));
+    expect(at).toBeGreaterThan(0);
+    bytes[at] = bytes[at] === 0x41 ? 0x42 : 0x41;
+    const response = await submit(ctx, { file: png(bytes) });
+    expect(verdictOf(response.body)).toBe(INVALID);
+    expect(text(response.body)).toContain('L’image est abîmée ou illisible');
+  });
+
+  it('says a plain image carries no badge', async () => {
+    const response = await submit(ctx, { file: png(PNG_1PX, 'photo.png') });
+    expect(verdictOf(response.body)).toBe(INVALID);
+    expect(text(response.body)).toContain('Cette image ne contient pas de badge');
+  });
+
+  it('shows a revoked badge as revoked, with the reason, from its file and from its URL', async () => {
+    const revoked = await awardVia(ctx, S);
+    const file = png(await download(ctx, local(revoked.images.signedPng)));
+    const revoke = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/v1/assertions/${revoked.id}/revoke`,
+      headers: { authorization: `Bearer ${S.token}` },
+      payload: { reason: 'Erreur sur la personne' },
+    });
+    expect(revoke.statusCode, revoke.body).toBe(200);
+
+    for (const response of [await submit(ctx, { file }), await submit(ctx, { text: revoked.url })]) {
+      expect(response.statusCode).toBe(200);
+      expect(verdictOf(response.body)).toBe(REVOKED);
+      expect(text(response.body)).toContain('Motif donné par l’émetteur : Erreur sur la personne');
+      expect(checkLine(response.body, 'revocation')).toMatch(/^failed: .*L’émetteur a révoqué ce badge\./);
+    }
+  });
+});
+
+describe('a foreign issuer (the test switch on)', () => {
+  it('verifies its signed badge as genuine, with its issuer, badge, image and criteria', async () => {
+    const response = await submit(ctxOn, { text: foreignJws, email: FOREIGN_LEARNER });
+    expect(response.statusCode).toBe(200);
+    expect(verdictOf(response.body)).toBe(VALID);
+    const page = text(response.body);
+    expect(page).toContain('Ce badge a bien été délivré par Pôle Compétences de Rouen');
+    expect(page).toContain('Animer une réunion');
+    expect(page).toContain('Avoir animé trois réunions observées par un tuteur.');
+    expect(response.body).toContain('href="https://pole-competences.example.org"');
+    expect(response.body).toContain('src="data:image/png;base64,');
+    expect(page).toContain('Ce badge a bien été délivré à l’adresse e-mail que vous avez indiquée.');
+    for (const code of ['structure', 'signature', 'keyOwnership', 'revocation', 'issuedOn', 'recipient']) {
+      expect(checkLine(response.body, code), code).toMatch(/^ok: /);
+    }
+    expect(response.body).not.toContain(FOREIGN_LEARNER);
+    expect(page).not.toContain('Voir la page de ce badge');
+  });
+
+  it('verifies its hosted badge from its URL', async () => {
+    const response = await submit(ctxOn, { text: `${base}/assertions/1`, email: 'someone.else@example.net' });
+    expect(verdictOf(response.body)).toBe(VALID);
+    expect(text(response.body)).toContain('Attention : ce badge n’a pas été délivré à l’adresse e-mail que vous avez indiquée.');
+  });
+
+  it('refuses its badge signed by another key', async () => {
+    const { privateKey } = await generateKeyPair('RS256', { modulusLength: 2048 });
+    const payload = JSON.parse(Buffer.from(foreignJws.split('.')[1]!, 'base64url').toString()) as Json;
+    const response = await submit(ctxOn, { text: await sign(payload, privateKey) });
+    expect(verdictOf(response.body)).toBe(INVALID);
+    expect(checkLine(response.body, 'signature')).toMatch(/^failed: .*modifié après sa délivrance/);
+  });
+
+  it('shows an expired badge as genuine but expired, with the date', async () => {
+    const payload = JSON.parse(Buffer.from(foreignJws.split('.')[1]!, 'base64url').toString()) as Json;
+    const expired = await sign({ ...payload, id: `urn:uuid:${randomUUID()}`, expires: '2024-06-01T12:00:00Z' });
+    const response = await submit(ctxOn, { text: expired });
+    expect(verdictOf(response.body)).toBe('Badge authentique, mais expiré');
+    expect(text(response.body)).toContain('Ce badge a bien été délivré par Pôle Compétences de Rouen, mais il a expiré le 1 juin 2024.');
+    expect(checkLine(response.body, 'expiry')).toMatch(/^failed: .*Le badge a expiré le 1 juin 2024\./);
+  });
+
+  it('reads its revocation list', async () => {
+    const response = await submit(ctxOn, { text: foreignRevokedJws });
+    expect(verdictOf(response.body)).toBe(REVOKED);
+    expect(text(response.body)).toContain('Motif donné par l’émetteur : Délivré par erreur');
+  });
+
+  it('says which document failed and why', async () => {
+    const notJson = await submit(ctxOn, { text: `${base}/not-json` });
+    expect(verdictOf(notJson.body)).toBe(UNVERIFIABLE);
+    expect(text(notJson.body)).toContain(`${base}/not-json : réponse non JSON`);
+    const missing = await submit(ctxOn, { text: `${base}/assertions/404` });
+    expect(verdictOf(missing.body)).toBe(UNVERIFIABLE);
+    expect(text(missing.body)).toContain('le site a répondu avec le statut HTTP 404.');
+  });
+});
+
+describe('private addresses (the switch off, as in production)', () => {
+  it.each([
+    ['the foreign issuer on 127.0.0.1', () => `${base}/assertions/1`],
+    ['localhost', () => `http://localhost:${new URL(base).port}/assertions/1`],
+    ['cloud metadata', () => 'http://169.254.169.254/latest/meta-data/'],
+    ['a private network', () => 'http://192.168.1.10/badge.json'],
+    ['IPv6 loopback', () => `http://[::1]:${new URL(base).port}/assertions/1`],
+  ])('refuses %s with a clear reason', async (_label, url) => {
+    const response = await submit(ctx, { text: url() });
+    expect(response.statusCode).toBe(200);
+    expect(verdictOf(response.body)).toBe(UNVERIFIABLE);
+    expect(text(response.body)).toContain('adresse privée refusée');
+  });
+
+  it('refuses a foreign signed badge whose documents live on a private address', async () => {
+    const response = await submit(ctx, { text: foreignJws });
+    expect(verdictOf(response.body)).toBe(UNVERIFIABLE);
+    expect(text(response.body)).toContain(`${base}/badge : adresse privée refusée`);
+  });
+});
+
+describe('bad input: the page again, a message, a 4xx', () => {
+  const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46]), randomBytes(200)]);
+
+  it.each([
+    ['an empty form', {}, 400, 'Choisissez le fichier du badge, ou collez son adresse web ou son texte.'],
+    ['only spaces', { text: '   \n ' }, 400, 'Choisissez le fichier du badge'],
+    ['a garbage file', { file: { filename: 'x.png', type: 'image/png', bytes: randomBytes(500) } }, 400, 'Ce fichier n’est pas une image de badge'],
+    ['a JPEG photo', { file: { filename: 'photo.jpg', type: 'image/jpeg', bytes: JPEG } }, 400, 'une photo JPEG'],
+    ['an empty file', { file: { filename: 'vide.png', type: 'image/png', bytes: Buffer.alloc(0) } }, 400, 'Ce fichier est vide.'],
+    ['a 3 MB file', { file: { filename: 'big.png', type: 'image/png', bytes: Buffer.alloc(3 * 1024 * 1024, 1) } }, 413, 'Ce fichier est trop volumineux'],
+    ['a malformed URL', { text: 'http://exa mple.org/badge' }, 400, 'Cette adresse web n’est pas valide.'],
+    ['a URL with no host', { text: 'https://' }, 400, 'Cette adresse web n’est pas valide.'],
+    ['a file:// URL', { text: 'file:///etc/passwd' }, 400, 'Seules les adresses web qui commencent par http:// ou https://'],
+    ['a javascript: URL', { text: 'javascript:alert(1)' }, 400, 'Seules les adresses web'],
+    ['broken JSON', { text: '{"@context": "https://w3id.org/openbadges/v2", ' }, 400, 'Ce texte ressemble à du JSON'],
+    ['plain words', { text: 'mon badge de Léa' }, 400, 'Ce texte n’est ni une adresse web'],
+    ['a huge text', { text: 'a'.repeat(300_000) }, 413, 'Ce texte est trop long pour être un badge.'],
+    ['a text over the field limit', { text: 'a'.repeat(900_000) }, 413, 'Ce texte est trop long pour être un badge.'],
+    ['a file and a text', { text: 'https://example.org/a', file: { filename: 'b.png', type: 'image/png', bytes: PNG_1PX } }, 400, 'pas les deux à la fois'],
+    ['an invalid email', { text: 'https://example.org/a', email: 'pas-une-adresse' }, 400, 'Saisissez une adresse e-mail complète'],
+    ['two files', { files: [png(PNG_1PX), png(PNG_1PX)] }, 413, 'Choisissez un seul fichier à la fois.'],
+  ] as const)('refuses %s', async (_label, input, status, message) => {
+    const response = await submit(ctx, input as Parameters<typeof submit>[1]);
+    expect(response.statusCode).toBe(status);
+    expect(text(response.body)).toContain(message);
+    expect(response.body).toContain('<form method="post" action="/verifier"');
+    expect(response.body).toContain('class="error-summary"');
+    expect(verdictOf(response.body)).toBe('');
+  });
+
+  it('never writes back an invalid email, and shows pasted markup escaped', async () => {
+    const hostile = '"><script>alert(1)</script>';
+    const response = await submit(ctx, { text: `https://example.org/${hostile}`, email: `${hostile}@x` });
+    expect(response.statusCode).toBeLessThan(500);
+    expect(response.body).not.toContain('<script>alert(1)</script>');
+    // Pasted markup is read as an SVG that carries no badge.
+    const svgText = await submit(ctx, { text: '<script>alert(1)</script>' });
+    expect(verdictOf(svgText.body)).toBe(INVALID);
+    expect(svgText.body).not.toContain('<script>alert(1)</script>');
+    // Refused text comes back escaped.
+    const refused = await submit(ctx, { text: 'mon badge <script>alert(1)</script>' });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).not.toContain('<script>alert(1)</script>');
+    expect(refused.body).toContain('mon badge &lt;script&gt;alert(1)&lt;/script&gt;');
+  });
+
+  it('answers an oversized urlencoded body with the page, not an error page', async () => {
+    const response = await ctx.app.inject({
+      method: 'POST',
+      url: '/verifier',
+      remoteAddress: nextAddress(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: BROWSER },
+      payload: `text=${'a'.repeat(2 * 1024 * 1024)}`,
+    });
+    expect(response.statusCode).toBe(413);
+    expect(text(response.body)).toContain('trop volumineux');
+    expect(response.body).toContain('<form method="post" action="/verifier"');
+  });
+
+  it('accepts a plain urlencoded form (no file)', async () => {
+    const response = await ctx.app.inject({
+      method: 'POST',
+      url: '/verifier',
+      remoteAddress: nextAddress(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: BROWSER },
+      payload: `text=${encodeURIComponent(award.url)}`,
+    });
+    expect(response.statusCode).toBe(200);
+    expect(verdictOf(response.body)).toBe(VALID);
+  });
+
+  it('answers an unreadable body or an unknown content type with the page', async () => {
+    const broken = await ctx.app.inject({
+      method: 'POST',
+      url: '/verifier',
+      remoteAddress: nextAddress(),
+      headers: { 'content-type': 'multipart/form-data; boundary=abc', accept: BROWSER },
+      payload: '--abc\r\nContent-Disposition: form-data; name="text"\r\n\r\nunterminated',
+    });
+    expect(broken.statusCode).toBeGreaterThanOrEqual(400);
+    expect(broken.statusCode).toBeLessThan(500);
+    expect(broken.body).toContain('<form method="post" action="/verifier"');
+
+    const unknown = await ctx.app.inject({
+      method: 'POST',
+      url: '/verifier',
+      remoteAddress: nextAddress(),
+      headers: { 'content-type': 'application/x-unknown', accept: BROWSER },
+      payload: 'whatever',
+    });
+    expect(unknown.statusCode).toBe(415);
+    expect(text(unknown.body)).toContain('Le formulaire n’a pas pu être lu.');
+  });
+
+  it('limits submissions per address, with the page and a message', async () => {
+    const address = '203.0.113.77';
+    let last;
+    for (let i = 0; i < 21; i++) last = await submit(ctx, { text: 'mon badge' }, address);
+    expect(last!.statusCode).toBe(429);
+    expect(text(last!.body)).toContain('Trop de vérifications en peu de temps');
+    expect(last!.body).toContain('<form method="post" action="/verifier"');
+  });
+});
