@@ -15,7 +15,7 @@ export const BADGE_SIZE = 400;
 export const SHAPES = ['circle', 'hexagon', 'shield'] as const;
 export type Shape = (typeof SHAPES)[number];
 
-export const PICTOGRAMS = ['checklist', 'speech-bubbles', 'compass', 'people', 'laurel-star'] as const;
+export const PICTOGRAMS = ['checklist', 'speech-bubbles', 'compass', 'people', 'laurel-star', 'leaf', 'screen'] as const;
 export type Pictogram = (typeof PICTOGRAMS)[number];
 
 /** 0: no level mark; 1: « je pratique » (silver rim, one star); 2: « je maîtrise » (gold rim, two stars). */
@@ -329,6 +329,22 @@ const PICTOGRAM_DRAWINGS: Readonly<Record<Pictogram, (ink: Ink) => string>> = {
       `<path d="${star(0, 4, 50)}" fill="${gold}" stroke="${primary}" stroke-width="4" stroke-linejoin="round"/>`
     );
   },
+
+  // A leaf with its veins: the ecological transition (badge editor only).
+  leaf: ({ primary, secondary, white }) =>
+    `<path d="M-56 62C-78 -6 -40 -70 66 -70C72 34 14 78 -56 62Z" fill="${white}" stroke="${secondary}" stroke-width="4" stroke-linejoin="round"/>` +
+    `<path d="M-62 70L44 -48" fill="none" stroke="${primary}" stroke-width="7" stroke-linecap="round"/>` +
+    [[-20, 30, -44, 4], [2, 6, -14, -28], [22, -16, 10, -50], [-20, 30, 12, 40], [2, 6, 34, 14]]
+      .map(([x1, y1, x2, y2]) => `<path d="M${x1} ${y1}L${x2} ${y2}" stroke="${primary}" stroke-width="5" stroke-linecap="round"/>`)
+      .join(''),
+
+  // A screen on its stand, with a cursor: the digital transition (badge editor only).
+  screen: ({ primary, secondary, white }) =>
+    `<rect x="-76" y="-62" width="152" height="104" rx="12" fill="${white}"/>` +
+    `<rect x="-62" y="-48" width="124" height="76" rx="5" fill="${secondary}"/>` +
+    `<path d="M-18 42H18L26 70H-26Z" fill="${white}"/>` +
+    `<rect x="-44" y="66" width="88" height="10" rx="5" fill="${white}"/>` +
+    `<path d="M-6 -30V16L6 4L16 24L24 20L14 0H30Z" fill="${primary}" stroke="${white}" stroke-width="3" stroke-linejoin="round"/>`,
 };
 
 // ---------------------------------------------------------------------------
@@ -414,4 +430,48 @@ export function renderSvgToPng(svg: string, width = BADGE_SIZE): Uint8Array {
     logLevel: 'off',
   });
   return new Uint8Array(resvg.render().asPng());
+}
+
+// ---------------------------------------------------------------------------
+// The badge editor's generator
+
+/** Colours the editor offers (every palette: white reads on each, see PALETTES). */
+export const GENERATOR_PALETTES = Object.keys(PALETTES) as PaletteName[];
+
+export interface GeneratedImageChoice {
+  shape: Shape;
+  palette: PaletteName;
+  pictogram: Pictogram;
+  level: BadgeLevel;
+  /** The badge's name: the image's accessible name. */
+  title?: string;
+}
+
+export function isGeneratedImageChoice(value: {
+  shape?: unknown;
+  palette?: unknown;
+  pictogram?: unknown;
+  level?: unknown;
+}): boolean {
+  return (
+    SHAPES.includes(value.shape as Shape) &&
+    GENERATOR_PALETTES.includes(value.palette as PaletteName) &&
+    PICTOGRAMS.includes(value.pictogram as Pictogram) &&
+    [0, 1, 2].includes(value.level as number)
+  );
+}
+
+/** Draws a badge from the editor's choices: its SVG, and the PNG rendered from it. */
+export function generatedBadgeImage(choice: GeneratedImageChoice): { svg: string; png: Uint8Array } {
+  const palette = PALETTES[choice.palette];
+  if (!palette) throw new TypeError(`Unknown palette: ${String(choice.palette)}`);
+  const svg = badgeSvg({
+    shape: choice.shape,
+    primary: palette.primary,
+    secondary: palette.secondary,
+    pictogram: choice.pictogram,
+    level: choice.level,
+    title: choice.title,
+  });
+  return { svg, png: renderSvgToPng(svg) };
 }

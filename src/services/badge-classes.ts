@@ -1,10 +1,82 @@
 import type { Database } from '../db/database.ts';
 import {
   type BadgeClassRow,
+  type BadgeClassSummary,
+  countAssertionsOfBadgeClass,
   findBadgeClassOfStructure,
+  findLiveBadgeClassByCatalogueKey,
+  findNextVersion,
+  insertBadgeClasses,
+  listBadgeClassSummaries,
   listLiveBadgeClasses,
+  lockBadgeClassOfStructure,
+  nextBadgeClassPosition,
+  updateBadgeClass,
 } from '../db/repositories/badge-classes.ts';
+import type { AlignmentRecord } from '../db/schema.ts';
+import { type Actor, recordAudit } from './audit.ts';
 import { DomainError } from './errors.ts';
+
+/** What a badge class says: the editor's fields (checked at the edge). */
+export interface BadgeClassDefinition {
+  name: string;
+  description: string;
+  criteriaNarrative: string;
+  tags: string[];
+  alignment: AlignmentRecord[];
+  /** Days an assertion stays valid (sets its `expires`); null: no limit. */
+  validityDays: number | null;
+}
+
+export interface BadgeClassImage {
+  png: Uint8Array;
+  /** Null for an uploaded PNG: the SVG form is then the PNG wrapped. */
+  svg: string | null;
+}
+
+export type BadgeClassRefusalCode = 'superseded' | 'catalogue_key_taken' | 'not_archived' | 'already_archived';
+
+/** A refusal of the badge class pages (shown on the page, never a 500). */
+export class BadgeClassRefusal extends Error {
+  constructor(
+    readonly code: BadgeClassRefusalCode,
+    readonly params: Record<string, string | number> = {},
+  ) {
+    super(code);
+    this.name = 'BadgeClassRefusal';
+  }
+}
+
+/** The fields whose change alters what an awarded badge certifies (tags only classify it). */
+const MEANING_FIELDS = ['name', 'description', 'criteriaNarrative', 'alignment', 'validityDays'] as const;
+
+function sameBytes(a: Uint8Array | null | undefined, b: Uint8Array | null | undefined): boolean {
+  if (!a || !b) return a === b;
+  return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(b.buffer, b.byteOffset, b.length));
+}
+
+/** JSON with object keys sorted: jsonb gives keys back in its own order. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+function changedFields(row: BadgeClassRow, next: BadgeClassDefinition, image: BadgeClassImage | null): string[] {
+  const changed: string[] = MEANING_FIELDS.filter((field) => canonical(row[field] ?? null) !== canonical(next[field] ?? null));
+  if (image && (!sameBytes(row.imagePng, image.png) || (row.imageSvg ?? null) !== (image.svg ?? null))) changed.push('image');
+  return changed;
+}
+
+export interface BadgeClassUpdate {
+  row: BadgeClassRow;
+  /** True when the change made a new version (the badge class had been awarded). */
+  versioned: boolean;
+  /** The fields that changed (empty: nothing to save). */
+  changed: string[];
+}
 
 export class BadgeClassService {
   constructor(private readonly db: Database) {}
@@ -18,5 +90,158 @@ export class BadgeClassService {
     const row = await findBadgeClassOfStructure(this.db, structureId, id);
     if (!row) throw new DomainError('badge_class_not_found', 404);
     return row;
+  }
+
+  /** The structure's page of badges: live ones and archived ones apart, each with how often it was awarded. */
+  async overview(structureId: string): Promise<{ live: BadgeClassSummary[]; archived: BadgeClassSummary[] }> {
+    const rows = await listBadgeClassSummaries(this.db, structureId);
+    return { live: rows.filter((r) => !r.archivedAt), archived: rows.filter((r) => r.archivedAt) };
+  }
+
+  /** One badge class with what its page says about it: awards, and the version that replaced it. */
+  async details(structureId: string, id: string) {
+    const row = await this.get(structureId, id);
+    const [awarded, nextVersion, previous] = await Promise.all([
+      countAssertionsOfBadgeClass(this.db, id),
+      findNextVersion(this.db, id),
+      row.previousVersionId ? findBadgeClassOfStructure(this.db, structureId, row.previousVersionId) : undefined,
+    ]);
+    return {
+      row,
+      awarded,
+      nextVersion: nextVersion ?? null,
+      previousVersion: previous ? { id: previous.id, version: previous.version } : null,
+    };
+  }
+
+  async create(
+    structureId: string,
+    definition: BadgeClassDefinition,
+    image: BadgeClassImage,
+    actor: Actor,
+  ): Promise<BadgeClassRow> {
+    return this.db.transaction(async (tx) => {
+      const [row] = await insertBadgeClasses(tx, [
+        {
+          structureId,
+          position: await nextBadgeClassPosition(tx, structureId),
+          ...definition,
+          imagePng: image.png,
+          imageSvg: image.svg,
+        },
+      ]);
+      await recordAudit(tx, actor, {
+        structureId,
+        action: 'badge_class.created',
+        targetType: 'badge_class',
+        targetId: row!.id,
+        details: { name: row!.name },
+      });
+      return row!;
+    });
+  }
+
+  /**
+   * Saves the editor's fields. A badge class never awarded changes in place.
+   * Once awarded, its meaning is locked: a change of what it certifies makes
+   * a new version (same catalogue key, version + 1) and archives the old one,
+   * which stays published for the assertions that point to it.
+   */
+  async update(
+    structureId: string,
+    id: string,
+    definition: BadgeClassDefinition,
+    image: BadgeClassImage | null,
+    actor: Actor,
+  ): Promise<BadgeClassUpdate> {
+    return this.db.transaction(async (tx) => {
+      const row = await lockBadgeClassOfStructure(tx, structureId, id);
+      if (!row) throw new DomainError('badge_class_not_found', 404);
+      if (row.archivedAt) throw new DomainError('badge_class_archived', 409);
+      const meaning = changedFields(row, definition, image);
+      const tagsChanged = canonical(row.tags) !== canonical(definition.tags);
+      const changed = tagsChanged ? [...meaning, 'tags'] : meaning;
+      if (!changed.length) return { row, versioned: false, changed };
+      const imageValues = image ? { imagePng: image.png, imageSvg: image.svg } : {};
+      const awarded = meaning.length ? await countAssertionsOfBadgeClass(tx, id) : 0;
+
+      if (awarded === 0) {
+        const updated = await updateBadgeClass(tx, id, { ...definition, ...imageValues });
+        await recordAudit(tx, actor, {
+          structureId,
+          action: 'badge_class.updated',
+          targetType: 'badge_class',
+          targetId: id,
+          details: { name: updated.name, changed },
+        });
+        return { row: updated, versioned: false, changed };
+      }
+
+      // Archive first: a catalogue key is unique among live badge classes.
+      await updateBadgeClass(tx, id, { archivedAt: new Date() });
+      const [next] = await insertBadgeClasses(tx, [
+        {
+          structureId,
+          catalogueKey: row.catalogueKey,
+          position: row.position,
+          ...definition,
+          imagePng: row.imagePng,
+          imageSvg: row.imageSvg,
+          ...imageValues,
+          version: row.version + 1,
+          previousVersionId: row.id,
+        },
+      ]);
+      await recordAudit(tx, actor, {
+        structureId,
+        action: 'badge_class.versioned',
+        targetType: 'badge_class',
+        targetId: next!.id,
+        details: { name: next!.name, previousVersionId: row.id, version: next!.version, changed, awarded },
+      });
+      return { row: next!, versioned: true, changed };
+    });
+  }
+
+  /** Archived: no longer offered for awarding; still published, never deleted. */
+  async archive(structureId: string, id: string, actor: Actor): Promise<BadgeClassRow> {
+    return this.db.transaction(async (tx) => {
+      const row = await lockBadgeClassOfStructure(tx, structureId, id);
+      if (!row) throw new DomainError('badge_class_not_found', 404);
+      if (row.archivedAt) throw new BadgeClassRefusal('already_archived');
+      const updated = await updateBadgeClass(tx, id, { archivedAt: new Date() });
+      await recordAudit(tx, actor, {
+        structureId,
+        action: 'badge_class.archived',
+        targetType: 'badge_class',
+        targetId: id,
+        details: { name: row.name, version: row.version },
+      });
+      return updated;
+    });
+  }
+
+  /** Back in the list of badges to award, unless a newer version (or a copy of its catalogue badge) now stands for it. */
+  async unarchive(structureId: string, id: string, actor: Actor): Promise<BadgeClassRow> {
+    return this.db.transaction(async (tx) => {
+      const row = await lockBadgeClassOfStructure(tx, structureId, id);
+      if (!row) throw new DomainError('badge_class_not_found', 404);
+      if (!row.archivedAt) throw new BadgeClassRefusal('not_archived');
+      const next = await findNextVersion(tx, id);
+      if (next) throw new BadgeClassRefusal('superseded', { version: next.version, id: next.id });
+      if (row.catalogueKey) {
+        const live = await findLiveBadgeClassByCatalogueKey(tx, structureId, row.catalogueKey);
+        if (live) throw new BadgeClassRefusal('catalogue_key_taken', { id: live.id });
+      }
+      const updated = await updateBadgeClass(tx, id, { archivedAt: null });
+      await recordAudit(tx, actor, {
+        structureId,
+        action: 'badge_class.unarchived',
+        targetType: 'badge_class',
+        targetId: id,
+        details: { name: row.name, version: row.version },
+      });
+      return updated;
+    });
   }
 }

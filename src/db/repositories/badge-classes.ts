@@ -1,6 +1,6 @@
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { and, asc, count, eq, isNotNull, isNull, max } from 'drizzle-orm';
 import type { Database } from '../database.ts';
-import { badgeClasses } from '../schema.ts';
+import { assertions, badgeClasses } from '../schema.ts';
 
 export type BadgeClassRow = typeof badgeClasses.$inferSelect;
 
@@ -65,3 +65,102 @@ export const badgeClassPublicColumns = {
   validityDays: badgeClasses.validityDays,
   archivedAt: badgeClasses.archivedAt,
 };
+
+// ---------------------------------------------------------------------------
+// The badge class editor, versions and archive
+
+export type BadgeClassSummary = Omit<BadgeClassRow, 'imagePng' | 'imageSvg'> & { awarded: number };
+
+const summaryColumns = {
+  ...badgeClassPublicColumns,
+  position: badgeClasses.position,
+  version: badgeClasses.version,
+  previousVersionId: badgeClasses.previousVersionId,
+  createdAt: badgeClasses.createdAt,
+};
+
+/** Every badge class of a structure (live and archived), without images, with how many times each was awarded. */
+export async function listBadgeClassSummaries(db: Database, structureId: string): Promise<BadgeClassSummary[]> {
+  const awarded = db
+    .select({ badgeClassId: assertions.badgeClassId, n: count().as('n') })
+    .from(assertions)
+    .where(eq(assertions.structureId, structureId))
+    .groupBy(assertions.badgeClassId)
+    .as('awarded');
+  const rows = await db
+    .select({ ...summaryColumns, awarded: awarded.n })
+    .from(badgeClasses)
+    .leftJoin(awarded, eq(awarded.badgeClassId, badgeClasses.id))
+    .where(eq(badgeClasses.structureId, structureId))
+    .orderBy(asc(badgeClasses.position), asc(badgeClasses.createdAt), asc(badgeClasses.name), asc(badgeClasses.version));
+  return rows.map((row) => ({ ...row, awarded: Number(row.awarded ?? 0) }));
+}
+
+/** The row, locked until the end of the transaction: two edits of one badge class never make two versions. */
+export async function lockBadgeClassOfStructure(
+  db: Database,
+  structureId: string,
+  id: string,
+): Promise<BadgeClassRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(badgeClasses)
+    .where(and(eq(badgeClasses.id, id), eq(badgeClasses.structureId, structureId)))
+    .for('update');
+  return row;
+}
+
+export async function countAssertionsOfBadgeClass(db: Database, badgeClassId: string): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(assertions).where(eq(assertions.badgeClassId, badgeClassId));
+  return Number(row?.n ?? 0);
+}
+
+export async function updateBadgeClass(
+  db: Database,
+  id: string,
+  values: Partial<typeof badgeClasses.$inferInsert>,
+): Promise<BadgeClassRow> {
+  const [row] = await db.update(badgeClasses).set(values).where(eq(badgeClasses.id, id)).returning();
+  return row!;
+}
+
+/** The version that replaced this one, if any. */
+export async function findNextVersion(db: Database, id: string): Promise<{ id: string; version: number } | undefined> {
+  const [row] = await db
+    .select({ id: badgeClasses.id, version: badgeClasses.version })
+    .from(badgeClasses)
+    .where(eq(badgeClasses.previousVersionId, id));
+  return row;
+}
+
+export async function findLiveBadgeClassByCatalogueKey(
+  db: Database,
+  structureId: string,
+  catalogueKey: string,
+): Promise<{ id: string } | undefined> {
+  const [row] = await db
+    .select({ id: badgeClasses.id })
+    .from(badgeClasses)
+    .where(
+      and(eq(badgeClasses.structureId, structureId), eq(badgeClasses.catalogueKey, catalogueKey), isNull(badgeClasses.archivedAt)),
+    );
+  return row;
+}
+
+/** Catalogue keys the structure holds in a live badge class. */
+export async function listLiveCatalogueKeys(db: Database, structureId: string): Promise<string[]> {
+  const rows = await db
+    .select({ key: badgeClasses.catalogueKey })
+    .from(badgeClasses)
+    .where(and(eq(badgeClasses.structureId, structureId), isNull(badgeClasses.archivedAt), isNotNull(badgeClasses.catalogueKey)));
+  return rows.map((r) => r.key!);
+}
+
+/** Where a new badge class goes: after every other one of the structure. */
+export async function nextBadgeClassPosition(db: Database, structureId: string): Promise<number> {
+  const [row] = await db
+    .select({ max: max(badgeClasses.position) })
+    .from(badgeClasses)
+    .where(eq(badgeClasses.structureId, structureId));
+  return (row?.max ?? -1) + 1;
+}
