@@ -1,0 +1,179 @@
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { Database } from '../database.ts';
+import { type AwardImportRow, awardImports } from '../schema.ts';
+
+export type AwardImportRecord = typeof awardImports.$inferSelect;
+export type AwardImportSummary = Omit<AwardImportRecord, 'rows'>;
+
+const summaryColumns = {
+  id: awardImports.id,
+  structureId: awardImports.structureId,
+  createdByUserId: awardImports.createdByUserId,
+  fileName: awardImports.fileName,
+  fileSha256: awardImports.fileSha256,
+  encoding: awardImports.encoding,
+  delimiter: awardImports.delimiter,
+  status: awardImports.status,
+  total: awardImports.total,
+  awarded: awardImports.awarded,
+  failed: awardImports.failed,
+  personalMessage: awardImports.personalMessage,
+  createdAt: awardImports.createdAt,
+  startedAt: awardImports.startedAt,
+  finishedAt: awardImports.finishedAt,
+};
+
+export async function insertAwardImport(
+  db: Database,
+  values: typeof awardImports.$inferInsert,
+): Promise<AwardImportSummary> {
+  const [row] = await db.insert(awardImports).values(values).returning(summaryColumns);
+  return row!;
+}
+
+/** An import of this structure, rows included; undefined for another structure's. */
+export async function findAwardImport(
+  db: Database,
+  structureId: string,
+  id: string,
+): Promise<AwardImportRecord | undefined> {
+  const [row] = await db
+    .select()
+    .from(awardImports)
+    .where(and(eq(awardImports.id, id), eq(awardImports.structureId, structureId)));
+  return row;
+}
+
+/** Without the rows: what the progress page polls every two seconds. */
+export async function findAwardImportSummary(
+  db: Database,
+  structureId: string,
+  id: string,
+): Promise<AwardImportSummary | undefined> {
+  const [row] = await db
+    .select(summaryColumns)
+    .from(awardImports)
+    .where(and(eq(awardImports.id, id), eq(awardImports.structureId, structureId)));
+  return row;
+}
+
+export async function listRecentAwardImports(db: Database, structureId: string, limit: number): Promise<AwardImportSummary[]> {
+  return db
+    .select(summaryColumns)
+    .from(awardImports)
+    .where(eq(awardImports.structureId, structureId))
+    .orderBy(desc(awardImports.createdAt))
+    .limit(limit);
+}
+
+/** Earlier imports of the very same file by this structure that were sent to awarding. */
+export async function findSentImportsOfFile(
+  db: Database,
+  structureId: string,
+  fileSha256: string,
+  exceptId: string,
+): Promise<AwardImportSummary[]> {
+  return db
+    .select(summaryColumns)
+    .from(awardImports)
+    .where(
+      and(
+        eq(awardImports.structureId, structureId),
+        eq(awardImports.fileSha256, fileSha256),
+        inArray(awardImports.status, ['queued', 'running', 'done']),
+        sql`${awardImports.id} <> ${exceptId}`,
+      ),
+    )
+    .orderBy(desc(awardImports.createdAt));
+}
+
+/**
+ * Replaces one row (by its position) while the import is still a preview:
+ * jsonb_set rewrites that element only, so two people correcting different
+ * rows at once do not undo each other.
+ */
+export async function replaceImportRow(
+  db: Database,
+  structureId: string,
+  id: string,
+  index: number,
+  row: AwardImportRow,
+): Promise<boolean> {
+  const updated = await db
+    .update(awardImports)
+    .set({ rows: sql`jsonb_set(${awardImports.rows}, ${`{${index}}`}::text[], ${JSON.stringify(row)}::jsonb, false)` })
+    .where(and(eq(awardImports.id, id), eq(awardImports.structureId, structureId), eq(awardImports.status, 'preview')))
+    .returning({ id: awardImports.id });
+  return updated.length > 0;
+}
+
+/** preview → queued, once: a second confirmation (double click, reload) finds nothing to change. */
+export async function queueAwardImport(db: Database, structureId: string, id: string): Promise<boolean> {
+  const updated = await db
+    .update(awardImports)
+    .set({ status: 'queued' })
+    .where(and(eq(awardImports.id, id), eq(awardImports.structureId, structureId), eq(awardImports.status, 'preview')))
+    .returning({ id: awardImports.id });
+  return updated.length > 0;
+}
+
+/**
+ * Takes one queued import for this process, atomically: with several
+ * instances, SKIP LOCKED lets each claim a different one and never the same.
+ * An import left 'running' by an instance that died is taken again after
+ * `staleAfterMs`; its per-row idempotency keys make the second run award
+ * nothing twice.
+ */
+export async function claimQueuedAwardImport(
+  db: Database,
+  staleAfterMs: number,
+): Promise<AwardImportRecord | undefined> {
+  const staleSeconds = Math.round(staleAfterMs / 1000);
+  const result = await db.execute(sql`
+    update award_imports set status = 'running', started_at = now()
+    where id = (
+      select id from award_imports
+      where status = 'queued'
+         or (status = 'running' and started_at < now() - make_interval(secs => ${staleSeconds}))
+      order by created_at
+      limit 1
+      for update skip locked
+    )
+    returning id`);
+  const rows = (result as unknown as { rows: { id: string }[] }).rows;
+  const id = rows[0]?.id;
+  if (!id) return undefined;
+  const [row] = await db.select().from(awardImports).where(eq(awardImports.id, id));
+  return row;
+}
+
+/** Progress after each batch; started_at doubles as the runner's heartbeat. */
+export async function recordImportProgress(
+  db: Database,
+  id: string,
+  values: { awarded: number; failed: number },
+): Promise<void> {
+  await db
+    .update(awardImports)
+    .set({ ...values, startedAt: sql`now()` })
+    .where(and(eq(awardImports.id, id), eq(awardImports.status, 'running')));
+}
+
+export async function finishAwardImport(
+  db: Database,
+  id: string,
+  values: { rows: AwardImportRow[]; awarded: number; failed: number },
+): Promise<void> {
+  await db
+    .update(awardImports)
+    .set({ ...values, status: 'done', finishedAt: sql`now()` })
+    .where(eq(awardImports.id, id));
+}
+
+/** A runner stopping mid-way hands the import back; the next one resumes it. */
+export async function requeueAwardImport(db: Database, id: string): Promise<void> {
+  await db
+    .update(awardImports)
+    .set({ status: 'queued' })
+    .where(and(eq(awardImports.id, id), eq(awardImports.status, 'running')));
+}

@@ -1,0 +1,192 @@
+import { createHash } from 'node:crypto';
+import type { Database } from '../db/database.ts';
+import { type AssertionRow, findAssertionOfStructure, findIdempotentAward } from '../db/repositories/assertions.ts';
+import { listLiveBadgeClasses } from '../db/repositories/badge-classes.ts';
+import {
+  findLearnerByKey,
+  type LearnerSummary,
+  listAwardsOfLearner,
+  listLearners,
+  recentLearners,
+  validAssertionsOfCatalogue,
+} from '../db/repositories/learners-of-structure.ts';
+import { COMPETENCES, type Competence } from '../catalogue/regional.ts';
+import { normaliseEmail } from '../openbadges/index.ts';
+import type { Actor } from './audit.ts';
+import type { AwardingService } from './awarding.ts';
+import { notFound } from './errors.ts';
+import type { PublicUrls } from './urls.ts';
+
+/** The catalogue key of the general badge, and of the four badges that lead to it. */
+export const GENERAL_BADGE_KEY = 'general';
+export const MASTERY_KEYS: Readonly<Record<Competence, string>> = Object.fromEntries(
+  COMPETENCES.map((c) => [c, `${c}-je-maitrise`]),
+) as Record<Competence, string>;
+/** « Je maîtrise » in at least this many of the four competences (the framework's rule). */
+export const GENERAL_BADGE_THRESHOLD = 3;
+
+const LEARNER_KEY = /^[0-9a-f]{64}$/;
+
+export interface QualifyingAssertion {
+  id: string;
+  url: string;
+  structureId: string;
+  structureName: string;
+  issuedOn: Date;
+  expires: Date | null;
+}
+
+export interface GeneralBadgeStatus {
+  competences: { competence: Competence; assertions: QualifyingAssertion[] }[];
+  /** How many competences are held at « je maîtrise », and how many are still missing for the general badge. */
+  held: number;
+  missing: number;
+  eligible: boolean;
+  /** A valid general badge the learner already holds, from any structure. */
+  holding: QualifyingAssertion | null;
+  /** This structure's general badge class, if it has one it can award. */
+  badgeClass: { id: string; name: string } | null;
+  /** Eligible, not holding it, and this structure can award it. */
+  proposed: boolean;
+}
+
+export type GeneralAwardOutcome =
+  | { status: 'awarded'; assertion: AssertionRow; replayed: boolean }
+  | { status: 'not_eligible' | 'already_held' | 'no_badge_class' };
+
+/**
+ * The learners of a structure (the recipients of its assertions) and the
+ * general badge: « je maîtrise » in three of the four competences, awarded by
+ * any structure on the platform, matched by email address.
+ */
+export class StructureLearnerService {
+  constructor(
+    private readonly db: Database,
+    private readonly awarding: AwardingService,
+    private readonly urls: PublicUrls,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** The opaque key of a learner in this structure's URLs (see learners-of-structure.ts). */
+  static keyOf(structureId: string, email: string): string {
+    return createHash('sha256').update(`${structureId}:${normaliseEmail(email)}`, 'utf8').digest('hex');
+  }
+
+  async list(
+    structureId: string,
+    filter: { search?: string; page: number; perPage: number },
+  ): Promise<{ rows: (LearnerSummary & { key: string })[]; total: number }> {
+    const { rows, total } = await listLearners(this.db, {
+      structureId,
+      search: filter.search,
+      limit: filter.perPage,
+      offset: (filter.page - 1) * filter.perPage,
+    });
+    return { rows: rows.map((r) => ({ ...r, key: StructureLearnerService.keyOf(structureId, r.email) })), total };
+  }
+
+  /** Known learners, for the award form's suggestions. */
+  suggestions(structureId: string, limit = 300): Promise<{ email: string; name: string }[]> {
+    return recentLearners(this.db, structureId, limit);
+  }
+
+  /** The learner a key names in this structure; 404 for a key of another structure or of nobody. */
+  async find(structureId: string, key: string): Promise<{ email: string; name: string; key: string }> {
+    if (!LEARNER_KEY.test(key)) throw notFound();
+    const learner = await findLearnerByKey(this.db, structureId, key);
+    if (!learner) throw notFound();
+    return { ...learner, key };
+  }
+
+  awardsOf(structureId: string, email: string) {
+    return listAwardsOfLearner(this.db, structureId, normaliseEmail(email));
+  }
+
+  async generalBadgeStatus(structureId: string, email: string): Promise<GeneralBadgeStatus> {
+    const now = this.now();
+    const keys = [...Object.values(MASTERY_KEYS), GENERAL_BADGE_KEY];
+    const [held, badgeClasses] = await Promise.all([
+      validAssertionsOfCatalogue(this.db, normaliseEmail(email), keys, now),
+      listLiveBadgeClasses(this.db, structureId),
+    ]);
+    const toQualifying = (a: (typeof held)[number]): QualifyingAssertion => ({
+      id: a.id,
+      url: this.urls.assertion(a.id),
+      structureId: a.structureId,
+      structureName: a.structureName,
+      issuedOn: a.issuedOn,
+      expires: a.expires,
+    });
+    const competences = COMPETENCES.map((competence) => ({
+      competence,
+      assertions: held.filter((a) => a.catalogueKey === MASTERY_KEYS[competence]).map(toQualifying),
+    }));
+    const count = competences.filter((c) => c.assertions.length > 0).length;
+    const general = held.find((a) => a.catalogueKey === GENERAL_BADGE_KEY);
+    const badgeClass = badgeClasses.find((b) => b.catalogueKey === GENERAL_BADGE_KEY);
+    const eligible = count >= GENERAL_BADGE_THRESHOLD;
+    return {
+      competences,
+      held: count,
+      missing: Math.max(0, GENERAL_BADGE_THRESHOLD - count),
+      eligible,
+      holding: general ? toQualifying(general) : null,
+      badgeClass: badgeClass ? { id: badgeClass.id, name: badgeClass.name } : null,
+      proposed: eligible && !general && !!badgeClass,
+    };
+  }
+
+  /**
+   * Awards this structure's general badge to the learner, with the qualifying
+   * assertions' URLs as its evidence. The idempotency key is made of the
+   * learner and those assertions: a double click or a reload awards once.
+   */
+  async awardGeneralBadge(structureId: string, learnerKey: string, actor: Actor): Promise<GeneralAwardOutcome> {
+    const learner = await this.find(structureId, learnerKey);
+    const status = await this.generalBadgeStatus(structureId, learner.email);
+    if (!status.badgeClass) return { status: 'no_badge_class' };
+    const qualifying = status.competences.flatMap((c) => c.assertions.slice(-1).map((a) => ({ competence: c.competence, a })));
+    const ids = qualifying.map((q) => q.a.id).sort();
+    const idempotencyKey = `general-badge:${createHash('sha256').update(`${learner.email}\n${ids.join(',')}`).digest('hex')}`;
+    if (!status.eligible) return { status: 'not_eligible' };
+    if (status.holding) {
+      // A repeated click after the award finds the award it made; otherwise
+      // the learner already holds one (from here or elsewhere): nothing to do.
+      const previous = await findIdempotentAward(this.db, structureId, idempotencyKey);
+      const assertion = previous ? await findAssertionOfStructure(this.db, structureId, previous.assertionId) : undefined;
+      return assertion ? { status: 'awarded', assertion, replayed: true } : { status: 'already_held' };
+    }
+    const result = await this.awarding.award(
+      this.generalInput(structureId, status.badgeClass.id, learner, qualifying, idempotencyKey),
+      actor,
+    );
+    return { status: 'awarded', assertion: result.assertion, replayed: result.replayed };
+  }
+
+  private generalInput(
+    structureId: string,
+    badgeClassId: string,
+    learner: { email: string; name: string },
+    qualifying: { competence: Competence; a: QualifyingAssertion }[],
+    idempotencyKey: string,
+  ) {
+    return {
+      structureId,
+      badgeClassId,
+      recipient: { email: learner.email, name: learner.name },
+      evidence: qualifying.map(({ competence, a }) => ({
+        url: a.url,
+        narrative: `${MASTERY_LABELS[competence]} — je maîtrise : badge délivré par ${a.structureName}.`,
+      })),
+      idempotencyKey,
+    };
+  }
+}
+
+/** The evidence is part of the published assertion, written in the programme's language. */
+const MASTERY_LABELS: Readonly<Record<Competence, string>> = {
+  organiser: 'Organiser',
+  communiquer: 'Communiquer',
+  's-adapter': 'S’adapter',
+  's-integrer': 'S’intégrer',
+};
