@@ -1,5 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../../services/index.ts';
+import { followingAdminRoutes } from './following-admin.ts';
+import { followingAwardRoutes } from './following-awards.ts';
+import { followingFigureRoutes } from './following-figures.ts';
 
 /** Following: awarded badges and their detail, figures, API tokens, the audit trail. */
-export async function followingRoutes(_app: FastifyInstance, _options: { services: Services }) {}
+export async function followingRoutes(app: FastifyInstance, options: { services: Services }) {
+  await app.register(followingAwardRoutes, options);
+  await app.register(followingFigureRoutes, options);
+  await app.register(followingAdminRoutes, options);
+}
