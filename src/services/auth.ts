@@ -178,6 +178,30 @@ export class AuthService {
     input: { email: string; password: string },
     origin: RequestOrigin & { previousToken?: string },
   ): Promise<SignInResult> {
+    const { user, attemptId } = await this.verifyCredentials(input, origin);
+    const memberships = await listMembershipsOfUser(this.db, user.id);
+    const session = await this.db.transaction(async (tx) => {
+      await markSignInAttemptSucceeded(tx, attemptId);
+      return this.openSession(tx, {
+        user,
+        structureId: memberships[0]?.structureId ?? null,
+        ip: origin.ip,
+        previousToken: origin.previousToken,
+      });
+    });
+    await this.housekeeping();
+    return { token: session.token, user, expiresAt: session.expiresAt };
+  }
+
+  /**
+   * The password check of a sign-in, slowed down like one, without opening a
+   * session: the caller marks the attempt succeeded (markSucceeded) in the
+   * transaction of what it does next (accepting an invitation…).
+   */
+  async verifyCredentials(
+    input: { email: string; password: string },
+    origin: RequestOrigin,
+  ): Promise<{ user: UserRow; attemptId: number }> {
     const parsed = signInInput.safeParse(input);
     if (!parsed.success) throw new DomainError('invalid_credentials', 401);
     const email = normaliseEmail(parsed.data.email);
@@ -211,37 +235,58 @@ export class AuthService {
       });
       throw new DomainError('invalid_credentials', 401);
     }
+    return { user, attemptId };
+  }
 
-    const memberships = await listMembershipsOfUser(this.db, user.id);
+  /** Marks a verified attempt as a success, so that the account's earlier failures stop counting. */
+  async markSucceeded(db: Database, attemptId: number): Promise<void> {
+    await markSignInAttemptSucceeded(db, attemptId);
+  }
+
+  /**
+   * Opens a session for someone whose identity is proven (a password, a
+   * one-time link), inside the caller's transaction. The session the browser
+   * held before, if any, ends.
+   */
+  async openSession(
+    tx: Database,
+    options: { user: Pick<UserRow, 'id'>; structureId: string | null; ip: string; previousToken?: string | undefined },
+  ): Promise<{ token: string; expiresAt: Date }> {
+    const now = this.now();
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(now.getTime() + SESSION_ABSOLUTE_MS);
-    await this.db.transaction(async (tx) => {
-      await markSignInAttemptSucceeded(tx, attemptId);
-      // A new session at every sign-in; the one the browser held before, if any, ends.
-      if (origin.previousToken && SESSION_TOKEN.test(origin.previousToken)) {
-        await deleteSession(tx, sha256(origin.previousToken));
-      }
-      await insertSession(tx, {
-        idHash: sha256(token),
-        userId: user.id,
-        structureId: memberships[0]?.structureId ?? null,
-        csrfSecret: randomBytes(32).toString('base64url'),
-        createdAt: now,
-        lastSeenAt: now,
-        expiresAt,
-      });
-      await recordAudit(tx, { kind: 'user', userId: user.id }, {
-        structureId: memberships[0]?.structureId ?? null,
-        action: 'auth.signed_in',
-        targetType: 'user',
-        targetId: user.id,
-        details: { ip },
-      });
+    if (options.previousToken && SESSION_TOKEN.test(options.previousToken)) {
+      await deleteSession(tx, sha256(options.previousToken));
+    }
+    await insertSession(tx, {
+      idHash: sha256(token),
+      userId: options.user.id,
+      structureId: options.structureId,
+      csrfSecret: randomBytes(32).toString('base64url'),
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt,
     });
-    // Housekeeping, off the person's path: ended sessions and attempts nobody counts any more.
+    await recordAudit(tx, { kind: 'user', userId: options.user.id }, {
+      structureId: options.structureId,
+      action: 'auth.signed_in',
+      targetType: 'user',
+      targetId: options.user.id,
+      details: { ip: storedIp(options.ip) },
+    });
+    return { token, expiresAt };
+  }
+
+  /** Housekeeping, off the person's path: ended sessions and attempts nobody counts any more. */
+  async housekeeping(): Promise<void> {
+    const now = this.now();
     await deleteEndedSessions(this.db, now, ago(now, SESSION_IDLE_MS));
     await deleteSignInAttemptsBefore(this.db, ago(now, 2 * DAY_MS));
-    return { token, user, expiresAt };
+  }
+
+  /** Hashes a new password the way every account's is (argon2id). */
+  hashPassword(password: string): Promise<string> {
+    return hashPassword(password);
   }
 
   /** The session a cookie's token opens, or null when it is unknown or has ended (then it is deleted). */
@@ -292,6 +337,17 @@ export class AuthService {
       });
     });
     return membership;
+  }
+
+  /**
+   * Moves the session into a structure the person has just joined (the
+   * context's list of memberships predates it, so the database is asked).
+   */
+  async enterStructure(auth: AuthContext, structureId: string): Promise<void> {
+    if (!UUID.test(structureId) || !(await findMembership(this.db, auth.user.id, structureId))) {
+      throw new DomainError('not_a_member', 403);
+    }
+    await setSessionStructure(this.db, auth.sessionId, structureId);
   }
 
   async signOut(auth: AuthContext): Promise<void> {

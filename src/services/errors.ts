@@ -36,6 +36,12 @@ export type ErrorCode =
   | 'not_a_member'
   | 'admin_only'
   | 'member_only'
-  | 'platform_admin_only';
+  | 'platform_admin_only'
+  // Accounts: one-time links, invitations, members (i18n in src/i18n/features/accounts.ts).
+  | 'link_invalid'
+  | 'already_member'
+  | 'invitation_not_found'
+  | 'member_not_found'
+  | 'last_admin';
 
 export const notFound = (code: ErrorCode = 'not_found') => new DomainError(code, 404);

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { loadCatalogueImage } from '../catalogue/assets.ts';
 import { alignmentPath, REGIONAL_CATALOGUE } from '../catalogue/regional.ts';
 import type { Database } from '../db/database.ts';
@@ -8,9 +9,31 @@ import {
   listStructures,
   type StructureRow,
 } from '../db/repositories/structures.ts';
+import { updateStructureLogo, updateStructureProfile } from '../db/repositories/accounts.ts';
 import { type Actor, recordAudit } from './audit.ts';
+import { LocalChanges } from './changes.ts';
 import { DomainError } from './errors.ts';
+import { newStructureInput, personName } from './inputs.ts';
 import type { SigningKeyService } from './signing-keys.ts';
+
+/** Line breaks are welcome in a presentation; other control characters (NUL…) and cut UTF-16 are not. */
+const PARAGRAPH_UNWANTED = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+export const structureDescription = z
+  .string()
+  .trim()
+  .max(2000)
+  .refine((value) => !PARAGRAPH_UNWANTED.test(value), 'control_characters');
+
+/**
+ * What people type about a structure in the workspace: a new structure's
+ * rules, with the name held to a person's name's (no control characters) and
+ * the description to plain paragraphs. An empty description or telephone clears it.
+ */
+export const structureProfileInput = newStructureInput.extend({
+  name: personName,
+  description: structureDescription.or(z.literal('')),
+  telephone: newStructureInput.shape.telephone.or(z.literal('')),
+});
 
 export interface NewStructure {
   name: string;
@@ -24,10 +47,19 @@ export class StructureService {
   constructor(
     private readonly db: Database,
     private readonly keys: SigningKeyService,
+    private readonly changes: LocalChanges = new LocalChanges(),
   ) {}
 
-  /** A new structure is ready to award at once: its signing key and the regional catalogue come with it. */
-  async create(input: NewStructure, actor: Actor): Promise<StructureRow> {
+  /**
+   * A new structure is ready to award at once: its signing key and the
+   * regional catalogue come with it. `alsoInTransaction` runs in the same
+   * transaction (the invitation of its first administrator).
+   */
+  async create(
+    input: NewStructure,
+    actor: Actor,
+    alsoInTransaction?: (tx: Database, structure: StructureRow) => Promise<void>,
+  ): Promise<StructureRow> {
     return this.db.transaction(async (tx) => {
       const structure = await insertStructure(tx, {
         name: input.name,
@@ -45,6 +77,7 @@ export class StructureService {
         targetId: structure.id,
         details: { name: structure.name },
       });
+      if (alsoInTransaction) await alsoInTransaction(tx, structure);
       return structure;
     });
   }
@@ -57,6 +90,55 @@ export class StructureService {
 
   async find(id: string): Promise<StructureRow | undefined> {
     return findStructure(this.db, id);
+  }
+
+  /**
+   * The structure's public profile: what its issuer Profile publishes. The
+   * change shows at once in this process (its cached issuer document is
+   * dropped) and within a second in the others.
+   */
+  async updateProfile(structureId: string, input: unknown, actor: Actor): Promise<StructureRow> {
+    const parsed = structureProfileInput.safeParse(input);
+    if (!parsed.success) throw new DomainError('validation_failed', 400);
+    const values = {
+      name: parsed.data.name,
+      url: parsed.data.url,
+      email: parsed.data.email,
+      description: parsed.data.description || null,
+      telephone: parsed.data.telephone || null,
+    };
+    const updated = await this.db.transaction(async (tx) => {
+      const before = await findStructure(tx, structureId);
+      if (!before) throw new DomainError('structure_not_found', 404);
+      await updateStructureProfile(tx, structureId, values);
+      const changed = (Object.keys(values) as (keyof typeof values)[]).filter((k) => before[k] !== values[k]);
+      await recordAudit(tx, actor, {
+        structureId,
+        action: 'structure.profile_updated',
+        targetType: 'structure',
+        targetId: structureId,
+        details: { changed },
+      });
+      return { ...before, ...values };
+    });
+    this.changes.structureChanged(structureId);
+    return updated;
+  }
+
+  /** Sets (or, with null, removes) the logo the issuer Profile publishes as its image. Checked by the caller. */
+  async updateLogo(structureId: string, logo: { mime: string; bytes: Uint8Array } | null, actor: Actor): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      if (!(await findStructure(tx, structureId))) throw new DomainError('structure_not_found', 404);
+      await updateStructureLogo(tx, structureId, logo);
+      await recordAudit(tx, actor, {
+        structureId,
+        action: logo ? 'structure.logo_updated' : 'structure.logo_removed',
+        targetType: 'structure',
+        targetId: structureId,
+        details: logo ? { mime: logo.mime, bytes: logo.bytes.length } : {},
+      });
+    });
+    this.changes.structureChanged(structureId);
   }
 
   list(): Promise<StructureRow[]> {

@@ -3,7 +3,7 @@ import fastifyAccepts from '@fastify/accepts';
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Platform } from '../platform.ts';
 import { errorHandling } from './plugins/errors.ts';
@@ -28,6 +28,8 @@ export interface AppOptions {
    * same process. Off unless the benchmark starts the server.
    */
   benchBaseline?: boolean;
+  /** Told of every route as it is registered (the access-matrix test lists them all this way). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 /**
@@ -43,6 +45,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
     // Open Badges ids never carry a trailing slash; refuse rather than serve a second address.
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 },
   });
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 

@@ -609,7 +609,7 @@ describe('the workspace, by role', () => {
       expect(response.statusCode, path).toBe(303);
       expect(response.headers.location).toMatch(/^\/connexion/);
     }
-    const switched = await stranger.request('POST', '/espace/structure', { form: { structureId: caen } });
+    const switched = await stranger.request('POST', '/espace/structure/changer', { form: { structureId: caen } });
     expect(switched.statusCode).toBe(303);
     expect(switched.headers.location).toBe('/connexion');
   });
@@ -617,7 +617,7 @@ describe('the workspace, by role', () => {
   it('each role reaches its pages and is refused the others with a 403 that says why', async () => {
     // Léa starts in Cap Emploi Rouen (first by name), where she is an advisor: move her to Caen.
     const lea = people.lea;
-    await lea.request('POST', '/espace/structure', { form: { _csrf: await lea.token(), structureId: caen } });
+    await lea.request('POST', '/espace/structure/changer', { form: { _csrf: await lea.token(), structureId: caen } });
 
     const matrix: [keyof typeof people, string, number, string?][] = [
       ['region', '/espace', 200],
@@ -647,7 +647,8 @@ describe('the workspace, by role', () => {
     expect(words).toContain('Vous travaillez pour Mission Locale de Caen.');
     expect(words).toContain('Votre rôle : administrateur ou administratrice de la structure.');
     expect(words).toMatch(/Badges proposés 9 Badges délivrés 3 Badges révoqués 1 Membres de l’équipe 3/);
-    for (const id of awardedIds) expect(html).toContain(`href="https://badges.insigne.test/assertions/${id}"`);
+    // Each recent award opens its detail page in the workspace.
+    for (const id of awardedIds) expect(html).toContain(`href="/espace/delivres/${id}"`);
     expect(html).toContain('&lt;i&gt;Zoé&lt;/i&gt; Garnier');
     expect(words).toContain('révoqué');
     expect(html).toContain(`href="https://badges.insigne.test/issuers/${caen}"`);
@@ -705,14 +706,14 @@ describe('the workspace, by role', () => {
       [{ _csrf: await lea.token() }, 403, FR.notMember],
     ];
     for (const [form, status, message] of refusals) {
-      const response = await lea.request('POST', '/espace/structure', { form });
+      const response = await lea.request('POST', '/espace/structure/changer', { form });
       expect(response.statusCode, JSON.stringify(form).slice(0, 80)).toBe(status);
       expect(text(response.body)).toContain(message);
       expect(text((await lea.get('/espace')).body)).toContain('Vous travaillez pour Mission Locale de Caen.');
     }
     expect(await auditCount('auth.structure_switched')).toBe(switches);
 
-    const moved = await lea.request('POST', '/espace/structure', { form: { _csrf: await lea.token(), structureId: rouen } });
+    const moved = await lea.request('POST', '/espace/structure/changer', { form: { _csrf: await lea.token(), structureId: rouen } });
     expect(moved.statusCode).toBe(303);
     expect(moved.headers.location).toBe('/espace');
     const words = text((await lea.get('/espace')).body);
@@ -725,7 +726,7 @@ describe('the workspace, by role', () => {
     expect(await auditCount('auth.structure_switched')).toBe(switches + 1);
 
     // Omar cannot move into Caen by naming it.
-    const omar = await people.omar.request('POST', '/espace/structure', { form: { _csrf: await people.omar.token(), structureId: caen } });
+    const omar = await people.omar.request('POST', '/espace/structure/changer', { form: { _csrf: await people.omar.token(), structureId: caen } });
     expect(omar.statusCode).toBe(403);
     expect(text((await people.omar.get('/espace')).body)).toContain('Vous travaillez pour <b>AFPA</b> Alençon.');
   });

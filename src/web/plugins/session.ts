@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { AuthContext } from '../../services/auth.ts';
@@ -62,21 +63,28 @@ export class SessionCookies {
     reply.clearCookie(this.sessionName, this.options());
   }
 
-  /** A token for a form shown before sign-in, tied to a random secret in its own cookie (set here if absent). */
-  anonymousCsrfToken(request: FastifyRequest, reply: FastifyReply): string {
+  /**
+   * A token for a form shown before sign-in, tied to a random secret in its
+   * own cookie (set here if absent). `bind` ties it to something more (the
+   * one-time link a form belongs to): it is then valid for that form only.
+   */
+  anonymousCsrfToken(request: FastifyRequest, reply: FastifyReply, bind?: string): string {
     let secret = request.cookies[this.csrfName];
     if (!secret || !CSRF_SECRET_FORMAT.test(secret)) {
       secret = newCsrfSecret();
       reply.setCookie(this.csrfName, secret, this.options());
     }
-    return csrfToken(secret);
+    return csrfToken(boundSecret(secret, bind));
   }
 
-  anonymousCsrfValid(request: FastifyRequest): boolean {
+  anonymousCsrfValid(request: FastifyRequest, bind?: string): boolean {
     const secret = request.cookies[this.csrfName];
-    return !!secret && CSRF_SECRET_FORMAT.test(secret) && verifyCsrfToken(secret, csrfFieldOf(request));
+    return !!secret && CSRF_SECRET_FORMAT.test(secret) && verifyCsrfToken(boundSecret(secret, bind), csrfFieldOf(request));
   }
 }
+
+const boundSecret = (secret: string, bind: string | undefined) =>
+  bind === undefined ? secret : createHmac('sha256', secret).update(`insigne/csrf-bind/v1:${bind}`).digest('base64url');
 
 function csrfFieldOf(request: FastifyRequest): unknown {
   const body = request.body;

@@ -14,7 +14,7 @@ export async function accountRoutes(app: FastifyInstance, { services }: { servic
 
   // The switcher in the header: only a structure the person belongs to; the
   // workspace then shows that one, whatever page it was sent from.
-  app.post('/espace/structure', { onRequest: requireUser }, async (request, reply) => {
+  app.post('/espace/structure/changer', { onRequest: requireUser }, async (request, reply) => {
     const structureId = formBody(request.body).structureId;
     await services.auth.switchStructure(request.auth!, typeof structureId === 'string' ? structureId : '');
     return reply.redirect('/espace', 303);

@@ -1,10 +1,13 @@
+import { z } from 'zod';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { MessageKey } from '../../../i18n/index.ts';
+import { newAccountInput, newPasswordInput } from '../../../services/accounts.ts';
 import { DomainError, notFound } from '../../../services/errors.ts';
 import type { Services } from '../../../services/index.ts';
-import { setupInput, signInInput } from '../../../services/inputs.ts';
+import { email as emailInput, setupInput, signInInput } from '../../../services/inputs.ts';
 import { type ErrorSummaryItem, type FieldErrors, errorSummary, fieldErrors, formBody, textValue } from '../../forms.ts';
-import { translate } from '../../locale.ts';
+import { localeOf, translate } from '../../locale.ts';
+import { FORM_LIMIT } from '../../plugins/rate-limits.ts';
 import { safeReturnPath, verifyAnonymousCsrf } from '../../plugins/session.ts';
 
 const SETUP_FIELDS: [string, MessageKey][] = [
@@ -28,7 +31,14 @@ const t = translate;
  * and the sign-in form. Both forms carry a token tied to a pre-session cookie.
  */
 export async function authRoutes(app: FastifyInstance, { services }: { services: Services }) {
+  await app.register(formsBeforeSignIn, { services });
+  // Forms reached from a one-time link: their tokens are bound to the link as well.
+  await app.register(oneTimeLinkRoutes, { services });
+}
+
+async function formsBeforeSignIn(app: FastifyInstance, { services }: { services: Services }) {
   app.addHook('preValidation', verifyAnonymousCsrf);
+  await app.register(forgottenPasswordRoutes, { services });
 
   /** Once the platform has its administrator, the setup page no longer exists. */
   const setupOpen = async () => {
@@ -144,6 +154,237 @@ export async function authRoutes(app: FastifyInstance, { services }: { services:
           next,
           formError: minutes === 1 ? t(request)('signIn.throttled.one') : t(request)('signIn.throttled.many', { minutes }),
         });
+      }
+      throw error;
+    }
+  });
+}
+
+const RESET_FIELDS: [string, MessageKey][] = [
+  ['password', 'accounts.reset.password'],
+  ['passwordConfirmation', 'accounts.reset.passwordConfirmation'],
+];
+const NEW_ACCOUNT_FIELDS: [string, MessageKey][] = [
+  ['name', 'accounts.invitation.name'],
+  ['password', 'accounts.reset.password'],
+  ['passwordConfirmation', 'accounts.reset.passwordConfirmation'],
+];
+
+/** The page titles of forms with errors say so first (screen readers announce the title). */
+const titled = (request: FastifyRequest, key: MessageKey, params: Record<string, string> | undefined, failed: boolean) => {
+  const title = t(request)(key, params);
+  return failed ? t(request)('form.errorTitle', { title }) : title;
+};
+
+/** New password and its confirmation, checked the way the setup checks them. */
+function checkNewPassword(request: FastifyRequest, body: Record<string, unknown>, extra: { name?: true } = {}) {
+  const schema = extra.name ? newAccountInput : newPasswordInput;
+  const parsed = schema.safeParse(extra.name ? { name: body.name, password: body.password } : { password: body.password });
+  const errors: FieldErrors = parsed.success ? {} : fieldErrors(parsed.error, t(request), body);
+  if (!errors.password && body.passwordConfirmation !== body.password) {
+    errors.passwordConfirmation = t(request)('accounts.reset.mismatch');
+  }
+  return { parsed, errors };
+}
+
+/** "Forgotten password": the same answer whether or not the account exists. */
+async function forgottenPasswordRoutes(app: FastifyInstance, { services }: { services: Services }) {
+  const FIELDS: [string, MessageKey][] = [['email', 'accounts.forgot.email']];
+
+  function render(request: FastifyRequest, reply: FastifyReply, form: { values?: Record<string, string>; errors?: FieldErrors; sentTo?: string } = {}) {
+    const errors = form.errors ?? {};
+    const summary = errorSummary(errors, FIELDS, t(request));
+    return reply
+      .header('cache-control', NO_STORE)
+      .view('pages/auth/forgot.eta', {
+        title: form.sentTo !== undefined ? t(request)('accounts.forgot.sent.title') : titled(request, 'accounts.forgot.title', undefined, summary.length > 0),
+        csrfToken: app.sessionCookies.anonymousCsrfToken(request, reply),
+        values: form.values ?? {},
+        errors,
+        summary,
+        sentTo: form.sentTo ?? null,
+      });
+  }
+
+  app.get('/mot-de-passe-oublie', async (request, reply) => render(request, reply));
+
+  app.post('/mot-de-passe-oublie', { config: { rateLimit: FORM_LIMIT } }, async (request, reply) => {
+    const body = formBody(request.body);
+    const values = { email: textValue(body, 'email', 320) };
+    const parsed = z.object({ email: emailInput }).safeParse({ email: body.email });
+    if (!parsed.success) {
+      return render(request, reply.code(422), { values, errors: fieldErrors(parsed.error, t(request), body) });
+    }
+    await services.accounts.requestPasswordReset(parsed.data, localeOf(request), { ip: request.ip });
+    return render(request, reply, { sentTo: parsed.data.email });
+  });
+}
+
+/**
+ * The pages a one-time link opens: a new password, an invitation. Looking
+ * never uses the link; the form's token is bound to the browser's pre-session
+ * cookie and to the link, so it serves for this link only.
+ */
+async function oneTimeLinkRoutes(app: FastifyInstance, { services }: { services: Services }) {
+  const bindOf = (request: FastifyRequest) => `${request.url.split('?')[0]}`;
+
+  app.addHook('onSend', async (_request, reply) => {
+    // The link's token is in the address: never sent on to another site, never kept.
+    reply.header('referrer-policy', 'no-referrer').header('cache-control', NO_STORE);
+  });
+  app.addHook('preValidation', async (request) => {
+    if (request.method !== 'POST') return;
+    if (request.headers['sec-fetch-site'] === 'cross-site' || !app.sessionCookies.anonymousCsrfValid(request, bindOf(request))) {
+      throw new DomainError('csrf_failed', 403);
+    }
+  });
+
+  function renderInvalid(request: FastifyRequest, reply: FastifyReply, kind: 'reset' | 'invitation') {
+    return reply.code(410).view('pages/auth/link-invalid.eta', {
+      title: t(request)(kind === 'reset' ? 'accounts.reset.invalid.title' : 'accounts.invitation.invalid.title'),
+      kind,
+    });
+  }
+
+  // ── New password ──
+  function renderReset(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    token: string,
+    email: string,
+    errors: FieldErrors = {},
+  ) {
+    const summary = errorSummary(errors, RESET_FIELDS, t(request));
+    return reply.view('pages/auth/reset.eta', {
+      title: titled(request, 'accounts.reset.title', undefined, summary.length > 0),
+      csrfToken: app.sessionCookies.anonymousCsrfToken(request, reply, bindOf(request)),
+      action: `/mot-de-passe/${token}`,
+      email,
+      errors,
+      summary,
+    });
+  }
+
+  app.get<{ Params: { token: string } }>('/mot-de-passe/:token', async (request, reply) => {
+    const link = await services.accounts.passwordResetLink(request.params.token);
+    if (!link) return renderInvalid(request, reply, 'reset');
+    return renderReset(request, reply, request.params.token, link.email);
+  });
+
+  app.post<{ Params: { token: string } }>('/mot-de-passe/:token', async (request, reply) => {
+    const token = request.params.token;
+    const link = await services.accounts.passwordResetLink(token);
+    if (!link) return renderInvalid(request, reply, 'reset');
+    const body = formBody(request.body);
+    const { parsed, errors } = checkNewPassword(request, body);
+    if (!parsed.success || Object.keys(errors).length) return renderReset(request, reply.code(422), token, link.email, errors);
+    try {
+      const session = await services.accounts.resetPassword(token, { password: String(body.password) }, {
+        ip: request.ip,
+        previousToken: request.cookies[app.sessionCookies.sessionName],
+      });
+      app.sessionCookies.setSession(reply, session.token);
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'link_invalid') return renderInvalid(request, reply, 'reset');
+      throw error;
+    }
+    return reply.redirect('/espace', 303);
+  });
+
+  // ── Invitation ──
+  type Mode = 'new' | 'existing' | 'signed-in' | 'other-account';
+  const modeOf = (request: FastifyRequest, invitation: { email: string; accountExists: boolean }): Mode =>
+    request.auth
+      ? request.auth.user.email === invitation.email
+        ? 'signed-in'
+        : 'other-account'
+      : invitation.accountExists
+        ? 'existing'
+        : 'new';
+
+  function renderInvitation(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    token: string,
+    invitation: NonNullable<Awaited<ReturnType<Services['accounts']['invitation']>>>,
+    form: { values?: Record<string, string>; errors?: FieldErrors; formError?: string } = {},
+  ) {
+    const errors = form.errors ?? {};
+    const mode = modeOf(request, invitation);
+    const summary: ErrorSummaryItem[] = form.formError
+      ? [{ field: mode === 'existing' ? 'password' : 'accept', label: '', message: form.formError, id: 'form-error' }]
+      : errorSummary(errors, NEW_ACCOUNT_FIELDS, t(request));
+    return reply.view('pages/auth/invitation.eta', {
+      title: titled(request, 'accounts.invitation.title', { structure: invitation.structureName }, summary.length > 0),
+      csrfToken: app.sessionCookies.anonymousCsrfToken(request, reply, bindOf(request)),
+      action: `/invitation/${token}`,
+      invitation,
+      mode,
+      values: form.values ?? {},
+      errors,
+      summary,
+      formError: form.formError ?? null,
+    });
+  }
+
+  app.get<{ Params: { token: string } }>('/invitation/:token', async (request, reply) => {
+    const invitation = await services.accounts.invitation(request.params.token);
+    if (!invitation) return renderInvalid(request, reply, 'invitation');
+    return renderInvitation(request, reply, request.params.token, invitation);
+  });
+
+  app.post<{ Params: { token: string } }>('/invitation/:token', async (request, reply) => {
+    const token = request.params.token;
+    const invitation = await services.accounts.invitation(token);
+    if (!invitation) return renderInvalid(request, reply, 'invitation');
+    const body = formBody(request.body);
+    const mode = modeOf(request, invitation);
+    const origin = { ip: request.ip, previousToken: request.cookies[app.sessionCookies.sessionName] };
+    try {
+      if (mode === 'other-account') {
+        return renderInvitation(request, reply.code(403), token, invitation);
+      }
+      if (mode === 'signed-in') {
+        const { structureId } = await services.accounts.acceptInvitation(token, { kind: 'signed-in', userId: request.auth!.user.id }, origin);
+        await services.auth.enterStructure(request.auth!, structureId);
+        return reply.redirect('/espace', 303);
+      }
+      if (mode === 'existing') {
+        const password = typeof body.password === 'string' ? body.password : '';
+        if (!password) {
+          return renderInvitation(request, reply.code(422), token, invitation, { errors: { password: t(request)('form.required') } });
+        }
+        const { session } = await services.accounts.acceptInvitation(token, { kind: 'existing', password }, origin);
+        app.sessionCookies.setSession(reply, session!.token);
+        return reply.redirect('/espace', 303);
+      }
+      const values = { name: textValue(body, 'name', 200) };
+      const { parsed, errors } = checkNewPassword(request, body, { name: true });
+      if (!parsed.success || Object.keys(errors).length) {
+        return renderInvitation(request, reply.code(422), token, invitation, { values, errors });
+      }
+      const { session } = await services.accounts.acceptInvitation(
+        token,
+        { kind: 'new', name: String(body.name), password: String(body.password) },
+        origin,
+      );
+      app.sessionCookies.setSession(reply, session!.token);
+      return reply.redirect('/espace', 303);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      if (error.code === 'link_invalid') return renderInvalid(request, reply, 'invitation');
+      if (error.code === 'invalid_credentials') {
+        return renderInvitation(request, reply.code(401), token, invitation, { formError: t(request)('signIn.invalid') });
+      }
+      if (error.code === 'too_many_attempts') {
+        const minutes = Number(error.params.minutes);
+        reply.code(429).header('retry-after', String(error.params.seconds));
+        return renderInvitation(request, reply, token, invitation, {
+          formError: minutes === 1 ? t(request)('signIn.throttled.one') : t(request)('signIn.throttled.many', { minutes }),
+        });
+      }
+      if (error.code === 'user_exists') {
+        return renderInvitation(request, reply.code(409), token, invitation, { formError: t(request)('accounts.invitation.accountExists') });
       }
       throw error;
     }

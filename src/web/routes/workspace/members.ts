@@ -1,17 +1,136 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { MessageKey } from '../../../i18n/index.ts';
+import { invitationInput } from '../../../services/accounts.ts';
+import { DomainError } from '../../../services/errors.ts';
 import type { Services } from '../../../services/index.ts';
-import { translate } from '../../locale.ts';
+import { errorSummary, type FieldErrors, fieldErrors, formBody, textValue } from '../../forms.ts';
+import { localeOf, translate } from '../../locale.ts';
 import { currentStructureId, requireRole } from '../../plugins/session.ts';
 
-/** Who has access to the structure's workspace: for its administrators. */
+const INVITE_FIELDS: [string, MessageKey][] = [
+  ['email', 'accounts.members.invite.email'],
+  ['role', 'accounts.members.invite.role'],
+];
+
+/** What the page says after a change (Post/Redirect/Get): a code, never free text. */
+const NOTICES: Record<string, MessageKey> = {
+  invite: 'accounts.members.invited',
+  renvoi: 'accounts.members.resent',
+  annulation: 'accounts.members.cancelled',
+  role: 'accounts.members.roleChanged',
+  retrait: 'accounts.members.removed',
+};
+
+/**
+ * Who has access to the structure's workspace, for its administrators:
+ * invitations (send, send again, cancel) and members (role, removal). Every
+ * change is scoped to the session's structure; an id from the URL that is not
+ * of this structure is a 404.
+ */
 export async function memberRoutes(app: FastifyInstance, { services }: { services: Services }) {
-  app.get('/espace/membres', { onRequest: requireRole('admin') }, async (request, reply) => {
-    const members = await services.workspace.members(currentStructureId(request));
+  const admin = { onRequest: requireRole('admin') };
+  const actorOf = (request: FastifyRequest) => ({ kind: 'user' as const, userId: request.auth!.user.id });
+
+  async function renderMembers(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    form: { values?: Record<string, string>; errors?: FieldErrors; problem?: string } = {},
+  ) {
+    const structureId = currentStructureId(request);
+    const t = translate(request);
+    const [members, invitations] = await Promise.all([
+      services.accounts.members(structureId),
+      services.accounts.openInvitations(structureId),
+    ]);
+    const query = (request.query ?? {}) as Record<string, unknown>;
+    const noticeKey = typeof query.fait === 'string' ? NOTICES[query.fait] : undefined;
+    const email = typeof query.email === 'string' ? query.email.slice(0, 320) : '';
+    const errors = form.errors ?? {};
+    const summary = errorSummary(errors, INVITE_FIELDS, t);
+    const structureName = request.auth!.current!.structureName;
+    const title = t('members.title', { structure: structureName });
     return reply.view('pages/workspace/members.eta', {
-      title: translate(request)('members.title', { structure: request.auth!.current!.structureName }),
-      structureName: request.auth!.current!.structureName,
+      title: summary.length ? t('form.errorTitle', { title }) : title,
+      structureName,
       members,
+      admins: members.filter((m) => m.role === 'admin').length,
+      invitations,
       userId: request.auth!.user.id,
+      notice: noticeKey && !form.problem ? t(noticeKey, { email }) : null,
+      problem: form.problem ?? null,
+      values: form.values ?? { role: 'advisor' },
+      errors,
+      summary,
     });
+  }
+
+  app.get('/espace/membres', admin, async (request, reply) => renderMembers(request, reply));
+
+  app.post('/espace/membres/invitations', admin, async (request, reply) => {
+    const body = formBody(request.body);
+    const values = { email: textValue(body, 'email', 320), role: textValue(body, 'role', 20) };
+    const parsed = invitationInput.safeParse({ email: body.email, role: body.role });
+    if (!parsed.success) {
+      return renderMembers(request, reply.code(422), { values, errors: fieldErrors(parsed.error, translate(request), body) });
+    }
+    try {
+      await services.accounts.invite(currentStructureId(request), parsed.data, actorOf(request), localeOf(request));
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'already_member') {
+        return renderMembers(request, reply.code(409), {
+          values,
+          errors: { email: translate(request)('accounts.members.alreadyMember') },
+        });
+      }
+      throw error;
+    }
+    return reply.redirect(`/espace/membres?fait=invite&email=${encodeURIComponent(parsed.data.email.trim().toLowerCase())}`, 303);
+  });
+
+  app.post<{ Params: { id: string } }>('/espace/membres/invitations/:id/renvoyer', admin, async (request, reply) => {
+    const email = await services.accounts.resendInvitation(
+      currentStructureId(request),
+      request.params.id,
+      actorOf(request),
+      localeOf(request),
+    );
+    return reply.redirect(`/espace/membres?fait=renvoi&email=${encodeURIComponent(email)}`, 303);
+  });
+
+  app.post<{ Params: { id: string } }>('/espace/membres/invitations/:id/annuler', admin, async (request, reply) => {
+    const email = await services.accounts.cancelInvitation(currentStructureId(request), request.params.id, actorOf(request));
+    return reply.redirect(`/espace/membres?fait=annulation&email=${encodeURIComponent(email)}`, 303);
+  });
+
+  app.post<{ Params: { userId: string } }>('/espace/membres/:userId/role', admin, async (request, reply) => {
+    const role = formBody(request.body).role;
+    try {
+      await services.accounts.changeRole(
+        currentStructureId(request),
+        request.params.userId,
+        typeof role === 'string' ? role : '',
+        actorOf(request),
+      );
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'last_admin') {
+        return renderMembers(request, reply.code(409), { problem: translate(request)('error.last_admin') });
+      }
+      throw error;
+    }
+    return reply.redirect('/espace/membres?fait=role', 303);
+  });
+
+  app.post<{ Params: { userId: string } }>('/espace/membres/:userId/retirer', admin, async (request, reply) => {
+    try {
+      await services.accounts.removeMember(currentStructureId(request), request.params.userId, actorOf(request));
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'last_admin') {
+        return renderMembers(request, reply.code(409), { problem: translate(request)('error.last_admin') });
+      }
+      throw error;
+    }
+    // Someone who removed themselves no longer has this page.
+    if (request.params.userId === request.auth!.user.id) return reply.redirect('/espace', 303);
+    return reply.redirect('/espace/membres?fait=retrait', 303);
   });
 }

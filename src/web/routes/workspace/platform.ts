@@ -1,16 +1,90 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { MessageKey } from '../../../i18n/index.ts';
+import { DomainError } from '../../../services/errors.ts';
 import type { Services } from '../../../services/index.ts';
-import { translate } from '../../locale.ts';
+import { email as emailInput } from '../../../services/inputs.ts';
+import { structureDescription, structureProfileInput } from '../../../services/structures.ts';
+import { errorSummary, type FieldErrors, formBody, textValue } from '../../forms.ts';
+import { localeOf, translate } from '../../locale.ts';
 import { requirePlatformAdmin } from '../../plugins/session.ts';
+import { structureFieldErrors } from './accounts.ts';
 
-/** The Région's view of the programme: every structure and its figures. */
+const NEW_STRUCTURE_FIELDS: [string, MessageKey][] = [
+  ['name', 'accounts.structure.name'],
+  ['url', 'accounts.structure.url'],
+  ['email', 'accounts.structure.email'],
+  ['description', 'accounts.structure.description'],
+  ['adminEmail', 'accounts.structures.adminEmail'],
+];
+
+const newStructureForm = structureProfileInput.omit({ telephone: true }).extend({
+  description: structureDescription.optional(),
+  adminEmail: emailInput,
+});
+
+/** The Région's view of the programme: every structure and its figures, and opening a new one. */
 export async function platformRoutes(app: FastifyInstance, { services }: { services: Services }) {
-  app.get('/espace/structures', { onRequest: requirePlatformAdmin }, async (request, reply) => {
+  async function renderStructures(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    form: { values?: Record<string, string>; errors?: FieldErrors } = {},
+  ) {
+    const t = translate(request);
     const { totals, structures } = await services.workspace.platformOverview();
+    const query = (request.query ?? {}) as Record<string, unknown>;
+    const created =
+      typeof query.ouverte === 'string' && typeof query.email === 'string'
+        ? structures.find((s) => s.id === query.ouverte)
+        : undefined;
+    const errors = form.errors ?? {};
+    const summary = errorSummary(errors, NEW_STRUCTURE_FIELDS, t);
     return reply.view('pages/workspace/structures.eta', {
-      title: translate(request)('structures.title'),
+      title: summary.length ? t('form.errorTitle', { title: t('structures.title') }) : t('structures.title'),
       totals,
       structures,
+      created: created ? t('accounts.structures.created', { structure: created.name, email: String(query.email).slice(0, 320) }) : null,
+      newStructure: { values: form.values ?? {}, errors, summary },
     });
+  }
+
+  app.get('/espace/structures', { onRequest: requirePlatformAdmin }, async (request, reply) => renderStructures(request, reply));
+
+  app.post('/espace/structures', { onRequest: requirePlatformAdmin }, async (request, reply) => {
+    const body = formBody(request.body);
+    const values = {
+      name: textValue(body, 'name', 200),
+      url: textValue(body, 'url', 2000),
+      email: textValue(body, 'email', 320),
+      description: textValue(body, 'description', 2000),
+      adminEmail: textValue(body, 'adminEmail', 320),
+    };
+    const input = {
+      name: body.name,
+      url: body.url,
+      email: body.email,
+      description: typeof body.description === 'string' && body.description.trim() === '' ? undefined : body.description,
+      adminEmail: body.adminEmail,
+    };
+    const parsed = newStructureForm.safeParse(input);
+    if (!parsed.success) {
+      return renderStructures(request, reply.code(422), { values, errors: structureFieldErrors(parsed.error, request, body) });
+    }
+    const { adminEmail, ...structure } = parsed.data;
+    let created;
+    try {
+      created = await services.accounts.createStructureWithAdmin(
+        structure,
+        adminEmail,
+        { kind: 'user', userId: request.auth!.user.id },
+        localeOf(request),
+      );
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'validation_failed') {
+        return renderStructures(request, reply.code(422), { values, errors: { adminEmail: translate(request)('form.email') } });
+      }
+      throw error;
+    }
+    const email = adminEmail.trim().toLowerCase();
+    return reply.redirect(`/espace/structures?ouverte=${created.id}&email=${encodeURIComponent(email)}`, 303);
   });
 }

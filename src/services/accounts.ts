@@ -1,0 +1,482 @@
+import { z } from 'zod';
+import type { Database } from '../db/database.ts';
+import {
+  countAdmins,
+  countLiveTokens,
+  deleteMembership,
+  deleteOpenInvitations,
+  deleteSessionsOfUser,
+  findOpenInvitation,
+  listOpenInvitations,
+  type PendingInvitation,
+  setMembershipRole,
+  setUserNameAndPassword,
+  setUserPassword,
+} from '../db/repositories/accounts.ts';
+import {
+  consumeOneTimeToken,
+  createOneTimeToken,
+  findUsableToken,
+  type OneTimeTokenRow,
+} from '../db/repositories/one-time-tokens.ts';
+import { enqueueMail } from '../db/repositories/outbox.ts';
+import { findStructure, lockStructure, type StructureRow } from '../db/repositories/structures.ts';
+import {
+  findMembership,
+  findUserByEmail,
+  findUserById,
+  insertMembership,
+  insertUser,
+  listMembersOfStructure,
+  listMembershipsOfUser,
+  type StructureMember,
+  type UserRow,
+} from '../db/repositories/users.ts';
+import type { MembershipRole } from '../db/schema.ts';
+import { type Locale, translator } from '../i18n/index.ts';
+import { normaliseEmail } from '../openbadges/index.ts';
+import { type Actor, recordAudit } from './audit.ts';
+import type { AuthService, RequestOrigin } from './auth.ts';
+import { DomainError } from './errors.ts';
+import { email as emailInput, type newStructureInput, passwordInput, personName } from './inputs.ts';
+import { composeMail } from './mail/compose.ts';
+import type { StructureService } from './structures.ts';
+import type { PublicUrls } from './urls.ts';
+
+const HOUR_MS = 3_600_000;
+/** A password reset link works for an hour… */
+export const PASSWORD_RESET_MS = HOUR_MS;
+/** …an invitation for a week. */
+export const INVITATION_MS = 7 * 24 * HOUR_MS;
+/** At most this many reset emails per address per hour, whoever asks: nobody floods a mailbox through us. */
+const RESETS_PER_HOUR = 3;
+
+/** A link's token as it appears in a URL: 32 random bytes, base64url. */
+export const LINK_TOKEN = /^[A-Za-z0-9_-]{43}$/;
+/** An invitation as named in forms: the SHA-256 (hex) of its token. */
+export const INVITATION_ID = /^[0-9a-f]{64}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const roleInput = z.enum(['admin', 'advisor']);
+export const invitationInput = z.object({ email: emailInput, role: roleInput });
+export const newPasswordInput = z.object({ password: passwordInput });
+export const newAccountInput = z.object({ name: personName, password: passwordInput });
+
+/** What the invitation page shows before anyone accepts. */
+export interface InvitationView {
+  email: string;
+  role: MembershipRole;
+  structureId: string;
+  structureName: string;
+  invitedBy: string | null;
+  expiresAt: Date;
+  /** The address already has an account with a password: the invitee signs in to accept. */
+  accountExists: boolean;
+}
+
+export type Acceptance =
+  /** Signed in already, as the invited address. */
+  | { kind: 'signed-in'; userId: string }
+  /** Has an account: proves it with the password. */
+  | { kind: 'existing'; password: string }
+  /** New to Insigne: chooses a name and a password. */
+  | { kind: 'new'; name: string; password: string };
+
+/**
+ * The ways into an account other than the sign-in form: forgotten passwords
+ * and invitations, both by a one-time link sent by email; and the people of a
+ * structure (roles, removal), which its administrators manage.
+ */
+export class AccountService {
+  constructor(
+    private readonly db: Database,
+    private readonly auth: AuthService,
+    private readonly structures: StructureService,
+    private readonly urls: PublicUrls,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  // ── Forgotten password ────────────────────────────────────────────────
+
+  /**
+   * Sends a reset link if the address has an account. The caller always
+   * answers the same, so the page tells nobody whether an account exists.
+   */
+  async requestPasswordReset(input: { email: string }, lang: Locale, origin: RequestOrigin): Promise<void> {
+    const parsed = emailInput.safeParse(input.email);
+    if (!parsed.success) throw new DomainError('validation_failed', 400);
+    const email = normaliseEmail(parsed.data);
+    const user = await findUserByEmail(this.db, email);
+    if (!user) return;
+    const now = this.now();
+    await this.db.transaction(async (tx) => {
+      // A link lasts an hour: counting the live ones caps the emails per hour.
+      if ((await countLiveTokens(tx, 'password-reset', email, now)) >= RESETS_PER_HOUR) return;
+      const token = await createOneTimeToken(tx, {
+        purpose: 'password-reset',
+        email,
+        userId: user.id,
+        expiresAt: new Date(now.getTime() + PASSWORD_RESET_MS),
+      });
+      const t = translator(lang);
+      const subject = t('accounts.mail.reset.subject');
+      await enqueueMail(tx, {
+        kind: 'password-reset',
+        to: email,
+        subject,
+        ...composeMail({
+          lang,
+          title: subject,
+          greeting: t('accounts.mail.greeting', { name: user.name }),
+          paragraphs: [t('accounts.mail.reset.body'), t('accounts.mail.reset.validity')],
+          action: { label: t('accounts.mail.reset.action'), url: `${this.urls.origin}/mot-de-passe/${token}` },
+          footer: [t('accounts.mail.reset.footer')],
+        }),
+        createdByUserId: user.id,
+      });
+      await recordAudit(tx, { kind: 'system' }, {
+        action: 'auth.password_reset_requested',
+        targetType: 'user',
+        targetId: user.id,
+        details: { ip: origin.ip.slice(0, 100) },
+      });
+    });
+  }
+
+  /** The address a reset link is for, if it still works (looking does not use it). */
+  async passwordResetLink(token: string): Promise<{ email: string } | null> {
+    if (!LINK_TOKEN.test(token)) return null;
+    const row = await findUsableToken(this.db, 'password-reset', token, this.now());
+    return row?.userId ? { email: row.email } : null;
+  }
+
+  /**
+   * Uses the link: sets the new password, ends every session the person had
+   * (someone else may hold one: that is often why passwords are reset) and
+   * opens a new one here. Returns the session's token for the cookie.
+   */
+  async resetPassword(
+    token: string,
+    input: { password: string },
+    origin: RequestOrigin & { previousToken?: string },
+  ): Promise<{ token: string; expiresAt: Date }> {
+    const parsed = newPasswordInput.safeParse(input);
+    if (!parsed.success) throw new DomainError('validation_failed', 400);
+    if (!LINK_TOKEN.test(token)) throw new DomainError('link_invalid', 410);
+    const passwordHash = await this.auth.hashPassword(parsed.data.password);
+    const session = await this.db.transaction(async (tx) => {
+      const row = await consumeOneTimeToken(tx, 'password-reset', token, this.now());
+      const user = row?.userId ? await findUserById(tx, row.userId) : undefined;
+      if (!row || !user) throw new DomainError('link_invalid', 410);
+      await setUserPassword(tx, user.id, passwordHash);
+      const ended = await deleteSessionsOfUser(tx, user.id);
+      await recordAudit(tx, { kind: 'user', userId: user.id }, {
+        action: 'auth.password_reset',
+        targetType: 'user',
+        targetId: user.id,
+        details: { sessionsEnded: ended, ip: origin.ip.slice(0, 100) },
+      });
+      const [first] = await listMembershipsOf(tx, user.id);
+      return this.auth.openSession(tx, { user, structureId: first ?? null, ip: origin.ip, previousToken: origin.previousToken });
+    });
+    return session;
+  }
+
+  // ── Invitations ──────────────────────────────────────────────────────
+
+  /**
+   * Invites someone into the structure with a role: a link by email, valid
+   * 7 days, that works once. A new invitation to the same address replaces
+   * the earlier one, so only the latest link works.
+   */
+  async invite(
+    structureId: string,
+    input: { email: string; role: string },
+    actor: { kind: 'user'; userId: string } | { kind: 'cli' },
+    lang: Locale,
+    db: Database = this.db,
+  ): Promise<void> {
+    const parsed = invitationInput.safeParse(input);
+    if (!parsed.success) throw new DomainError('validation_failed', 400);
+    const email = normaliseEmail(parsed.data.email);
+    const run = async (tx: Database) => {
+      const structure = await findStructure(tx, structureId);
+      if (!structure) throw new DomainError('structure_not_found', 404);
+      const existing = await findUserByEmail(tx, email);
+      if (existing && (await findMembership(tx, existing.id, structureId))) {
+        throw new DomainError('already_member', 409, { email });
+      }
+      await deleteOpenInvitations(tx, structureId, { email });
+      await this.sendInvitation(tx, structure, { email, role: parsed.data.role, userId: existing?.id ?? null }, actor, lang);
+      await recordAudit(tx, actor, {
+        structureId,
+        action: 'member.invited',
+        targetType: 'invitation',
+        targetId: email,
+        details: { role: parsed.data.role },
+      });
+    };
+    if (db !== this.db) return run(db);
+    await this.db.transaction(run);
+  }
+
+  async openInvitations(structureId: string): Promise<(PendingInvitation & { expired: boolean })[]> {
+    const now = this.now();
+    return (await listOpenInvitations(this.db, structureId)).map((i) => ({ ...i, expired: i.expiresAt <= now }));
+  }
+
+  /** Sends a fresh link (7 days again) for an invitation of this structure; the old link stops working. */
+  async resendInvitation(structureId: string, id: string, actor: { kind: 'user'; userId: string }, lang: Locale): Promise<string> {
+    if (!INVITATION_ID.test(id)) throw new DomainError('invitation_not_found', 404);
+    return this.db.transaction(async (tx) => {
+      const row = await findOpenInvitation(tx, structureId, id);
+      const structure = await findStructure(tx, structureId);
+      if (!row || !structure) throw new DomainError('invitation_not_found', 404);
+      await deleteOpenInvitations(tx, structureId, { id });
+      const role = row.role ?? 'advisor';
+      await this.sendInvitation(tx, structure, { email: row.email, role, userId: row.userId }, actor, lang);
+      await recordAudit(tx, actor, {
+        structureId,
+        action: 'member.invitation_resent',
+        targetType: 'invitation',
+        targetId: row.email,
+        details: { role },
+      });
+      return row.email;
+    });
+  }
+
+  /** Withdraws an invitation of this structure: its link no longer works. */
+  async cancelInvitation(structureId: string, id: string, actor: { kind: 'user'; userId: string }): Promise<string> {
+    if (!INVITATION_ID.test(id)) throw new DomainError('invitation_not_found', 404);
+    return this.db.transaction(async (tx) => {
+      const row = await findOpenInvitation(tx, structureId, id);
+      if (!row || !(await deleteOpenInvitations(tx, structureId, { id }))) throw new DomainError('invitation_not_found', 404);
+      await recordAudit(tx, actor, {
+        structureId,
+        action: 'member.invitation_cancelled',
+        targetType: 'invitation',
+        targetId: row.email,
+        details: { role: row.role },
+      });
+      return row.email;
+    });
+  }
+
+  /** What an invitation link offers, if it still works (looking does not use it). */
+  async invitation(token: string): Promise<InvitationView | null> {
+    if (!LINK_TOKEN.test(token)) return null;
+    const row = await findUsableToken(this.db, 'invitation', token, this.now());
+    if (!row?.structureId) return null;
+    const [structure, user, inviter] = await Promise.all([
+      findStructure(this.db, row.structureId),
+      findUserByEmail(this.db, row.email),
+      row.createdByUserId ? findUserById(this.db, row.createdByUserId) : undefined,
+    ]);
+    if (!structure) return null;
+    return {
+      email: row.email,
+      role: row.role ?? 'advisor',
+      structureId: structure.id,
+      structureName: structure.name,
+      invitedBy: inviter?.name ?? null,
+      expiresAt: row.expiresAt,
+      accountExists: !!user?.passwordHash,
+    };
+  }
+
+  /**
+   * Accepts an invitation: the link is used and the membership added in one
+   * transaction (a new account created with it, for someone new). Opens a
+   * session in the structure, except for someone already signed in (the
+   * caller moves their session there).
+   */
+  async acceptInvitation(
+    token: string,
+    acceptance: Acceptance,
+    origin: RequestOrigin & { previousToken?: string },
+  ): Promise<{ session: { token: string; expiresAt: Date } | null; structureId: string; userId: string }> {
+    if (!LINK_TOKEN.test(token)) throw new DomainError('link_invalid', 410);
+    const preview = await this.invitation(token);
+    if (!preview) throw new DomainError('link_invalid', 410);
+
+    // Slow work (argon2) before the transaction: the embedded database has one connection.
+    let verified: { user: UserRow; attemptId: number } | undefined;
+    let passwordHash: string | undefined;
+    if (acceptance.kind === 'existing') {
+      verified = await this.auth.verifyCredentials({ email: preview.email, password: acceptance.password }, origin);
+    } else if (acceptance.kind === 'new') {
+      const parsed = newAccountInput.safeParse(acceptance);
+      if (!parsed.success) throw new DomainError('validation_failed', 400);
+      passwordHash = await this.auth.hashPassword(parsed.data.password);
+    }
+
+    return this.db.transaction(async (tx) => {
+      const row: OneTimeTokenRow | undefined = await consumeOneTimeToken(tx, 'invitation', token, this.now());
+      if (!row?.structureId) throw new DomainError('link_invalid', 410);
+      const role = row.role ?? 'advisor';
+      let user: Pick<UserRow, 'id'>;
+      let created = false;
+      if (acceptance.kind === 'signed-in') {
+        const signedIn = await findUserById(tx, acceptance.userId);
+        if (!signedIn || signedIn.email !== row.email) throw new DomainError('link_invalid', 410);
+        user = signedIn;
+      } else if (acceptance.kind === 'existing') {
+        if (verified!.user.email !== row.email) throw new DomainError('link_invalid', 410);
+        await this.auth.markSucceeded(tx, verified!.attemptId);
+        user = verified!.user;
+      } else {
+        const existing = await findUserByEmail(tx, row.email);
+        // Someone who has an account proves it with their password, not with the link.
+        if (existing?.passwordHash) throw new DomainError('user_exists', 409, { email: row.email });
+        const name = acceptance.name.trim();
+        if (existing) {
+          await setUserNameAndPassword(tx, existing.id, name, passwordHash!);
+          user = existing;
+        } else {
+          user = await insertUser(tx, { email: row.email, name, passwordHash: passwordHash!, isPlatformAdmin: false });
+          created = true;
+        }
+      }
+      // An admin who is invited again as an advisor keeps being an admin only if
+      // other admins remain: the invitation's role wins, like a role change would.
+      const current = await findMembership(tx, user.id, row.structureId);
+      if (current?.role === 'admin' && role !== 'admin') {
+        await lockStructure(tx, row.structureId);
+        if ((await countAdmins(tx, row.structureId)) <= 1) throw new DomainError('last_admin', 409);
+      }
+      await insertMembership(tx, { userId: user.id, structureId: row.structureId, role });
+      await recordAudit(tx, { kind: 'user', userId: user.id }, {
+        structureId: row.structureId,
+        action: 'member.joined',
+        targetType: 'user',
+        targetId: user.id,
+        details: { role, newAccount: created, invitedBy: row.createdByUserId },
+      });
+      const session =
+        acceptance.kind === 'signed-in'
+          ? null
+          : await this.auth.openSession(tx, {
+              user,
+              structureId: row.structureId,
+              ip: origin.ip,
+              previousToken: origin.previousToken,
+            });
+      return { session, structureId: row.structureId, userId: user.id };
+    });
+  }
+
+  // ── Members ──────────────────────────────────────────────────────────
+
+  members(structureId: string): Promise<StructureMember[]> {
+    return listMembersOfStructure(this.db, structureId);
+  }
+
+  /** Changes a member's role. The structure always keeps at least one admin. */
+  async changeRole(structureId: string, userId: string, role: string, actor: { kind: 'user'; userId: string }): Promise<void> {
+    // Whose it is comes first: someone else's member is a 404, whatever the form says.
+    if (!UUID.test(userId)) throw new DomainError('member_not_found', 404);
+    await this.db.transaction(async (tx) => {
+      await lockStructure(tx, structureId);
+      const membership = await findMembership(tx, userId, structureId);
+      if (!membership) throw new DomainError('member_not_found', 404);
+      const parsed = roleInput.safeParse(role);
+      if (!parsed.success) throw new DomainError('validation_failed', 400);
+      if (membership.role === parsed.data) return;
+      if (membership.role === 'admin' && (await countAdmins(tx, structureId)) <= 1) throw new DomainError('last_admin', 409);
+      await setMembershipRole(tx, userId, structureId, parsed.data);
+      await recordAudit(tx, actor, {
+        structureId,
+        action: 'member.role_changed',
+        targetType: 'user',
+        targetId: userId,
+        details: { from: membership.role, to: parsed.data },
+      });
+    });
+  }
+
+  /** Removes someone from the structure (their account stays). Never the last admin. */
+  async removeMember(structureId: string, userId: string, actor: { kind: 'user'; userId: string }): Promise<void> {
+    if (!UUID.test(userId)) throw new DomainError('member_not_found', 404);
+    await this.db.transaction(async (tx) => {
+      await lockStructure(tx, structureId);
+      const membership = await findMembership(tx, userId, structureId);
+      if (!membership) throw new DomainError('member_not_found', 404);
+      if (membership.role === 'admin' && (await countAdmins(tx, structureId)) <= 1) throw new DomainError('last_admin', 409);
+      await deleteMembership(tx, userId, structureId);
+      await recordAudit(tx, actor, {
+        structureId,
+        action: 'member.removed',
+        targetType: 'user',
+        targetId: userId,
+        details: { role: membership.role },
+      });
+    });
+  }
+
+  // ── Structures (the Région) ─────────────────────────────────────────
+
+  /**
+   * A new structure and the invitation of its first administrator, in one
+   * transaction: a structure never exists without someone invited to run it.
+   */
+  async createStructureWithAdmin(
+    input: z.infer<typeof newStructureInput>,
+    adminEmail: string,
+    actor: { kind: 'user'; userId: string },
+    lang: Locale,
+  ): Promise<StructureRow> {
+    if (!emailInput.safeParse(adminEmail).success) throw new DomainError('validation_failed', 400);
+    return this.structures.create(input, actor, async (tx, structure) => {
+      await this.invite(structure.id, { email: adminEmail, role: 'admin' }, actor, lang, tx);
+    });
+  }
+
+  private async sendInvitation(
+    tx: Database,
+    structure: StructureRow,
+    invitee: { email: string; role: MembershipRole; userId: string | null },
+    actor: Actor,
+    lang: Locale,
+  ): Promise<void> {
+    const inviterId = actor.kind === 'user' ? actor.userId : null;
+    const inviter = inviterId ? await findUserById(tx, inviterId) : undefined;
+    const token = await createOneTimeToken(tx, {
+      purpose: 'invitation',
+      email: invitee.email,
+      userId: invitee.userId,
+      structureId: structure.id,
+      role: invitee.role,
+      createdByUserId: inviterId,
+      expiresAt: new Date(this.now().getTime() + INVITATION_MS),
+    });
+    const t = translator(lang);
+    const role = t(invitee.role === 'admin' ? 'accounts.role.admin' : 'accounts.role.advisor');
+    const subject = t('accounts.mail.invitation.subject', { structure: structure.name });
+    await enqueueMail(tx, {
+      kind: 'invitation',
+      to: invitee.email,
+      subject,
+      ...composeMail({
+        lang,
+        title: subject,
+        greeting: t('accounts.mail.hello'),
+        paragraphs: [
+          inviter
+            ? t('accounts.mail.invitation.byPerson', { inviter: inviter.name, structure: structure.name, role })
+            : t('accounts.mail.invitation.body', { structure: structure.name, role }),
+          t('accounts.mail.invitation.what'),
+          t('accounts.mail.invitation.validity'),
+        ],
+        action: { label: t('accounts.mail.invitation.action'), url: `${this.urls.origin}/invitation/${token}` },
+        footer: [t('accounts.mail.invitation.footer')],
+      }),
+      structureId: structure.id,
+      createdByUserId: inviterId,
+    });
+  }
+}
+
+async function listMembershipsOf(db: Database, userId: string): Promise<string[]> {
+  return (await listMembershipsOfUser(db, userId)).map((m) => m.structureId);
+}
