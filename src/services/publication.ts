@@ -32,6 +32,8 @@ import { DomainError } from './errors.ts';
 import type { SigningKeyService } from './signing-keys.ts';
 import type { PublicUrls } from './urls.ts';
 
+type VerificationContext = NonNullable<Awaited<ReturnType<ReturnType<typeof preparePublicationQueries>['assertionWithContext']>>>;
+
 export type Flavour = 'hosted' | 'signed';
 export type ImageFormat = 'png' | 'svg';
 
@@ -58,6 +60,9 @@ export class PublicationService {
     FRESHNESS_MS,
     500,
   );
+  // Images to bake, by content digest: what a digest names never changes, and
+  // the nine catalogue images every structure shares are held once.
+  private readonly imageContent = new TtlCache<{ imagePng: Uint8Array; imageSvg: string | null }>(3_600_000, 500);
 
   constructor(
     private readonly db: Database,
@@ -163,9 +168,20 @@ export class PublicationService {
     flavour: Flavour,
     format: ImageFormat,
   ): Promise<{ mime: string; bytes: Uint8Array | string }> {
-    const assertion = await this.liveAssertion(id);
-    const badgeClass = await this.images(assertion.badgeClassId);
-    const signed = flavour === 'signed' ? await this.awarding.currentJws(assertion) : undefined;
+    const assertion = await this.queries.download(id);
+    if (!assertion) throw new DomainError('assertion_not_found', 404);
+    if (assertion.revokedAt) throw new DomainError('assertion_revoked', 410);
+    const badgeClass = await this.imageContent.get(assertion.imageDigest, async () => {
+      const images = await findBadgeClassImages(this.db, assertion.badgeClassId);
+      if (!images) throw new DomainError('badge_class_not_found', 404);
+      return images;
+    });
+    const signed =
+      flavour !== 'signed'
+        ? undefined
+        : assertion.jws && assertion.signingKeyId === assertion.activeKeyId
+          ? assertion.jws
+          : await this.awarding.currentJws(await this.liveAssertion(id));
     const hostedJson = signed ? undefined : JSON.stringify(this.documents.hostedAssertion(assertion));
     if (format === 'png') {
       return { mime: 'image/png', bytes: bakePng(badgeClass.imagePng, signed ?? hostedJson!) };
@@ -187,9 +203,63 @@ export class PublicationService {
   async verificationView(id: string) {
     const found = await this.queries.assertionWithContext(id);
     if (!found) throw new DomainError('assertion_not_found', 404);
-    const jws = await this.awarding.currentJws(found.assertion);
-    const report = await this.verify({ kind: 'jws', jws });
-    return { ...found, report, now: new Date() };
+    const erased = found.assertion.erasedAt !== null;
+    // An erased badge has no signed copy left and must not be given a new
+    // one: it is checked as an outside verifier would, by its URL (410).
+    const report = erased
+      ? await this.verify({ kind: 'url', url: this.urls.assertion(id) })
+      : await verifyBadge({ kind: 'jws', jws: await this.signedForm(found) }, { loader: this.loaderFor(found) });
+    // The learner's choice is read at each view, so it also covers badges awarded after they made it.
+    const nameHidden = erased || found.assertion.recipientNameHidden || found.nameHiddenByPreference;
+    // A hidden name never reaches the template (nor the link preview built from this view).
+    const assertion = nameHidden ? { ...found.assertion, recipientName: '' } : found.assertion;
+    return { ...found, assertion, nameHidden, report, now: new Date() };
+  }
+
+  private signedForm(found: VerificationContext): Promise<string> {
+    const { assertion, activeKey } = found;
+    if (assertion.jws && activeKey && assertion.signingKeyId === activeKey.id) return Promise.resolve(assertion.jws);
+    return this.awarding.currentJws(assertion);
+  }
+
+  /**
+   * The documents the page's check reads, built from the row it already has
+   * (the same builders serve them at their URLs): the issuer profile, the
+   * badge class, the active key, and this assertion's entry of the revocation
+   * list. Anything else is read as usual. One query per page, however many
+   * structures the platform serves.
+   */
+  private loaderFor(found: VerificationContext): DocumentLoader {
+    const { assertion, badgeClass, structure, activeKey } = found;
+    const documents = new Map<string, object>([
+      [this.urls.issuer(structure.id), this.documents.issuer(structure, activeKey?.id ?? undefined)],
+      [this.urls.badgeClass(badgeClass.id), this.documents.badgeClass(badgeClass)],
+      [
+        this.urls.revocationList(structure.id),
+        revocationList({
+          id: this.urls.revocationList(structure.id),
+          issuer: this.urls.issuer(structure.id),
+          revokedAssertions: assertion.revokedAt
+            ? [{ id: `urn:uuid:${assertion.id}`, revocationReason: assertion.revocationReason ?? undefined }]
+            : [],
+        }),
+      ],
+    ]);
+    const keyUrl = activeKey ? this.urls.signingKey(structure.id, activeKey.id) : undefined;
+    const fallback = this.localLoader();
+    return {
+      fetchJson: async (url: string) => {
+        if (activeKey && url === keyUrl) {
+          // A key document never changes, and building one parses the PEM: kept, like the served ones.
+          const key = await this.keyDocs.get(`${structure.id}/${activeKey.id}`, async () =>
+            cryptographicKey({ id: keyUrl, owner: this.urls.issuer(structure.id), publicKeyPem: activeKey.publicKeyPem }),
+          );
+          return { status: 200, body: key };
+        }
+        const document = documents.get(url);
+        return document ? { status: 200, body: document } : fallback.fetchJson(url);
+      },
+    };
   }
 
   /** Tells whether an email address is the recipient's, without ever revealing the address. */

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertions } from '../../src/db/schema.ts';
 import { MasterKey } from '../../src/services/master-key.ts';
 import { buildApp } from '../../src/web/app.ts';
+import { FormClient } from '../support/form-client.ts';
 import { freshDatabase, seedStructure, startTestPlatform } from '../support/platform.ts';
 
 /**
@@ -110,5 +111,25 @@ describe('two instances on one database', () => {
     const jws = (await b.app.inject({ url: `/assertions/${awarded.id}/signed.jws` })).body;
     const report = await b.platform.services.publication.verify({ kind: 'jws', jws });
     expect(report.valid).toBe(true);
+  });
+
+  it('share sessions: signed in through one, a person is signed in on the other, and signed out of both at once', async () => {
+    await a.platform.services.auth.setup(
+      { name: 'Région Normandie', email: 'region@example.org', password: 'une phrase de passe solide' },
+      { ip: '203.0.113.9' },
+    );
+    const person = new FormClient(a.app);
+    await person.signIn('region@example.org', 'une phrase de passe solide');
+    person.app = b.app;
+    const onB = await person.get('/espace');
+    expect(onB.statusCode).toBe(200);
+    expect(onB.body).toContain('Région Normandie');
+    // The sign-out form of B's page carries a CSRF token that A accepts too.
+    const signOut = await person.submit('/espace', '/deconnexion', {});
+    expect(signOut.statusCode).toBe(303);
+    person.app = a.app;
+    const afterOnA = await person.get('/espace');
+    expect(afterOnA.statusCode).toBe(303);
+    expect(afterOnA.headers.location).toMatch(/^\/connexion/);
   });
 });

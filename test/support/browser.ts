@@ -34,12 +34,14 @@ export type BrowserApp = Awaited<ReturnType<typeof startTestApp>> & {
  * pages) is built from it. The port is picked first, then reused; if another
  * process takes it in between, we try again with a new one.
  */
-export async function startBrowserApp(options: { now?: () => Date } = {}): Promise<BrowserApp> {
+export async function startBrowserApp(
+  options: { now?: () => Date; env?: Record<string, string> } = {},
+): Promise<BrowserApp> {
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
-    const test = await startTestApp({ env: { PUBLIC_URL: baseUrl }, now: options.now });
+    const test = await startTestApp({ env: { ...options.env, PUBLIC_URL: baseUrl }, now: options.now });
     try {
       await test.app.listen({ port, host: '127.0.0.1' });
     } catch (error) {

@@ -1,6 +1,6 @@
 import { and, count, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../database.ts';
-import { assertions, badgeClasses, idempotencyKeys, structures } from '../schema.ts';
+import { assertions, badgeClasses, idempotencyKeys, learnerPreferences, signingKeys, structures } from '../schema.ts';
 import { badgeClassPublicColumns } from './badge-classes.ts';
 
 export type AssertionRow = typeof assertions.$inferSelect;
@@ -187,11 +187,23 @@ export async function claimIdempotencyKey(
  * round trip. Prepared once per database: this is the hottest query there is.
  */
 export function preparePublicationQueries(db: Database) {
+  // Everything the recruiter's page shows and checks, in one round trip: the
+  // assertion, its badge class and structure, the structure's active key (the
+  // issuer profile lists it; the signature is checked against it) and the
+  // learner's choice to hide their name.
   const assertionWithContext = db
-    .select({ assertion: assertions, badgeClass: badgeClassPublicColumns, structure: structurePublicColumns })
+    .select({
+      assertion: assertions,
+      badgeClass: badgeClassPublicColumns,
+      structure: structurePublicColumns,
+      activeKey: { id: signingKeys.id, publicKeyPem: signingKeys.publicKeyPem },
+      nameHiddenByPreference: sql<boolean>`coalesce(${learnerPreferences.hideName}, false)`,
+    })
     .from(assertions)
     .innerJoin(badgeClasses, eq(badgeClasses.id, assertions.badgeClassId))
     .innerJoin(structures, eq(structures.id, assertions.structureId))
+    .leftJoin(signingKeys, and(eq(signingKeys.structureId, assertions.structureId), isNull(signingKeys.retiredAt)))
+    .leftJoin(learnerPreferences, eq(learnerPreferences.email, assertions.recipientEmail))
     .where(eq(assertions.id, sql.placeholder('id')))
     .prepare('insigne_assertion_with_context');
   // The hosted Assertion needs nothing from the other tables, nor the JWS.
@@ -200,9 +212,28 @@ export function preparePublicationQueries(db: Database) {
     .from(assertions)
     .where(eq(assertions.id, sql.placeholder('id')))
     .prepare('insigne_hosted_assertion');
+  // A download needs the stored JWS, whether it was signed with the key that
+  // is active now (else it is re-signed), and which image to bake: a digest,
+  // so that the bytes, shared by every structure's copy of a catalogue badge,
+  // are read from the database once and kept in memory once.
+  const download = db
+    .select({
+      ...hostedAssertionColumns,
+      structureId: assertions.structureId,
+      jws: assertions.jws,
+      signingKeyId: assertions.signingKeyId,
+      activeKeyId: signingKeys.id,
+      imageDigest: sql<string>`md5(${badgeClasses.imagePng}) || coalesce(md5(${badgeClasses.imageSvg}), '')`,
+    })
+    .from(assertions)
+    .innerJoin(badgeClasses, eq(badgeClasses.id, assertions.badgeClassId))
+    .leftJoin(signingKeys, and(eq(signingKeys.structureId, assertions.structureId), isNull(signingKeys.retiredAt)))
+    .where(eq(assertions.id, sql.placeholder('id')))
+    .prepare('insigne_assertion_download');
   return {
     assertionWithContext: async (id: string) => (await assertionWithContext.execute({ id }))[0],
     hostedAssertion: async (id: string) => (await hostedAssertion.execute({ id }))[0],
+    download: async (id: string) => (await download.execute({ id }))[0],
   };
 }
 

@@ -82,13 +82,25 @@ export function bakePng(png: Uint8Array, text: string): Uint8Array {
   if (typeof text !== 'string' || text.trim() === '') {
     throw new BakeError('invalid_bake_input', 'nothing to bake: the text is empty');
   }
-  const [ihdr, ...rest] = readChunks(png);
-  return Buffer.concat([
-    png.subarray(0, SIGNATURE.length),
-    ihdr!.raw,
-    openBadgesITXt(text),
-    ...rest.filter((chunk) => !isOpenBadgesChunk(chunk)).map((chunk) => chunk.raw),
-  ]);
+  const { head, tail } = splitForBaking(png);
+  return Buffer.concat([head, openBadgesITXt(text), ...tail]);
+}
+
+// A badge image is baked again at every download: its chunks are read (and
+// their CRCs checked) once per image buffer, not once per download.
+const splits = new WeakMap<Uint8Array, { head: Uint8Array; tail: Uint8Array[] }>();
+
+function splitForBaking(png: Uint8Array): { head: Uint8Array; tail: Uint8Array[] } {
+  let split = splits.get(png);
+  if (!split) {
+    const [ihdr, ...rest] = readChunks(png);
+    split = {
+      head: png.subarray(0, SIGNATURE.length + ihdr!.raw.length),
+      tail: rest.filter((chunk) => !isOpenBadgesChunk(chunk)).map((chunk) => chunk.raw),
+    };
+    splits.set(png, split);
+  }
+  return split;
 }
 
 function inflate(data: Uint8Array): Buffer {
