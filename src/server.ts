@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from './config/config.ts';
 import { openPlatform, type Platform } from './platform.ts';
 import { buildApp } from './web/app.ts';
+import { requestForLog } from './web/log-redaction.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -17,8 +18,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
     benchBaseline: process.env.INSIGNE_BENCH_BASELINE === '1',
     logger: {
       level: config.LOG_LEVEL,
-      // Tokens and session cookies never reach a log.
+      // Tokens, session cookies and the secrets of emailed links never reach a log.
       redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+      serializers: { req: requestForLog },
     },
   });
   for (const warning of platform.warnings) app.log.warn(warning);

@@ -13,12 +13,7 @@ import {
   setUserNameAndPassword,
   setUserPassword,
 } from '../db/repositories/accounts.ts';
-import {
-  consumeOneTimeToken,
-  createOneTimeToken,
-  findUsableToken,
-  type OneTimeTokenRow,
-} from '../db/repositories/one-time-tokens.ts';
+import { consumeAllTokensOf, consumeOneTimeToken, createOneTimeToken, findUsableToken, type OneTimeTokenRow } from '../db/repositories/one-time-tokens.ts';
 import { enqueueMail } from '../db/repositories/outbox.ts';
 import { findStructure, lockStructure, type StructureRow } from '../db/repositories/structures.ts';
 import {
@@ -169,6 +164,7 @@ export class AccountService {
       const user = row?.userId ? await findUserById(tx, row.userId) : undefined;
       if (!row || !user) throw new DomainError('link_invalid', 410);
       await setUserPassword(tx, user.id, passwordHash);
+      await consumeAllTokensOf(tx, 'password-reset', row.email, this.now());
       const ended = await deleteSessionsOfUser(tx, user.id);
       await recordAudit(tx, { kind: 'user', userId: user.id }, {
         action: 'auth.password_reset',

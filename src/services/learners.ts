@@ -1,6 +1,4 @@
 import { createHash, randomBytes } from 'node:crypto';
-import PDFDocument from 'pdfkit';
-import QRCode from 'qrcode';
 import type { Database } from '../db/database.ts';
 import { findBadgeClassImages } from '../db/repositories/badge-classes.ts';
 import {
@@ -37,6 +35,13 @@ import { DomainError } from './errors.ts';
 import { email as emailSchema } from './inputs.ts';
 import { composeMail } from './mail/compose.ts';
 import type { PublicUrls } from './urls.ts';
+import { createRequire } from 'node:module';
+
+// The PDF and QR code libraries are loaded when a learner first asks for one,
+// not by every server at start-up.
+const require = createRequire(import.meta.url);
+const loadPdfKit = () => require('pdfkit') as typeof import('pdfkit');
+const loadQrCode = () => require('qrcode') as typeof import('qrcode');
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
@@ -261,7 +266,7 @@ export class LearnerService {
   /** The QR code of the badge's verification link, as SVG. */
   async qrSvg(session: LearnerSession, id: string): Promise<string> {
     const badge = await this.badge(session, id);
-    return QRCode.toString(badge.assertionUrl, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+    return loadQrCode().toString(badge.assertionUrl, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
   }
 
   async preferences(session: LearnerSession) {
@@ -407,8 +412,9 @@ export class LearnerService {
     const badge = await this.badge(session, id);
     const t = translator(lang);
     const images = await findBadgeClassImages(this.db, badge.badgeClassId);
-    const qr = QRCode.create(badge.assertionUrl, { errorCorrectionLevel: 'M' });
+    const qr = loadQrCode().create(badge.assertionUrl, { errorCorrectionLevel: 'M' });
 
+    const PDFDocument = loadPdfKit();
     const doc = new PDFDocument({
       size: 'A4',
       margin: 56,

@@ -1,7 +1,8 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
-import { Agent, buildConnector, request } from 'undici';
+import { createRequire } from 'node:module';
+import type { Agent, buildConnector as BuildConnector } from 'undici';
 import type { DocumentLoader } from '../openbadges/index.ts';
 
 /**
@@ -101,9 +102,12 @@ export function checkRemoteUrl(raw: string): URL {
 
 type Body = AsyncIterable<Uint8Array> & { destroy(error?: Error): unknown; dump(options?: { limit: number }): Promise<void> };
 
+const loadUndici = () => createRequire(import.meta.url)('undici') as typeof import('undici');
+
 export class RemoteDocuments {
   private readonly allowed: (address: string) => boolean;
-  private readonly agent: Agent;
+  private agentInstance: Agent | undefined;
+  private readonly makeAgent: () => Agent;
   private readonly timeoutMs: number;
   private readonly maxBytes: number;
   private readonly maxRedirects: number;
@@ -133,21 +137,29 @@ export class RemoteDocuments {
         else callback(null, addresses[0]!.address, addresses[0]!.family);
       });
     };
-    const connector = buildConnector({ lookup: guardedLookup, timeout: this.timeoutMs } as buildConnector.BuildOptions);
-    this.agent = new Agent({
-      connect: (connectOptions, callback) => {
-        // An IP literal never goes through lookup: judge it here.
-        const host = connectOptions.hostname.replace(/^\[|\]$/g, '');
-        if (isIP(host) !== 0 && !allowed(host)) {
-          callback(new RemoteDocumentError('private_address', `${host} is not a public address`), null);
-          return;
-        }
-        connector(connectOptions, callback);
-      },
-      headersTimeout: this.timeoutMs,
-      bodyTimeout: this.timeoutMs,
-      // undici's request() never follows redirects by itself: fetch() does it hop by hop.
-    });
+    // undici is loaded on the first verification of another issuer's badge, not at start-up.
+    this.makeAgent = () => {
+      const { Agent, buildConnector } = loadUndici();
+      const connector = buildConnector({ lookup: guardedLookup, timeout: this.timeoutMs } as BuildConnector.BuildOptions);
+      return new Agent({
+        connect: (connectOptions, callback) => {
+          // An IP literal never goes through lookup: judge it here.
+          const host = connectOptions.hostname.replace(/^\[|\]$/g, '');
+          if (isIP(host) !== 0 && !allowed(host)) {
+            callback(new RemoteDocumentError('private_address', `${host} is not a public address`), null);
+            return;
+          }
+          connector(connectOptions, callback);
+        },
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.timeoutMs,
+        // undici's request() never follows redirects by itself: fetch() does it hop by hop.
+      });
+    };
+  }
+
+  private get agent(): Agent {
+    return (this.agentInstance ??= this.makeAgent());
   }
 
   /** The DocumentLoader of the core verifier: any HTTP status is returned, failures throw RemoteDocumentError. */
@@ -195,7 +207,7 @@ export class RemoteDocuments {
       for (let hop = 0; ; hop++) {
         let response;
         try {
-          response = await request(current, {
+          response = await loadUndici().request(current, {
             method: 'GET',
             dispatcher: this.agent,
             signal: controller.signal,

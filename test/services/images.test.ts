@@ -112,6 +112,15 @@ describe('SVG uploads are sanitised', () => {
     expect(svg).toContain('circle { stroke: #000 }');
   });
 
+  it('drops styles that hide a fetch behind CSS escapes or image-set()', () => {
+    const svg = cleaned(
+      `${SVG_OPEN}<style>rect { fill: u\\72l(http://evil.example/p) }</style>` +
+        `<style>@\\69mport "https://evil.example/b.css";</style>` +
+        `<circle cx="50" cy="50" r="40" style="fill: image-set('https://evil.example/i.png' 1x)"/>${CIRCLE}</svg>`,
+    );
+    expect(svg).not.toMatch(/evil\.example/i);
+  });
+
   it('drops animations that could rewrite a link', () => {
     const svg = cleaned(
       `${SVG_OPEN}<a><set attributeName="href" to="javascript:alert(1)"/><animate attributeName="href" values="javascript:alert(1)"/>${CIRCLE}</a></svg>`,

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, inArray, or, sql } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, notInArray, or, sql } from 'drizzle-orm';
 import type { Database } from '../database.ts';
 import { learnerPreferences, type MailKind, outboxMessages, structures } from '../schema.ts';
 
@@ -289,4 +289,20 @@ export async function findOutboxMessage(
     .leftJoin(structures, eq(structures.id, outboxMessages.structureId))
     .where(eq(outboxMessages.id, id));
   return row ? { ...row.message, structureName: row.structureName } : undefined;
+}
+
+/** Once a person stops the platform's emails, what was still queued for them (links they ask for aside) is not sent. */
+export async function suppressQueuedMail(db: Database, to: string): Promise<number> {
+  const rows = await db
+    .update(outboxMessages)
+    .set({ status: 'suppressed', claimedUntil: null })
+    .where(
+      and(
+        eq(outboxMessages.toAddress, to),
+        inArray(outboxMessages.status, ['pending', 'held']),
+        notInArray(outboxMessages.kind, [...SENT_EVEN_WHEN_STOPPED]),
+      ),
+    )
+    .returning({ id: outboxMessages.id });
+  return rows.length;
 }

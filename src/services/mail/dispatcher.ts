@@ -14,9 +14,14 @@ import type { UnsubscribeLinks } from './unsubscribe-links.ts';
 const MINUTE = 60_000;
 /** Wait before attempt 2, 3, …: after the last one, the message is `failed`. */
 export const RETRY_DELAYS_MS: readonly number[] = [MINUTE, 5 * MINUTE, 30 * MINUTE, 120 * MINUTE, 720 * MINUTE];
-/** How long a claim holds: far longer than one SMTP exchange may take (its timeouts are 20 s and 60 s). */
-const CLAIM_MS = 5 * MINUTE;
-const BATCH = 25;
+/**
+ * How long a claim holds. A batch goes over the transport's 3 connections,
+ * two messages each at most, and one SMTP exchange can take up to ~100 s
+ * before its timeouts fire: 15 minutes is far beyond a batch's worst case, so
+ * no other instance takes over a message that is still being sent.
+ */
+const CLAIM_MS = 15 * MINUTE;
+const BATCH = 6;
 
 /** Kinds a learner receives without asking: they carry the one-click unsubscribe headers. */
 const NOTIFICATION_KINDS: ReadonlySet<MailKind> = new Set(['award']);

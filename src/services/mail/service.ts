@@ -6,6 +6,7 @@ import {
   listOutbox,
   type OutboxStatus,
   requeueMessage,
+  suppressQueuedMail,
 } from '../../db/repositories/outbox.ts';
 import { learnerPreferences } from '../../db/schema.ts';
 import { type Actor, recordAudit } from '../audit.ts';
@@ -85,6 +86,9 @@ export class MailService {
         // A second click keeps the first date.
         set: { emailsStoppedAt: sql`coalesce(${learnerPreferences.emailsStoppedAt}, excluded.emails_stopped_at)`, updatedAt: now },
       });
+    // What is still waiting to go (or to be retried) stops too: only links
+    // the person asks for themselves are still sent (see outbox.ts).
+    await suppressQueuedMail(this.db, email);
   }
 
   async resumeEmails(email: string): Promise<void> {

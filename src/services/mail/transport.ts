@@ -1,4 +1,8 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import { createRequire } from 'node:module';
+import type { Transporter } from 'nodemailer';
+
+// Loaded when a transport is made (only with SMTP_URL), not by every process.
+const loadNodemailer = () => createRequire(import.meta.url)('nodemailer') as typeof import('nodemailer');
 
 export interface OutgoingEnvelope {
   from: string;
@@ -47,6 +51,7 @@ export class SmtpTransport implements MailTransport {
   constructor(smtpUrl: string) {
     const url = new URL(smtpUrl);
     this.secret = decodeURIComponent(url.password);
+    const nodemailer = loadNodemailer();
     this.transporter = nodemailer.createTransport({
       url: smtpUrl,
       pool: true,

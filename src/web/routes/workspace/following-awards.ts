@@ -86,7 +86,15 @@ export async function followingAwardRoutes(app: FastifyInstance, { services }: {
     return reply.view('pages/workspace/following/award.eta', {
       title: t('following.award.title', { name: award.recipientName, badge: award.badgeClassName }),
       award,
-      notice: query.revoque === '1' && award.status === 'revoked' ? t('following.revoke.done') : null,
+      // The re-send and the address correction (routes/workspace/mail.ts) come back here to say it is done.
+      notice:
+        query.revoque === '1' && award.status === 'revoked'
+          ? t('following.revoke.done')
+          : query.courriel === 'renvoye'
+            ? t('mail.resent')
+            : query.courriel === 'adresse-corrigee'
+              ? t('mail.addressCorrected')
+              : null,
     });
   });
 
