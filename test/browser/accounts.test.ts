@@ -75,7 +75,7 @@ afterAll(async () => {
 });
 
 describe('from the first start to a structure with its team', () => {
-  test('setup → open a structure and invite its admin → accept → profile → invite an advisor → accept', async () => {
+  test('setup → open a structure and invite its admin → accept → profile → invite an advisor → accept → the advisor awards one badge, a 200-row CSV with bad rows, and revokes one', async () => {
     // The Région sets up the platform and signs in.
     const region = await openPage();
     await region.goto(`${app.baseUrl}/setup`);
@@ -175,7 +175,46 @@ describe('from the first start to a structure with its team', () => {
     expect(await text(admin, 'main')).toContain('Aucune invitation en attente.');
     expect(await text(admin, 'main')).toContain(ADVISOR.name);
     await checkPage(admin, 'members page with two members');
-  });
+
+    // Issue 3's "done when": the advisor just invited awards a single badge,
+    // then a 200-row CSV with a few bad rows, then revokes one badge, all in the browser.
+    await advisor.setViewportSize({ width: 1280, height: 900 });
+    await Promise.all([advisor.waitForURL(/\/espace\/delivrer$/), advisor.getByRole('link', { name: 'Délivrer', exact: true }).click()]);
+    await advisor.getByLabel('Adresse e-mail de la personne').fill('lina.haddad@example.org');
+    await advisor.getByLabel('Prénom').fill('Lina');
+    await advisor.getByLabel('Nom', { exact: true }).fill('Haddad');
+    await advisor.getByLabel('S’adapter — je pratique').check();
+    await submit(advisor, 'Vérifier avant de délivrer');
+    expect(await text(advisor, 'h1')).toBe('Vérifiez avant de délivrer');
+    await submit(advisor, 'Confirmer et délivrer le badge');
+    expect(await text(advisor, 'h1')).toBe('Le badge est délivré');
+
+    await advisor.goto(`${app.baseUrl}/espace/delivrer/csv`);
+    const rows = Array.from({ length: 200 }, (_, i) => `apprenant.${i}@example.org;Prénom${i};Nom${i};organiser-je-pratique;Atelier ${i};;`);
+    rows[5] = 'pas-une-adresse;Jean;Bon;organiser-je-pratique;;;';
+    rows[50] = 'eve@example.org;Ève;Martin;un badge qui n’existe pas;;;';
+    rows[150] = 'paul@example.org;Paul;Roux;organiser-je-pratique;;;31/02/2027';
+    const csv = ['email;prénom;nom;badge;preuve;lien;expiration', ...rows].join('\r\n');
+    await advisor.getByLabel('Fichier CSV').setInputFiles({ name: 'promotion.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+    await submit(advisor, 'Envoyer et vérifier le fichier');
+    expect(await text(advisor, 'h1')).toBe('Vérifiez le fichier');
+    const preview = await text(advisor, 'main');
+    expect(preview).toContain('ligne 7, colonne « email »');
+    expect(preview).toContain('ligne 52, colonne « badge »');
+    expect(preview).toContain('ligne 152, colonne « expiration »');
+    await submit(advisor, 'Délivrer 197 badge(s)');
+    await advisor.waitForSelector('h1:text("Résultat de la délivrance")', { timeout: 60_000 });
+    expect(await text(advisor, 'main')).toMatch(/Délivrés 197/);
+
+    await advisor.goto(`${app.baseUrl}/espace/delivres?q=lina.haddad`);
+    await Promise.all([advisor.waitForNavigation(), advisor.getByRole('link', { name: /Lina Haddad/ }).first().click()]);
+    await Promise.all([advisor.waitForNavigation(), advisor.getByRole('link', { name: 'Révoquer ce badge…' }).click()]);
+    await advisor.getByLabel('Motif de la révocation').fill('Délivré par erreur');
+    await submit(advisor, 'Révoquer définitivement');
+    expect(await text(advisor, '.notice-success')).toContain('Le badge est révoqué.');
+    const revoked = await app.services.awarding.list({ structureId, recipientEmail: 'lina.haddad@example.org', page: 1, perPage: 10 });
+    expect(revoked.rows.map((a) => a.revokedAt !== null)).toEqual([true]);
+  }, 240_000);
 
   test('a forgotten password: from the sign-in page to the workspace, and the link works once', async () => {
     const page = await openPage();
