@@ -5,6 +5,7 @@ import { MailDispatcher } from './services/mail/dispatcher.ts';
 import { SmtpTransport } from './services/mail/transport.ts';
 import { createServices, type Services } from './services/index.ts';
 import { loadMasterKey, MasterKey, masterKeyWarning } from './services/master-key.ts';
+import { briefError } from './logging.ts';
 
 export interface Platform {
   config: Config;
@@ -87,7 +88,7 @@ export async function openPlatform(
       now: overrides.now,
       onError: (error) => {
         // Database unavailable, most likely: the next round tries again. Nothing secret is in a database error.
-        process.emitWarning(`Mail dispatcher: ${(error as Error).message ?? String(error)}`, 'InsigneMailWarning');
+        process.emitWarning(`Mail dispatcher: ${briefError(error)}`, 'InsigneMailWarning');
       },
     });
     mailDispatcher.start();
@@ -97,7 +98,7 @@ export async function openPlatform(
   if (overrides.dispatchMail !== false) {
     awardImportRunner = new AwardImportRunner(services.awardImports, {
       onError: (error) => {
-        process.emitWarning(`Award import runner: ${(error as Error).message ?? String(error)}`, 'InsigneImportWarning');
+        process.emitWarning(`Award import runner: ${briefError(error)}`, 'InsigneImportWarning');
       },
     });
     awardImportRunner.start();

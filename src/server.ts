@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from './config/config.ts';
 import { openPlatform, type Platform } from './platform.ts';
 import { buildApp } from './web/app.ts';
-import { requestForLog } from './web/log-redaction.ts';
+import { requestForLog } from './logging.ts';
 
 export interface RunningServer {
   app: FastifyInstance;

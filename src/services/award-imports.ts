@@ -535,17 +535,26 @@ export class AwardImportService {
 
   /** Claims one queued import and awards it; false when there was none. */
   async runNext(shouldStop: () => boolean = () => false): Promise<boolean> {
+    // Imports interrupted while the database was away go back to the queue
+    // first, instead of waiting STALE_AFTER_MS for another instance to notice.
+    for (const id of [...this.interrupted]) {
+      await requeueAwardImport(this.db, id);
+      this.interrupted.delete(id);
+    }
     const record = await claimQueuedAwardImport(this.db, STALE_AFTER_MS);
     if (!record) return false;
     try {
       await this.run(record, shouldStop);
     } catch (error) {
-      // Hand it back at once rather than after STALE_AFTER_MS; the keys make the retry safe.
-      await requeueAwardImport(this.db, record.id).catch(() => {});
+      // Hand it back at once; the keys make the retry safe. If the database
+      // cannot be told now (it is restarting), the next round tells it.
+      await requeueAwardImport(this.db, record.id).catch(() => this.interrupted.add(record.id));
       throw error;
     }
     return true;
   }
+
+  private readonly interrupted = new Set<string>();
 
   private async run(record: AwardImportRecord, shouldStop: () => boolean): Promise<void> {
     const badges = await this.lookup(record.structureId);

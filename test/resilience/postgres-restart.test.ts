@@ -1,6 +1,7 @@
 import { count } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertions, idempotencyKeys } from '../../src/db/schema.ts';
+import { eq, like } from 'drizzle-orm';
+import { assertions, awardImports, idempotencyKeys } from '../../src/db/schema.ts';
 import { seedStructure, startTestApp } from '../support/platform.ts';
 import { startOwnPostgres } from '../support/postgres-server.ts';
 
@@ -14,11 +15,12 @@ let server: Awaited<ReturnType<typeof startOwnPostgres>>;
 let ctx: Awaited<ReturnType<typeof startTestApp>>;
 let token: string;
 let badgeClassId: string;
+let seeded: Awaited<ReturnType<typeof seedStructure>>;
 
 beforeAll(async () => {
   server = await startOwnPostgres();
   ctx = await startTestApp({ adminDatabaseUrl: server.url });
-  const seeded = await seedStructure(ctx.services);
+  seeded = await seedStructure(ctx.services);
   token = seeded.token;
   badgeClassId = seeded.badgeClasses[0]!.id;
 });
@@ -96,4 +98,39 @@ describe('a PostgreSQL restart under load', () => {
     // The outage was real: some requests did meet it.
     expect(statuses.some((s) => s === 503)).toBe(true);
   });
+
+  it('finishes a CSV import that the restart interrupted, awarding each row once', async () => {
+    const user = await ctx.services.users.create(
+      { email: 'import@example.org', name: 'Import', password: 'une phrase de passe assez longue', structureId: seeded.structure.id, role: 'advisor' },
+      { kind: 'cli' },
+    );
+    const total = 1500;
+    const csv = ['email;prénom;nom;badge', ...Array.from({ length: total }, (_, i) => `csv.${i}@example.org;Prénom${i};Nom${i};organiser-je-pratique`)].join('\r\n');
+    const actor = { kind: 'user' as const, userId: user.id };
+    const upload = await ctx.services.awardImports.upload(
+      { structureId: seeded.structure.id, userId: user.id, fileName: 'promotion.csv', bytes: Buffer.from(csv, 'utf8') },
+      actor,
+    );
+    const db = ctx.platform.database.db;
+    const state = async () => (await db.select().from(awardImports).where(eq(awardImports.id, upload.id)))[0]!;
+    expect((await ctx.services.awardImports.confirm(seeded.structure.id, upload.id, actor)).queued).toBe(true);
+
+    // The database restarts while the runner is between (or inside) its batches.
+    for (let i = 0; i < 400 && (await state()).status === 'queued'; i++) await new Promise((r) => setTimeout(r, 25));
+    await server.restart();
+
+    let finished: Awaited<ReturnType<typeof state>> | undefined;
+    for (let i = 0; i < 240; i++) {
+      const current = await state().catch(() => undefined);
+      if (current?.status === 'done') {
+        finished = current;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(finished?.awarded).toBe(total);
+    const rows = await db.select({ email: assertions.recipientEmail }).from(assertions).where(like(assertions.recipientEmail, 'csv.%'));
+    expect(rows).toHaveLength(total);
+    expect(new Set(rows.map((r) => r.email)).size).toBe(total);
+  }, 180_000);
 });

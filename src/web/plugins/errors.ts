@@ -6,6 +6,7 @@ import { type Locale, type MessageKey, translator } from '../../i18n/index.ts';
 import { describeIssue } from '../../i18n/validation-messages.ts';
 import { localeOf } from '../locale.ts';
 import { viewContext } from './views.ts';
+import { errorForLog } from '../../logging.ts';
 
 interface Problem {
   status: number;
@@ -100,7 +101,7 @@ async function sendProblem(request: FastifyRequest, reply: FastifyReply, problem
 export const errorHandling = fp(async (app: FastifyInstance) => {
   app.setErrorHandler(async (error, request, reply) => {
     const problem = problemOf(error as FastifyError, localeOf(request, { acceptLanguage: !wantsHtml(request) }));
-    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (problem.status >= 500) request.log.error({ err: errorForLog(error) }, 'request failed');
     return sendProblem(request, reply, problem);
   });
   app.setNotFoundHandler(async (request, reply) =>

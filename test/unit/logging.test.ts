@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactUrl, requestForLog } from '../../src/web/log-redaction.ts';
+import { briefError, errorForLog, redactUrl, requestForLog } from '../../src/logging.ts';
 
 describe('URLs in the log', () => {
   it.each([
@@ -21,5 +21,15 @@ describe('URLs in the log', () => {
 
   it('is what the request serializer writes', () => {
     expect(requestForLog({ method: 'GET', url: '/mot-de-passe/secret', ip: '203.0.113.1' }).url).toBe('/mot-de-passe/***');
+  });
+});
+
+describe('errors in the log', () => {
+  it('keep a failed query’s SQL and cause, never its parameters', async () => {
+    const { DrizzleQueryError } = await import('drizzle-orm/errors');
+    const error = new DrizzleQueryError('select * from users where email = $1', ['lea@example.org'], new Error('Connection terminated'));
+    expect(JSON.stringify(errorForLog(error))).not.toContain('lea@example.org');
+    expect(JSON.stringify(errorForLog(error))).toContain('Connection terminated');
+    expect(briefError(error)).toBe('Connection terminated');
   });
 });

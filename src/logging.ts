@@ -1,0 +1,63 @@
+/**
+ * Request URLs go to the log, and some carry a secret: a sign-in, password or
+ * invitation link works for whoever holds it, and an unsubscribe link names
+ * an address. Their secret part is replaced before anything is written.
+ */
+const SECRET_PATHS = /^(\/mon-espace\/lien\/|\/mot-de-passe\/|\/invitation\/|\/courriels\/arret\/)[^/?#]+/;
+const SECRET_PARAMS = ['jeton', 'token'];
+
+export function redactUrl(url: string): string {
+  const [path = '', query] = url.split('?', 2) as [string, string | undefined];
+  const safePath = path.replace(SECRET_PATHS, '$1***');
+  if (query === undefined) return safePath;
+  const params = new URLSearchParams(query);
+  for (const name of SECRET_PARAMS) if (params.has(name)) params.set(name, '***');
+  return `${safePath}?${params.toString().replace(/%2A/g, '*')}`;
+}
+
+/** Fastify's request serializer, with the URL redacted. */
+export function requestForLog(request: {
+  method: string;
+  url: string;
+  host?: string;
+  ip?: string;
+  socket?: { remotePort?: number };
+}) {
+  return {
+    method: request.method,
+    url: redactUrl(request.url),
+    host: request.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort,
+  };
+}
+
+/**
+ * What of an error goes to a log. A failed database query's message carries
+ * its parameters (addresses, names): only the SQL and the cause are kept.
+ */
+export function errorForLog(error: unknown): unknown {
+  const e = error as { name?: string; query?: unknown; params?: unknown; cause?: unknown; stack?: string };
+  if (e && typeof e === 'object' && typeof e.query === 'string' && Array.isArray(e.params)) {
+    const cause = e.cause instanceof Error ? e.cause : undefined;
+    return {
+      type: e.name ?? 'Error',
+      message: `Failed query (parameters withheld): ${e.query.slice(0, 500)}`,
+      cause: cause ? { type: cause.name, message: cause.message, code: (cause as { code?: unknown }).code } : undefined,
+      stack: cause?.stack,
+    };
+  }
+  return error;
+}
+
+/** One line about a background failure, for a warning: never a query's parameters. */
+export function briefError(error: unknown): string {
+  const e = error as { cause?: unknown; message?: unknown; query?: unknown };
+  const message =
+    typeof e?.query === 'string' && e.cause instanceof Error
+      ? e.cause.message
+      : typeof e?.message === 'string'
+        ? e.message
+        : String(error);
+  return message.split('\n')[0]!.slice(0, 200);
+}
