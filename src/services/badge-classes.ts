@@ -16,6 +16,7 @@ import {
 import type { AlignmentRecord } from '../db/schema.ts';
 import { type Actor, recordAudit } from './audit.ts';
 import { DomainError } from './errors.ts';
+import type { LocalChanges } from './changes.ts';
 
 /** What a badge class says: the editor's fields (checked at the edge). */
 export interface BadgeClassDefinition {
@@ -79,7 +80,10 @@ export interface BadgeClassUpdate {
 }
 
 export class BadgeClassService {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly changes?: LocalChanges,
+  ) {}
 
   /** The badge classes a structure can award now (archived ones are kept, not listed). */
   listAwardable(structureId: string): Promise<BadgeClassRow[]> {
@@ -154,7 +158,7 @@ export class BadgeClassService {
     image: BadgeClassImage | null,
     actor: Actor,
   ): Promise<BadgeClassUpdate> {
-    return this.db.transaction(async (tx) => {
+    const result = await this.db.transaction(async (tx): Promise<BadgeClassUpdate> => {
       const row = await lockBadgeClassOfStructure(tx, structureId, id);
       if (!row) throw new DomainError('badge_class_not_found', 404);
       if (row.archivedAt) throw new DomainError('badge_class_archived', 409);
@@ -201,6 +205,9 @@ export class BadgeClassService {
       });
       return { row: next!, versioned: true, changed };
     });
+    // Its published document and image change now on this instance (within a second on others).
+    this.changes?.badgeClassChanged(id);
+    return result;
   }
 
   /** Archived: no longer offered for awarding; still published, never deleted. */

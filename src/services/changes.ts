@@ -15,4 +15,12 @@ export class LocalChanges {
   onStructureChanged(listener: (structureId: string) => void): void {
     this.emitter.on('structure', listener);
   }
+
+  badgeClassChanged(badgeClassId: string): void {
+    this.emitter.emit('badge-class', badgeClassId);
+  }
+
+  onBadgeClassChanged(listener: (badgeClassId: string) => void): void {
+    this.emitter.on('badge-class', listener);
+  }
 }

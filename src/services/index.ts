@@ -58,7 +58,7 @@ export function createServices(deps: ServiceDependencies) {
     structures,
     users: new UserService(deps.db, structures),
     apiTokens: new ApiTokenService(deps.db, structures),
-    badgeClasses: new BadgeClassService(deps.db),
+    badgeClasses: new BadgeClassService(deps.db, changes),
     catalogue: new CatalogueService(deps.db),
     awarding,
     awardImports: new AwardImportService(deps.db, awarding, deps.now),

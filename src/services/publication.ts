@@ -77,6 +77,10 @@ export class PublicationService {
       this.issuerDocs.delete(structureId);
       this.revocationLists.delete(structureId);
     });
+    changes.onBadgeClassChanged((badgeClassId) => {
+      this.badgeClassDocs.delete(badgeClassId);
+      this.badgeClassImages.delete(badgeClassId);
+    });
   }
 
   issuerProfile(structureId: string): Promise<object> {
