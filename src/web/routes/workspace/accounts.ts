@@ -12,6 +12,7 @@ import { structureProfileInput } from '../../../services/structures.ts';
 import { errorSummary, type FieldErrors, fieldErrors, formBody, textValue } from '../../forms.ts';
 import { translate } from '../../locale.ts';
 import { currentStructureId, requireRole } from '../../plugins/session.ts';
+import { acceptMultipartForms } from '../../multipart.ts';
 
 const PROFILE_FIELDS: [string, MessageKey][] = [
   ['name', 'accounts.structure.name'],
@@ -52,41 +53,11 @@ const LOGO_MESSAGES: Record<UploadedImageErrorCode, MessageKey> = {
   unsafe_svg: 'accounts.profile.logo.error.unsafe',
 };
 
-/**
- * The logo form is multipart: parsed here (this plugin only) into the plain
- * object a urlencoded form gives, so that the workspace's CSRF check, which
- * runs before any hook of ours, finds its field. Parsing is undici's.
- */
-async function parseMultipart(request: FastifyRequest, body: Buffer): Promise<Record<string, unknown>> {
-  let form: FormData;
-  try {
-    form = await new Response(new Uint8Array(body.buffer, body.byteOffset, body.byteLength) as Uint8Array<ArrayBuffer>, {
-      headers: { 'content-type': String(request.headers['content-type']) },
-    }).formData();
-  } catch {
-    throw Object.assign(new Error('malformed multipart body'), { statusCode: 400 });
-  }
-  const out: Record<string, unknown> = Object.create(null);
-  let parts = 0;
-  for (const [name, value] of form) {
-    if (++parts > 10) throw Object.assign(new Error('too many parts'), { statusCode: 413 });
-    // Repeated fields stay repeated (an array): the CSRF check refuses them.
-    const item = typeof value === 'string' ? value : { fileName: value.name, bytes: new Uint8Array(await value.arrayBuffer()) };
-    const previous = out[name];
-    out[name] = previous === undefined ? item : Array.isArray(previous) ? [...previous, item] : [previous, item];
-  }
-  return out;
-}
-
 /** The structure's public profile: what its issuer Profile publishes, for its administrators. */
 export async function accountRoutesForAdmins(app: FastifyInstance, { services }: { services: Services }) {
   const admin = { onRequest: requireRole('admin') };
-  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit: LOGO_BODY_LIMIT }, (request, body, done) => {
-    parseMultipart(request, body as Buffer).then(
-      (parsed) => done(null, parsed),
-      (error: Error) => done(error, undefined),
-    );
-  });
+  // The logo form is multipart; at most a few fields and the file.
+  acceptMultipartForms(app, { bodyLimit: LOGO_BODY_LIMIT, maxParts: 10 });
 
   async function renderProfile(
     request: FastifyRequest,

@@ -23,6 +23,7 @@ import { type FieldErrors, errorSummary, fieldErrors, formBody, textValue } from
 import { translate } from '../../locale.ts';
 import { currentStructureId, requireRole } from '../../plugins/session.ts';
 import { viewContext } from '../../plugins/views.ts';
+import { acceptMultipartForms, isUploadedFile } from '../../multipart.ts';
 
 // ---------------------------------------------------------------------------
 // Multipart: the CSV upload
@@ -34,43 +35,6 @@ import { viewContext } from '../../plugins/views.ts';
  */
 const UPLOAD_BODY_LIMIT = MAX_IMPORT_BYTES + 256 * 1024;
 const MAX_PARTS = 10;
-
-interface UploadedFile {
-  fileName: string;
-  bytes: Uint8Array;
-}
-
-/**
- * Multipart forms are parsed here, as a content-type parser of this plugin
- * only, into the plain object a urlencoded form gives. The workspace's CSRF
- * check is a preValidation hook of the parent plugin, which runs before any
- * hook of ours — so before @fastify/multipart's attachFieldsToBody could fill
- * the body: it must be complete when the parser returns. The size is bounded
- * by bodyLimit before we see the bytes; the parsing is undici's.
- */
-async function parseMultipart(request: FastifyRequest, body: Buffer): Promise<Record<string, unknown>> {
-  let form: FormData;
-  try {
-    form = await new Response(body as unknown as BodyInit, {
-      headers: { 'content-type': String(request.headers['content-type']) },
-    }).formData();
-  } catch {
-    throw Object.assign(new Error('malformed multipart body'), { statusCode: 400 });
-  }
-  const out: Record<string, unknown> = Object.create(null);
-  let parts = 0;
-  for (const [name, value] of form) {
-    if (++parts > MAX_PARTS) throw Object.assign(new Error('too many parts'), { statusCode: 413 });
-    const item: unknown =
-      typeof value === 'string' ? value : ({ fileName: value.name, bytes: new Uint8Array(await value.arrayBuffer()) } satisfies UploadedFile);
-    const previous = out[name];
-    out[name] = previous === undefined ? item : Array.isArray(previous) ? [...previous, item] : [previous, item];
-  }
-  return out;
-}
-
-const isUploadedFile = (value: unknown): value is UploadedFile =>
-  typeof value === 'object' && value !== null && 'bytes' in value && (value as UploadedFile).bytes instanceof Uint8Array;
 
 // ---------------------------------------------------------------------------
 // The single award form
@@ -217,9 +181,7 @@ const columnList = (t: Translate, fields: string) =>
     .join(', ');
 
 export async function awardingRoutes(app: FastifyInstance, { services }: { services: Services }) {
-  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit: UPLOAD_BODY_LIMIT }, async (request: FastifyRequest, body: string | Buffer) =>
-    parseMultipart(request, body as Buffer),
-  );
+  acceptMultipartForms(app, { bodyLimit: UPLOAD_BODY_LIMIT, maxParts: MAX_PARTS });
 
   // A file over the limit is told on the upload page, not on a bare error page.
   app.setErrorHandler(async (error: FastifyError, request, reply) => {

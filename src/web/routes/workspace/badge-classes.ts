@@ -28,15 +28,10 @@ import { httpUrl } from '../../../services/inputs.ts';
 import { type ErrorSummaryItem, type FieldErrors, formBody } from '../../forms.ts';
 import { translate } from '../../locale.ts';
 import { currentStructureId, requirePlatformAdmin, requireRole, requireUser } from '../../plugins/session.ts';
+import { acceptMultipartForms, isUploadedFile, type UploadedFile } from '../../multipart.ts';
 
 // ---------------------------------------------------------------------------
 // Multipart bodies
-
-/** An uploaded file as the editor's routes receive it. */
-interface UploadedFile {
-  fileName: string;
-  bytes: Uint8Array;
-}
 
 /**
  * Room for the largest image (MAX_IMAGE_BYTES), the same image kept in a
@@ -45,40 +40,6 @@ interface UploadedFile {
  */
 const MULTIPART_BODY_LIMIT = 2 * 1024 * 1024;
 const MAX_PARTS = 120;
-
-/**
- * Multipart forms are parsed here, as a content-type parser of this plugin
- * only, into the same plain object a urlencoded form gives (files as
- * { fileName, bytes }). The workspace's CSRF check is a preValidation hook of
- * the parent plugin, which runs before any hook of ours (so before
- * @fastify/multipart's attachFieldsToBody would fill the body): the body must
- * be complete by the time the parser returns. The bytes are bounded by
- * fastify's bodyLimit before we see them; the parsing is undici's.
- */
-async function parseMultipart(request: FastifyRequest, body: Buffer): Promise<Record<string, unknown>> {
-  let form: FormData;
-  try {
-    form = await new Response(new Uint8Array(body.buffer, body.byteOffset, body.byteLength) as Uint8Array<ArrayBuffer>, { headers: { 'content-type': String(request.headers['content-type']) } }).formData();
-  } catch {
-    throw Object.assign(new Error('malformed multipart body'), { statusCode: 400 });
-  }
-  const out: Record<string, unknown> = Object.create(null);
-  let parts = 0;
-  for (const [name, value] of form) {
-    if (++parts > MAX_PARTS) throw Object.assign(new Error('too many parts'), { statusCode: 413 });
-    const item: unknown =
-      typeof value === 'string'
-        ? value
-        : ({ fileName: value.name, bytes: new Uint8Array(await value.arrayBuffer()) } satisfies UploadedFile);
-    const previous = out[name];
-    out[name] = previous === undefined ? item : Array.isArray(previous) ? [...previous, item] : [previous, item];
-  }
-  return out;
-}
-
-function isUploadedFile(value: unknown): value is UploadedFile {
-  return typeof value === 'object' && value !== null && 'bytes' in value && (value as UploadedFile).bytes instanceof Uint8Array;
-}
 
 // ---------------------------------------------------------------------------
 // The editor's fields
@@ -469,12 +430,7 @@ function generatorChoices(t: Translate) {
 
 /** The structure's badge classes (editor, versions, archive) and the shared catalogue. */
 export async function badgeClassRoutes(app: FastifyInstance, { services }: { services: Services }) {
-  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit: MULTIPART_BODY_LIMIT }, (request, body, done) => {
-    parseMultipart(request, body as Buffer).then(
-      (parsed) => done(null, parsed),
-      (error: Error) => done(error, undefined),
-    );
-  });
+  acceptMultipartForms(app, { bodyLimit: MULTIPART_BODY_LIMIT, maxParts: MAX_PARTS });
 
   const t = (request: FastifyRequest) => translate(request);
   const isAdmin = (request: FastifyRequest) => request.auth?.current?.role === 'admin';

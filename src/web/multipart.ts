@@ -1,0 +1,50 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+
+/** An uploaded file as routes receive it. */
+export interface UploadedFile {
+  fileName: string;
+  bytes: Uint8Array;
+}
+
+export const isUploadedFile = (value: unknown): value is UploadedFile =>
+  typeof value === 'object' && value !== null && 'bytes' in value && (value as UploadedFile).bytes instanceof Uint8Array;
+
+/**
+ * Lets the calling plugin (only it) accept multipart forms, parsed into the
+ * same plain object a urlencoded form gives (files as { fileName, bytes }).
+ * The workspace's CSRF check is a preValidation hook of the parent plugin,
+ * which runs before any hook of the route's plugin — so before
+ * @fastify/multipart's attachFieldsToBody could fill the body: the body must
+ * be complete when the parser returns. fastify bounds the bytes (bodyLimit,
+ * 413) before we see them; the parsing itself is undici's (Response.formData).
+ */
+export function acceptMultipartForms(app: FastifyInstance, limits: { bodyLimit: number; maxParts: number }): void {
+  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit: limits.bodyLimit }, (request, body, done) => {
+    parseMultipartForm(request, body as Buffer, limits.maxParts).then(
+      (parsed) => done(null, parsed),
+      (error: Error) => done(error, undefined),
+    );
+  });
+}
+
+async function parseMultipartForm(request: FastifyRequest, body: Buffer, maxParts: number): Promise<Record<string, unknown>> {
+  let form: FormData;
+  try {
+    form = await new Response(new Uint8Array(body.buffer, body.byteOffset, body.byteLength) as Uint8Array<ArrayBuffer>, {
+      headers: { 'content-type': String(request.headers['content-type']) },
+    }).formData();
+  } catch {
+    throw Object.assign(new Error('malformed multipart body'), { statusCode: 400 });
+  }
+  const out: Record<string, unknown> = Object.create(null);
+  let parts = 0;
+  for (const [name, value] of form) {
+    if (++parts > maxParts) throw Object.assign(new Error('too many parts'), { statusCode: 413 });
+    const item: unknown =
+      typeof value === 'string' ? value : ({ fileName: value.name, bytes: new Uint8Array(await value.arrayBuffer()) } satisfies UploadedFile);
+    // Repeated fields stay repeated (an array): the CSRF check refuses them.
+    const previous = out[name];
+    out[name] = previous === undefined ? item : Array.isArray(previous) ? [...previous, item] : [previous, item];
+  }
+  return out;
+}
