@@ -19,7 +19,7 @@ import { DomainError, notFound } from '../../../services/errors.ts';
 import { StructureLearnerService } from '../../../services/general-badge.ts';
 import type { Services } from '../../../services/index.ts';
 import { email, httpUrl, personalMessage } from '../../../services/inputs.ts';
-import { type FieldErrors, errorSummary, fieldErrors, formBody, textValue } from '../../forms.ts';
+import { errorSummary, type FieldErrors, fieldErrors, formBody, LINE_FORBIDDEN, TEXT_FORBIDDEN, textValue } from '../../forms.ts';
 import { translate } from '../../locale.ts';
 import { currentStructureId, requireRole } from '../../plugins/session.ts';
 import { viewContext } from '../../plugins/views.ts';
@@ -39,9 +39,6 @@ const MAX_PARTS = 10;
 // ---------------------------------------------------------------------------
 // The single award form
 
-/** Characters no one types in a line of text: control characters, lone surrogates, U+FFFD (mis-decoded text). */
-const LINE_FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufffd]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const TEXT_FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\ufffd]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 const nameLine = z.string().trim().min(1).max(100).refine((v) => !LINE_FORBIDDEN.test(v), 'control_characters');
 const optional = <T extends z.ZodType>(schema: T) =>

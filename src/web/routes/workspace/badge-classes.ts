@@ -25,7 +25,7 @@ import { DomainError, notFound } from '../../../services/errors.ts';
 import { checkUploadedImage, MAX_IMAGE_BYTES, UploadedImageError } from '../../../services/images/uploads.ts';
 import type { Services } from '../../../services/index.ts';
 import { httpUrl } from '../../../services/inputs.ts';
-import { type ErrorSummaryItem, type FieldErrors, formBody } from '../../forms.ts';
+import { type ErrorSummaryItem, type FieldErrors, formBody, LINE_FORBIDDEN, TEXT_FORBIDDEN } from '../../forms.ts';
 import { translate } from '../../locale.ts';
 import { currentStructureId, requirePlatformAdmin, requireRole, requireUser } from '../../plugins/session.ts';
 import { acceptMultipartForms, isUploadedFile, type UploadedFile } from '../../multipart.ts';
@@ -44,9 +44,6 @@ const MAX_PARTS = 120;
 // ---------------------------------------------------------------------------
 // The editor's fields
 
-/** Control characters (but line breaks and tabs in long texts), lone surrogates, and U+FFFD (text mis-decoded on its way). */
-const LINE_FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufffd]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const TEXT_FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\ufffd]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 const line = (max: number) =>
   z.string().trim().min(1).max(max).refine((v) => !LINE_FORBIDDEN.test(v), 'control_characters');
