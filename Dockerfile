@@ -1,4 +1,14 @@
 # Insigne: one image for the server and the operators' CLI.
+
+# The TypeScript sources compiled once, at image build (typescript is a dev dependency).
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build
+
 FROM node:20-bookworm-slim
 
 ENV NODE_ENV=production \
@@ -17,6 +27,8 @@ COPY public ./public
 COPY assets ./assets
 COPY migrations ./migrations
 COPY tsconfig.json ./
+# What runs in production: no TypeScript loader in the server (see bin/insigne.js).
+COPY --from=build /app/build ./build
 
 RUN mkdir -p /data && chown node:node /data
 USER node

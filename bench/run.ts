@@ -8,7 +8,7 @@
  * absolute figures don't. Then times a bulk award of 10,000 learners, and
  * compares the embedded database to a raw PGlite lookup.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -230,6 +230,9 @@ async function samplePaths(platform: Platform) {
 }
 
 async function postgresRuns() {
+  // The server runs as in production: compiled (npm run build), NODE_ENV=production.
+  log('building (npm run build)');
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
   const databaseUrl = await benchDatabaseUrl();
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}`;
