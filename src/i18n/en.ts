@@ -171,8 +171,6 @@ const core: CoreMessages = {
   'signIn.throttled.many': 'Too many sign-in attempts. To protect the accounts, try again in {minutes} minutes.',
   'signIn.signedOut': 'You are signed out of your workspace. See you soon!',
   'signIn.setupNeeded': 'The platform is not set up yet.',
-  'signIn.forgotten':
-    'Forgotten password? Resetting it by email is coming soon; until then, ask your structure’s or the platform’s administrator.',
   'signIn.session': 'For safety, the session ends after 8 hours without activity, and when you close the browser.',
 
   'workspace.title': 'My workspace',
@@ -233,8 +231,6 @@ const core: CoreMessages = {
 
   'structures.title': 'The programme’s structures',
   'structures.intro': 'Every structure that awards badges on Insigne, with its figures.',
-  'structures.none':
-    'No structure yet. Creating them from this page is coming soon; until then, the technical operator creates them from the command line (insigne structure create).',
   'structures.caption': 'The structures, in alphabetical order',
   'structures.name': 'Structure',
   'structures.created': 'Opened on',
@@ -253,7 +249,6 @@ const core: CoreMessages = {
   'members.role': 'Role',
   'members.since': 'Member since',
   'members.you': '(you)',
-  'members.invitationsSoon': 'Inviting new members by email is coming soon.',
 
   'error.setup_done': 'The platform is already set up: sign in.',
   'error.invalid_credentials': 'Wrong email address or password.',

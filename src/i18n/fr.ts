@@ -175,8 +175,6 @@ const core = {
   'signIn.throttled.many': 'Trop de tentatives de connexion. Pour protéger les comptes, réessayez dans {minutes} minutes.',
   'signIn.signedOut': 'Vous êtes déconnecté de votre espace. À bientôt !',
   'signIn.setupNeeded': 'La plateforme n’est pas encore mise en service.',
-  'signIn.forgotten':
-    'Mot de passe oublié ? La réinitialisation par e-mail arrive prochainement ; en attendant, adressez-vous à l’administrateur de votre structure ou de la plateforme.',
   'signIn.session':
     'Par sécurité, la session se ferme après 8 heures sans activité, et quand vous fermez le navigateur.',
 
@@ -238,8 +236,6 @@ const core = {
 
   'structures.title': 'Les structures du programme',
   'structures.intro': 'Toutes les structures qui délivrent des badges sur Insigne, avec leurs chiffres.',
-  'structures.none':
-    'Aucune structure pour l’instant. Leur création depuis cette page arrive prochainement ; en attendant, l’exploitant technique les crée en ligne de commande (insigne structure create).',
   'structures.caption': 'Les structures, par ordre alphabétique',
   'structures.name': 'Structure',
   'structures.created': 'Ouverte le',
@@ -258,7 +254,6 @@ const core = {
   'members.role': 'Rôle',
   'members.since': 'Membre depuis le',
   'members.you': '(vous)',
-  'members.invitationsSoon': 'L’invitation de nouveaux membres par e-mail arrive prochainement.',
 
   'error.setup_done': 'La plateforme est déjà mise en service : connectez-vous.',
   'error.invalid_credentials': 'Adresse e-mail ou mot de passe incorrect.',
