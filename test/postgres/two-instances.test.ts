@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertions } from '../../src/db/schema.ts';
 import { MasterKey } from '../../src/services/master-key.ts';
 import { buildApp } from '../../src/web/app.ts';
-import { FormClient } from '../support/form-client.ts';
+import { InjectBrowser } from '../support/inject-browser.ts';
 import { freshDatabase, seedStructure, startTestPlatform } from '../support/platform.ts';
 
 /**
@@ -118,16 +118,18 @@ describe('two instances on one database', () => {
       { name: 'Région Normandie', email: 'region@example.org', password: 'une phrase de passe solide' },
       { ip: '203.0.113.9' },
     );
-    const person = new FormClient(a.app);
+    // One browser, sent to instance A, then B, then A again (as a load balancer would).
+    let instance = a;
+    const person = new InjectBrowser(() => instance.app);
     await person.signIn('region@example.org', 'une phrase de passe solide');
-    person.app = b.app;
+    instance = b;
     const onB = await person.get('/espace');
     expect(onB.statusCode).toBe(200);
     expect(onB.body).toContain('Région Normandie');
     // The sign-out form of B's page carries a CSRF token that A accepts too.
     const signOut = await person.submit('/espace', '/deconnexion', {});
     expect(signOut.statusCode).toBe(303);
-    person.app = a.app;
+    instance = a;
     const afterOnA = await person.get('/espace');
     expect(afterOnA.statusCode).toBe(303);
     expect(afterOnA.headers.location).toMatch(/^\/connexion/);

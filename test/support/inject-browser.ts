@@ -41,8 +41,8 @@ export class InjectBrowser {
     return response;
   }
 
-  get(url: string) {
-    return this.request('GET', url);
+  get(url: string, headers: Record<string, string> = {}) {
+    return this.request('GET', url, { headers });
   }
 
   post(url: string, form: Record<string, string | string[]>) {

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { count, eq } from 'drizzle-orm';
-import type { Response as InjectResponse } from 'light-my-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertMembership } from '../../src/db/repositories/users.ts';
 import { auditEvents, platformSetup, sessions, signInAttempts, users } from '../../src/db/schema.ts';
 import { SESSION_IDLE_MS } from '../../src/services/auth.ts';
 import { seedStructure, startTestApp } from '../support/platform.ts';
+import type { Response as InjectResponse } from 'light-my-request';
+import { csrfOf, InjectBrowser } from '../support/inject-browser.ts';
 
 /**
  * Getting in, through fastify's real request path (app.inject) with a small
@@ -47,63 +48,11 @@ const sha256 = (value: string) => createHash('sha256').update(value).digest('hex
 
 let ipCounter = 0;
 
-/** A browser: its own cookies and address, HTML accepted, forms posted urlencoded. */
-class Browser {
-  readonly cookies = new Map<string, string>();
-  constructor(readonly ip = `203.0.113.${++ipCounter}`) {}
-
-  async request(
-    method: 'GET' | 'POST',
-    url: string,
-    options: { form?: Record<string, string | string[]>; raw?: string; headers?: Record<string, string> } = {},
-  ): Promise<InjectResponse> {
-    const headers: Record<string, string> = { accept: 'text/html,application/xhtml+xml', ...options.headers };
-    if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    let payload: string | undefined;
-    if (options.form || options.raw !== undefined) {
-      headers['content-type'] ??= 'application/x-www-form-urlencoded';
-      if (options.raw !== undefined) payload = options.raw;
-      else {
-        const params = new URLSearchParams();
-        for (const [k, v] of Object.entries(options.form!)) for (const one of [v].flat()) params.append(k, one);
-        payload = params.toString();
-      }
-    }
-    const response = await ctx.app.inject({ method, url, headers, payload, remoteAddress: this.ip });
-    for (const cookie of response.cookies as { name: string; value: string; maxAge?: number; expires?: Date }[]) {
-      const cleared = cookie.maxAge === 0 || (cookie.expires && cookie.expires.getTime() <= Date.now()) || cookie.value === '';
-      if (cleared) this.cookies.delete(cookie.name);
-      else this.cookies.set(cookie.name, cookie.value);
-    }
-    return response;
+/** A person's browser on this file's app (test/support/inject-browser.ts). */
+class Browser extends InjectBrowser {
+  constructor(ip = `203.0.113.${++ipCounter}`) {
+    super(() => ctx.app, ip);
   }
-
-  get(url: string) {
-    return this.request('GET', url);
-  }
-
-  /** Loads the page of a form, then posts it with the token the page carried (unless told otherwise). */
-  async submit(pageUrl: string, action: string, form: Record<string, string | string[]>, token?: string) {
-    const page = await this.get(pageUrl);
-    return this.request('POST', action, { form: { _csrf: token ?? csrfOf(page.body), ...form } });
-  }
-
-  async signIn(email: string, password: string) {
-    const response = await this.submit('/connexion', '/connexion', { email, password });
-    expect(response.statusCode, response.body.slice(0, 500)).toBe(303);
-    return response;
-  }
-
-  /** The token of the forms of the page (the header's, once signed in). */
-  async token(url = '/espace') {
-    return csrfOf((await this.get(url)).body);
-  }
-}
-
-function csrfOf(html: string): string {
-  const match = /name="_csrf" value="([^"]+)"/.exec(html);
-  if (!match) throw new Error('no CSRF token on the page');
-  return match[1]!;
 }
 
 /** The words of a page as a person reads them: tags dropped, entities decoded, spaces collapsed. */

@@ -1,9 +1,9 @@
 import { and, count, eq } from 'drizzle-orm';
-import type { Response as InjectResponse } from 'light-my-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueMail } from '../../src/db/repositories/outbox.ts';
 import { assertions, auditEvents, outboxMessages } from '../../src/db/schema.ts';
 import { seedStructure, startTestApp } from '../support/platform.ts';
+import { csrfOf, InjectBrowser, pageText as text } from '../support/inject-browser.ts';
 
 /**
  * Following a structure's awards, through fastify's real request path on a
@@ -27,64 +27,21 @@ let ctx: Awaited<ReturnType<typeof startTestApp>>;
 const db = () => ctx.platform.database.db;
 let ipCounter = 0;
 
-class Browser {
-  readonly cookies = new Map<string, string>();
-  constructor(readonly ip = `198.51.100.${++ipCounter}`) {}
-
-  async request(
-    method: 'GET' | 'POST',
-    url: string,
-    options: { form?: Record<string, string | string[]>; headers?: Record<string, string> } = {},
-  ): Promise<InjectResponse> {
-    const headers: Record<string, string> = { accept: 'text/html,application/xhtml+xml', ...options.headers };
-    if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    let payload: string | undefined;
-    if (options.form) {
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      const params = new URLSearchParams();
-      for (const [k, v] of Object.entries(options.form)) for (const one of [v].flat()) params.append(k, one);
-      payload = params.toString();
-    }
-    const response = await ctx.app.inject({ method, url, headers, payload, remoteAddress: this.ip });
-    for (const cookie of response.cookies as { name: string; value: string; maxAge?: number }[]) {
-      if (cookie.maxAge === 0 || cookie.value === '') this.cookies.delete(cookie.name);
-      else this.cookies.set(cookie.name, cookie.value);
-    }
-    return response;
+/** A person's browser (test/support/inject-browser.ts) whose posts carry the token of a workspace page. */
+class Browser extends InjectBrowser {
+  constructor(ip = `198.51.100.${++ipCounter}`) {
+    super(() => ctx.app, ip);
   }
 
-  get(url: string) {
-    return this.request('GET', url);
-  }
-
-  async post(url: string, form: Record<string, string | string[]>, pageUrl = '/espace') {
+  override async post(url: string, form: Record<string, string | string[]>, pageUrl = '/espace') {
     const token = csrfOf((await this.get(pageUrl)).body);
     return this.request('POST', url, { form: { _csrf: token, ...form } });
   }
 
-  async signIn(email: string) {
-    const page = await this.get('/connexion');
-    const response = await this.request('POST', '/connexion', { form: { _csrf: csrfOf(page.body), email, password: PASSWORD } });
-    expect(response.statusCode, response.body.slice(0, 300)).toBe(303);
+  override signIn(email: string) {
+    return super.signIn(email, PASSWORD);
   }
 }
-
-function csrfOf(html: string): string {
-  const match = /name="_csrf" value="([^"]+)"/.exec(html);
-  if (!match) throw new Error('no CSRF token on the page');
-  return match[1]!;
-}
-
-const text = (html: string) =>
-  html
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ')
-    .trim();
 
 /** The detail links of a list page, in order. */
 const awardIdsOf = (html: string) => [...html.matchAll(/<th scope="row"><a href="\/espace\/delivres\/([0-9a-f-]{36})">/g)].map((m) => m[1]!);

@@ -1,6 +1,5 @@
 import { inflateSync } from 'node:zlib';
 import { and, count, eq, like, or } from 'drizzle-orm';
-import type { Response as InjectResponse } from 'light-my-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   assertions,
@@ -16,6 +15,7 @@ import { createOneTimeToken } from '../../src/db/repositories/one-time-tokens.ts
 import { ERASURE_REASON } from '../../src/services/learners.ts';
 import { latestOutboxMail, linkIn } from '../support/mail.ts';
 import { seedStructure, startTestApp, TEST_PUBLIC_URL } from '../support/platform.ts';
+import { csrfOf, InjectBrowser } from '../support/inject-browser.ts';
 
 /**
  * The learner's space through fastify's real request path, on the real
@@ -44,66 +44,26 @@ let A: Seeded;
 let B: Seeded;
 let ipCounter = 0;
 
-/** A browser: its own cookies and address, HTML accepted, forms posted urlencoded. */
-class Browser {
-  readonly cookies = new Map<string, string>();
-  constructor(readonly ip = `198.51.100.${++ipCounter}`) {}
-
-  async request(
-    method: 'GET' | 'POST',
-    url: string,
-    options: { form?: Record<string, string | string[]>; raw?: string; headers?: Record<string, string> } = {},
-  ): Promise<InjectResponse> {
-    const headers: Record<string, string> = { accept: 'text/html,application/xhtml+xml', ...options.headers };
-    if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    let payload: string | undefined;
-    if (options.form || options.raw !== undefined) {
-      headers['content-type'] ??= 'application/x-www-form-urlencoded';
-      if (options.raw !== undefined) payload = options.raw;
-      else {
-        const params = new URLSearchParams();
-        for (const [k, v] of Object.entries(options.form!)) for (const one of [v].flat()) params.append(k, one);
-        payload = params.toString();
-      }
-    }
-    const response = await ctx.app.inject({ method, url, headers, payload, remoteAddress: this.ip });
-    for (const cookie of response.cookies as { name: string; value: string; maxAge?: number; expires?: Date }[]) {
-      const cleared = cookie.maxAge === 0 || (cookie.expires && cookie.expires.getTime() <= Date.now()) || cookie.value === '';
-      if (cleared) this.cookies.delete(cookie.name);
-      else this.cookies.set(cookie.name, cookie.value);
-    }
-    return response;
-  }
-
-  get(url: string, headers: Record<string, string> = {}) {
-    return this.request('GET', url, { headers });
-  }
-
-  async post(pageUrl: string, action: string, form: Record<string, string | string[]>) {
-    const page = await this.get(pageUrl);
-    return this.request('POST', action, { form: { _csrf: csrfOf(page.body), ...form } });
+/** A person's browser (test/support/inject-browser.ts) that can also open the learner's space. */
+class Browser extends InjectBrowser {
+  constructor(ip = `198.51.100.${++ipCounter}`) {
+    super(() => ctx.app, ip);
   }
 
   /** Asks for a link, follows it from the outbox email, presses the button. */
-  async signIn(email: string) {
+  async openSpace(email: string) {
     // Past the three-links-per-quarter-hour limit of one address.
     advance(16 * 60_000);
-    const asked = await this.post('/mon-espace', '/mon-espace/lien', { email });
+    const asked = await this.submit('/mon-espace', '/mon-espace/lien', { email });
     expect(asked.statusCode, asked.body.slice(0, 300)).toBe(200);
     const mail = await latestOutboxMail(db(), email, 'learner-sign-in');
     expect(mail).toBeDefined();
     const path = linkIn(mail!.textBody, `${TEST_PUBLIC_URL}/mon-espace/lien/`).slice(TEST_PUBLIC_URL.length);
-    const opened = await this.post(path, path, {});
+    const opened = await this.submit(path, path, {});
     expect(opened.statusCode, opened.body.slice(0, 300)).toBe(303);
     expect(opened.headers.location).toBe('/mon-espace');
     return opened;
   }
-}
-
-function csrfOf(html: string): string {
-  const match = /name="_csrf" value="([^"]+)"/.exec(html);
-  if (!match) throw new Error(`no CSRF token on the page:\n${html.slice(0, 500)}`);
-  return match[1]!;
 }
 
 const decode = (s: string) =>
@@ -176,8 +136,8 @@ describe('asking for a sign-in link', () => {
   });
 
   it('gives the same answer whether or not the address has badges, and mails only the one that does', async () => {
-    const known = await new Browser().post('/mon-espace', '/mon-espace/lien', { email: ' Camille.Martin@example.org ' });
-    const unknown = await new Browser().post('/mon-espace', '/mon-espace/lien', { email: 'personne@example.org' });
+    const known = await new Browser().submit('/mon-espace', '/mon-espace/lien', { email: ' Camille.Martin@example.org ' });
+    const unknown = await new Browser().submit('/mon-espace', '/mon-espace/lien', { email: 'personne@example.org' });
     expect(known.statusCode).toBe(200);
     expect(unknown.statusCode).toBe(200);
     const strip = (body: string) => text(body).replace(/\S+@example\.org/g, 'ADDRESS');
@@ -193,7 +153,7 @@ describe('asking for a sign-in link', () => {
   it('stops after three links in a quarter of an hour for one address, answering the same', async () => {
     const before = await db().select({ n: count() }).from(oneTimeTokens).where(eq(oneTimeTokens.email, OTHER.email));
     for (let i = 0; i < 5; i++) {
-      const response = await new Browser().post('/mon-espace', '/mon-espace/lien', { email: OTHER.email });
+      const response = await new Browser().submit('/mon-espace', '/mon-espace/lien', { email: OTHER.email });
       expect(response.statusCode).toBe(200);
     }
     const after = await db().select({ n: count() }).from(oneTimeTokens).where(eq(oneTimeTokens.email, OTHER.email));
@@ -249,7 +209,7 @@ describe('asking for a sign-in link', () => {
 describe('following the link', () => {
   it('shows a button without using the link; the POST uses it once and opens a session', async () => {
     const browser = new Browser();
-    await browser.post('/mon-espace', '/mon-espace/lien', { email: LEARNER.email });
+    await browser.submit('/mon-espace', '/mon-espace/lien', { email: LEARNER.email });
     const mail = await latestOutboxMail(db(), LEARNER.email, 'learner-sign-in');
     const path = linkIn(mail!.textBody, `${TEST_PUBLIC_URL}/mon-espace/lien/`).slice(TEST_PUBLIC_URL.length);
 
@@ -303,7 +263,7 @@ describe('following the link', () => {
 
   it('an expired link says so and offers a new one; an unknown or hostile one too', async () => {
     const browser = new Browser();
-    await browser.post('/mon-espace', '/mon-espace/lien', { email: LEARNER.email });
+    await browser.submit('/mon-espace', '/mon-espace/lien', { email: LEARNER.email });
     const mail = await latestOutboxMail(db(), LEARNER.email, 'learner-sign-in');
     const path = linkIn(mail!.textBody, `${TEST_PUBLIC_URL}/mon-espace/lien/`).slice(TEST_PUBLIC_URL.length);
     const page = await browser.get(path);
@@ -343,7 +303,7 @@ describe('the space', () => {
   let browser: Browser;
   beforeAll(async () => {
     browser = new Browser();
-    await browser.signIn(LEARNER.email);
+    await browser.openSpace(LEARNER.email);
   });
 
   it('lists the badges of this address from every structure, and nobody else’s', async () => {
@@ -502,7 +462,7 @@ describe('the space', () => {
 describe('privacy', () => {
   it('hides the name on the recruiter’s page and its link preview, for this badge and later ones', async () => {
     const browser = new Browser();
-    await browser.signIn(LEARNER.email);
+    await browser.openSpace(LEARNER.email);
     const recruiter = new Browser();
     const before = await recruiter.get(`/assertions/${awardA.id}`);
     expect(before.body).toContain(LEARNER.name);
@@ -529,18 +489,18 @@ describe('privacy', () => {
     // The learner still sees their name in their own space.
     expect(text((await browser.get(`/mon-espace/badges/${awardA.id}`)).body)).toContain(LEARNER.name);
 
-    const shown = await browser.post('/mon-espace/mes-donnees', '/mon-espace/mes-donnees/nom', { hide: '0' });
+    const shown = await browser.submit('/mon-espace/mes-donnees', '/mon-espace/mes-donnees/nom', { hide: '0' });
     expect(shown.statusCode).toBe(303);
     expect((await recruiter.get(`/assertions/${later.id}`)).body).toContain(LEARNER.name);
   });
 
   it('refuses a change without the session’s token, or with a value that is not a choice', async () => {
     const browser = new Browser();
-    await browser.signIn(LEARNER.email);
+    await browser.openSpace(LEARNER.email);
     const noToken = await browser.request('POST', '/mon-espace/mes-donnees/nom', { form: { hide: '1' } });
     expect(noToken.statusCode).toBe(403);
     for (const hide of [XSS, '', 'x'.repeat(5000), '2']) {
-      const response = await browser.post('/mon-espace/mes-donnees', '/mon-espace/mes-donnees/nom', { hide });
+      const response = await browser.submit('/mon-espace/mes-donnees', '/mon-espace/mes-donnees/nom', { hide });
       expect(response.statusCode).toBe(400);
       expect(response.body).not.toContain('<script>alert(1)');
     }
@@ -548,7 +508,7 @@ describe('privacy', () => {
     expect(pref?.hideName ?? false).toBe(false);
     // Someone else's session token does not work here either.
     const other = new Browser();
-    await other.signIn(OTHER.email);
+    await other.openSpace(OTHER.email);
     const privacy = await other.get('/mon-espace/mes-donnees');
     const stolen = await browser.request('POST', '/mon-espace/mes-donnees/nom', { form: { _csrf: csrfOf(privacy.body), hide: '1' } });
     expect(stolen.statusCode).toBe(403);
@@ -556,7 +516,7 @@ describe('privacy', () => {
 
   it('exports everything held about the address as JSON', async () => {
     const browser = new Browser();
-    await browser.signIn(LEARNER.email);
+    await browser.openSpace(LEARNER.email);
     const response = await browser.get('/mon-espace/mes-donnees/export.json');
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toMatch(/^application\/json/);
@@ -580,7 +540,7 @@ describe('privacy', () => {
 
   it('signs out', async () => {
     const browser = new Browser();
-    await browser.signIn(OTHER.email);
+    await browser.openSpace(OTHER.email);
     const page = await browser.get('/mon-espace');
     const out = await browser.request('POST', '/mon-espace/deconnexion', { form: { _csrf: csrfOf(page.body) } });
     expect(out.statusCode).toBe(303);
@@ -591,9 +551,9 @@ describe('privacy', () => {
 
   it('erases: a confirmation first, then everything in one go, and the structures are told', async () => {
     const browser = new Browser();
-    await browser.signIn(LEARNER.email);
+    await browser.openSpace(LEARNER.email);
     const second = new Browser();
-    await second.signIn(LEARNER.email);
+    await second.openSpace(LEARNER.email);
     const ids = (await db().select({ id: assertions.id }).from(assertions).where(eq(assertions.recipientEmail, LEARNER.email))).map(
       (r) => r.id,
     );
@@ -709,7 +669,7 @@ describe('privacy', () => {
     expect((await recruiter.get(`/assertions/${awardOther.id}`)).statusCode).toBe(200);
 
     // Asking for a link now sends nothing: the address has no badge left.
-    const again = await new Browser().post('/mon-espace', '/mon-espace/lien', { email: LEARNER.email });
+    const again = await new Browser().submit('/mon-espace', '/mon-espace/lien', { email: LEARNER.email });
     expect(again.statusCode).toBe(200);
     expect(await latestOutboxMail(db(), LEARNER.email)).toBeUndefined();
   });
