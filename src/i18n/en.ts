@@ -24,6 +24,9 @@ const core: CoreMessages = {
   'home.title': 'Skills recognised, verifiable by anyone',
   'home.intro':
     'Support structures in Normandy recognise the transversal skills that diplomas do not show: organising, communicating, adapting, fitting in. Each badge is a signed Open Badge that its holder can show to a recruiter or import into Open Badge Passport.',
+  'home.learner.title': 'Did you receive a badge?',
+  'home.learner.text': 'Find all your badges in your space: no password, a link is sent to you by email. You can download them, put them in Open Badge Passport and show them to an employer.',
+  'home.learner.link': 'Open my badge space',
   'home.recruiter.title': 'Are you a recruiter?',
   'home.recruiter.text':
     'Open the badge link you were given: the page tells you whether it is genuine, who issued it, to whom, on what criteria, and whether it is still valid.',
@@ -116,6 +119,7 @@ const core: CoreMessages = {
   // Getting in: setup, sign-in, sessions, the workspace (issue 3).
   'nav.signIn': 'Sign in',
   'nav.workspace': 'My workspace',
+  'nav.learnerSpace': 'My badges',
   'account.label': 'Your account',
   'account.signedInAs': 'Signed in as',
   'account.structure': 'Structure',
@@ -218,11 +222,12 @@ const core: CoreMessages = {
   'workspace.next': 'What you can do',
   'workspace.next.publicPage': 'See your structure’s public page, as recruiters see it',
   'workspace.next.framework': 'Read the regional competence framework again',
-  'workspace.next.members': 'See who has access to your structure’s workspace',
+  'workspace.next.members': 'Invite your advisors and see who can use your structure’s workspace',
+  'workspace.next.award': 'Award a badge to one person',
+  'workspace.next.csv': 'Award badges to a whole group from a CSV file',
+  'workspace.next.profile': 'Complete the structure’s public profile (what recruiters see)',
   'workspace.next.api': 'Award badges from your own software, with the API',
   'workspace.next.structures': 'See all the structures and their figures',
-  'workspace.comingSoon':
-    'Coming soon in this workspace: awarding one badge or a whole CSV file, revoking a badge, inviting advisors. Until then, badges are awarded through the API.',
   'workspace.platform': 'The platform in figures',
   'workspace.platform.structures': 'Structures',
   'workspace.platform.awarded': 'Badges awarded',

@@ -24,6 +24,9 @@ const core = {
   'home.title': 'Des compétences reconnues, vérifiables par tous',
   'home.intro':
     'Les structures d’accompagnement de Normandie reconnaissent les compétences transversales que les diplômes ne disent pas : s’organiser, communiquer, s’adapter, s’intégrer. Chaque badge est un Open Badge signé, que son titulaire peut montrer à un recruteur ou importer dans Open Badge Passport.',
+  'home.learner.title': 'Vous avez reçu un badge ?',
+  'home.learner.text': 'Retrouvez tous vos badges dans votre espace : pas de mot de passe, un lien vous est envoyé par courriel. Vous pourrez les télécharger, les mettre dans Open Badge Passport et les montrer à un employeur.',
+  'home.learner.link': 'Ouvrir mon espace badges',
   'home.recruiter.title': 'Vous êtes recruteur ?',
   'home.recruiter.text':
     'Ouvrez le lien du badge que l’on vous a transmis : la page vous dit s’il est authentique, qui l’a délivré, à qui, sur quels critères, et s’il est toujours valide.',
@@ -118,6 +121,7 @@ const core = {
   // Getting in: setup, sign-in, sessions, the workspace (issue 3).
   'nav.signIn': 'Se connecter',
   'nav.workspace': 'Mon espace',
+  'nav.learnerSpace': 'Mes badges',
   'account.label': 'Votre compte',
   'account.signedInAs': 'Connecté avec le compte de',
   'account.structure': 'Structure',
@@ -223,11 +227,12 @@ const core = {
   'workspace.next': 'Ce que vous pouvez faire',
   'workspace.next.publicPage': 'Voir la page publique de votre structure, telle que la voient les recruteurs',
   'workspace.next.framework': 'Relire le référentiel régional des compétences',
-  'workspace.next.members': 'Voir qui a accès à l’espace de votre structure',
+  'workspace.next.members': 'Inviter vos conseillers et voir qui a accès à l’espace de votre structure',
+  'workspace.next.award': 'Délivrer un badge à une personne',
+  'workspace.next.csv': 'Délivrer des badges à tout un groupe, à partir d’un fichier CSV',
+  'workspace.next.profile': 'Compléter le profil public de la structure (ce que voient les recruteurs)',
   'workspace.next.api': 'Délivrer des badges depuis votre logiciel, avec l’API',
   'workspace.next.structures': 'Voir toutes les structures et leurs chiffres',
-  'workspace.comingSoon':
-    'Bientôt dans cet espace : délivrer un badge ou tout un fichier CSV, révoquer un badge, inviter des conseillers. En attendant, les badges se délivrent par l’API.',
   'workspace.platform': 'La plateforme en chiffres',
   'workspace.platform.structures': 'Structures',
   'workspace.platform.awarded': 'Badges délivrés',

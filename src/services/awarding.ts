@@ -22,7 +22,7 @@ import {
   findBadgeClassOfStructure,
   listLiveBadgeClasses,
 } from '../db/repositories/badge-classes.ts';
-import { statusesForAssertion, supersedeWaitingMessages } from '../db/repositories/outbox.ts';
+import { statusesForAssertion, supersedeWaitingMessages, suppressUnsentAwardMail } from '../db/repositories/outbox.ts';
 import { findStructure } from '../db/repositories/structures.ts';
 import { findUserById } from '../db/repositories/users.ts';
 import { assertions, type EvidenceRecord } from '../db/schema.ts';
@@ -522,6 +522,7 @@ export class AwardingService {
         if (!existing) throw new DomainError('assertion_not_found', 404);
         throw new DomainError('already_revoked', 409);
       }
+      await suppressUnsentAwardMail(tx, id);
       await recordAudit(tx, actor, {
         structureId,
         action: 'assertion.revoked',

@@ -9,12 +9,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { insertMembership } from '../../src/db/repositories/users.ts';
 import {
   type BrowserApp,
-  expectNoAxeViolations,
-  expectNoHorizontalScroll,
+  checkPage,
   launchBrowser,
   newContext,
   normaliseText,
   startBrowserApp,
+  submitForm,
+  textOf as text,
 } from '../support/browser.ts';
 import { seedStructure } from '../support/platform.ts';
 
@@ -32,17 +33,7 @@ async function openPage(): Promise<Page> {
   return context.newPage();
 }
 
-const text = async (page: Page, selector: string) => normaliseText(await page.locator(selector).first().innerText());
-
-/** axe and the 375px check, on the page as it is now. */
-async function checkPage(page: Page, label: string) {
-  await expectNoAxeViolations(page, label);
-  await expectNoHorizontalScroll(page, 375);
-}
-
-async function submit(page: Page, button: string) {
-  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: button }).click()]);
-}
+const submit = submitForm;
 
 beforeAll(async () => {
   app = await startBrowserApp();

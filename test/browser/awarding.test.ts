@@ -10,12 +10,12 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import {
   type BrowserApp,
-  expectNoAxeViolations,
-  expectNoHorizontalScroll,
+  checkPage,
   launchBrowser,
   newContext,
-  normaliseText,
   startBrowserApp,
+  submitForm,
+  textOf as text,
 } from '../support/browser.ts';
 import { seedStructure } from '../support/platform.ts';
 
@@ -32,16 +32,7 @@ async function openPage(): Promise<Page> {
   return context.newPage();
 }
 
-const text = async (page: Page, selector: string) => normaliseText(await page.locator(selector).first().innerText());
-
-async function checkPage(page: Page, label: string) {
-  await expectNoAxeViolations(page, label);
-  await expectNoHorizontalScroll(page, 375);
-}
-
-async function submit(page: Page, button: string) {
-  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: button, exact: true }).first().click()]);
-}
+const submit = (page: Page, button: string) => submitForm(page, button, { exact: true });
 
 async function signIn(page: Page) {
   await page.goto(`${app.baseUrl}/connexion`);

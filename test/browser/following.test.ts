@@ -8,12 +8,12 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import {
   type BrowserApp,
-  expectNoAxeViolations,
-  expectNoHorizontalScroll,
+  checkPage,
   launchBrowser,
   newContext,
-  normaliseText,
   startBrowserApp,
+  submitForm,
+  textOf as text,
 } from '../support/browser.ts';
 import { seedStructure } from '../support/platform.ts';
 
@@ -31,16 +31,7 @@ async function openPage(): Promise<Page> {
   return context.newPage();
 }
 
-const text = async (page: Page, selector: string) => normaliseText(await page.locator(selector).first().innerText());
-
-async function checkPage(page: Page, label: string) {
-  await expectNoAxeViolations(page, label);
-  await expectNoHorizontalScroll(page, 375);
-}
-
-async function submit(page: Page, button: string) {
-  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: button }).click()]);
-}
+const submit = submitForm;
 
 async function signIn(page: Page, email: string) {
   await page.goto(`${app.baseUrl}/connexion`);

@@ -50,3 +50,16 @@ describe('stopping the emails', () => {
     expect(['pending', 'held']).toContain(await status(signIn!));
   });
 });
+
+describe('revoking a badge', () => {
+  it('suppresses its award email if it has not gone yet', async () => {
+    const { structure, badgeClasses } = await seedStructure(ctx.services, { name: 'Centre de Rouen' });
+    const { assertion } = await ctx.services.awarding.award(
+      { structureId: structure.id, badgeClassId: badgeClasses[0]!.id, recipient: { email: 'hugo@example.org', name: 'Hugo' } },
+      { kind: 'cli' },
+    );
+    await ctx.services.awarding.revoke(structure.id, assertion.id, 'Erreur de saisie', { kind: 'cli' });
+    const [mail] = await db().select({ status: outboxMessages.status }).from(outboxMessages).where(eq(outboxMessages.assertionId, assertion.id));
+    expect(mail?.status).toBe('suppressed');
+  });
+});

@@ -176,3 +176,19 @@ export async function expectNoHorizontalScroll(page: Page, width = 375, height =
 export function normaliseText(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
+
+/** The text of the first element matching `selector`, as a person reads it. */
+export async function textOf(page: Page, selector: string): Promise<string> {
+  return normaliseText(await page.locator(selector).first().innerText());
+}
+
+/** What every page is held to: axe-core finds nothing at WCAG 2.1 AA, and nothing scrolls sideways at 375 px. */
+export async function checkPage(page: Page, label: string): Promise<void> {
+  await expectNoAxeViolations(page, label);
+  await expectNoHorizontalScroll(page, 375);
+}
+
+/** Presses a form's button and waits for the page the form leads to. */
+export async function submitForm(page: Page, button: string, options: { exact?: boolean } = {}): Promise<void> {
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: button, exact: options.exact }).first().click()]);
+}

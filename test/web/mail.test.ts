@@ -130,7 +130,7 @@ describe('the structure’s outbox', () => {
     expect(held!.textBody).toContain(`${TEST_PUBLIC_URL}/mon-espace/lien/`);
     const page = await advisorA.get('/espace/courriels');
     expect(page.statusCode).toBe(200);
-    expect(page.body).toContain('Courriels aux apprenants');
+    expect(page.body).toContain('Courriels de la structure');
     expect(page.body).toContain('outbox.one@example.org');
     expect(page.body).toContain('Retenu : aucun serveur d’envoi configuré');
     expect(page.body).toContain('Aucun serveur d’envoi n’est configuré');

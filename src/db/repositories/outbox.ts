@@ -306,3 +306,19 @@ export async function suppressQueuedMail(db: Database, to: string): Promise<numb
     .returning({ id: outboxMessages.id });
   return rows.length;
 }
+
+/** A revoked badge's award email that has not gone yet must not announce it: it is suppressed. */
+export async function suppressUnsentAwardMail(db: Database, assertionId: string): Promise<number> {
+  const rows = await db
+    .update(outboxMessages)
+    .set({ status: 'suppressed', claimedUntil: null })
+    .where(
+      and(
+        eq(outboxMessages.assertionId, assertionId),
+        eq(outboxMessages.kind, 'award'),
+        inArray(outboxMessages.status, ['pending', 'held', 'failed']),
+      ),
+    )
+    .returning({ id: outboxMessages.id });
+  return rows.length;
+}

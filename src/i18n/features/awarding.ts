@@ -1,5 +1,9 @@
 /** Single award, CSV award and the general badge (issue 3): French first; every key must exist in both. */
 export const fr = {
+  'awarding.csv.count.total': 'Lignes dans le fichier',
+  'awarding.csv.count.valid': 'Prêtes à délivrer',
+  'awarding.csv.count.errors': 'En erreur',
+  'awarding.csv.count.dropped': 'Retirées',
   'awarding.title': 'Délivrer un badge',
   'awarding.intro':
     'Remplissez ce formulaire pour délivrer un badge à une personne que vous accompagnez. Vous pourrez tout relire avant de confirmer : rien n’est délivré à cette étape.',
@@ -270,6 +274,10 @@ export const fr = {
 } as const;
 
 export const en: { readonly [K in keyof typeof fr]: string } = {
+  'awarding.csv.count.total': 'Rows in the file',
+  'awarding.csv.count.valid': 'Ready to award',
+  'awarding.csv.count.errors': 'With errors',
+  'awarding.csv.count.dropped': 'Dropped',
   'awarding.title': 'Award a badge',
   'awarding.intro':
     'Fill in this form to award a badge to someone you support. You will be able to review everything before confirming: nothing is awarded at this step.',

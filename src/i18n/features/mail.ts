@@ -1,5 +1,8 @@
 /** Emails to learners and the outbox (issue 4): French first; every key must exist in both. */
 export const fr = {
+  'mail.heldBanner':
+    'Aucun serveur d’envoi de courriels n’est configuré : les invitations et les courriels des badges ne partent pas. L’administration de la plateforme peut les lire et transmettre leurs liens.',
+  'mail.heldBanner.link': 'Lire les courriels retenus',
   // The award email (always sent in French).
   'mail.award.subject': 'Vous avez reçu le badge « {badge} » de {structure}',
   'mail.award.subjectAgain': 'Votre badge « {badge} » de {structure}',
@@ -12,7 +15,7 @@ export const fr = {
   'mail.award.verification':
     'Pour montrer votre badge à un employeur, donnez-lui cette adresse. Elle marche toujours, sans mot de passe :',
   'mail.award.howTo':
-    'Comment faire : appuyez sur le bouton « Voir mon badge ». Vous arrivez sur votre espace, où vous pouvez voir votre badge, le télécharger et le partager. Il n’y a pas de mot de passe à créer. Le bouton marche pendant {days} jours. Après, allez sur {space} et demandez un nouveau lien : il vous sera envoyé par courriel.',
+    'Comment faire : ouvrez le lien « Voir mon badge ». Vous arrivez sur votre espace, où vous pouvez voir votre badge, le télécharger et le partager. Il n’y a pas de mot de passe à créer. Ce lien sert une fois, pendant {days} jours. Ensuite, allez sur {space} et demandez un nouveau lien : il vous sera envoyé par courriel.',
   'mail.award.help': 'Une question ? Adressez-vous à {structure} : {email}',
   'mail.award.footer':
     'Vous recevez ce courriel parce que {structure} vous a remis un badge sur Insigne, la plateforme de « La Normandie badge les compétences ».',
@@ -55,7 +58,7 @@ export const fr = {
   'mail.action.badge': 'Voir le badge',
 
   // /espace/courriels
-  'mail.outbox.title': 'Courriels aux apprenants',
+  'mail.outbox.title': 'Courriels de la structure',
   'mail.outbox.intro':
     'Chaque badge délivré envoie un courriel à l’apprenant. Cette page montre ce qu’ils sont devenus : les échecs et les courriels retenus d’abord. Si une adresse était fausse, corrigez-la : le courriel repart à la bonne adresse.',
   'mail.outbox.caption': 'Courriels de la structure, les problèmes en premier',
@@ -121,6 +124,9 @@ export const fr = {
 } as const;
 
 export const en: { readonly [K in keyof typeof fr]: string } = {
+  'mail.heldBanner':
+    'No email server is configured: invitations and badge emails do not leave. The platform administration can read them and pass their links on.',
+  'mail.heldBanner.link': 'Read the held emails',
   'mail.award.subject': 'You received the badge “{badge}” from {structure}',
   'mail.award.subjectAgain': 'Your badge “{badge}” from {structure}',
   'mail.award.greeting': 'Hello {name},',
@@ -131,7 +137,7 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'mail.award.action': 'See my badge',
   'mail.award.verification': 'To show your badge to an employer, give them this address. It always works, with no password:',
   'mail.award.howTo':
-    'How to: press the “See my badge” button. You arrive in your space, where you can see, download and share your badge. There is no password to create. The button works for {days} days. After that, go to {space} and ask for a new link: it will be sent to you by email.',
+    'How to: open the “See my badge” link. You arrive in your space, where you can see, download and share your badge. There is no password to create. The link works once, within {days} days. After that, go to {space} and ask for a new link: it will be sent to you by email.',
   'mail.award.help': 'A question? Ask {structure}: {email}',
   'mail.award.footer':
     'You receive this email because {structure} awarded you a badge on Insigne, the platform of “La Normandie badge les compétences”.',
@@ -172,7 +178,7 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'mail.action.open': 'Read the message',
   'mail.action.badge': 'See the badge',
 
-  'mail.outbox.title': 'Emails to learners',
+  'mail.outbox.title': 'The structure’s emails',
   'mail.outbox.intro':
     'Every badge awarded sends the learner an email. This page shows what became of them: failures and held emails first. If an address was wrong, correct it: the email goes again to the right address.',
   'mail.outbox.caption': 'The structure’s emails, problems first',

@@ -19,6 +19,10 @@ import { platformRoutes } from './platform.ts';
  */
 export async function workspaceRoutes(app: FastifyInstance, { services }: { services: Services }) {
   app.addHook('preValidation', verifySessionCsrf);
+  // Without SMTP no email leaves: every workspace page says so, since many of them send one.
+  app.addHook('preHandler', async (_request, reply) => {
+    if (!services.mail.configured) reply.locals = { ...reply.locals, mailHeld: true };
+  });
   // A workspace page is about one person and one structure: never cached, never framed.
   app.addHook('onSend', async (_request, reply) => {
     reply.header('cache-control', 'private, no-store');
