@@ -24,6 +24,31 @@ const core: CoreMessages = {
   'home.title': 'Skills recognised, verifiable by anyone',
   'home.intro':
     'Support structures in Normandy recognise the transversal skills that diplomas do not show: organising, communicating, adapting, fitting in. Each badge is a signed Open Badge that its holder can show to a recruiter or import into Open Badge Passport.',
+  'privacy.title': 'Personal data',
+  'privacy.intro':
+    'Insigne awards the digital badges of the « La Normandie badge les compétences » programme. Here is what the platform keeps about you, why, for how long, and how to exercise your rights.',
+  'privacy.who.title': 'Who is responsible',
+  'privacy.who.text':
+    'The platform is run by the Normandy Region. Each badge is awarded by a structure (training body, insertion organisation, career advisors…), responsible for the badges it awards and what it writes in them. Their contact details are on each badge’s page.',
+  'privacy.what.title': 'What the platform keeps',
+  'privacy.what.learners':
+    'For a person who receives a badge: their name, their email address, the badges received with their evidence, and the emails sent to them. The email address never appears in clear in a badge: it is stored as a salted hash there, so that the holder can prove the badge is theirs.',
+  'privacy.what.staff':
+    'For people in structures: name, email address, password (hashed, never readable), and the log of what they do in the structure’s workspace.',
+  'privacy.what.recruiters':
+    'For recruiters who verify a badge: nothing. The address typed to check a holder is neither kept nor written to logs.',
+  'privacy.public.title': 'What is public',
+  'privacy.public.text':
+    'A badge’s page, at its address, shows the badge, the structure, the dates, the criteria, the evidence and the holder’s name. Holders can hide their name from their space.',
+  'privacy.howLong.title': 'For how long',
+  'privacy.howLong.text':
+    'A badge is kept as long as it can be shown: that is what lets a recruiter verify it. A revocation keeps the badge, which then shows as revoked. Sent emails and sign-in sessions are deleted once they are no longer needed.',
+  'privacy.rights.title': 'Your rights',
+  'privacy.rights.text':
+    'From your badge space, without a password, you can hide your name, download everything the platform keeps about you, and ask for your data to be erased: your badges are then revoked and your information removed, and the structures concerned are told.',
+  'privacy.rights.link': 'Open my badge space',
+  'privacy.rights.other':
+    'For any other request (correction, question), write to the structure that awarded you the badge. You may also contact the CNIL (www.cnil.fr).',
   'home.learner.title': 'Did you receive a badge?',
   'home.learner.text': 'Find all your badges in your space: no password, a link is sent to you by email. You can download them, put them in Open Badge Passport and show them to an employer.',
   'home.learner.link': 'Open my badge space',

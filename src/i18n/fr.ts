@@ -24,6 +24,31 @@ const core = {
   'home.title': 'Des compétences reconnues, vérifiables par tous',
   'home.intro':
     'Les structures d’accompagnement de Normandie reconnaissent les compétences transversales que les diplômes ne disent pas : s’organiser, communiquer, s’adapter, s’intégrer. Chaque badge est un Open Badge signé, que son titulaire peut montrer à un recruteur ou importer dans Open Badge Passport.',
+  'privacy.title': 'Données personnelles',
+  'privacy.intro':
+    'Insigne délivre les badges numériques du programme « La Normandie badge les compétences ». Voici ce que la plateforme garde sur vous, pourquoi, combien de temps, et comment exercer vos droits.',
+  'privacy.who.title': 'Qui est responsable',
+  'privacy.who.text':
+    'La plateforme est administrée par la Région Normandie. Chaque badge est délivré par une structure (organisme de formation, structure d’insertion, conseil en évolution professionnelle…), responsable des badges qu’elle délivre et des informations qu’elle y met. Leurs coordonnées figurent sur la page de chaque badge.',
+  'privacy.what.title': 'Ce que la plateforme garde',
+  'privacy.what.learners':
+    'Pour une personne qui reçoit un badge : son nom, son adresse e-mail, les badges reçus avec leurs preuves, et les courriels qui lui ont été envoyés. L’adresse e-mail n’apparaît jamais en clair dans un badge : elle y est chiffrée (empreinte salée), pour que le titulaire puisse prouver que le badge est le sien.',
+  'privacy.what.staff':
+    'Pour les personnes des structures : nom, adresse e-mail, mot de passe (chiffré, jamais lisible), et le journal de ce qu’elles font dans l’espace de la structure.',
+  'privacy.what.recruiters':
+    'Pour les recruteurs qui vérifient un badge : rien. L’adresse saisie pour vérifier un titulaire n’est ni gardée ni écrite dans les journaux.',
+  'privacy.public.title': 'Ce qui est public',
+  'privacy.public.text':
+    'La page d’un badge, à son adresse, montre le badge, la structure, les dates, les critères, les preuves et le nom du titulaire. Le titulaire peut masquer son nom depuis son espace.',
+  'privacy.howLong.title': 'Combien de temps',
+  'privacy.howLong.text':
+    'Un badge est gardé tant qu’il peut être présenté : c’est ce qui permet à un recruteur de le vérifier. Une révocation garde le badge, qui s’affiche alors comme révoqué. Les courriels envoyés et les sessions de connexion sont effacés quand ils ne servent plus.',
+  'privacy.rights.title': 'Vos droits',
+  'privacy.rights.text':
+    'Depuis votre espace badges, sans mot de passe, vous pouvez masquer votre nom, télécharger tout ce que la plateforme garde sur vous, et demander l’effacement de vos données : vos badges sont alors révoqués et vos informations supprimées, et les structures concernées sont prévenues.',
+  'privacy.rights.link': 'Ouvrir mon espace badges',
+  'privacy.rights.other':
+    'Pour toute autre demande (rectification, question), écrivez à la structure qui vous a délivré le badge. Vous pouvez aussi saisir la CNIL (www.cnil.fr).',
   'home.learner.title': 'Vous avez reçu un badge ?',
   'home.learner.text': 'Retrouvez tous vos badges dans votre espace : pas de mot de passe, un lien vous est envoyé par courriel. Vous pourrez les télécharger, les mettre dans Open Badge Passport et les montrer à un employeur.',
   'home.learner.link': 'Ouvrir mon espace badges',

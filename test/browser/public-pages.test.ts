@@ -200,14 +200,15 @@ describe('the verification page (an assertion URL opened in a browser)', () => {
     const html = (await page.content()).toLowerCase();
     expect(html).not.toContain('camille.martin@example.org');
     expect(html).not.toContain('camille.martin');
-    expect(page.url()).toBe(`${assertion.url}/recipient-check`); // a POST: no address in the URL
+    // A POST: no address in the URL; the page comes back to its answer.
+    expect(page.url()).toBe(`${assertion.url}/recipient-check#verifier-adresse`);
     expect(page.url()).not.toContain('@');
     await expectNoAxeViolations(page, 'recipient check (match)');
     await expectNoHorizontalScroll(page, 375);
 
     // A wrong address: "no".
     await page.getByLabel('Adresse e-mail').fill('someone.else@example.org');
-    await Promise.all([page.waitForURL(/recipient-check$/), page.getByRole('button', { name: 'Vérifier' }).click()]);
+    await Promise.all([page.waitForURL(/recipient-check#verifier-adresse$/), page.getByRole('button', { name: 'Vérifier' }).click()]);
     await page.waitForLoadState();
     const noMatch = page.locator('.recipient-check [role="status"]');
     expect(normaliseText(await noMatch.innerText())).toBe('Non : ce badge n’a pas été délivré à cette adresse e-mail.');
@@ -391,6 +392,16 @@ describe('the other public pages', () => {
     expect(listed.map(normaliseText).sort()).toEqual(allBadgeNames.map(normaliseText).sort());
     expect(listed).toHaveLength(9);
     await expectNoAxeViolations(page, 'issuer page');
+    await expectNoHorizontalScroll(page, 375);
+  });
+
+  test('personal data page, linked from every page’s footer', async () => {
+    const page = await openPage();
+    await goto(page, `${app.baseUrl}/`);
+    await Promise.all([page.waitForURL(/\/donnees-personnelles$/), page.getByRole('link', { name: 'Données personnelles' }).click()]);
+    expect(await text(page, 'h1')).toBe('Données personnelles');
+    expect(await page.getByRole('link', { name: 'Ouvrir mon espace badges' }).getAttribute('href')).toBe('/mon-espace');
+    await expectNoAxeViolations(page, 'personal data page');
     await expectNoHorizontalScroll(page, 375);
   });
 

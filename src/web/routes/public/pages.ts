@@ -5,12 +5,18 @@ import { FRAMEWORK, REGIONAL_CATALOGUE } from '../../../catalogue/regional.ts';
 import type { Services } from '../../../services/index.ts';
 import { FORM_LIMIT } from '../../plugins/rate-limits.ts';
 import { renderAssertionPage } from './html-pages.ts';
+import { translate } from '../../locale.ts';
 
 export async function pageRoutes(app: FastifyInstance, { services }: { services: Services }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.get('/', async (_request, reply) =>
     reply.view('pages/home.eta', { title: null, setupNeeded: await services.auth.setupNeeded() }),
+  );
+
+  // What the platform keeps about people, and how they exercise their rights (GDPR, articles 13 and 14).
+  r.get('/donnees-personnelles', async (request, reply) =>
+    reply.view('pages/privacy.eta', { title: translate(request)('privacy.title') }),
   );
 
   r.get('/referentiel', async (_request, reply) =>
