@@ -34,11 +34,31 @@ function renderUncached(markdown: string): string {
   const blocks = markdown.replace(/\r\n?/g, '\n').trim().split(/\n{2,}/);
   return blocks
     .map((block) => {
-      const lines = block.split('\n');
-      if (lines.every((line) => /^\s*[-*] /.test(line))) {
-        return `<ul>${lines.map((line) => `<li>${inline(line.replace(/^\s*[-*] /, ''))}</li>`).join('')}</ul>`;
+      // A run of "- " lines is a list, even right after an introducing line
+      // ("La personne :" then the items), as people write it.
+      const out: string[] = [];
+      let text: string[] = [];
+      let items: string[] = [];
+      const flushText = () => {
+        if (text.length) out.push(`<p>${text.map(inline).join('<br>')}</p>`);
+        text = [];
+      };
+      const flushItems = () => {
+        if (items.length) out.push(`<ul>${items.map((item) => `<li>${inline(item)}</li>`).join('')}</ul>`);
+        items = [];
+      };
+      for (const line of block.split('\n')) {
+        if (/^\s*[-*] /.test(line)) {
+          flushText();
+          items.push(line.replace(/^\s*[-*] /, ''));
+        } else {
+          flushItems();
+          text.push(line);
+        }
       }
-      return `<p>${lines.map(inline).join('<br>')}</p>`;
+      flushText();
+      flushItems();
+      return out.join('\n');
     })
     .join('\n');
 }
