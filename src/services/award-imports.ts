@@ -2,24 +2,26 @@ import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import iconv from 'iconv-lite';
-import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/database.ts';
 import {
   type AwardImportRecord,
   type AwardImportSummary,
   claimQueuedAwardImport,
+  countPendingAwardImports,
   findAwardImport,
   findAwardImportSummary,
   findSentImportsOfFile,
   finishAwardImport,
   insertAwardImport,
   listRecentAwardImports,
+  lockAwardImportOfStructure,
   queueAwardImport,
   recordImportProgress,
   requeueAwardImport,
+  setAwardImportRows,
 } from '../db/repositories/award-imports.ts';
 import { type BadgeClassRow, listLiveBadgeClasses } from '../db/repositories/badge-classes.ts';
-import { type AwardImportRow, awardImports, type EvidenceRecord } from '../db/schema.ts';
+import type { AwardImportRow, EvidenceRecord } from '../db/schema.ts';
 import { normaliseEmail } from '../openbadges/index.ts';
 import { type Actor, recordAudit } from './audit.ts';
 import type { AwardingService, BulkAwardItem } from './awarding.ts';
@@ -437,11 +439,7 @@ export class AwardImportService {
   ): Promise<AwardImportRow> {
     const badges = await this.lookup(structureId);
     return this.db.transaction(async (tx) => {
-      const [record] = await tx
-        .select()
-        .from(awardImports)
-        .where(and(eq(awardImports.id, id), eq(awardImports.structureId, structureId)))
-        .for('update');
+      const record = await lockAwardImportOfStructure(tx, structureId, id);
       if (!record) throw notFound();
       if (record.status !== 'preview') throw new DomainError('validation_failed', 409);
       const index = record.rows.findIndex((r) => r.line === line);
@@ -449,7 +447,7 @@ export class AwardImportService {
       const rows = [...record.rows];
       rows[index] = change(rows[index]!);
       const checked = checkRows(rows, badges, this.now());
-      await tx.update(awardImports).set({ rows: checked }).where(eq(awardImports.id, id));
+      await setAwardImportRows(tx, id, checked);
       await recordAudit(tx, audit.actor, {
         structureId,
         action: audit.action,
@@ -630,11 +628,7 @@ export class AwardImportService {
 
   /** Imports waiting or running, for the runner's tests and the operators. */
   async pendingCount(): Promise<number> {
-    const [row] = await this.db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(awardImports)
-      .where(sql`${awardImports.status} in ('queued', 'running')`);
-    return Number(row?.n ?? 0);
+    return countPendingAwardImports(this.db);
   }
 }
 

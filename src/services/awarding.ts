@@ -11,9 +11,11 @@ import {
   insertAssertions,
   insertIdempotencyKeys,
   listAssertions,
+  lockAssertion,
   lockIdempotencyScope,
   markRevoked,
   type NewAssertionRow,
+  setRecipient,
   updateSignature,
 } from '../db/repositories/assertions.ts';
 import {
@@ -25,7 +27,7 @@ import {
 import { statusesForAssertion, supersedeWaitingMessages, suppressUnsentAwardMail } from '../db/repositories/outbox.ts';
 import { findStructure } from '../db/repositories/structures.ts';
 import { findUserById } from '../db/repositories/users.ts';
-import { assertions, type EvidenceRecord } from '../db/schema.ts';
+import type { EvidenceRecord } from '../db/schema.ts';
 import { newSalt, normaliseEmail } from '../openbadges/index.ts';
 import { type Actor, actorColumns, recordAudit } from './audit.ts';
 import type { DocumentBuilder } from './documents.ts';
@@ -34,7 +36,6 @@ import { DomainError } from './errors.ts';
 import type { AwardMailFacts, AwardMails } from './mail/award-mail.ts';
 import type { ActiveSigningKey, SigningKeyService } from './signing-keys.ts';
 import type { AssertionSigner } from './signing/signer.ts';
-import { eq } from 'drizzle-orm';
 
 export interface AwardInput {
   structureId: string;
@@ -459,19 +460,20 @@ export class AwardingService {
     const context = await this.mailContext(structureId, actor);
     return this.db.transaction(async (tx) => {
       // Locks the assertion: two corrections at once cannot both pass the check below.
-      const [locked] = await tx.select().from(assertions).where(eq(assertions.id, assertionId)).for('update');
+      const locked = await lockAssertion(tx, assertionId);
       if (!locked || locked.structureId !== structureId) throw new DomainError('assertion_not_found', 404);
       const refusal = await this.correctionRefusal(tx, locked);
       if (refusal) return { assertion: locked, refusal };
       const corrected = { ...locked, recipientEmail: email, recipientSalt: newSalt() };
       const jws = await this.signer.sign(this.documents.signedAssertion(corrected, structureId, key.id), key.privateKeyPem);
-      const [updated] = await tx
-        .update(assertions)
-        .set({ recipientEmail: corrected.recipientEmail, recipientSalt: corrected.recipientSalt, jws, signingKeyId: key.id })
-        .where(eq(assertions.id, assertionId))
-        .returning();
+      const updated = await setRecipient(tx, assertionId, {
+        recipientEmail: corrected.recipientEmail,
+        recipientSalt: corrected.recipientSalt,
+        jws,
+        signingKeyId: key.id,
+      });
       await supersedeWaitingMessages(tx, assertionId, 'Adresse corrigée : remplacé par un envoi à la nouvelle adresse.');
-      await this.mails.enqueue(tx, [this.mailFacts(updated!, badgeClass, context, null, true)], {
+      await this.mails.enqueue(tx, [this.mailFacts(updated, badgeClass, context, null, true)], {
         now: this.now(),
         createdByUserId: context.createdByUserId,
       });
@@ -482,7 +484,7 @@ export class AwardingService {
         targetId: assertionId,
         details: { reason: 'award email undelivered' },
       });
-      return { assertion: updated!, refusal: null };
+      return { assertion: updated, refusal: null };
     }).finally(() => this.mails.notify());
   }
 

@@ -260,3 +260,19 @@ export const structurePublicColumns = {
   telephone: structures.telephone,
   logoMime: structures.logoMime,
 };
+
+/** The assertion, locked until the transaction ends. */
+export async function lockAssertion(db: Database, id: string): Promise<AssertionRow | undefined> {
+  const [row] = await db.select().from(assertions).where(eq(assertions.id, id)).for('update');
+  return row;
+}
+
+/** A corrected recipient: new address, new salt, and the JWS signed for them. */
+export async function setRecipient(
+  db: Database,
+  id: string,
+  values: Pick<AssertionRow, 'recipientEmail' | 'recipientSalt' | 'jws' | 'signingKeyId'>,
+): Promise<AssertionRow> {
+  const [row] = await db.update(assertions).set(values).where(eq(assertions.id, id)).returning();
+  return row!;
+}

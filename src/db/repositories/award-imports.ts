@@ -177,3 +177,26 @@ export async function requeueAwardImport(db: Database, id: string): Promise<void
     .set({ status: 'queued' })
     .where(and(eq(awardImports.id, id), eq(awardImports.status, 'running')));
 }
+
+/** The structure's import, locked until the transaction ends (two advisors' edits never overwrite each other). */
+export async function lockAwardImportOfStructure(db: Database, structureId: string, id: string) {
+  const [row] = await db
+    .select()
+    .from(awardImports)
+    .where(and(eq(awardImports.id, id), eq(awardImports.structureId, structureId)))
+    .for('update');
+  return row;
+}
+
+export async function setAwardImportRows(db: Database, id: string, rows: AwardImportRow[]): Promise<void> {
+  await db.update(awardImports).set({ rows }).where(eq(awardImports.id, id));
+}
+
+/** Imports waiting or running. */
+export async function countPendingAwardImports(db: Database): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(awardImports)
+    .where(sql`${awardImports.status} in ('queued', 'running')`);
+  return Number(row?.n ?? 0);
+}

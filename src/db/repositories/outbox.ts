@@ -322,3 +322,27 @@ export async function suppressUnsentAwardMail(db: Database, assertionId: string)
     .returning({ id: outboxMessages.id });
   return rows.length;
 }
+
+/** The learner stops the platform's emails (a second stop keeps the first date). */
+export async function stopEmailsTo(db: Database, email: string, now: Date): Promise<void> {
+  await db
+    .insert(learnerPreferences)
+    .values({ email, emailsStoppedAt: now, updatedAt: now })
+    .onConflictDoUpdate({
+      target: learnerPreferences.email,
+      set: { emailsStoppedAt: sql`coalesce(${learnerPreferences.emailsStoppedAt}, excluded.emails_stopped_at)`, updatedAt: now },
+    });
+}
+
+export async function resumeEmailsTo(db: Database, email: string, now: Date): Promise<void> {
+  await db.update(learnerPreferences).set({ emailsStoppedAt: null, updatedAt: now }).where(eq(learnerPreferences.email, email));
+}
+
+/** When the learner stopped the platform's emails, or null. */
+export async function emailsStoppedAt(db: Database, email: string): Promise<Date | null> {
+  const [row] = await db
+    .select({ stoppedAt: learnerPreferences.emailsStoppedAt })
+    .from(learnerPreferences)
+    .where(eq(learnerPreferences.email, email));
+  return row?.stoppedAt ?? null;
+}

@@ -1,14 +1,15 @@
-import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../../db/database.ts';
 import {
   countOutboxByStatus,
+  emailsStoppedAt,
   findOutboxMessage,
   listOutbox,
   type OutboxStatus,
   requeueMessage,
+  resumeEmailsTo,
+  stopEmailsTo,
   suppressQueuedMail,
 } from '../../db/repositories/outbox.ts';
-import { learnerPreferences } from '../../db/schema.ts';
 import { type Actor, recordAudit } from '../audit.ts';
 import { DomainError } from '../errors.ts';
 
@@ -67,34 +68,22 @@ export class MailService {
   }
 
   /** When the learner stopped the platform's emails, or null. */
-  async stoppedAt(email: string): Promise<Date | null> {
-    const [row] = await this.db
-      .select({ stoppedAt: learnerPreferences.emailsStoppedAt })
-      .from(learnerPreferences)
-      .where(eq(learnerPreferences.email, email));
-    return row?.stoppedAt ?? null;
+  stoppedAt(email: string): Promise<Date | null> {
+    return emailsStoppedAt(this.db, email);
   }
 
   /** The learner receives nothing more but what they ask for themselves (a sign-in link). */
   async stopEmails(email: string): Promise<void> {
-    const now = this.now();
-    await this.db
-      .insert(learnerPreferences)
-      .values({ email, emailsStoppedAt: now, updatedAt: now })
-      .onConflictDoUpdate({
-        target: learnerPreferences.email,
-        // A second click keeps the first date.
-        set: { emailsStoppedAt: sql`coalesce(${learnerPreferences.emailsStoppedAt}, excluded.emails_stopped_at)`, updatedAt: now },
-      });
+    await stopEmailsTo(this.db, email, this.now());
     // What is still waiting to go (or to be retried) stops too: only links
     // the person asks for themselves are still sent (see outbox.ts).
     await suppressQueuedMail(this.db, email);
   }
 
   async resumeEmails(email: string): Promise<void> {
-    await this.db
-      .update(learnerPreferences)
-      .set({ emailsStoppedAt: null, updatedAt: this.now() })
-      .where(eq(learnerPreferences.email, email));
+    await resumeEmailsTo(this.db, email, this.now());
   }
 }
+
+/** The outbox's statuses, for the pages' filters (web code reads them here, not from the data layer). */
+export { OUTBOX_STATUSES, type OutboxStatus } from '../../db/repositories/outbox.ts';

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { OUTBOX_STATUSES, type OutboxStatus } from '../../../db/repositories/outbox.ts';
+import { OUTBOX_STATUSES, type OutboxStatus } from '../../../services/mail/service.ts';
 import type { MessageKey } from '../../../i18n/index.ts';
 import { DomainError } from '../../../services/errors.ts';
 import type { Services } from '../../../services/index.ts';
