@@ -192,7 +192,7 @@ async function seed(platform: Platform, structureIds: string[], total: number, a
     for (let i = 0; i < rowsToInsert.length; i += 1000) {
       await insertAssertions(
         database.db,
-        rowsToInsert.slice(i, i + 1000).map((row, j) => ({ ...row, jws: jws[i + j]!, signingKeyId: key.id })),
+        rowsToInsert.slice(i, i + 1000).map((row, j) => ({ ...row, createdAt: row.issuedOn, jws: jws[i + j]!, signingKeyId: key.id })),
       );
     }
     done += n;

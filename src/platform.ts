@@ -6,6 +6,7 @@ import { SmtpTransport } from './services/mail/transport.ts';
 import { createServices, type Services } from './services/index.ts';
 import { loadMasterKey, MasterKey, masterKeyWarning } from './services/master-key.ts';
 import { briefError } from './logging.ts';
+import { systemClock } from './clock.ts';
 
 export interface Platform {
   config: Config;
@@ -51,6 +52,7 @@ export async function openPlatform(
     const warning = masterKeyWarning(source);
     if (warning) warnings.push(warning);
   }
+  const now = overrides.now ?? systemClock;
   const database = await openDatabase(overrides.database ?? databaseOptions(config));
   try {
     await database.migrate();
@@ -62,7 +64,7 @@ export async function openPlatform(
     db: database.db,
     masterKey,
     publicUrl: config.PUBLIC_URL,
-    now: overrides.now,
+    now,
     mailConfigured: Boolean(config.SMTP_URL),
     verifierAllowPrivateNetworks: config.VERIFIER_ALLOW_PRIVATE_NETWORKS,
   });
@@ -85,7 +87,7 @@ export async function openPlatform(
       pollIntervalMs: config.MAIL_POLL_INTERVAL_MS,
       signal: services.mailSignal,
       unsubscribe: services.unsubscribe,
-      now: overrides.now,
+      now,
       onError: (error) => {
         // Database unavailable, most likely: the next round tries again. Nothing secret is in a database error.
         process.emitWarning(`Mail dispatcher: ${briefError(error)}`, 'InsigneMailWarning');

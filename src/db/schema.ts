@@ -21,7 +21,12 @@ const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
   fromDriver: (value) => value,
 });
 
-const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+/**
+ * When a row was made. No database default: every domain time comes from the
+ * application's one clock (src/clock.ts), so that tests with a fixed clock and
+ * the pages agree, and the type checker makes each insert say it.
+ */
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull();
 
 /** A support structure: the Open Badges issuer. */
 export const structures = pgTable('structures', {
@@ -231,7 +236,7 @@ export const auditEvents = pgTable(
     targetType: text('target_type'),
     targetId: text('target_id'),
     details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
-    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
   },
   (t) => [index('audit_events_structure_at_idx').on(t.structureId, t.at)],
 );
@@ -329,7 +334,7 @@ export const outboxMessages = pgTable(
     htmlBody: text('html_body').notNull(),
     status: text('status').$type<'pending' | 'sending' | 'sent' | 'failed' | 'held' | 'suppressed'>().notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
-    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull(),
     /** Until when a `sending` claim holds; past it, another instance may take the message over. */
     claimedUntil: timestamp('claimed_until', { withTimezone: true }),
     lastError: text('last_error'),
@@ -379,7 +384,7 @@ export const learnerPreferences = pgTable('learner_preferences', {
   email: text('email').primaryKey(),
   hideName: boolean('hide_name').notNull().default(false),
   emailsStoppedAt: timestamp('emails_stopped_at', { withTimezone: true }),
-  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
 });
 
 /** Learners' browser sessions (no password: opened by a sign-in link). Same cookie scheme as `sessions`. */

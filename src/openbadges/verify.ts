@@ -36,7 +36,8 @@ export interface DocumentLoader {
 
 export interface VerifyOptions {
   loader: DocumentLoader;
-  now?: Date;
+  /** The instant the badge is judged at (expiry): the caller's clock, since this module reads none. */
+  now: Date;
   recipientEmail?: string;
 }
 
@@ -148,7 +149,7 @@ class Verification {
   recipientMatches?: boolean;
 
   constructor(private readonly options: VerifyOptions) {
-    this.now = options.now instanceof Date && !Number.isNaN(options.now.getTime()) ? options.now : new Date();
+    this.now = options.now;
   }
 
   pass(code: CheckCode, detail?: string): void {

@@ -37,6 +37,7 @@ import { email as emailInput, type newStructureInput, passwordInput, personName 
 import { composeMail } from './mail/compose.ts';
 import type { StructureService } from './structures.ts';
 import type { PublicUrls } from './urls.ts';
+import type { Clock } from '../clock.ts';
 
 const HOUR_MS = 3_600_000;
 /** A password reset link works for an hour… */
@@ -88,7 +89,7 @@ export class AccountService {
     private readonly auth: AuthService,
     private readonly structures: StructureService,
     private readonly urls: PublicUrls,
-    private readonly now: () => Date = () => new Date(),
+    private readonly now: Clock,
   ) {}
 
   // ── Forgotten password ────────────────────────────────────────────────
@@ -108,6 +109,7 @@ export class AccountService {
       // A link lasts an hour: counting the live ones caps the emails per hour.
       if ((await countLiveTokens(tx, 'password-reset', email, now)) >= RESETS_PER_HOUR) return;
       const token = await createOneTimeToken(tx, {
+        createdAt: now,
         purpose: 'password-reset',
         email,
         userId: user.id,
@@ -128,8 +130,9 @@ export class AccountService {
           footer: [t('accounts.mail.reset.footer')],
         }),
         createdByUserId: user.id,
-      });
+      }, { now });
       await recordAudit(tx, { kind: 'system' }, {
+        at: now,
         action: 'auth.password_reset_requested',
         targetType: 'user',
         targetId: user.id,
@@ -167,6 +170,7 @@ export class AccountService {
       await consumeAllTokensOf(tx, 'password-reset', row.email, this.now());
       const ended = await deleteSessionsOfUser(tx, user.id);
       await recordAudit(tx, { kind: 'user', userId: user.id }, {
+        at: this.now(),
         action: 'auth.password_reset',
         targetType: 'user',
         targetId: user.id,
@@ -205,6 +209,7 @@ export class AccountService {
       await deleteOpenInvitations(tx, structureId, { email });
       await this.sendInvitation(tx, structure, { email, role: parsed.data.role, userId: existing?.id ?? null }, actor, lang);
       await recordAudit(tx, actor, {
+        at: this.now(),
         structureId,
         action: 'member.invited',
         targetType: 'invitation',
@@ -232,6 +237,7 @@ export class AccountService {
       const role = row.role ?? 'advisor';
       await this.sendInvitation(tx, structure, { email: row.email, role, userId: row.userId }, actor, lang);
       await recordAudit(tx, actor, {
+        at: this.now(),
         structureId,
         action: 'member.invitation_resent',
         targetType: 'invitation',
@@ -249,6 +255,7 @@ export class AccountService {
       const row = await findOpenInvitation(tx, structureId, id);
       if (!row || !(await deleteOpenInvitations(tx, structureId, { id }))) throw new DomainError('invitation_not_found', 404);
       await recordAudit(tx, actor, {
+        at: this.now(),
         structureId,
         action: 'member.invitation_cancelled',
         targetType: 'invitation',
@@ -330,7 +337,7 @@ export class AccountService {
           await setUserNameAndPassword(tx, existing.id, name, passwordHash!);
           user = existing;
         } else {
-          user = await insertUser(tx, { email: row.email, name, passwordHash: passwordHash!, isPlatformAdmin: false });
+          user = await insertUser(tx, { createdAt: this.now(), email: row.email, name, passwordHash: passwordHash!, isPlatformAdmin: false });
           created = true;
         }
       }
@@ -341,8 +348,9 @@ export class AccountService {
         await lockStructure(tx, row.structureId);
         if ((await countAdmins(tx, row.structureId)) <= 1) throw new DomainError('last_admin', 409);
       }
-      await insertMembership(tx, { userId: user.id, structureId: row.structureId, role });
+      await insertMembership(tx, { createdAt: this.now(), userId: user.id, structureId: row.structureId, role });
       await recordAudit(tx, { kind: 'user', userId: user.id }, {
+        at: this.now(),
         structureId: row.structureId,
         action: 'member.joined',
         targetType: 'user',
@@ -382,6 +390,7 @@ export class AccountService {
       if (membership.role === 'admin' && (await countAdmins(tx, structureId)) <= 1) throw new DomainError('last_admin', 409);
       await setMembershipRole(tx, userId, structureId, parsed.data);
       await recordAudit(tx, actor, {
+        at: this.now(),
         structureId,
         action: 'member.role_changed',
         targetType: 'user',
@@ -401,6 +410,7 @@ export class AccountService {
       if (membership.role === 'admin' && (await countAdmins(tx, structureId)) <= 1) throw new DomainError('last_admin', 409);
       await deleteMembership(tx, userId, structureId);
       await recordAudit(tx, actor, {
+        at: this.now(),
         structureId,
         action: 'member.removed',
         targetType: 'user',
@@ -437,14 +447,16 @@ export class AccountService {
   ): Promise<void> {
     const inviterId = actor.kind === 'user' ? actor.userId : null;
     const inviter = inviterId ? await findUserById(tx, inviterId) : undefined;
+    const now = this.now();
     const token = await createOneTimeToken(tx, {
+      createdAt: now,
       purpose: 'invitation',
       email: invitee.email,
       userId: invitee.userId,
       structureId: structure.id,
       role: invitee.role,
       createdByUserId: inviterId,
-      expiresAt: new Date(this.now().getTime() + INVITATION_MS),
+      expiresAt: new Date(now.getTime() + INVITATION_MS),
     });
     const t = translator(lang);
     const role = t(invitee.role === 'admin' ? 'accounts.role.admin' : 'accounts.role.advisor');
@@ -469,7 +481,7 @@ export class AccountService {
       }),
       structureId: structure.id,
       createdByUserId: inviterId,
-    });
+    }, { now });
   }
 }
 

@@ -11,6 +11,7 @@ import {
 import { type Actor, recordAudit } from './audit.ts';
 import { DomainError } from './errors.ts';
 import type { StructureService } from './structures.ts';
+import type { Clock } from '../clock.ts';
 
 const TOKEN_PREFIX = 'insg_';
 
@@ -26,6 +27,7 @@ export class ApiTokenService {
   constructor(
     private readonly db: Database,
     private readonly structures: StructureService,
+    private readonly now: Clock,
   ) {}
 
   /** The token is returned here once and never again: only its hash is stored. */
@@ -37,6 +39,7 @@ export class ApiTokenService {
     const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
     return this.db.transaction(async (tx) => {
       const record = await insertApiToken(tx, {
+        createdAt: this.now(),
         structureId: input.structureId,
         name: input.name?.trim() || 'API',
         tokenHash: hashToken(token),
@@ -44,6 +47,7 @@ export class ApiTokenService {
         createdByUserId: actor.kind === 'user' ? actor.userId : null,
       });
       await recordAudit(tx, actor, {
+        at: this.now(),
         structureId: input.structureId,
         action: 'api_token.created',
         targetType: 'api_token',
@@ -58,7 +62,7 @@ export class ApiTokenService {
     if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) throw new DomainError('invalid_token', 401);
     const record = await findLiveApiTokenByHash(this.db, hashToken(token));
     if (!record) throw new DomainError('invalid_token', 401);
-    await touchApiToken(this.db, record.id);
+    await touchApiToken(this.db, record.id, this.now());
     return { tokenId: record.id, structureId: record.structureId };
   }
 
@@ -68,8 +72,10 @@ export class ApiTokenService {
 
   async revoke(structureId: string, tokenId: string, actor: Actor): Promise<void> {
     await this.db.transaction(async (tx) => {
-      if (!(await revokeApiToken(tx, structureId, tokenId))) throw new DomainError('not_found', 404);
+      const now = this.now();
+      if (!(await revokeApiToken(tx, structureId, tokenId, now))) throw new DomainError('not_found', 404);
       await recordAudit(tx, actor, {
+        at: now,
         structureId,
         action: 'api_token.revoked',
         targetType: 'api_token',

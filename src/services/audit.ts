@@ -9,6 +9,8 @@ export type Actor =
   | { kind: 'token'; tokenId: string; structureId: string };
 
 export interface AuditEvent {
+  /** When it happened, from the service's clock. */
+  at: Date;
   structureId?: string | null;
   action: string;
   targetType?: string;
@@ -26,6 +28,7 @@ function auditRow(actor: Actor, event: AuditEvent) {
     targetType: event.targetType ?? null,
     targetId: event.targetId ?? null,
     details: event.details ?? {},
+    at: event.at,
   };
 }
 

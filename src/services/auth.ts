@@ -32,6 +32,7 @@ import { recordAudit } from './audit.ts';
 import { DomainError } from './errors.ts';
 import { setupInput, signInInput } from './inputs.ts';
 import { hashPassword } from './users.ts';
+import type { Clock } from '../clock.ts';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
@@ -130,7 +131,7 @@ export class AuthService {
 
   constructor(
     private readonly db: Database,
-    private readonly now: () => Date = () => new Date(),
+    private readonly now: Clock,
   ) {}
 
   /** True until the platform has its administrator: the home page then leads to the setup. */
@@ -155,9 +156,10 @@ export class AuthService {
       await lockPlatformSetup(tx);
       if (await isPlatformSetUp(tx)) throw new DomainError('setup_done', 409);
       if (await findUserByEmail(tx, email)) throw new DomainError('user_exists', 409, { email });
-      const admin = await insertUser(tx, { email, name: parsed.data.name, passwordHash, isPlatformAdmin: true });
+      const admin = await insertUser(tx, { createdAt: now, email, name: parsed.data.name, passwordHash, isPlatformAdmin: true });
       if (!(await claimPlatformSetup(tx, admin.id, now))) throw new DomainError('setup_done', 409);
       await recordAudit(tx, { kind: 'user', userId: admin.id }, {
+        at: now,
         action: 'platform.setup',
         targetType: 'user',
         targetId: admin.id,
@@ -228,6 +230,7 @@ export class AuthService {
     const passwordOk = await this.verifyPassword(user?.passwordHash ?? null, parsed.data.password);
     if (!user || !passwordOk) {
       await recordAudit(this.db, { kind: 'system' }, {
+        at: now,
         action: 'auth.sign_in_failed',
         // An unknown address is not recorded: it may be a password typed in the wrong field.
         ...(user ? { targetType: 'user', targetId: user.id } : {}),
@@ -268,6 +271,7 @@ export class AuthService {
       expiresAt,
     });
     await recordAudit(tx, { kind: 'user', userId: options.user.id }, {
+      at: now,
       structureId: options.structureId,
       action: 'auth.signed_in',
       targetType: 'user',
@@ -329,6 +333,7 @@ export class AuthService {
     await this.db.transaction(async (tx) => {
       await setSessionStructure(tx, auth.sessionId, structureId);
       await recordAudit(tx, { kind: 'user', userId: auth.user.id }, {
+        at: this.now(),
         structureId,
         action: 'auth.structure_switched',
         targetType: 'structure',
@@ -354,6 +359,7 @@ export class AuthService {
     await this.db.transaction(async (tx) => {
       if (!(await deleteSession(tx, auth.sessionId))) return;
       await recordAudit(tx, { kind: 'user', userId: auth.user.id }, {
+        at: this.now(),
         structureId: auth.current?.structureId ?? null,
         action: 'auth.signed_out',
         targetType: 'user',

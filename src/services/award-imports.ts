@@ -27,6 +27,7 @@ import { type Actor, recordAudit } from './audit.ts';
 import type { AwardingService, BulkAwardItem } from './awarding.ts';
 import { DomainError, notFound } from './errors.ts';
 import { email as emailSchema, httpUrl } from './inputs.ts';
+import type { Clock } from '../clock.ts';
 
 // ---------------------------------------------------------------------------
 // Reading the file
@@ -339,7 +340,7 @@ export class AwardImportService {
   constructor(
     private readonly db: Database,
     private readonly awarding: AwardingService,
-    private readonly now: () => Date = () => new Date(),
+    private readonly now: Clock,
   ) {}
 
   private async lookup(structureId: string): Promise<BadgeLookup> {
@@ -361,6 +362,7 @@ export class AwardImportService {
     const fileSha256 = createHash('sha256').update(input.bytes).digest('hex');
     return this.db.transaction(async (tx) => {
       const created = await insertAwardImport(tx, {
+        createdAt: this.now(),
         structureId: input.structureId,
         createdByUserId: input.userId,
         fileName: input.fileName.slice(0, 200),
@@ -373,6 +375,7 @@ export class AwardImportService {
         personalMessage: input.personalMessage?.trim() || null,
       });
       await recordAudit(tx, actor, {
+        at: this.now(),
         structureId: input.structureId,
         action: 'award_import.created',
         targetType: 'award_import',
@@ -449,6 +452,7 @@ export class AwardImportService {
       const checked = checkRows(rows, badges, this.now());
       await setAwardImportRows(tx, id, checked);
       await recordAudit(tx, audit.actor, {
+        at: this.now(),
         structureId,
         action: audit.action,
         targetType: 'award_import',
@@ -504,6 +508,7 @@ export class AwardImportService {
     const queued = await this.db.transaction(async (tx) => {
       if (!(await queueAwardImport(tx, structureId, id))) return false;
       await recordAudit(tx, actor, {
+        at: this.now(),
         structureId,
         action: 'award_import.confirmed',
         targetType: 'award_import',
@@ -539,7 +544,7 @@ export class AwardImportService {
       await requeueAwardImport(this.db, id);
       this.interrupted.delete(id);
     }
-    const record = await claimQueuedAwardImport(this.db, STALE_AFTER_MS);
+    const record = await claimQueuedAwardImport(this.db, { now: this.now(), staleAfterMs: STALE_AFTER_MS });
     if (!record) return false;
     try {
       await this.run(record, shouldStop);
@@ -612,11 +617,13 @@ export class AwardImportService {
           awarded++;
         }
       });
-      await recordImportProgress(this.db, record.id, { awarded, failed });
+      await recordImportProgress(this.db, record.id, { awarded, failed, now: this.now() });
     }
     await this.db.transaction(async (tx) => {
-      await finishAwardImport(tx, record.id, { rows, awarded, failed });
+      const now = this.now();
+      await finishAwardImport(tx, record.id, { rows, awarded, failed, now });
       await recordAudit(tx, actor, {
+        at: now,
         structureId: record.structureId,
         action: 'award_import.finished',
         targetType: 'award_import',

@@ -36,6 +36,7 @@ import { DomainError } from './errors.ts';
 import type { AwardMailFacts, AwardMails } from './mail/award-mail.ts';
 import type { ActiveSigningKey, SigningKeyService } from './signing-keys.ts';
 import type { AssertionSigner } from './signing/signer.ts';
+import type { Clock } from '../clock.ts';
 
 export interface AwardInput {
   structureId: string;
@@ -112,7 +113,7 @@ export class AwardingService {
     private readonly signer: AssertionSigner,
     private readonly changes: LocalChanges,
     private readonly mails: AwardMails,
-    private readonly now: () => Date = () => new Date(),
+    private readonly now: Clock,
   ) {}
 
   /**
@@ -181,6 +182,7 @@ export class AwardingService {
       nextChunkSigned = start + BULK_CHUNK < pending.length ? signChunk(start + BULK_CHUNK) : undefined;
       const chunk = pending.slice(start, start + BULK_CHUNK).map((p, i) => ({ ...p, jws: jwsList[i]! }));
       await this.db.transaction(async (tx) => {
+        const now = this.now();
         await lockIdempotencyScope(tx, structureId);
         // A concurrent sender of the same batch may have stored some of these meanwhile.
         const taken = new Map(
@@ -195,14 +197,14 @@ export class AwardingService {
           else outcomes[p.index] = { status: 'refused', error: new DomainError('idempotency_key_reused', 422) };
           return false;
         });
-        const inserted = await insertAssertions(tx, toInsert.map((p) => ({ ...p.row, signingKeyId: key.id, jws: p.jws })));
+        const inserted = await insertAssertions(tx, toInsert.map((p) => ({ ...p.row, createdAt: now, signingKeyId: key.id, jws: p.jws })));
 
         await insertIdempotencyKeys(
           tx,
           toInsert.flatMap((p, i) => {
             const itemKey = items[p.index]!.idempotencyKey;
             return itemKey
-              ? [{ structureId, key: itemKey, requestHash: hashes[p.index]!, assertionId: inserted[i]!.id }]
+              ? [{ structureId, key: itemKey, requestHash: hashes[p.index]!, assertionId: inserted[i]!.id, createdAt: now }]
               : [];
           }),
         );
@@ -210,6 +212,7 @@ export class AwardingService {
         // complete without doubling the rows a 10,000-line import writes.
         if (inserted.length) {
           await recordAudit(tx, actor, {
+            at: this.now(),
             structureId,
             action: 'assertion.bulk_awarded',
             targetType: 'assertion',
@@ -271,6 +274,7 @@ export class AwardingService {
         if (
           input.idempotencyKey &&
           !(await claimIdempotencyKey(tx, {
+            createdAt: this.now(),
             structureId: input.structureId,
             key: input.idempotencyKey,
             requestHash,
@@ -345,8 +349,9 @@ export class AwardingService {
     if (!badgeClass) throw new DomainError('badge_class_not_found', 404);
     const values = this.prepareRow(input, badgeClass, actor, this.issuedOnNow());
     const jws = await this.signer.sign(this.documents.signedAssertion(values, input.structureId, key.id), key.privateKeyPem);
-    const assertion = await insertAssertion(db, { ...values, signingKeyId: key.id, jws });
+    const assertion = await insertAssertion(db, { createdAt: this.now(), ...values, signingKeyId: key.id, jws });
     await recordAudit(db, actor, {
+      at: this.now(),
       structureId: input.structureId,
       action: 'assertion.awarded',
       targetType: 'assertion',
@@ -407,6 +412,7 @@ export class AwardingService {
         createdByUserId: context.createdByUserId,
       });
       await recordAudit(tx, actor, {
+        at: this.now(),
         structureId,
         action: 'assertion.mail_resent',
         targetType: 'assertion',
@@ -478,6 +484,7 @@ export class AwardingService {
         createdByUserId: context.createdByUserId,
       });
       await recordAudit(tx, actor, {
+        at: this.now(),
         structureId,
         action: 'assertion.recipient_corrected',
         targetType: 'assertion',
@@ -515,6 +522,7 @@ export class AwardingService {
     const revoked = await this.db.transaction(async (tx) => {
       const actorIds = actorColumns(actor);
       const revoked = await markRevoked(tx, structureId, id, {
+        at: this.now(),
         reason: reason.trim(),
         byUserId: actorIds.userId,
         byTokenId: actorIds.tokenId,
@@ -526,6 +534,7 @@ export class AwardingService {
       }
       await suppressUnsentAwardMail(tx, id);
       await recordAudit(tx, actor, {
+        at: this.now(),
         structureId,
         action: 'assertion.revoked',
         targetType: 'assertion',

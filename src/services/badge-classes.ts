@@ -17,6 +17,7 @@ import type { AlignmentRecord } from '../db/schema.ts';
 import { type Actor, recordAudit } from './audit.ts';
 import { DomainError } from './errors.ts';
 import type { LocalChanges } from './changes.ts';
+import type { Clock } from '../clock.ts';
 
 /** What a badge class says: the editor's fields (checked at the edge). */
 export interface BadgeClassDefinition {
@@ -82,7 +83,8 @@ export interface BadgeClassUpdate {
 export class BadgeClassService {
   constructor(
     private readonly db: Database,
-    private readonly changes?: LocalChanges,
+    private readonly changes: LocalChanges,
+    private readonly now: Clock,
   ) {}
 
   /** The badge classes a structure can award now (archived ones are kept, not listed). */
@@ -127,6 +129,7 @@ export class BadgeClassService {
     return this.db.transaction(async (tx) => {
       const [row] = await insertBadgeClasses(tx, [
         {
+          createdAt: this.now(),
           structureId,
           position: await nextBadgeClassPosition(tx, structureId),
           ...definition,
@@ -135,6 +138,7 @@ export class BadgeClassService {
         },
       ]);
       await recordAudit(tx, actor, {
+        at: this.now(),
         structureId,
         action: 'badge_class.created',
         targetType: 'badge_class',
@@ -172,6 +176,7 @@ export class BadgeClassService {
       if (awarded === 0) {
         const updated = await updateBadgeClass(tx, id, { ...definition, ...imageValues });
         await recordAudit(tx, actor, {
+          at: this.now(),
           structureId,
           action: 'badge_class.updated',
           targetType: 'badge_class',
@@ -182,9 +187,10 @@ export class BadgeClassService {
       }
 
       // Archive first: a catalogue key is unique among live badge classes.
-      await updateBadgeClass(tx, id, { archivedAt: new Date() });
+      await updateBadgeClass(tx, id, { archivedAt: this.now() });
       const [next] = await insertBadgeClasses(tx, [
         {
+          createdAt: this.now(),
           structureId,
           catalogueKey: row.catalogueKey,
           position: row.position,
@@ -197,6 +203,7 @@ export class BadgeClassService {
         },
       ]);
       await recordAudit(tx, actor, {
+        at: this.now(),
         structureId,
         action: 'badge_class.versioned',
         targetType: 'badge_class',
@@ -216,8 +223,9 @@ export class BadgeClassService {
       const row = await lockBadgeClassOfStructure(tx, structureId, id);
       if (!row) throw new DomainError('badge_class_not_found', 404);
       if (row.archivedAt) throw new BadgeClassRefusal('already_archived');
-      const updated = await updateBadgeClass(tx, id, { archivedAt: new Date() });
+      const updated = await updateBadgeClass(tx, id, { archivedAt: this.now() });
       await recordAudit(tx, actor, {
+        at: this.now(),
         structureId,
         action: 'badge_class.archived',
         targetType: 'badge_class',
@@ -242,6 +250,7 @@ export class BadgeClassService {
       }
       const updated = await updateBadgeClass(tx, id, { archivedAt: null });
       await recordAudit(tx, actor, {
+        at: this.now(),
         structureId,
         action: 'badge_class.unarchived',
         targetType: 'badge_class',

@@ -26,6 +26,7 @@ import type { AlignmentRecord, badgeClasses } from '../db/schema.ts';
 import { type Actor, recordAudit } from './audit.ts';
 import type { BadgeClassDefinition, BadgeClassImage } from './badge-classes.ts';
 import { DomainError } from './errors.ts';
+import type { Clock } from '../clock.ts';
 
 /** One badge of the shared catalogue: one of the regional nine (in code) or an entry of the table. */
 export interface CatalogueItem {
@@ -126,7 +127,10 @@ function newEntryKey(name: string): string {
  * proposals. Structures adopt entries as badge classes of their own.
  */
 export class CatalogueService {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly now: Clock,
+  ) {}
 
   /** What every structure may adopt: the regional nine, then the published entries. */
   async published(): Promise<CatalogueItem[]> {
@@ -180,15 +184,17 @@ export class CatalogueService {
   async add(definition: BadgeClassDefinition, image: BadgeClassImage, actor: Actor): Promise<CatalogueEntryRow> {
     return this.db.transaction(async (tx) => {
       const entry = await insertCatalogueEntry(tx, {
+        createdAt: this.now(),
         key: newEntryKey(definition.name),
         status: 'published',
         ...definition,
         imagePng: image.png,
         imageSvg: image.svg,
         decidedByUserId: actor.kind === 'user' ? actor.userId : null,
-        decidedAt: new Date(),
+        decidedAt: this.now(),
       });
       await recordAudit(tx, actor, {
+        at: this.now(),
         action: 'catalogue.entry_added',
         targetType: 'catalogue_entry',
         targetId: entry.id,
@@ -206,6 +212,7 @@ export class CatalogueService {
       if (entry.status !== 'published') throw new CatalogueRefusal('not_published');
       const updated = await updateCatalogueEntry(tx, id, { status: 'withdrawn' });
       await recordAudit(tx, actor, {
+        at: this.now(),
         action: 'catalogue.entry_withdrawn',
         targetType: 'catalogue_entry',
         targetId: id,
@@ -224,6 +231,7 @@ export class CatalogueService {
       if (badgeClass.catalogueKey) throw new CatalogueRefusal('not_own_badge');
       if (await findPendingProposalOfBadgeClass(tx, badgeClassId)) throw new CatalogueRefusal('already_proposed');
       const entry = await insertCatalogueEntry(tx, {
+        createdAt: this.now(),
         key: newEntryKey(badgeClass.name),
         status: 'proposed',
         name: badgeClass.name,
@@ -239,6 +247,7 @@ export class CatalogueService {
         proposedByUserId: actor.kind === 'user' ? actor.userId : null,
       });
       await recordAudit(tx, actor, {
+        at: this.now(),
         structureId,
         action: 'catalogue.proposed',
         targetType: 'catalogue_entry',
@@ -261,7 +270,7 @@ export class CatalogueService {
       const updated = await updateCatalogueEntry(tx, id, {
         status: 'published',
         decidedByUserId: actor.kind === 'user' ? actor.userId : null,
-        decidedAt: new Date(),
+        decidedAt: this.now(),
         decisionNote: null,
       });
       if (entry.proposedByStructureId && entry.proposedFromBadgeClassId) {
@@ -271,6 +280,7 @@ export class CatalogueService {
         }
       }
       await recordAudit(tx, actor, {
+        at: this.now(),
         structureId: entry.proposedByStructureId,
         action: 'catalogue.accepted',
         targetType: 'catalogue_entry',
@@ -289,10 +299,11 @@ export class CatalogueService {
       const updated = await updateCatalogueEntry(tx, id, {
         status: 'declined',
         decidedByUserId: actor.kind === 'user' ? actor.userId : null,
-        decidedAt: new Date(),
+        decidedAt: this.now(),
         decisionNote: note,
       });
       await recordAudit(tx, actor, {
+        at: this.now(),
         structureId: entry.proposedByStructureId,
         action: 'catalogue.declined',
         targetType: 'catalogue_entry',
@@ -322,6 +333,7 @@ export class CatalogueService {
         const image = loadCatalogueImage(regional.key);
         const item = regionalItem(regional);
         values = {
+          createdAt: this.now(),
           catalogueKey: regional.key,
           name: item.name,
           description: item.description,
@@ -335,6 +347,7 @@ export class CatalogueService {
         const entry = await findCatalogueEntryByKey(tx, key);
         if (!entry || entry.status !== 'published') throw new DomainError('not_found', 404);
         values = {
+          createdAt: this.now(),
           catalogueKey: entry.key,
           name: entry.name,
           description: entry.description,
@@ -351,6 +364,7 @@ export class CatalogueService {
         { structureId, position: await nextBadgeClassPosition(tx, structureId), ...values },
       ]);
       await recordAudit(tx, actor, {
+        at: this.now(),
         structureId,
         action: 'catalogue.adopted',
         targetType: 'badge_class',

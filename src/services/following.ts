@@ -35,6 +35,7 @@ import {
 import { DomainError } from './errors.ts';
 import type { PublicUrls } from './urls.ts';
 import type { AwardStatus } from './workspace.ts';
+import type { Clock } from '../clock.ts';
 
 export const AWARDS_PER_PAGE = 50;
 export const AUDIT_PER_PAGE = 50;
@@ -150,7 +151,7 @@ export class FollowingService {
   constructor(
     private readonly db: Database,
     private readonly urls: PublicUrls,
-    private readonly now: () => Date = () => new Date(),
+    private readonly now: Clock,
   ) {}
 
   async awards(query: AwardQuery): Promise<{ rows: AwardLine[]; total: number; page: number; pages: number }> {

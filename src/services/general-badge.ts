@@ -16,6 +16,7 @@ import type { Actor } from './audit.ts';
 import type { AwardingService } from './awarding.ts';
 import { notFound } from './errors.ts';
 import type { PublicUrls } from './urls.ts';
+import type { Clock } from '../clock.ts';
 
 /** The catalogue key of the general badge, and of the four badges that lead to it. */
 export const GENERAL_BADGE_KEY = 'general';
@@ -64,7 +65,7 @@ export class StructureLearnerService {
     private readonly db: Database,
     private readonly awarding: AwardingService,
     private readonly urls: PublicUrls,
-    private readonly now: () => Date = () => new Date(),
+    private readonly now: Clock,
   ) {}
 
   /** The opaque key of a learner in this structure's URLs (see learners-of-structure.ts). */

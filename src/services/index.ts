@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from '../clock.ts';
 import type { Database } from '../db/database.ts';
 import { AccountService } from './accounts.ts';
 import { ApiTokenService } from './api-tokens.ts';
@@ -30,7 +31,8 @@ export interface ServiceDependencies {
   db: Database;
   masterKey: MasterKey;
   publicUrl: string;
-  now?: () => Date;
+  /** The one clock (src/clock.ts); tests give a fixed one. */
+  now?: Clock;
   /** Whether SMTP_URL is set (the outbox pages say so when it is not). */
   mailConfigured?: boolean;
   /** VERIFIER_ALLOW_PRIVATE_NETWORKS: only the test suite turns it on. */
@@ -39,40 +41,43 @@ export interface ServiceDependencies {
 
 /** Wires the use cases together; the web layer and the CLI each build one set. */
 export function createServices(deps: ServiceDependencies) {
+  const now = deps.now ?? systemClock;
   const urls = new PublicUrls(deps.publicUrl);
   const documents = new DocumentBuilder(urls);
   const changes = new LocalChanges();
-  const keys = new SigningKeyService(deps.db, deps.masterKey, changes);
-  const structures = new StructureService(deps.db, keys, changes);
+  const keys = new SigningKeyService(deps.db, deps.masterKey, changes, now);
+  const structures = new StructureService(deps.db, keys, changes, now);
   const signer = new AssertionSigner();
-  const auth = new AuthService(deps.db, deps.now);
+  const auth = new AuthService(deps.db, now);
   const mailSignal = new MailSignal();
   const unsubscribe = new UnsubscribeLinks(deps.masterKey.deriveKey('insigne:unsubscribe:v1'), urls.origin);
-  const awarding = new AwardingService(deps.db, keys, documents, signer, changes, new AwardMails(urls, unsubscribe, mailSignal), deps.now);
-  const publication = new PublicationService(deps.db, urls, documents, keys, awarding, changes);
+  const awarding = new AwardingService(deps.db, keys, documents, signer, changes, new AwardMails(urls, unsubscribe, mailSignal), now);
+  const publication = new PublicationService(deps.db, urls, documents, keys, awarding, changes, now);
   return {
+    /** The one clock, for the web layer's few own needs (a form's minimum date, say). */
+    clock: now,
     signer,
     urls,
     documents,
     keys,
     structures,
-    users: new UserService(deps.db, structures),
-    apiTokens: new ApiTokenService(deps.db, structures),
-    badgeClasses: new BadgeClassService(deps.db, changes),
-    catalogue: new CatalogueService(deps.db),
+    users: new UserService(deps.db, structures, now),
+    apiTokens: new ApiTokenService(deps.db, structures, now),
+    badgeClasses: new BadgeClassService(deps.db, changes, now),
+    catalogue: new CatalogueService(deps.db, now),
     awarding,
-    awardImports: new AwardImportService(deps.db, awarding, deps.now),
-    structureLearners: new StructureLearnerService(deps.db, awarding, urls, deps.now),
+    awardImports: new AwardImportService(deps.db, awarding, now),
+    structureLearners: new StructureLearnerService(deps.db, awarding, urls, now),
     mailSignal,
     unsubscribe,
-    mail: new MailService(deps.db, { configured: deps.mailConfigured === true, now: deps.now }),
+    mail: new MailService(deps.db, { configured: deps.mailConfigured === true, now }),
     publication,
-    verifier: new VerifierService(publication, urls, new RemoteDocuments({ allowPrivateNetworks: deps.verifierAllowPrivateNetworks === true })),
+    verifier: new VerifierService(publication, urls, new RemoteDocuments({ allowPrivateNetworks: deps.verifierAllowPrivateNetworks === true }), now),
     auth,
-    accounts: new AccountService(deps.db, auth, structures, urls, deps.now),
-    workspace: new WorkspaceService(deps.db, urls, deps.now),
-    following: new FollowingService(deps.db, urls, deps.now),
-    learners: new LearnerService(deps.db, urls, changes, deps.now),
+    accounts: new AccountService(deps.db, auth, structures, urls, now),
+    workspace: new WorkspaceService(deps.db, urls, now),
+    following: new FollowingService(deps.db, urls, now),
+    learners: new LearnerService(deps.db, urls, changes, now),
   };
 }
 

@@ -36,6 +36,7 @@ import { email as emailSchema } from './inputs.ts';
 import { composeMail } from './mail/compose.ts';
 import type { PublicUrls } from './urls.ts';
 import { createRequire } from 'node:module';
+import type { Clock } from '../clock.ts';
 
 // The PDF and QR code libraries are loaded when a learner first asks for one,
 // not by every server at start-up.
@@ -91,7 +92,7 @@ export class LearnerService {
     private readonly db: Database,
     private readonly urls: PublicUrls,
     private readonly changes: LocalChanges,
-    private readonly now: () => Date = () => new Date(),
+    private readonly now: Clock,
   ) {}
 
   /**
@@ -114,6 +115,7 @@ export class LearnerService {
       );
       if (recent >= LINKS_PER_WINDOW) return;
       const token = await createOneTimeToken(tx, {
+        createdAt: now,
         purpose: 'learner-sign-in',
         email,
         expiresAt: new Date(now.getTime() + SIGN_IN_LINK_MS),
@@ -129,7 +131,7 @@ export class LearnerService {
         action: { label: t('learner.mail.action'), url },
         footer: [t('learner.mail.footer')],
       });
-      await enqueueMail(tx, { kind: 'learner-sign-in', to: email, subject, text: body.text, html: body.html });
+      await enqueueMail(tx, { kind: 'learner-sign-in', to: email, subject, text: body.text, html: body.html }, { now });
     });
   }
 
@@ -281,6 +283,7 @@ export class LearnerService {
       const structureIds = await setNameHidden(tx, session.email, hide, now);
       for (const structureId of structureIds) {
         await recordAudit(tx, { kind: 'system' }, {
+          at: now,
           structureId,
           action: hide ? 'learner.name_hidden' : 'learner.name_shown',
           details: { by: 'learner' },
@@ -387,8 +390,9 @@ export class LearnerService {
           subject,
           text: body.text,
           html: body.html,
-        });
+        }, { now });
         await recordAudit(tx, { kind: 'system' }, {
+          at: now,
           structureId: structure.id,
           action: 'learner.erased',
           targetType: 'assertion',

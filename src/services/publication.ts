@@ -31,6 +31,7 @@ import type { DocumentBuilder } from './documents.ts';
 import { DomainError } from './errors.ts';
 import type { SigningKeyService } from './signing-keys.ts';
 import type { PublicUrls } from './urls.ts';
+import type { Clock } from '../clock.ts';
 
 type VerificationContext = NonNullable<Awaited<ReturnType<ReturnType<typeof preparePublicationQueries>['assertionWithContext']>>>;
 
@@ -71,6 +72,7 @@ export class PublicationService {
     private readonly keys: SigningKeyService,
     private readonly awarding: AwardingService,
     changes: LocalChanges,
+    private readonly now: Clock,
   ) {
     this.queries = preparePublicationQueries(db);
     changes.onStructureChanged((structureId) => {
@@ -205,6 +207,7 @@ export class PublicationService {
    * structure, and the report of checking its signed form as any verifier would.
    */
   async verificationView(id: string) {
+    const now = this.now();
     const found = await this.queries.assertionWithContext(id);
     if (!found) throw new DomainError('assertion_not_found', 404);
     const erased = found.assertion.erasedAt !== null;
@@ -212,12 +215,12 @@ export class PublicationService {
     // one: it is checked as an outside verifier would, by its URL (410).
     const report = erased
       ? await this.verify({ kind: 'url', url: this.urls.assertion(id) })
-      : await verifyBadge({ kind: 'jws', jws: await this.signedForm(found) }, { loader: this.loaderFor(found) });
+      : await verifyBadge({ kind: 'jws', jws: await this.signedForm(found) }, { loader: this.loaderFor(found), now });
     // The learner's choice is read at each view, so it also covers badges awarded after they made it.
     const nameHidden = erased || found.assertion.recipientNameHidden || found.nameHiddenByPreference;
     // A hidden name never reaches the template (nor the link preview built from this view).
     const assertion = nameHidden ? { ...found.assertion, recipientName: '' } : found.assertion;
-    return { ...found, assertion, nameHidden, report, now: new Date() };
+    return { ...found, assertion, nameHidden, report, now };
   }
 
   private signedForm(found: VerificationContext): Promise<string> {
@@ -293,7 +296,7 @@ export class PublicationService {
    * documents in-process instead of over HTTP.
    */
   async verify(input: Parameters<typeof verifyBadge>[0], recipientEmail?: string): Promise<VerificationReport> {
-    return verifyBadge(input, { loader: this.localLoader(), recipientEmail });
+    return verifyBadge(input, { loader: this.localLoader(), recipientEmail, now: this.now() });
   }
 
   /** Resolves URLs under PUBLIC_URL to the documents we would serve there, with their status. */

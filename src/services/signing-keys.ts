@@ -14,6 +14,7 @@ import { DomainError } from './errors.ts';
 import { FRESHNESS_MS, TtlCache } from './cache.ts';
 import type { LocalChanges } from './changes.ts';
 import type { MasterKey } from './master-key.ts';
+import type { Clock } from '../clock.ts';
 
 export interface ActiveSigningKey {
   id: string;
@@ -40,6 +41,7 @@ export class SigningKeyService {
     private readonly db: Database,
     private readonly masterKey: MasterKey,
     private readonly changes: LocalChanges,
+    private readonly now: Clock,
   ) {
     changes.onStructureChanged((structureId) => this.activeIds.delete(structureId));
   }
@@ -57,6 +59,7 @@ export class SigningKeyService {
   async createFor(db: Database, structureId: string): Promise<SigningKeyRow> {
     const pair = await generateSigningKeyPair();
     return insertSigningKey(db, {
+      createdAt: this.now(),
       structureId,
       publicKeyPem: pair.publicKeyPem,
       privateKeyEncrypted: this.masterKey.encrypt(pair.privateKeyPem),
@@ -88,9 +91,11 @@ export class SigningKeyService {
       await lockStructure(tx, structureId);
       const previous = await findActiveSigningKey(tx, structureId);
       if (!previous) throw new DomainError('structure_not_found', 404);
-      await retireSigningKeys(tx, structureId);
+      const now = this.now();
+      await retireSigningKeys(tx, structureId, now);
       const created = await this.createFor(tx, structureId);
       await recordAudit(tx, actor, {
+        at: now,
         structureId,
         action: 'signing_key.rotated',
         targetType: 'signing_key',

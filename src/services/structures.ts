@@ -15,6 +15,7 @@ import { LocalChanges } from './changes.ts';
 import { DomainError } from './errors.ts';
 import { newStructureInput, personName } from './inputs.ts';
 import type { SigningKeyService } from './signing-keys.ts';
+import type { Clock } from '../clock.ts';
 
 /** Line breaks are welcome in a presentation; other control characters (NUL…) and cut UTF-16 are not. */
 const PARAGRAPH_UNWANTED = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -47,7 +48,8 @@ export class StructureService {
   constructor(
     private readonly db: Database,
     private readonly keys: SigningKeyService,
-    private readonly changes: LocalChanges = new LocalChanges(),
+    private readonly changes: LocalChanges,
+    private readonly now: Clock,
   ) {}
 
   /**
@@ -61,7 +63,9 @@ export class StructureService {
     alsoInTransaction?: (tx: Database, structure: StructureRow) => Promise<void>,
   ): Promise<StructureRow> {
     return this.db.transaction(async (tx) => {
+      const now = this.now();
       const structure = await insertStructure(tx, {
+        createdAt: now,
         name: input.name,
         url: input.url,
         email: input.email,
@@ -69,8 +73,9 @@ export class StructureService {
         telephone: input.telephone ?? null,
       });
       await this.keys.createFor(tx, structure.id);
-      await this.adoptRegionalCatalogue(tx, structure.id);
+      await this.adoptRegionalCatalogue(tx, structure.id, now);
       await recordAudit(tx, actor, {
+        at: now,
         structureId: structure.id,
         action: 'structure.created',
         targetType: 'structure',
@@ -113,6 +118,7 @@ export class StructureService {
       await updateStructureProfile(tx, structureId, values);
       const changed = (Object.keys(values) as (keyof typeof values)[]).filter((k) => before[k] !== values[k]);
       await recordAudit(tx, actor, {
+        at: this.now(),
         structureId,
         action: 'structure.profile_updated',
         targetType: 'structure',
@@ -131,6 +137,7 @@ export class StructureService {
       if (!(await findStructure(tx, structureId))) throw new DomainError('structure_not_found', 404);
       await updateStructureLogo(tx, structureId, logo);
       await recordAudit(tx, actor, {
+        at: this.now(),
         structureId,
         action: logo ? 'structure.logo_updated' : 'structure.logo_removed',
         targetType: 'structure',
@@ -145,12 +152,13 @@ export class StructureService {
     return listStructures(this.db);
   }
 
-  private async adoptRegionalCatalogue(db: Database, structureId: string): Promise<void> {
+  private async adoptRegionalCatalogue(db: Database, structureId: string, now: Date): Promise<void> {
     await insertBadgeClasses(
       db,
       REGIONAL_CATALOGUE.map((entry, position) => {
         const image = loadCatalogueImage(entry.key);
         return {
+          createdAt: now,
           structureId,
           catalogueKey: entry.key,
           position,

@@ -6,6 +6,7 @@ import { normaliseEmail } from '../openbadges/index.ts';
 import { type Actor, recordAudit } from './audit.ts';
 import { DomainError } from './errors.ts';
 import type { StructureService } from './structures.ts';
+import type { Clock } from '../clock.ts';
 
 export type NewUser = {
   email: string;
@@ -22,6 +23,7 @@ export class UserService {
   constructor(
     private readonly db: Database,
     private readonly structures: StructureService,
+    private readonly now: Clock,
   ) {}
 
   async create(input: NewUser, actor: Actor): Promise<UserRow> {
@@ -31,15 +33,17 @@ export class UserService {
     return this.db.transaction(async (tx) => {
       if (await findUserByEmail(tx, email)) throw new DomainError('user_exists', 409, { email });
       const user = await insertUser(tx, {
+        createdAt: this.now(),
         email,
         name: input.name,
         passwordHash,
         isPlatformAdmin: input.platformAdmin === true,
       });
       if (!input.platformAdmin) {
-        await insertMembership(tx, { userId: user.id, structureId: input.structureId, role: input.role });
+        await insertMembership(tx, { createdAt: this.now(), userId: user.id, structureId: input.structureId, role: input.role });
       }
       await recordAudit(tx, actor, {
+        at: this.now(),
         structureId: input.platformAdmin ? null : input.structureId,
         action: 'user.created',
         targetType: 'user',

@@ -10,6 +10,7 @@ import {
 import type { PublicationService } from './publication.ts';
 import { type RemoteDocuments, RemoteDocumentError, type RemoteFailure } from './remote-documents.ts';
 import type { PublicUrls } from './urls.ts';
+import type { Clock } from '../clock.ts';
 
 /**
  * « Vérifier un badge »: any Open Badges 2.0 badge, from any issuer, checked
@@ -93,6 +94,7 @@ export class VerifierService {
     private readonly publication: PublicationService,
     private readonly urls: PublicUrls,
     private readonly remote: RemoteDocuments,
+    private readonly now: Clock,
   ) {}
 
   /** Sorts what was sent into something the core verifier reads, or says what is wrong with it. */
@@ -158,6 +160,7 @@ export class VerifierService {
     const loader = this.loader(failures);
     const report = await verifyBadge(classified.input, {
       loader,
+      now: this.now(),
       ...(classified.email !== undefined && { recipientEmail: classified.email }),
     });
 

@@ -12,6 +12,7 @@ import {
 import { listMembersOfStructure, type StructureMember } from '../db/repositories/users.ts';
 import { DomainError } from './errors.ts';
 import type { PublicUrls } from './urls.ts';
+import type { Clock } from '../clock.ts';
 
 export type AwardStatus = 'valid' | 'expired' | 'revoked';
 
@@ -38,7 +39,7 @@ export class WorkspaceService {
   constructor(
     private readonly db: Database,
     private readonly urls: PublicUrls,
-    private readonly now: () => Date = () => new Date(),
+    private readonly now: Clock,
   ) {}
 
   async structureOverview(structureId: string, recentCount = 5): Promise<StructureOverview> {

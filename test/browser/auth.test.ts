@@ -149,7 +149,7 @@ describe('a member of two structures', () => {
       { email: 'lea.martin@example.org', name: 'Léa Martin', password: PASSWORD, structureId: caen, role: 'admin' },
       { kind: 'cli' },
     );
-    await insertMembership(app.platform.database.db, { userId: lea.id, structureId: rouen, role: 'advisor' });
+    await insertMembership(app.platform.database.db, { userId: lea.id, structureId: rouen, role: 'advisor', createdAt: app.services.clock() });
     await app.services.users.create(
       { email: 'hugo.petit@example.org', name: 'Hugo Petit', password: PASSWORD, structureId: caen, role: 'advisor' },
       { kind: 'cli' },

@@ -141,12 +141,12 @@ describe('the learner’s path', () => {
         return { status: response.status, body: text ? JSON.parse(text) : null };
       },
     };
-    const report = await verifyBadge(detectBadgeInput(bytes), { loader, recipientEmail: LEARNER.email });
+    const report = await verifyBadge(detectBadgeInput(bytes), { loader, recipientEmail: LEARNER.email, now: new Date() });
     expect(report.verificationType).toBe('SignedBadge');
     expect(report.status).toBe('valid');
     expect(report.valid).toBe(true);
     expect(report.recipientMatches).toBe(true);
-    const other = await verifyBadge(detectBadgeInput(bytes), { loader, recipientEmail: 'quelquun@example.org' });
+    const other = await verifyBadge(detectBadgeInput(bytes), { loader, recipientEmail: 'quelquun@example.org', now: new Date() });
     expect(other.valid).toBe(false);
   });
 

@@ -111,7 +111,7 @@ describe(`migrations (${target})`, () => {
     // A row written between the two runs survives the second one.
     const [structure] = await rows<{ id: string }>(
       handle.db,
-      sql`insert into structures (name, url, email) values ('Kept', 'https://kept.example.org', 'a@kept.example.org') returning id`,
+      sql`insert into structures (name, url, email, created_at) values ('Kept', 'https://kept.example.org', 'a@kept.example.org', '2026-06-15T10:00:00Z') returning id`,
     );
     await handle.migrate();
     expect(await appliedMigrations(handle.db)).toBe(JOURNAL_ENTRIES);

@@ -48,6 +48,7 @@ describe('the outbox sent by two instances', () => {
           html: `<p>Bonjour ${i}</p>`,
           structureId: structure.id,
         })),
+        { now: a.platform.services.clock() },
       ),
     );
     // Both wake at once and compete for the same rows.

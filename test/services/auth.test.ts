@@ -79,7 +79,7 @@ beforeAll(async () => {
     { email: 'lea.martin@example.org', name: 'Léa Martin', password: PASSWORD, structureId: structureA, role: 'admin' },
     CLI,
   );
-  await insertMembership(db(), { userId: leaUser.id, structureId: structureB, role: 'advisor' });
+  await insertMembership(db(), { userId: leaUser.id, structureId: structureB, role: 'advisor', createdAt: clock });
   lea = { id: leaUser.id, email: leaUser.email };
   const omarUser = await services().users.create(
     { email: 'omar.benali@example.org', name: 'Omar Benali', password: PASSWORD, structureId: structureC, role: 'advisor' },
@@ -361,7 +361,7 @@ describe('sessions', () => {
     await auth().switchStructure(context, structureB);
     await db().delete(memberships).where(and(eq(memberships.userId, lea.id), eq(memberships.structureId, structureB)));
     expect((await auth().resolve(token))?.current?.structureId).toBe(structureA);
-    await insertMembership(db(), { userId: lea.id, structureId: structureB, role: 'advisor' });
+    await insertMembership(db(), { userId: lea.id, structureId: structureB, role: 'advisor', createdAt: clock });
   });
 
   it('of a platform administrator with no structure have no current structure', async () => {

@@ -41,8 +41,9 @@ describe('stopping the emails', () => {
   it('also stops what was queued before, but not the links the person asks for', async () => {
     const to = 'sacha@example.org';
     const mail = (kind: 'award' | 'learner-sign-in') => ({ kind, to, subject: kind, text: kind, html: kind });
-    const [award] = await enqueueMail(db(), mail('award'));
-    const [signIn] = await enqueueMail(db(), mail('learner-sign-in'));
+    const now = new Date('2026-05-04T08:00:00Z');
+    const [award] = await enqueueMail(db(), mail('award'), { now });
+    const [signIn] = await enqueueMail(db(), mail('learner-sign-in'), { now });
     await ctx.services.mail.stopEmails(to);
     const status = async (id: string) =>
       (await db().select({ status: outboxMessages.status }).from(outboxMessages).where(eq(outboxMessages.id, id)))[0]!.status;

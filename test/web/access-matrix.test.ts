@@ -189,6 +189,7 @@ beforeAll(async () => {
   await s.accounts.invite(A.structure.id, { email: 'invitee@example.org', role: 'advisor' }, CLI, 'fr');
   const [invitation] = await s.accounts.openInvitations(A.structure.id);
   const imported = await insertAwardImport(db, {
+    createdAt: s.clock(),
     structureId: A.structure.id,
     createdByUserId: lea.id,
     fileName: 'promo.csv',

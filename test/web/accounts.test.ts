@@ -431,6 +431,7 @@ describe('invitations and members', () => {
     const first = await mailedLink('jules.lambert@example.org', 'invitation', '/invitation/');
     const id = invitationId((await lea.get('/espace/membres')).body, 'jules.lambert@example.org');
 
+    advance(MINUTE); // the re-sent email is the newer one
     const resent = await lea.post(`/espace/membres/invitations/${id}/renvoyer`, { _csrf: await lea.token('/espace/membres') });
     expect(resent.statusCode).toBe(303);
     expect(text((await lea.get(resent.headers.location as string)).body)).toContain('Nouvelle invitation envoyée à jules.lambert@example.org');

@@ -520,7 +520,7 @@ describe('the workspace, by role', () => {
       { email: 'lea.martin@example.org', name: 'Léa Martin', password: PASSWORD, structureId: caen, role: 'admin' },
       CLI,
     );
-    await insertMembership(db(), { userId: lea.id, structureId: rouen, role: 'advisor' });
+    await insertMembership(db(), { userId: lea.id, structureId: rouen, role: 'advisor', createdAt: clock });
     await s.users.create(
       { email: 'hugo.petit@example.org', name: '<img src=x onerror=alert(1)> Hugo', password: PASSWORD, structureId: caen, role: 'advisor' },
       CLI,

@@ -16,10 +16,9 @@ const CLI = { kind: 'cli' } as const;
 const PASSWORD = 'le mot de passe de l’équipe';
 const DAY = 86_400_000;
 
-// The 15th of the current month at noon: far from any month's edge in any time zone,
-// and in the same month as the database's now() (which stamps revocations).
-const real = new Date();
-const BASE = new Date(Date.UTC(real.getUTCFullYear(), real.getUTCMonth(), 15, 10, 0, 0));
+// A fixed day, far from any month's edge in any time zone: the services' one
+// clock dates everything (awards, revocations, emails), whatever today is.
+const BASE = new Date(Date.UTC(2026, 5, 15, 10, 0, 0));
 let clock = BASE;
 const monthsAgo = (n: number) => new Date(Date.UTC(BASE.getUTCFullYear(), BASE.getUTCMonth() - n, 15, 10, 0, 0));
 
@@ -127,9 +126,10 @@ beforeAll(async () => {
   ids.other = await awardAt(0, { badge: 0, email: 'nina@example.org', name: 'Nina Rouen' }, CLI, B);
 
   // The award email of Inès failed; Jules's was sent.
-  const [mailId] = await enqueueMail(db(), { kind: 'award', to: 'ines.moreau@example.org', subject: 's', text: 't', html: 'h', structureId: A, assertionId: ids.ines });
+  // (each re-sent a minute after the award, so that it is the newest of its learner's emails)
+  const [mailId] = await enqueueMail(db(), { kind: 'award', to: 'ines.moreau@example.org', subject: 's', text: 't', html: 'h', structureId: A, assertionId: ids.ines }, { now: new Date(BASE.getTime() + 60_000) });
   await db().update(outboxMessages).set({ status: 'failed', attempts: 5, lastError: '550 <mailbox> unknown' }).where(eq(outboxMessages.id, mailId!));
-  const [sentId] = await enqueueMail(db(), { kind: 'award', to: 'jules.lambert@example.org', subject: 's', text: 't', html: 'h', structureId: A, assertionId: ids.jules });
+  const [sentId] = await enqueueMail(db(), { kind: 'award', to: 'jules.lambert@example.org', subject: 's', text: 't', html: 'h', structureId: A, assertionId: ids.jules }, { now: new Date(BASE.getTime() + 60_000) });
   await db().update(outboxMessages).set({ status: 'sent', sentAt: BASE }).where(eq(outboxMessages.id, sentId!));
 
   clock = BASE;

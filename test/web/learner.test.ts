@@ -262,6 +262,7 @@ describe('following the link', () => {
   });
 
   it('an expired link says so and offers a new one; an unknown or hostile one too', async () => {
+    advance(1000); // this link's email is newer than the one the previous test used
     const browser = new Browser();
     await browser.submit('/mon-espace', '/mon-espace/lien', { email: LEARNER.email });
     const mail = await latestOutboxMail(db(), LEARNER.email, 'learner-sign-in');
@@ -288,6 +289,7 @@ describe('following the link', () => {
     const token = await createOneTimeToken(db(), {
       purpose: 'learner-sign-in',
       email: LEARNER.email,
+      createdAt: clock,
       expiresAt: new Date(clock.getTime() + 30 * 24 * HOUR),
     });
     advance(10 * 24 * HOUR);
@@ -560,10 +562,11 @@ describe('privacy', () => {
     expect(ids.length).toBeGreaterThanOrEqual(4);
 
     // A CSV import that awarded one of them keeps its rows for review: they must go too.
-    const [advisor] = await db().insert(users).values({ email: 'conseil@ml-caen.example.org', name: 'Conseillère' }).returning();
+    const [advisor] = await db().insert(users).values({ email: 'conseil@ml-caen.example.org', name: 'Conseillère', createdAt: clock }).returning();
     const [csv] = await db()
       .insert(awardImports)
       .values({
+        createdAt: clock,
         structureId: A.structure.id,
         createdByUserId: advisor!.id,
         fileName: 'promo.csv',

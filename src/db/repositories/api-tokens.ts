@@ -22,22 +22,22 @@ export async function listApiTokens(db: Database, structureId: string): Promise<
 }
 
 /** Records use at most once a minute, so that every API call is not also a write. */
-export async function touchApiToken(db: Database, id: string): Promise<void> {
+export async function touchApiToken(db: Database, id: string, now: Date): Promise<void> {
   await db
     .update(apiTokens)
-    .set({ lastUsedAt: sql`now()` })
+    .set({ lastUsedAt: now })
     .where(
       and(
         eq(apiTokens.id, id),
-        or(isNull(apiTokens.lastUsedAt), lt(apiTokens.lastUsedAt, sql`now() - interval '1 minute'`)),
+        or(isNull(apiTokens.lastUsedAt), lt(apiTokens.lastUsedAt, new Date(now.getTime() - 60_000))),
       ),
     );
 }
 
-export async function revokeApiToken(db: Database, structureId: string, id: string): Promise<boolean> {
+export async function revokeApiToken(db: Database, structureId: string, id: string, now: Date): Promise<boolean> {
   const rows = await db
     .update(apiTokens)
-    .set({ revokedAt: sql`now()` })
+    .set({ revokedAt: now })
     .where(and(eq(apiTokens.id, id), eq(apiTokens.structureId, structureId), isNull(apiTokens.revokedAt)))
     .returning({ id: apiTokens.id });
   return rows.length > 0;

@@ -21,8 +21,7 @@ export async function insertAssertions(
   values: (NewAssertionRow & { id: string })[],
 ): Promise<AssertionRow[]> {
   if (values.length === 0) return [];
-  const createdAt = new Date();
-  await db.insert(assertions).values(values.map((v) => ({ ...v, createdAt })));
+  await db.insert(assertions).values(values);
   return values.map((v) => ({
     expires: null,
     narrative: null,
@@ -38,7 +37,6 @@ export async function insertAssertions(
     erasedAt: null,
     evidence: [],
     ...v,
-    createdAt,
   }));
 }
 
@@ -94,12 +92,12 @@ export async function markRevoked(
   db: Database,
   structureId: string,
   id: string,
-  values: { reason: string; byUserId?: string | null; byTokenId?: string | null },
+  values: { reason: string; at: Date; byUserId?: string | null; byTokenId?: string | null },
 ): Promise<AssertionRow | undefined> {
   const [row] = await db
     .update(assertions)
     .set({
-      revokedAt: sql`now()`,
+      revokedAt: values.at,
       revocationReason: values.reason,
       revokedByUserId: values.byUserId ?? null,
       revokedByTokenId: values.byTokenId ?? null,
@@ -154,7 +152,7 @@ export async function findIdempotentAwards(
 
 export async function insertIdempotencyKeys(
   db: Database,
-  values: { structureId: string; key: string; requestHash: string; assertionId: string }[],
+  values: { structureId: string; key: string; requestHash: string; assertionId: string; createdAt: Date }[],
 ): Promise<void> {
   if (values.length) await db.insert(idempotencyKeys).values(values);
 }
@@ -172,7 +170,7 @@ export async function lockIdempotencyScope(db: Database, structureId: string): P
 /** Returns false when another request took the key first. */
 export async function claimIdempotencyKey(
   db: Database,
-  values: { structureId: string; key: string; requestHash: string; assertionId: string },
+  values: { structureId: string; key: string; requestHash: string; assertionId: string; createdAt: Date },
 ): Promise<boolean> {
   const rows = await db
     .insert(idempotencyKeys)

@@ -126,15 +126,15 @@ export async function queueAwardImport(db: Database, structureId: string, id: st
  */
 export async function claimQueuedAwardImport(
   db: Database,
-  staleAfterMs: number,
+  options: { now: Date; staleAfterMs: number },
 ): Promise<AwardImportRecord | undefined> {
-  const staleSeconds = Math.round(staleAfterMs / 1000);
+  const staleBefore = new Date(options.now.getTime() - options.staleAfterMs);
   const result = await db.execute(sql`
-    update award_imports set status = 'running', started_at = now()
+    update award_imports set status = 'running', started_at = ${options.now}
     where id = (
       select id from award_imports
       where status = 'queued'
-         or (status = 'running' and started_at < now() - make_interval(secs => ${staleSeconds}))
+         or (status = 'running' and started_at < ${staleBefore})
       order by created_at
       limit 1
       for update skip locked
@@ -151,22 +151,22 @@ export async function claimQueuedAwardImport(
 export async function recordImportProgress(
   db: Database,
   id: string,
-  values: { awarded: number; failed: number },
+  values: { awarded: number; failed: number; now: Date },
 ): Promise<void> {
   await db
     .update(awardImports)
-    .set({ ...values, startedAt: sql`now()` })
+    .set({ awarded: values.awarded, failed: values.failed, startedAt: values.now })
     .where(and(eq(awardImports.id, id), eq(awardImports.status, 'running')));
 }
 
 export async function finishAwardImport(
   db: Database,
   id: string,
-  values: { rows: AwardImportRow[]; awarded: number; failed: number },
+  values: { rows: AwardImportRow[]; awarded: number; failed: number; now: Date },
 ): Promise<void> {
   await db
     .update(awardImports)
-    .set({ ...values, status: 'done', finishedAt: sql`now()` })
+    .set({ rows: values.rows, awarded: values.awarded, failed: values.failed, status: 'done', finishedAt: values.now })
     .where(eq(awardImports.id, id));
 }
 

@@ -13,6 +13,7 @@ export async function createOneTimeToken(
   values: {
     purpose: OneTimeTokenPurpose;
     email: string;
+    createdAt: Date;
     expiresAt: Date;
     userId?: string | null;
     structureId?: string | null;
@@ -31,11 +32,11 @@ export async function createOneTimeToken(
  */
 export async function createOneTimeTokens(
   db: Database,
-  values: { purpose: OneTimeTokenPurpose; email: string; expiresAt: Date; createdByUserId?: string | null }[],
+  values: { purpose: OneTimeTokenPurpose; email: string; createdAt: Date; expiresAt: Date; createdByUserId?: string | null }[],
 ): Promise<string[]> {
   if (values.length === 0) return [];
   const tokens = values.map(() => randomBytes(32).toString('base64url'));
-  // 6 columns a row: well under PostgreSQL's 65,535 parameters per statement.
+  // 7 columns a row: well under PostgreSQL's 65,535 parameters per statement.
   for (let start = 0; start < values.length; start += 5000) {
     await db.insert(oneTimeTokens).values(
       values.slice(start, start + 5000).map((v, i) => ({

@@ -31,13 +31,12 @@ const INSERT_CHUNK = 2000;
 /**
  * Records messages in the outbox. Call it with the transaction of the change
  * that causes it: the dispatcher (src/services/mail/) sends them afterwards.
- * `now`, when given, dates the messages (and makes them due) on the caller's
- * clock instead of the database's.
+ * `now` (the caller's clock) dates the messages and makes them due.
  */
 export async function enqueueMail(
   db: Database,
   mails: OutgoingMail | OutgoingMail[],
-  options: { now?: Date } = {},
+  options: { now: Date },
 ): Promise<string[]> {
   const list = Array.isArray(mails) ? mails : [mails];
   if (list.length === 0) return [];
@@ -72,7 +71,8 @@ export async function enqueueMail(
           createdByUserId: m.createdByUserId ?? null,
           status:
             !SENT_EVEN_WHEN_STOPPED.has(m.kind) && stopped.has(m.to) ? ('suppressed' as const) : ('pending' as const),
-          ...(options.now ? { createdAt: options.now, nextAttemptAt: options.now } : {}),
+          createdAt: options.now,
+          nextAttemptAt: options.now,
         })),
       )
       .returning({ id: outboxMessages.id });

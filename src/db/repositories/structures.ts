@@ -45,10 +45,10 @@ export async function findSigningKey(
   return row;
 }
 
-export async function retireSigningKeys(db: Database, structureId: string): Promise<void> {
+export async function retireSigningKeys(db: Database, structureId: string, now: Date): Promise<void> {
   await db
     .update(signingKeys)
-    .set({ retiredAt: sql`now()` })
+    .set({ retiredAt: now })
     .where(and(eq(signingKeys.structureId, structureId), isNull(signingKeys.retiredAt)));
 }
 

@@ -106,6 +106,7 @@ export class AwardMails {
       awards.map((a) => ({
         purpose: 'learner-sign-in' as const,
         email: a.recipientEmail,
+        createdAt: options.now,
         expiresAt,
         createdByUserId: options.createdByUserId,
       })),

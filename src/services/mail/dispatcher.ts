@@ -10,6 +10,7 @@ import type { MailKind } from '../../db/schema.ts';
 import type { MailSignal } from './signal.ts';
 import { MailSendError, type MailTransport } from './transport.ts';
 import type { UnsubscribeLinks } from './unsubscribe-links.ts';
+import type { Clock } from '../../clock.ts';
 
 const MINUTE = 60_000;
 /** Wait before attempt 2, 3, …: after the last one, the message is `failed`. */
@@ -33,7 +34,7 @@ export interface DispatcherOptions {
   pollIntervalMs: number;
   signal: MailSignal;
   unsubscribe: UnsubscribeLinks;
-  now?: () => Date;
+  now: Clock;
   /** Where a failed round is reported (never with a secret in it). */
   onError?: (error: unknown) => void;
 }
@@ -48,7 +49,7 @@ export interface DispatcherOptions {
  * otherwise every `pollIntervalMs`.
  */
 export class MailDispatcher {
-  private readonly now: () => Date;
+  private readonly now: Clock;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
@@ -60,7 +61,7 @@ export class MailDispatcher {
     private readonly db: Database,
     private readonly options: DispatcherOptions,
   ) {
-    this.now = options.now ?? (() => new Date());
+    this.now = options.now;
     this.domain = /@([^\s<>@]+)>?\s*$/.exec(options.from)?.[1] ?? 'insigne.invalid';
   }
 

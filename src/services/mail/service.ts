@@ -12,6 +12,7 @@ import {
 } from '../../db/repositories/outbox.ts';
 import { type Actor, recordAudit } from '../audit.ts';
 import { DomainError } from '../errors.ts';
+import type { Clock } from '../../clock.ts';
 
 /**
  * The outbox as people see it: a structure's messages and their fate, the
@@ -19,16 +20,16 @@ import { DomainError } from '../errors.ts';
  * the learner's choice to receive no more emails.
  */
 export class MailService {
-  private readonly now: () => Date;
+  private readonly now: Clock;
   /** Whether SMTP_URL is set: without it, every message is held. */
   readonly configured: boolean;
 
   constructor(
     private readonly db: Database,
-    options: { configured: boolean; now?: () => Date },
+    options: { configured: boolean; now: Clock },
   ) {
     this.configured = options.configured;
-    this.now = options.now ?? (() => new Date());
+    this.now = options.now;
   }
 
   /** A page of one structure's outbox (structureId) or of the platform's (null), problems first. */
@@ -55,9 +56,11 @@ export class MailService {
   /** Puts a held or failed message back in the queue (once SMTP works again). */
   async requeue(id: string, actor: Actor): Promise<boolean> {
     return this.db.transaction(async (tx) => {
-      const row = await requeueMessage(tx, id, this.now());
+      const now = this.now();
+      const row = await requeueMessage(tx, id, now);
       if (!row) return false;
       await recordAudit(tx, actor, {
+        at: now,
         structureId: row.structureId,
         action: 'mail.requeued',
         targetType: 'outbox_message',
