@@ -7,8 +7,10 @@ import { drizzle as drizzleNodePostgres } from 'drizzle-orm/node-postgres';
 import { migrate as migrateNodePostgres } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
-import lockfile from 'proper-lockfile';
+import { lockDataDir } from './data-dir-lock.ts';
 import * as schema from './schema.ts';
+
+export { DataDirLockedError } from './data-dir-lock.ts';
 
 /** One type for both drivers: the services never know which one they run on. */
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -25,17 +27,6 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-export class DataDirLockedError extends Error {
-  constructor(readonly dataDir: string) {
-    super(
-      `The embedded database in ${dataDir} is already open in another Insigne process ` +
-        '(a running server, or a CLI command). Stop that process first, or set DATABASE_URL ' +
-        'to use PostgreSQL, which any number of processes can share.',
-    );
-    this.name = 'DataDirLockedError';
-  }
-}
-
 export type DatabaseOptions =
   | { kind: 'postgres'; url: string; poolSize?: number }
   | { kind: 'pglite'; dataDir: string }
@@ -50,15 +41,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   const dataDir = path.resolve(options.dataDir);
   const dbDir = path.join(dataDir, 'pglite');
   mkdirSync(dbDir, { recursive: true });
-  let release: () => Promise<void>;
-  try {
-    // PGlite is single-process: two writers on one directory corrupt it.
-    // proper-lockfile keeps the lock fresh and reclaims it if its holder died.
-    release = await lockfile.lock(dbDir, { lockfilePath: path.join(dataDir, 'pglite.lock'), stale: 10_000 });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ELOCKED') throw new DataDirLockedError(dataDir);
-    throw error;
-  }
+  // PGlite is single-process: two writers on one directory corrupt it.
+  const release = lockDataDir(dataDir, path.join(dataDir, 'pglite.pid'));
   try {
     const client = await PGlite.create(dbDir);
     return await openPglite(client, release);

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -149,6 +150,42 @@ describe.runIf(target === 'pglite')('the embedded database in DATA_DIR', () => {
     const again = await track(openDatabase({ kind: 'pglite', dataDir }));
     expect(await publicTables(again.db)).toEqual(EXPECTED_TABLES);
     await again.close();
+  });
+
+  it('is taken at once when its holder was killed (a supervisor restarts the server immediately)', { timeout: 120_000 }, async () => {
+    const dataDir = tempDataDir();
+    // A real holder: another process opens the directory and is killed with SIGKILL, so it releases nothing.
+    const holder = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        `const { openDatabase } = await import(${JSON.stringify(new URL('../../src/db/database.ts', import.meta.url).href)});
+         await openDatabase({ kind: 'pglite', dataDir: ${JSON.stringify(dataDir)} });
+         console.log('ready');
+         setInterval(() => {}, 1000);`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    cleanups.push(async () => void holder.kill('SIGKILL'));
+    await new Promise<void>((resolve, reject) => {
+      holder.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
+      holder.on('exit', (code) => reject(new Error(`the holder exited (${code})`)));
+    });
+    const refused = await openDatabase({ kind: 'pglite', dataDir }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(DataDirLockedError);
+    expect((refused as Error).message).toContain(`pid ${holder.pid}`);
+
+    const exited = new Promise((resolve) => holder.once('exit', resolve));
+    holder.kill('SIGKILL');
+    await exited;
+    // No waiting for a lock to go stale: the holder is gone, so the lock is.
+    const opened = await track(openDatabase({ kind: 'pglite', dataDir }));
+    await opened.migrate();
+    expect(await publicTables(opened.db)).toEqual(EXPECTED_TABLES);
+    await opened.close();
   });
 
   it('keeps everything across a restart, signing keys included', { timeout: 180_000 }, async () => {
