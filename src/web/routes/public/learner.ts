@@ -6,6 +6,7 @@ import { DomainError } from '../../../services/errors.ts';
 import type { Services } from '../../../services/index.ts';
 import { email as emailSchema } from '../../../services/inputs.ts';
 import { LEARNER_SESSION_ABSOLUTE_MS, type LearnerSession } from '../../../services/learners.ts';
+import { SECRET_LINKS } from '../../../services/urls.ts';
 import { CSRF_FIELD, CSRF_SECRET_FORMAT, csrfToken, newCsrfSecret, verifyCsrfToken } from '../../csrf.ts';
 import { type FieldErrors, errorSummary, fieldErrors, formBody, textValue } from '../../forms.ts';
 import { localeOf, translate } from '../../locale.ts';
@@ -55,7 +56,7 @@ export async function learnerRoutes(app: FastifyInstance, { services }: { servic
   app.addHook('onSend', async (request, reply) => {
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'private, no-store');
     // The link's token is in the address: never sent on to another site.
-    if (request.url.startsWith('/mon-espace/lien/')) reply.header('referrer-policy', 'no-referrer');
+    if (request.url.startsWith(SECRET_LINKS.learnerSignIn.prefix)) reply.header('referrer-policy', 'no-referrer');
   });
 
   /** The learner session of this request, read once from its cookie. */

@@ -1,15 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../../services/index.ts';
+import { paths, SECRET_LINKS } from '../../../services/urls.ts';
 import { formBody } from '../../forms.ts';
 import { translate } from '../../locale.ts';
 import { FORM_LIMIT, PAGE_LIMIT } from '../../plugins/rate-limits.ts';
 
 type State = 'confirm' | 'stopped' | 'resumed';
-
-const relative = (url: string) => {
-  const parsed = new URL(url);
-  return parsed.pathname + parsed.search;
-};
 
 /**
  * The link at the bottom of every email: stop receiving the platform's
@@ -28,7 +24,7 @@ export async function unsubscribeRoutes(app: FastifyInstance, { services }: { se
   }
 
   const tokenOf = (request: FastifyRequest): unknown =>
-    (request.params as { token?: string }).token ?? (request.query as { jeton?: unknown }).jeton;
+    (request.params as { token?: string }).token ?? (request.query as Record<string, unknown>)[SECRET_LINKS.unsubscribe.param];
 
   async function render(request: FastifyRequest, reply: FastifyReply, state: State | 'invalid') {
     const t = translate(request);
@@ -44,7 +40,7 @@ export async function unsubscribeRoutes(app: FastifyInstance, { services }: { se
       state,
       email,
       stoppedAt,
-      action: relative(services.unsubscribe.url(email)),
+      action: paths.unsubscribe(services.unsubscribe.tokenFor(email)),
     });
   }
 

@@ -5,6 +5,7 @@ import { newAccountInput, newPasswordInput } from '../../../services/accounts.ts
 import { DomainError, notFound } from '../../../services/errors.ts';
 import type { Services } from '../../../services/index.ts';
 import { email as emailInput, setupInput, signInInput } from '../../../services/inputs.ts';
+import { paths } from '../../../services/urls.ts';
 import { type ErrorSummaryItem, type FieldErrors, errorSummary, fieldErrors, formBody, textValue } from '../../forms.ts';
 import { localeOf, translate } from '../../locale.ts';
 import { FORM_LIMIT } from '../../plugins/rate-limits.ts';
@@ -258,7 +259,7 @@ async function oneTimeLinkRoutes(app: FastifyInstance, { services }: { services:
     return reply.view('pages/auth/reset.eta', {
       title: titled(request, 'accounts.reset.title', undefined, summary.length > 0),
       csrfToken: app.sessionCookies.anonymousCsrfToken(request, reply, bindOf(request)),
-      action: `/mot-de-passe/${token}`,
+      action: paths.passwordReset(token),
       email,
       errors,
       summary,
@@ -317,7 +318,7 @@ async function oneTimeLinkRoutes(app: FastifyInstance, { services }: { services:
     return reply.view('pages/auth/invitation.eta', {
       title: titled(request, 'accounts.invitation.title', { structure: invitation.structureName }, summary.length > 0),
       csrfToken: app.sessionCookies.anonymousCsrfToken(request, reply, bindOf(request)),
-      action: `/invitation/${token}`,
+      action: paths.invitation(token),
       invitation,
       mode,
       values: form.values ?? {},
