@@ -138,9 +138,9 @@ async function formsBeforeSignIn(app: FastifyInstance, { services }: { services:
     try {
       const { token } = await services.auth.signIn(parsed.data, {
         ip: request.ip,
-        previousToken: request.cookies[app.sessionCookies.sessionName],
+        previousToken: app.sessionCookies.staff.read(request),
       });
-      app.sessionCookies.setSession(reply, token);
+      app.sessionCookies.staff.set(reply, token);
       return reply.redirect(next ?? '/espace', 303);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
@@ -282,9 +282,9 @@ async function oneTimeLinkRoutes(app: FastifyInstance, { services }: { services:
     try {
       const session = await services.accounts.resetPassword(token, { password: String(body.password) }, {
         ip: request.ip,
-        previousToken: request.cookies[app.sessionCookies.sessionName],
+        previousToken: app.sessionCookies.staff.read(request),
       });
-      app.sessionCookies.setSession(reply, session.token);
+      app.sessionCookies.staff.set(reply, session.token);
     } catch (error) {
       if (error instanceof DomainError && error.code === 'link_invalid') return renderInvalid(request, reply, 'reset');
       throw error;
@@ -340,7 +340,7 @@ async function oneTimeLinkRoutes(app: FastifyInstance, { services }: { services:
     if (!invitation) return renderInvalid(request, reply, 'invitation');
     const body = formBody(request.body);
     const mode = modeOf(request, invitation);
-    const origin = { ip: request.ip, previousToken: request.cookies[app.sessionCookies.sessionName] };
+    const origin = { ip: request.ip, previousToken: app.sessionCookies.staff.read(request) };
     try {
       if (mode === 'other-account') {
         return renderInvitation(request, reply.code(403), token, invitation);
@@ -356,7 +356,7 @@ async function oneTimeLinkRoutes(app: FastifyInstance, { services }: { services:
           return renderInvitation(request, reply.code(422), token, invitation, { errors: { password: t(request)('form.required') } });
         }
         const { session } = await services.accounts.acceptInvitation(token, { kind: 'existing', password }, origin);
-        app.sessionCookies.setSession(reply, session!.token);
+        app.sessionCookies.staff.set(reply, session!.token);
         return reply.redirect('/espace', 303);
       }
       const values = { name: textValue(body, 'name', 200) };
@@ -369,7 +369,7 @@ async function oneTimeLinkRoutes(app: FastifyInstance, { services }: { services:
         { kind: 'new', name: String(body.name), password: String(body.password) },
         origin,
       );
-      app.sessionCookies.setSession(reply, session!.token);
+      app.sessionCookies.staff.set(reply, session!.token);
       return reply.redirect('/espace', 303);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
