@@ -1,10 +1,17 @@
+import { SECRET_LINKS } from './services/urls.ts';
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const declared: readonly { prefix: string; param?: string }[] = Object.values(SECRET_LINKS);
+
 /**
  * Request URLs go to the log, and some carry a secret: a sign-in, password or
  * invitation link works for whoever holds it, and an unsubscribe link names
  * an address. Their secret part is replaced before anything is written.
+ * Which parts those are is what PublicUrls declares (SECRET_LINKS), the one
+ * place emailed links are built: a link added there is hidden here too.
  */
-const SECRET_PATHS = /^(\/mon-espace\/lien\/|\/mot-de-passe\/|\/invitation\/|\/courriels\/arret\/)[^/?#]+/;
-const SECRET_PARAMS = ['jeton', 'token'];
+const SECRET_PATHS = new RegExp(`^(${declared.map((l) => escapeRegExp(l.prefix)).join('|')})[^/?#]+`);
+const SECRET_PARAMS = [...new Set(declared.flatMap((l) => (l.param ? [l.param] : [])))];
 
 export function redactUrl(url: string): string {
   const [path = '', query] = url.split('?', 2) as [string, string | undefined];
@@ -13,6 +20,19 @@ export function redactUrl(url: string): string {
   const params = new URLSearchParams(query);
   for (const name of SECRET_PARAMS) if (params.has(name)) params.set(name, '***');
   return `${safePath}?${params.toString().replace(/%2A/g, '*')}`;
+}
+
+/**
+ * The server's logger: tokens, session cookies and the secrets of emailed
+ * links never reach a log. `stream` is for tests that read what was written.
+ */
+export function loggerOptions(level: string, stream?: { write(line: string): void }) {
+  return {
+    level,
+    redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+    serializers: { req: requestForLog },
+    ...(stream && { stream }),
+  };
 }
 
 /** Fastify's request serializer, with the URL redacted. */

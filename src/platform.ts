@@ -5,7 +5,6 @@ import { MailDispatcher } from './services/mail/dispatcher.ts';
 import { SmtpTransport } from './services/mail/transport.ts';
 import { createServices, type Services } from './services/index.ts';
 import { loadMasterKey, MasterKey, masterKeyWarning } from './services/master-key.ts';
-import { briefError } from './logging.ts';
 import { systemClock } from './clock.ts';
 
 export interface Platform {
@@ -88,21 +87,14 @@ export async function openPlatform(
       signal: services.mailSignal,
       unsubscribe: services.unsubscribe,
       now,
-      onError: (error) => {
-        // Database unavailable, most likely: the next round tries again. Nothing secret is in a database error.
-        process.emitWarning(`Mail dispatcher: ${briefError(error)}`, 'InsigneMailWarning');
-      },
     });
     mailDispatcher.start();
   }
   // Same rule as the outbox: a one-off CLI command (dispatchMail: false) does no background work.
+  // Both poll through src/services/background/poller.ts: a failed round is a process warning and a longer wait.
   let awardImportRunner: AwardImportRunner | null = null;
   if (overrides.dispatchMail !== false) {
-    awardImportRunner = new AwardImportRunner(services.awardImports, {
-      onError: (error) => {
-        process.emitWarning(`Award import runner: ${briefError(error)}`, 'InsigneImportWarning');
-      },
-    });
+    awardImportRunner = new AwardImportRunner(services.awardImports);
     awardImportRunner.start();
   }
   return {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from './config/config.ts';
 import { openPlatform, type Platform } from './platform.ts';
 import { buildApp } from './web/app.ts';
-import { requestForLog } from './logging.ts';
+import { loggerOptions } from './logging.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -16,12 +16,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const platform = await openPlatform(config);
   const app = await buildApp(platform, {
     benchBaseline: process.env.INSIGNE_BENCH_BASELINE === '1',
-    logger: {
-      level: config.LOG_LEVEL,
-      // Tokens, session cookies and the secrets of emailed links never reach a log.
-      redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
-      serializers: { req: requestForLog },
-    },
+    logger: loggerOptions(config.LOG_LEVEL),
   });
   for (const warning of platform.warnings) app.log.warn(warning);
   try {

@@ -25,6 +25,7 @@ import type { AwardImportRow, EvidenceRecord } from '../db/schema.ts';
 import { normaliseEmail } from '../openbadges/index.ts';
 import { type Actor, recordAudit } from './audit.ts';
 import type { AwardingService, BulkAwardItem } from './awarding.ts';
+import { Poller } from './background/poller.ts';
 import { DomainError, notFound } from './errors.ts';
 import { email as emailSchema, httpUrl } from './inputs.ts';
 import type { Clock } from '../clock.ts';
@@ -649,67 +650,45 @@ export const STALE_AFTER_MS = 10 * 60_000;
 
 /**
  * Awards the confirmed imports in the background, in this process: polls
- * for queued imports, claims one at a time (safe with several instances),
- * and stops between two batches when the platform closes.
+ * for queued imports (the Poller's loop), claims one at a time (safe with
+ * several instances), and stops between two batches when the platform closes.
  */
 export class AwardImportRunner {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | null = null;
-  private stopped = true;
+  private readonly poller: Poller;
 
   constructor(
     private readonly imports: AwardImportService,
-    private readonly options: { intervalMs?: number; onError?: (error: unknown) => void } = {},
-  ) {}
+    options: { intervalMs?: number; onError?: (error: unknown) => void } = {},
+  ) {
+    this.poller = new Poller({
+      name: 'Award import runner',
+      warningType: 'InsigneImportWarning',
+      intervalMs: options.intervalMs ?? 1000,
+      round: (stopping) => this.imports.runNext(stopping),
+      onError: options.onError,
+    });
+  }
 
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
     this.imports.onQueued = () => this.kick();
-    this.schedule(0);
+    this.poller.start();
   }
 
   /** Look now rather than at the next tick. */
   kick(): void {
-    if (!this.stopped && !this.running) this.schedule(0);
+    this.poller.wake();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running;
+  stop(): Promise<void> {
+    return this.poller.stop();
   }
 
   /** Awards every queued import, one after the other; resolves when none is left. */
   async drain(): Promise<void> {
-    while (await this.imports.runNext(() => this.stopped)) {
+    while (await this.imports.runNext(() => this.poller.stopping)) {
       // next one
     }
     // …and whatever the background loop had already taken.
-    await this.running;
-  }
-
-  private schedule(ms: number): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.tick(), ms);
-    this.timer.unref();
-  }
-
-  private tick(): void {
-    this.timer = undefined;
-    if (this.running || this.stopped) return;
-    this.running = (async () => {
-      try {
-        while (!this.stopped && (await this.imports.runNext(() => this.stopped))) {
-          // next one
-        }
-      } catch (error) {
-        (this.options.onError ?? ((e) => console.error('award import runner:', e)))(error);
-      }
-    })().finally(() => {
-      this.running = null;
-      if (!this.stopped) this.schedule(this.options.intervalMs ?? 1000);
-    });
+    await this.poller.idle();
   }
 }

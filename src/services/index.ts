@@ -50,7 +50,7 @@ export function createServices(deps: ServiceDependencies) {
   const signer = new AssertionSigner();
   const auth = new AuthService(deps.db, now);
   const mailSignal = new MailSignal();
-  const unsubscribe = new UnsubscribeLinks(deps.masterKey.deriveKey('insigne:unsubscribe:v1'), urls.origin);
+  const unsubscribe = new UnsubscribeLinks(deps.masterKey.deriveKey('insigne:unsubscribe:v1'), urls);
   const awarding = new AwardingService(deps.db, keys, documents, signer, changes, new AwardMails(urls, unsubscribe, mailSignal), now);
   const publication = new PublicationService(deps.db, urls, documents, keys, awarding, changes, now);
   return {

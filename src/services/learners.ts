@@ -121,7 +121,7 @@ export class LearnerService {
         expiresAt: new Date(now.getTime() + SIGN_IN_LINK_MS),
       });
       const t = translator(lang);
-      const url = this.linkUrl(token);
+      const url = this.urls.learnerSignIn(token);
       const subject = t('learner.mail.subject');
       const body = composeMail({
         lang,
@@ -133,11 +133,6 @@ export class LearnerService {
       });
       await enqueueMail(tx, { kind: 'learner-sign-in', to: email, subject, text: body.text, html: body.html }, { now });
     });
-  }
-
-  /** The address of a sign-in link (the award email uses the same form, with a longer-lived token). */
-  linkUrl(token: string): string {
-    return `${this.urls.origin}/mon-espace/lien/${token}`;
   }
 
   /** What a link is now, without using it: mail scanners open links before people do. */

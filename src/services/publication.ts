@@ -120,7 +120,7 @@ export class PublicationService {
         issuer: this.urls.issuer(structureId),
         // Hosted badges say so at their own URL (410); the list is for signed ones.
         revokedAssertions: revoked.map((r) => ({
-          id: `urn:uuid:${r.id}`,
+          id: this.urls.signedAssertionId(r.id),
           revocationReason: r.revocationReason ?? undefined,
         })),
       });
@@ -247,7 +247,7 @@ export class PublicationService {
           id: this.urls.revocationList(structure.id),
           issuer: this.urls.issuer(structure.id),
           revokedAssertions: assertion.revokedAt
-            ? [{ id: `urn:uuid:${assertion.id}`, revocationReason: assertion.revocationReason ?? undefined }]
+            ? [{ id: this.urls.signedAssertionId(assertion.id), revocationReason: assertion.revocationReason ?? undefined }]
             : [],
         }),
       ],

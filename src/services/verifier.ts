@@ -167,7 +167,7 @@ export class VerifierService {
     const issuerId = report.issuer?.id ?? report.badgeClass?.issuer;
     const ours = issuerId !== undefined && this.isOurs(issuerId);
     const assertionId = report.assertion?.id;
-    const uuid = assertionId ? /^urn:uuid:([0-9a-f-]{36})$/.exec(assertionId)?.[1] : undefined;
+    const uuid = assertionId ? this.urls.assertionIdOfSigned(assertionId) : undefined;
     const assertionPage = ours
       ? uuid
         ? this.urls.assertion(uuid)

@@ -6,11 +6,16 @@ export interface UploadedFile {
   bytes: Uint8Array;
 }
 
+/** The code of the 413 a form with more than `maxParts` parts gets (a body past `bodyLimit` is fastify's FST_ERR_CTP_BODY_TOO_LARGE). */
+export const TOO_MANY_PARTS = 'INSIGNE_TOO_MANY_PARTS';
+
 export const isUploadedFile = (value: unknown): value is UploadedFile =>
   typeof value === 'object' && value !== null && 'bytes' in value && (value as UploadedFile).bytes instanceof Uint8Array;
 
 /**
- * Lets the calling plugin (only it) accept multipart forms, parsed into the
+ * The one multipart parser of the site's upload forms (the workspace's badge
+ * images, CSV imports and logos, « Vérifier un badge »'s file, the one-click
+ * unsubscribe). Lets the calling plugin (only it) accept multipart forms, parsed into the
  * same plain object a urlencoded form gives (files as { fileName, bytes }).
  * The workspace's CSRF check is a preValidation hook of the parent plugin,
  * which runs before any hook of the route's plugin — so before
@@ -39,7 +44,7 @@ async function parseMultipartForm(request: FastifyRequest, body: Buffer, maxPart
   const out: Record<string, unknown> = Object.create(null);
   let parts = 0;
   for (const [name, value] of form) {
-    if (++parts > maxParts) throw Object.assign(new Error('too many parts'), { statusCode: 413 });
+    if (++parts > maxParts) throw Object.assign(new Error('too many parts'), { statusCode: 413, code: TOO_MANY_PARTS });
     const item: unknown =
       typeof value === 'string' ? value : ({ fileName: value.name, bytes: new Uint8Array(await value.arrayBuffer()) } satisfies UploadedFile);
     // Repeated fields stay repeated (an array): the CSRF check refuses them.

@@ -311,6 +311,21 @@ describe('the unsubscribe page', () => {
     ).toBe(0);
   });
 
+  it('takes the one-click unsubscribe of RFC 8058 as multipart/form-data too', async () => {
+    const email = 'multipart.unsub@example.org';
+    const path = ctx.services.unsubscribe.url(email).slice(TEST_PUBLIC_URL.length);
+    const boundary = '----insigneOneClick';
+    const response = await ctx.app.inject({
+      method: 'POST',
+      url: path,
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      payload: `--${boundary}\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--${boundary}--\r\n`,
+    });
+    expect(response.statusCode).toBe(200);
+    const [pref] = await db().select().from(learnerPreferences).where(eq(learnerPreferences.email, email));
+    expect(pref!.emailsStoppedAt).not.toBeNull();
+  });
+
   it('takes a very long address through the query string', async () => {
     const email = `${'tres-long.'.repeat(20)}nom@example.org`;
     const link = ctx.services.unsubscribe.url(email);

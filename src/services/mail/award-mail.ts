@@ -48,10 +48,6 @@ export class AwardMails {
     private readonly signal: MailSignal,
   ) {}
 
-  learnerLink(token: string): string {
-    return `${this.urls.origin}/mon-espace/lien/${token}`;
-  }
-
   compose(facts: AwardMailFacts, signInToken: string): OutgoingMail {
     // Learners read in French: the programme is regional and its public is French-speaking.
     const t = translator('fr');
@@ -73,10 +69,10 @@ export class AwardMails {
             author: facts.authorName ? t('mail.award.quoteAuthor', { name: facts.authorName, structure }) : structure,
           }
         : undefined,
-      action: { label: t('mail.award.action'), url: this.learnerLink(signInToken) },
+      action: { label: t('mail.award.action'), url: this.urls.learnerSignIn(signInToken) },
       links: [{ text: t('mail.award.verification'), url: this.urls.assertion(facts.assertionId) }],
       closing: [
-        t('mail.award.howTo', { days: LEARNER_LINK_DAYS, space: `${this.urls.origin}/mon-espace` }),
+        t('mail.award.howTo', { days: LEARNER_LINK_DAYS, space: this.urls.learnerSpace() }),
         t('mail.award.help', { structure, email: facts.structureEmail }),
       ],
       footer: [t('mail.award.footer', { structure })],

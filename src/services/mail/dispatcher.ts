@@ -7,6 +7,7 @@ import {
   markSent,
 } from '../../db/repositories/outbox.ts';
 import type { MailKind } from '../../db/schema.ts';
+import { Poller } from '../background/poller.ts';
 import type { MailSignal } from './signal.ts';
 import { MailSendError, type MailTransport } from './transport.ts';
 import type { UnsubscribeLinks } from './unsubscribe-links.ts';
@@ -35,7 +36,7 @@ export interface DispatcherOptions {
   signal: MailSignal;
   unsubscribe: UnsubscribeLinks;
   now: Clock;
-  /** Where a failed round is reported (never with a secret in it). */
+  /** Where a failed round is reported instead of a process warning (never with a secret in it). */
   onError?: (error: unknown) => void;
 }
 
@@ -46,14 +47,11 @@ export interface DispatcherOptions {
  * retried with back-off (1 min, 5 min, 30 min, 2 h, 12 h) then marked
  * `failed`; a permanent refusal (5xx to the recipient or the message) is
  * `failed` at once. It runs right after this process queues mail and
- * otherwise every `pollIntervalMs`.
+ * otherwise every `pollIntervalMs` (the Poller's loop).
  */
 export class MailDispatcher {
   private readonly now: Clock;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
-  private stopped = true;
+  private readonly poller: Poller;
   private unsubscribeSignal: (() => void) | undefined;
   private readonly domain: string;
 
@@ -63,6 +61,13 @@ export class MailDispatcher {
   ) {
     this.now = options.now;
     this.domain = /@([^\s<>@]+)>?\s*$/.exec(options.from)?.[1] ?? 'insigne.invalid';
+    this.poller = new Poller({
+      name: 'Mail dispatcher',
+      warningType: 'InsigneMailWarning',
+      intervalMs: options.pollIntervalMs,
+      round: async () => (await this.runOnce()) > 0,
+      onError: options.onError,
+    });
   }
 
   get sending(): boolean {
@@ -70,58 +75,27 @@ export class MailDispatcher {
   }
 
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.unsubscribeSignal = this.options.signal.subscribe(() => this.wake());
-    // Messages left by a previous run (or queued while this instance was down) go now.
-    this.wake();
+    if (!this.poller.stopping) return;
+    this.unsubscribeSignal = this.options.signal.subscribe(() => this.poller.wake());
+    this.poller.start();
   }
 
   /** Runs a round now, or right after the one in progress. */
   wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    clearTimeout(this.timer);
-    this.running = this.loop().finally(() => {
-      this.running = undefined;
-      if (this.stopped) return;
-      if (this.again) {
-        this.again = false;
-        this.wake();
-        return;
-      }
-      this.timer = setTimeout(() => this.wake(), this.options.pollIntervalMs);
-      this.timer.unref();
-    });
+    this.poller.wake();
   }
 
   /** Resolves once no round is running (nor about to run again): what tests wait for before stepping the clock. */
-  async idle(): Promise<void> {
-    while (this.running) await this.running;
+  idle(): Promise<void> {
+    return this.poller.idle();
   }
 
   /** Stops polling, lets the round in progress finish, and closes the SMTP connections. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
     this.unsubscribeSignal?.();
-    await this.running;
+    this.unsubscribeSignal = undefined;
+    await this.poller.stop();
     this.options.transport?.close();
-  }
-
-  private async loop(): Promise<void> {
-    try {
-      while (!this.stopped) {
-        const done = await this.runOnce();
-        if (done === 0) break;
-      }
-    } catch (error) {
-      // The database may be restarting: the next poll tries again.
-      this.options.onError?.(error);
-    }
   }
 
   /**

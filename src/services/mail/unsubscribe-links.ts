@@ -1,9 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { PublicUrls } from '../urls.ts';
 
 /** Bytes of HMAC kept in a link: 128 bits cannot be guessed, and the link stays short. */
 const MAC_BYTES = 16;
-/** fastify's routerOptions.maxParamLength: a longer token goes in the query string instead. */
-const MAX_PATH_TOKEN = 200;
 
 /**
  * The "stop receiving emails" link of every email to a learner. The token is
@@ -13,7 +12,7 @@ const MAX_PATH_TOKEN = 200;
 export class UnsubscribeLinks {
   constructor(
     private readonly key: Buffer,
-    private readonly origin: string,
+    private readonly urls: PublicUrls,
   ) {}
 
   private mac(email: string): Buffer {
@@ -38,9 +37,6 @@ export class UnsubscribeLinks {
 
   /** The page's address (also the RFC 8058 one-click target). */
   url(email: string): string {
-    const token = this.tokenFor(email);
-    return token.length <= MAX_PATH_TOKEN
-      ? `${this.origin}/courriels/arret/${token}`
-      : `${this.origin}/courriels/arret?jeton=${token}`;
+    return this.urls.unsubscribe(this.tokenFor(email));
   }
 }

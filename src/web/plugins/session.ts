@@ -4,6 +4,8 @@ import fp from 'fastify-plugin';
 import type { AuthContext } from '../../services/auth.ts';
 import { DomainError } from '../../services/errors.ts';
 import type { Services } from '../../services/index.ts';
+import { LEARNER_SESSION_ABSOLUTE_MS } from '../../services/learners.ts';
+import { CookieSession, secureCookies } from '../cookie-session.ts';
 import { CSRF_FIELD, CSRF_SECRET_FORMAT, csrfToken, newCsrfSecret, verifyCsrfToken } from '../csrf.ts';
 
 declare module 'fastify' {
@@ -34,52 +36,47 @@ export const safeReturnPath = (value: unknown): string | null =>
   typeof value === 'string' && value.length <= 200 && RETURN_PATH.test(value) ? value : null;
 
 /**
- * The cookies of getting in. Both are HttpOnly, SameSite=Lax, path /, and
- * under https Secure with the __Host- prefix (no subdomain can set them).
- * The session cookie has no Max-Age: it ends with the browser, and the
- * server ends the session itself after 8 idle hours or 30 days.
+ * The cookies of getting in, all made by CookieSession (one naming, one set
+ * of attributes). The two sessions stay apart, each with its own table and
+ * service (AuthService, LearnerService).
  */
 export class SessionCookies {
-  readonly secure: boolean;
-  readonly sessionName: string;
-  readonly csrfName: string;
+  /** The staff session: no Max-Age, it ends with the browser; the server ends it after 8 idle hours or 30 days. */
+  readonly staff: CookieSession;
+  /** The learner's space: kept across browser restarts for the session's whole life (learners come back days later, on a phone). */
+  readonly learner: CookieSession;
+  /** The pre-session secret the forms shown before sign-in are tied to. */
+  readonly csrf: CookieSession;
 
   constructor(publicUrl: string) {
-    this.secure = publicUrl.startsWith('https://');
-    const prefix = this.secure ? '__Host-' : '';
-    this.sessionName = `${prefix}insigne_session`;
-    this.csrfName = `${prefix}insigne_csrf`;
+    const secure = secureCookies(publicUrl);
+    this.staff = new CookieSession('insigne_session', { secure });
+    this.learner = new CookieSession('insigne_learner', { secure, maxAgeSeconds: LEARNER_SESSION_ABSOLUTE_MS / 1000 });
+    this.csrf = new CookieSession('insigne_csrf', { secure });
   }
 
-  private options() {
-    return { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: this.secure };
-  }
-
-  setSession(reply: FastifyReply, token: string): void {
-    reply.setCookie(this.sessionName, token, this.options());
-  }
-
-  clearSession(reply: FastifyReply): void {
-    reply.clearCookie(this.sessionName, this.options());
+  /** The pre-session secret of this browser; a new one is set when absent, if there is a reply to set it on. */
+  preSessionSecret(request: FastifyRequest, reply: FastifyReply | null): string | null {
+    const secret = this.csrf.read(request);
+    if (secret && CSRF_SECRET_FORMAT.test(secret)) return secret;
+    if (!reply) return null;
+    const fresh = newCsrfSecret();
+    this.csrf.set(reply, fresh);
+    return fresh;
   }
 
   /**
-   * A token for a form shown before sign-in, tied to a random secret in its
-   * own cookie (set here if absent). `bind` ties it to something more (the
-   * one-time link a form belongs to): it is then valid for that form only.
+   * A token for a form shown before sign-in, tied to the pre-session secret.
+   * `bind` ties it to something more (the one-time link a form belongs to):
+   * it is then valid for that form only.
    */
   anonymousCsrfToken(request: FastifyRequest, reply: FastifyReply, bind?: string): string {
-    let secret = request.cookies[this.csrfName];
-    if (!secret || !CSRF_SECRET_FORMAT.test(secret)) {
-      secret = newCsrfSecret();
-      reply.setCookie(this.csrfName, secret, this.options());
-    }
-    return csrfToken(boundSecret(secret, bind));
+    return csrfToken(boundSecret(this.preSessionSecret(request, reply)!, bind));
   }
 
   anonymousCsrfValid(request: FastifyRequest, bind?: string): boolean {
-    const secret = request.cookies[this.csrfName];
-    return !!secret && CSRF_SECRET_FORMAT.test(secret) && verifyCsrfToken(boundSecret(secret, bind), csrfFieldOf(request));
+    const secret = this.preSessionSecret(request, null);
+    return !!secret && verifyCsrfToken(boundSecret(secret, bind), csrfFieldOf(request));
   }
 }
 
@@ -184,12 +181,12 @@ const loaded = new WeakSet<FastifyRequest>();
 async function loadAuth(request: FastifyRequest, reply: FastifyReply): Promise<void> {
   if (loaded.has(request)) return;
   loaded.add(request);
-  const cookies = request.server.sessionCookies;
-  const token = request.cookies[cookies.sessionName];
+  const cookie = request.server.sessionCookies.staff;
+  const token = cookie.read(request);
   if (!token) return;
   request.auth = await request.server.resolveSession(token);
   if (!request.auth) {
-    cookies.clearSession(reply);
+    cookie.clear(reply);
     return;
   }
   reply.locals = { ...reply.locals, account: accountView(request.auth) };

@@ -5,8 +5,9 @@ import { z } from 'zod';
 import { DomainError } from '../../../services/errors.ts';
 import type { Services } from '../../../services/index.ts';
 import { email as emailSchema } from '../../../services/inputs.ts';
-import { LEARNER_SESSION_ABSOLUTE_MS, type LearnerSession } from '../../../services/learners.ts';
-import { CSRF_FIELD, CSRF_SECRET_FORMAT, csrfToken, newCsrfSecret, verifyCsrfToken } from '../../csrf.ts';
+import type { LearnerSession } from '../../../services/learners.ts';
+import { SECRET_LINKS } from '../../../services/urls.ts';
+import { CSRF_FIELD, csrfToken, verifyCsrfToken } from '../../csrf.ts';
 import { type FieldErrors, errorSummary, fieldErrors, formBody, textValue } from '../../forms.ts';
 import { localeOf, translate } from '../../locale.ts';
 import { FORM_LIMIT } from '../../plugins/rate-limits.ts';
@@ -48,14 +49,13 @@ export async function learnerRoutes(app: FastifyInstance, { services }: { servic
   const { learners } = services;
   const r = app.withTypeProvider<ZodTypeProvider>();
   const cookies = app.sessionCookies;
-  const cookieName = `${cookies.secure ? '__Host-' : ''}insigne_learner`;
-  const cookieOptions = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: cookies.secure };
+  const cookie = cookies.learner;
 
   // Everything here is about one person: no shared cache keeps any of it.
   app.addHook('onSend', async (request, reply) => {
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'private, no-store');
     // The link's token is in the address: never sent on to another site.
-    if (request.url.startsWith('/mon-espace/lien/')) reply.header('referrer-policy', 'no-referrer');
+    if (request.url.startsWith(SECRET_LINKS.learnerSignIn.prefix)) reply.header('referrer-policy', 'no-referrer');
   });
 
   /** The learner session of this request, read once from its cookie. */
@@ -63,9 +63,9 @@ export async function learnerRoutes(app: FastifyInstance, { services }: { servic
   async function loadLearner(request: FastifyRequest, reply: FastifyReply) {
     const known = loaded.get(request);
     if (known) return known;
-    const token = request.cookies[cookieName];
+    const token = cookie.read(request);
     const session = token ? await learners.resolveSession(token) : null;
-    if (token && !session) reply.clearCookie(cookieName, cookieOptions);
+    if (token && !session) cookie.clear(reply);
     const state = { session, ended: !!token && !session };
     loaded.set(request, state);
     return state;
@@ -98,12 +98,8 @@ export async function learnerRoutes(app: FastifyInstance, { services }: { servic
    * can neither use the link nor sign someone into another person's space.
    */
   function linkCsrfSecret(request: FastifyRequest, reply: FastifyReply | null, token: string): string | null {
-    let secret = request.cookies[cookies.csrfName];
-    if (!secret || !CSRF_SECRET_FORMAT.test(secret)) {
-      if (!reply) return null;
-      secret = newCsrfSecret();
-      reply.setCookie(cookies.csrfName, secret, cookieOptions);
-    }
+    const secret = cookies.preSessionSecret(request, reply);
+    if (!secret) return null;
     return createHmac('sha256', secret).update(`insigne/learner-link/v1:${token}`).digest('base64url');
   }
 
@@ -211,10 +207,9 @@ export async function learnerRoutes(app: FastifyInstance, { services }: { servic
       ) {
         throw new DomainError('csrf_failed', 403);
       }
-      const opened = await learners.openSession(token, request.cookies[cookieName]);
+      const opened = await learners.openSession(token, cookie.read(request));
       if (!opened) return renderGone(request, reply, token);
-      // Kept across browser restarts for the session's whole life: learners come back days later, on a phone.
-      reply.setCookie(cookieName, opened.token, { ...cookieOptions, maxAge: LEARNER_SESSION_ABSOLUTE_MS / 1000 });
+      cookie.set(reply, opened.token);
       return reply.redirect('/mon-espace', 303);
     },
   );
@@ -223,7 +218,7 @@ export async function learnerRoutes(app: FastifyInstance, { services }: { servic
 
   r.post('/mon-espace/deconnexion', { onRequest: requireLearner, preValidation: verifyLearnerCsrf }, async (request, reply) => {
     await learners.signOut(sessionOf(request));
-    reply.clearCookie(cookieName, cookieOptions);
+    cookie.clear(reply);
     return reply.redirect('/mon-espace?deconnecte=1', 303);
   });
 
@@ -344,7 +339,7 @@ export async function learnerRoutes(app: FastifyInstance, { services }: { servic
         return renderErase(request, reply.code(422), t(request)('learner.erase.confirmRequired'));
       }
       await learners.erase(sessionOf(request));
-      reply.clearCookie(cookieName, cookieOptions);
+      cookie.clear(reply);
       return reply.redirect('/mon-espace/donnees-effacees', 303);
     },
   );

@@ -1,15 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../../services/index.ts';
+import { paths, SECRET_LINKS } from '../../../services/urls.ts';
 import { formBody } from '../../forms.ts';
+import { acceptMultipartForms } from '../../multipart.ts';
 import { translate } from '../../locale.ts';
 import { FORM_LIMIT, PAGE_LIMIT } from '../../plugins/rate-limits.ts';
 
 type State = 'confirm' | 'stopped' | 'resumed';
-
-const relative = (url: string) => {
-  const parsed = new URL(url);
-  return parsed.pathname + parsed.search;
-};
 
 /**
  * The link at the bottom of every email: stop receiving the platform's
@@ -19,16 +16,12 @@ const relative = (url: string) => {
  * one-click unsubscribe of RFC 8058 that mail clients send themselves.
  */
 export async function unsubscribeRoutes(app: FastifyInstance, { services }: { services: Services }) {
-  // RFC 8058 allows the one-click POST as multipart/form-data: its only field
-  // says "unsubscribe", so the body is kept as text and never parsed further.
-  if (!app.hasContentTypeParser('multipart/form-data')) {
-    app.addContentTypeParser('multipart/form-data', { parseAs: 'string', bodyLimit: 4096 }, (_request, body, done) =>
-      done(null, { raw: String(body) }),
-    );
-  }
+  // RFC 8058 allows the one-click POST as multipart/form-data; its only field
+  // (List-Unsubscribe=One-Click) means "stop", like any POST without action=resume.
+  acceptMultipartForms(app, { bodyLimit: 4096, maxParts: 4 });
 
   const tokenOf = (request: FastifyRequest): unknown =>
-    (request.params as { token?: string }).token ?? (request.query as { jeton?: unknown }).jeton;
+    (request.params as { token?: string }).token ?? (request.query as Record<string, unknown>)[SECRET_LINKS.unsubscribe.param];
 
   async function render(request: FastifyRequest, reply: FastifyReply, state: State | 'invalid') {
     const t = translate(request);
@@ -44,7 +37,7 @@ export async function unsubscribeRoutes(app: FastifyInstance, { services }: { se
       state,
       email,
       stoppedAt,
-      action: relative(services.unsubscribe.url(email)),
+      action: paths.unsubscribe(services.unsubscribe.tokenFor(email)),
     });
   }
 

@@ -1,4 +1,3 @@
-import fastifyMultipart from '@fastify/multipart';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formatDate, type MessageKey, type Translate } from '../../../i18n/index.ts';
 import type { Check, CheckCode, CheckReason, VerificationReport } from '../../../openbadges/index.ts';
@@ -12,6 +11,7 @@ import {
   type VerifierSubmission,
 } from '../../../services/verifier.ts';
 import { formBody } from '../../forms.ts';
+import { acceptMultipartForms, isUploadedFile, TOO_MANY_PARTS } from '../../multipart.ts';
 import { localeOf, translate } from '../../locale.ts';
 import { renderNarrative } from '../../narrative.ts';
 import { FORM_LIMIT, PAGE_LIMIT } from '../../plugins/rate-limits.ts';
@@ -61,24 +61,27 @@ const REDISPLAY_MAX = 2_000;
 
 /** « Vérifier un badge »: any Open Badges 2.0 badge, from a file, a URL or a JWS. */
 export async function verifierRoutes(app: FastifyInstance, { services }: { services: Services }) {
-  // Uploads are accepted here only (this plugin is encapsulated): one file, 2 MB, a few fields.
-  await app.register(fastifyMultipart, {
-    limits: {
-      files: 1,
-      fileSize: VERIFIER_MAX_FILE_BYTES,
-      fields: 4,
-      parts: 5,
-      fieldSize: VERIFIER_MAX_TEXT_CHARS * 4,
-      headerPairs: 20,
-    },
-  });
+  // Uploads are accepted here only (this plugin is encapsulated): one file of
+  // 2 MB or a text (UTF-8, up to 4 bytes a character), the email, the framing.
+  acceptMultipartForms(app, { bodyLimit: VERIFIER_MAX_FILE_BYTES + VERIFIER_MAX_TEXT_CHARS * 4 + 64 * 1024, maxParts: 5 });
 
   // Whatever stops a submission before the handler (too large, unreadable,
   // too many) gives the page again with a message, never a bare error page.
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     const status = error.statusCode ?? 500;
     if (request.method !== 'POST' || status < 400 || status >= 500) throw error;
-    const problem: FormProblem = status === 429 ? 'rate_limited' : status === 413 ? 'too_large' : 'bad_form';
+    // Past the limit, a multipart form is a file too large: no pasted text comes near it.
+    const multipart = String(request.headers['content-type'] ?? '').startsWith('multipart/form-data');
+    const problem: FormProblem =
+      status === 429
+        ? 'rate_limited'
+        : error.code === TOO_MANY_PARTS
+          ? 'bad_form'
+          : status === 413
+            ? multipart
+              ? 'file_too_large'
+              : 'too_large'
+            : 'bad_form';
     return renderPage(request, reply, { problem, status });
   });
 
@@ -98,33 +101,16 @@ export async function verifierRoutes(app: FastifyInstance, { services }: { servi
 async function readSubmission(
   request: FastifyRequest,
 ): Promise<{ ok: true; submission: VerifierSubmission } | { ok: false; problem: FormProblem }> {
-  if (!request.isMultipart()) {
-    // A form posted without a file (urlencoded), or a script's JSON.
-    const body = formBody(request.body);
-    return { ok: true, submission: { text: stringField(body.text), email: stringField(body.email) } };
-  }
-  const fields: { text?: string; email?: string } = {};
-  let file: VerifierSubmission['file'];
-  let truncated = false;
-  try {
-    for await (const part of request.parts()) {
-      if (part.type === 'file') {
-        const bytes = await part.toBuffer();
-        if (part.fieldname === 'file' && !file) file = { bytes, filename: part.filename };
-      } else if (part.fieldname === 'text' || part.fieldname === 'email') {
-        if (part.valueTruncated) truncated = true;
-        fields[part.fieldname] = typeof part.value === 'string' ? part.value : '';
-      }
-    }
-  } catch (error) {
-    // Too large, too many files, too many parts, or a body that is not well-formed multipart.
-    const code = (error as { code?: string }).code;
-    const problem: FormProblem =
-      code === 'FST_REQ_FILE_TOO_LARGE' ? 'file_too_large' : code === 'FST_FILES_LIMIT' ? 'too_many_files' : 'bad_form';
-    return { ok: false, problem };
-  }
-  if (truncated) return { ok: false, problem: 'text_too_long' };
-  return { ok: true, submission: { ...(file && { file }), text: fields.text, email: fields.email } };
+  // A multipart form (src/web/multipart.ts), a form posted without a file (urlencoded), or a script's JSON.
+  const body = formBody(request.body);
+  const files = Object.values(body)
+    .flat()
+    .filter((value) => isUploadedFile(value));
+  if (files.length > 1) return { ok: false, problem: 'too_many_files' };
+  const upload = isUploadedFile(body.file) ? body.file : undefined;
+  if (upload && upload.bytes.length > VERIFIER_MAX_FILE_BYTES) return { ok: false, problem: 'file_too_large' };
+  const file = upload && { bytes: upload.bytes, filename: upload.fileName };
+  return { ok: true, submission: { ...(file && { file }), text: stringField(body.text), email: stringField(body.email) } };
 }
 
 function stringField(value: unknown): string | undefined {

@@ -8,7 +8,7 @@ export async function accountRoutes(app: FastifyInstance, { services }: { servic
   // Signing out of a session that has already ended just says goodbye.
   app.post('/deconnexion', async (request, reply) => {
     if (request.auth) await services.auth.signOut(request.auth);
-    app.sessionCookies.clearSession(reply);
+    app.sessionCookies.staff.clear(reply);
     return reply.redirect('/connexion?deconnecte=1', 303);
   });
 

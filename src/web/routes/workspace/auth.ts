@@ -5,6 +5,7 @@ import { newAccountInput, newPasswordInput } from '../../../services/accounts.ts
 import { DomainError, notFound } from '../../../services/errors.ts';
 import type { Services } from '../../../services/index.ts';
 import { email as emailInput, setupInput, signInInput } from '../../../services/inputs.ts';
+import { paths } from '../../../services/urls.ts';
 import { type ErrorSummaryItem, type FieldErrors, errorSummary, fieldErrors, formBody, textValue } from '../../forms.ts';
 import { localeOf, translate } from '../../locale.ts';
 import { FORM_LIMIT } from '../../plugins/rate-limits.ts';
@@ -137,9 +138,9 @@ async function formsBeforeSignIn(app: FastifyInstance, { services }: { services:
     try {
       const { token } = await services.auth.signIn(parsed.data, {
         ip: request.ip,
-        previousToken: request.cookies[app.sessionCookies.sessionName],
+        previousToken: app.sessionCookies.staff.read(request),
       });
-      app.sessionCookies.setSession(reply, token);
+      app.sessionCookies.staff.set(reply, token);
       return reply.redirect(next ?? '/espace', 303);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
@@ -258,7 +259,7 @@ async function oneTimeLinkRoutes(app: FastifyInstance, { services }: { services:
     return reply.view('pages/auth/reset.eta', {
       title: titled(request, 'accounts.reset.title', undefined, summary.length > 0),
       csrfToken: app.sessionCookies.anonymousCsrfToken(request, reply, bindOf(request)),
-      action: `/mot-de-passe/${token}`,
+      action: paths.passwordReset(token),
       email,
       errors,
       summary,
@@ -281,9 +282,9 @@ async function oneTimeLinkRoutes(app: FastifyInstance, { services }: { services:
     try {
       const session = await services.accounts.resetPassword(token, { password: String(body.password) }, {
         ip: request.ip,
-        previousToken: request.cookies[app.sessionCookies.sessionName],
+        previousToken: app.sessionCookies.staff.read(request),
       });
-      app.sessionCookies.setSession(reply, session.token);
+      app.sessionCookies.staff.set(reply, session.token);
     } catch (error) {
       if (error instanceof DomainError && error.code === 'link_invalid') return renderInvalid(request, reply, 'reset');
       throw error;
@@ -317,7 +318,7 @@ async function oneTimeLinkRoutes(app: FastifyInstance, { services }: { services:
     return reply.view('pages/auth/invitation.eta', {
       title: titled(request, 'accounts.invitation.title', { structure: invitation.structureName }, summary.length > 0),
       csrfToken: app.sessionCookies.anonymousCsrfToken(request, reply, bindOf(request)),
-      action: `/invitation/${token}`,
+      action: paths.invitation(token),
       invitation,
       mode,
       values: form.values ?? {},
@@ -339,7 +340,7 @@ async function oneTimeLinkRoutes(app: FastifyInstance, { services }: { services:
     if (!invitation) return renderInvalid(request, reply, 'invitation');
     const body = formBody(request.body);
     const mode = modeOf(request, invitation);
-    const origin = { ip: request.ip, previousToken: request.cookies[app.sessionCookies.sessionName] };
+    const origin = { ip: request.ip, previousToken: app.sessionCookies.staff.read(request) };
     try {
       if (mode === 'other-account') {
         return renderInvitation(request, reply.code(403), token, invitation);
@@ -355,7 +356,7 @@ async function oneTimeLinkRoutes(app: FastifyInstance, { services }: { services:
           return renderInvitation(request, reply.code(422), token, invitation, { errors: { password: t(request)('form.required') } });
         }
         const { session } = await services.accounts.acceptInvitation(token, { kind: 'existing', password }, origin);
-        app.sessionCookies.setSession(reply, session!.token);
+        app.sessionCookies.staff.set(reply, session!.token);
         return reply.redirect('/espace', 303);
       }
       const values = { name: textValue(body, 'name', 200) };
@@ -368,7 +369,7 @@ async function oneTimeLinkRoutes(app: FastifyInstance, { services }: { services:
         { kind: 'new', name: String(body.name), password: String(body.password) },
         origin,
       );
-      app.sessionCookies.setSession(reply, session!.token);
+      app.sessionCookies.staff.set(reply, session!.token);
       return reply.redirect('/espace', 303);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { PublicUrls, paths } from '../../src/services/urls.ts';
+
+/** Emailed links are in people's mailboxes: their form is fixed. */
+describe('the addresses PublicUrls emails and publishes', () => {
+  const urls = new PublicUrls('https://badges.example.org');
+
+  it('keeps the form of every emailed link', () => {
+    expect(urls.passwordReset('abc_-1')).toBe('https://badges.example.org/mot-de-passe/abc_-1');
+    expect(urls.invitation('abc_-1')).toBe('https://badges.example.org/invitation/abc_-1');
+    expect(urls.learnerSignIn('abc_-1')).toBe('https://badges.example.org/mon-espace/lien/abc_-1');
+    expect(urls.learnerSpace()).toBe('https://badges.example.org/mon-espace');
+    expect(urls.unsubscribe('bGVh.mac')).toBe('https://badges.example.org/courriels/arret/bGVh.mac');
+  });
+
+  it('puts an unsubscribe token too long for a path segment in the query string', () => {
+    const long = `${'a'.repeat(201)}.mac`;
+    expect(urls.unsubscribe(long)).toBe(`https://badges.example.org/courriels/arret?jeton=${long}`);
+    expect(urls.unsubscribe('a'.repeat(200))).toBe(`https://badges.example.org/courriels/arret/${'a'.repeat(200)}`);
+  });
+
+  it('gives the same paths to the forms that post back to them', () => {
+    expect(paths.passwordReset('t')).toBe('/mot-de-passe/t');
+    expect(paths.invitation('t')).toBe('/invitation/t');
+    expect(paths.unsubscribe('t')).toBe('/courriels/arret/t');
+  });
+
+  it('names a signed assertion urn:uuid: with the hosted one’s uuid, and reads it back', () => {
+    const id = '8f1c2e9a-0000-4000-8000-000000000000';
+    expect(urls.signedAssertionId(id)).toBe(`urn:uuid:${id}`);
+    expect(urls.assertionIdOfSigned(urls.signedAssertionId(id))).toBe(id);
+    expect(urls.assertionIdOfSigned(urls.assertion(id))).toBeUndefined();
+  });
+});
