@@ -131,7 +131,7 @@ const core: CoreMessages = {
   'error.invalid_token': 'API token missing, invalid or revoked. Send the header "Authorization: Bearer <token>".',
   'error.idempotency_key_reused':
     'This Idempotency-Key was already used for a different request. Use a new key for each award.',
-  'error.expires_before_issue': 'The expiry date must be after the issue date.',
+  'error.expires_before_issue': 'The expiry date has already passed: choose today or a later day.',
   'error.validation_failed': 'Some of the data is invalid.',
   'error.bad_request': 'The request is malformed.',
   'error.unsupported_media_type': 'This content type is not accepted. Send JSON (Content-Type: application/json).',

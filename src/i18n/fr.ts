@@ -133,7 +133,7 @@ const core = {
   'error.invalid_token': 'Jeton d’API absent, invalide ou révoqué. Envoyez l’en-tête « Authorization: Bearer <jeton> ».',
   'error.idempotency_key_reused':
     'Cette clé Idempotency-Key a déjà servi pour une autre demande. Utilisez une nouvelle clé pour chaque attribution.',
-  'error.expires_before_issue': 'La date d’expiration doit être postérieure à la date de délivrance.',
+  'error.expires_before_issue': 'La date d’expiration est déjà passée : choisissez aujourd’hui ou un jour à venir.',
   'error.validation_failed': 'Certaines données sont invalides.',
   'error.bad_request': 'La requête est mal formée.',
   'error.unsupported_media_type': 'Ce type de contenu n’est pas accepté. Envoyez du JSON (Content-Type: application/json).',

@@ -35,6 +35,10 @@ export const CUSTOM_MESSAGES: Record<string, Record<Locale, string>> = {
     fr: 'chaque preuve doit avoir un texte (narrative) ou un lien (url)',
     en: 'each piece of evidence needs a narrative or a url',
   },
+  control_characters: {
+    fr: 'contient des caractères non autorisés (caractère de contrôle comme NUL, retour à la ligne dans un nom, inversion du sens du texte) : retapez-le',
+    en: 'contains characters that are not allowed (a control character such as NUL, a line break in a name, a text-direction override): type it again',
+  },
   http_url: { fr: 'doit être une adresse web (http:// ou https://)', en: 'must be a web address (http:// or https://)' },
   expires_format: {
     fr: 'doit être une date ISO 8601, par exemple 2027-06-30 ou 2027-06-30T18:00:00Z',

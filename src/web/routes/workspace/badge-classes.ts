@@ -24,7 +24,7 @@ import { CatalogueRefusal } from '../../../services/catalogue.ts';
 import { DomainError, notFound } from '../../../services/errors.ts';
 import { checkUploadedImage, MAX_IMAGE_BYTES, UploadedImageError } from '../../../services/images/uploads.ts';
 import type { Services } from '../../../services/index.ts';
-import { httpUrl } from '../../../services/inputs.ts';
+import { httpUrl, withoutForbidden } from '../../../services/inputs.ts';
 import { type ErrorSummaryItem, type FieldErrors, formBody, LINE_FORBIDDEN, TEXT_FORBIDDEN } from '../../forms.ts';
 import { translate } from '../../locale.ts';
 import { currentStructureId, requirePlatformAdmin, requireRole, requireUser } from '../../plugins/session.ts';
@@ -305,7 +305,7 @@ function imageFrom(values: EditorValues, upload: UploadedFile | undefined, t: Tr
       pictogram: values.pictogram,
       level: values.level,
       // The accessible name of the drawing; whatever the name field holds, the XML stays well-formed.
-      title: title.replace(/[\u0000-\u001f\u007f-\u009f\ufffe\uffff]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '').trim().slice(0, LIMITS.name) || 'Badge',
+      title: withoutForbidden(title).trim().slice(0, LIMITS.name) || 'Badge',
     });
     return { image: { png: generated.png, svg: generated.svg }, preview: dataUri('image/svg+xml', generated.svg) };
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isPlainLine, isPlainText } from '../../../services/inputs.ts';
 
 /**
  * What the following pages accept from a query string or a form. Filters come
@@ -6,13 +7,9 @@ import { z } from 'zod';
  * bad one is named on the page instead of silently widening the list.
  */
 
-/** Characters nobody types in a search box or a name; a line break is allowed only where said. */
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]/;
-const LINE_BREAK = /[\n\r\t]/;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-const plainLine = (value: string) => !CONTROL.test(value) && !LINE_BREAK.test(value) && !LONE_SURROGATE.test(value);
-const plainText = (value: string) => !CONTROL.test(value) && !LONE_SURROGATE.test(value);
+// The characters refused in a search box or a name (and, with line breaks allowed, in a reason): inputs.ts.
+const plainLine = isPlainLine;
+const plainText = isPlainText;
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
