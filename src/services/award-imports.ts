@@ -272,8 +272,17 @@ export function checkRows(rows: AwardImportRow[], badges: BadgeLookup, now: Date
       if (first !== undefined) errors.push({ column: 'badge', message: `duplicate:${first}` });
       else firstLine.set(key, row.line);
     }
-    return { line: row.line, values: row.values, errors, ...(row.dropped ? { dropped: true } : {}) };
+    return { line: row.line, values: storable(row.values), errors, ...(row.dropped ? { dropped: true } : {}) };
   });
+}
+
+/**
+ * A row's values as the preview keeps them (jsonb, which cannot hold a NUL):
+ * a NUL becomes U+FFFD, itself a refused character, so the row stays refused
+ * and the preview shows where the character was.
+ */
+function storable(values: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).map(([field, value]) => [field, value.replaceAll('\u0000', '\ufffd')]));
 }
 
 /** The per-row idempotency key: the same row of the same file is awarded once, however often it is sent. */
