@@ -1,45 +1,6 @@
 import { z } from 'zod';
 
 /**
- * The shapes of what people type, shared by every edge (CLI, web forms, API)
- * so that a structure or a user is held to the same rules wherever it comes from.
- */
-export const httpUrl = z
-  .string()
-  .trim()
-  .max(2000)
-  .pipe(z.url({ protocol: /^https?$/, message: 'http_url' }))
-  // Published as a JSON-LD id and shown in pages: characters a URL must
-  // percent-encode are refused rather than stored raw.
-  .refine((value) => !/[\s"<>\\^`{|}]/.test(value) && isPlainLine(value), 'http_url');
-
-/** Surrounding spaces are a copy-paste accident, not a mistake to refuse. */
-export const email = z.string().trim().max(320).pipe(z.email());
-
-export const newStructureInput = z.object({
-  name: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
-  url: httpUrl,
-  email,
-  description: z.string().trim().max(2000).optional(),
-  telephone: z
-    .string()
-    .trim()
-    .regex(/^\+?[0-9 .()-]{6,30}$/, 'must be a telephone number')
-    .optional(),
-});
-
-export const passwordInput = z
-  .string()
-  .min(12, 'must be at least 12 characters')
-  .max(200, 'must be at most 200 characters');
-
-export const newUserInput = z.object({
-  email,
-  name: z.string().trim().min(1, 'must not be empty').max(200),
-  password: passwordInput,
-});
-
-/**
  * The characters refused in typed text: one definition for every edge (web
  * forms, CSV rows, the API's schemas, the CLI), so that what one refuses no
  * other lets in.
@@ -82,6 +43,45 @@ export const withoutForbidden = (value: string): string => value.replace(new Reg
 /** The refusal as zod says it; the forms and the API turn 'control_characters' into a sentence. */
 export const plainLine = z.string().refine(isPlainLine, 'control_characters');
 export const plainText = z.string().refine(isPlainText, 'control_characters');
+
+/**
+ * The shapes of what people type, shared by every edge (CLI, web forms, API)
+ * so that a structure or a user is held to the same rules wherever it comes from.
+ */
+export const httpUrl = z
+  .string()
+  .trim()
+  .max(2000)
+  .pipe(z.url({ protocol: /^https?$/, message: 'http_url' }))
+  // Published as a JSON-LD id and shown in pages: characters a URL must
+  // percent-encode are refused rather than stored raw.
+  .refine((value) => !/[\s"<>\\^`{|}]/.test(value) && isPlainLine(value), 'http_url');
+
+/** Surrounding spaces are a copy-paste accident, not a mistake to refuse. */
+export const email = z.string().trim().max(320).pipe(z.email());
+
+export const newStructureInput = z.object({
+  name: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters').refine(isPlainLine, 'control_characters'),
+  url: httpUrl,
+  email,
+  description: z.string().trim().max(2000).refine(isPlainText, 'control_characters').optional(),
+  telephone: z
+    .string()
+    .trim()
+    .regex(/^\+?[0-9 .()-]{6,30}$/, 'must be a telephone number')
+    .optional(),
+});
+
+export const passwordInput = z
+  .string()
+  .min(12, 'must be at least 12 characters')
+  .max(200, 'must be at most 200 characters');
+
+export const newUserInput = z.object({
+  email,
+  name: z.string().trim().min(1, 'must not be empty').max(200).refine(isPlainLine, 'control_characters'),
+  password: passwordInput,
+});
 
 /** A person's name as shown on pages and in the audit trail. */
 export const personName = z

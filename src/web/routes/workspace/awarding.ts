@@ -17,6 +17,7 @@ import { PERSONAL_MESSAGE_MAX } from '../../../services/awarding.ts';
 import { DomainError, notFound } from '../../../services/errors.ts';
 import { StructureLearnerService } from '../../../services/general-badge.ts';
 import type { Services } from '../../../services/index.ts';
+import { isUuid, uuid } from '../../../services/ids.ts';
 import { email, httpUrl, isPlainLine, personalMessage, withoutForbidden } from '../../../services/inputs.ts';
 import { errorSummary, type FieldErrors, fieldErrors, formBody, LINE_FORBIDDEN, TEXT_FORBIDDEN, textValue } from '../../forms.ts';
 import { translate } from '../../locale.ts';
@@ -47,7 +48,7 @@ const awardForm = z.object({
   email,
   firstName: nameLine,
   lastName: nameLine,
-  badgeClassId: z.uuid(),
+  badgeClassId: uuid,
   evidence: optional(
     z
       .string()
@@ -70,7 +71,6 @@ const AWARD_FIELDS: [string, MessageKey][] = [
   ['expires', 'awarding.field.expires'],
 ];
 const FORM_VALUE_FIELDS = ['email', 'firstName', 'lastName', 'badgeClassId', 'evidence', 'evidenceUrl', 'message', 'expires'] as const;
-const IDEMPOTENCY_KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 interface CheckedAward {
   email: string;
@@ -90,7 +90,7 @@ function pageOf(request: FastifyRequest): number {
 }
 
 function uuidParam(value: unknown): string {
-  if (typeof value !== 'string' || !IDEMPOTENCY_KEY.test(value)) throw notFound();
+  if (!isUuid(value)) throw notFound();
   return value;
 }
 
@@ -207,7 +207,7 @@ export async function awardingRoutes(app: FastifyInstance, { services }: { servi
     const errors = form.errors ?? {};
     const summary = errorSummary(errors, AWARD_FIELDS, t);
     const values = form.values ?? {};
-    if (!values.key || !IDEMPOTENCY_KEY.test(values.key)) values.key = randomUUID();
+    if (!isUuid(values.key)) values.key = randomUUID();
     return reply.view('pages/workspace/awarding/form.eta', {
       title: summary.length ? t('form.errorTitle', { title: t('awarding.title') }) : t('awarding.title'),
       values,
@@ -286,7 +286,7 @@ export async function awardingRoutes(app: FastifyInstance, { services }: { servi
       const [first, ...rest] = learner.name.split(' ');
       Object.assign(values, { email: learner.email, firstName: first ?? '', lastName: rest.join(' ') });
     }
-    if (typeof query.badge === 'string' && IDEMPOTENCY_KEY.test(query.badge)) values.badgeClassId = query.badge;
+    if (isUuid(query.badge)) values.badgeClassId = query.badge;
     return renderAwardForm(request, reply, { values });
   });
 
@@ -323,7 +323,7 @@ export async function awardingRoutes(app: FastifyInstance, { services }: { servi
         errors: 'errors' in checked ? checked.errors : {},
       });
     }
-    if (!IDEMPOTENCY_KEY.test(values.key ?? '')) {
+    if (!isUuid(values.key)) {
       return renderAwardForm(request, reply.code(422), { values: { ...values, key: '' }, notice: 'awarding.error.staleForm' });
     }
     const a = checked.award;
@@ -357,7 +357,7 @@ export async function awardingRoutes(app: FastifyInstance, { services }: { servi
     const t = translate(request);
     const structureId = currentStructureId(request);
     const id = (request.params as { assertionId: string }).assertionId;
-    if (!IDEMPOTENCY_KEY.test(id)) throw notFound();
+    if (!isUuid(id)) throw notFound();
     const assertion = await services.awarding.get(structureId, id);
     const badgeClass = await services.badgeClasses.get(structureId, assertion.badgeClassId);
     return reply.view('pages/workspace/awarding/done.eta', {

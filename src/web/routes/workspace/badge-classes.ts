@@ -24,6 +24,7 @@ import { CatalogueRefusal } from '../../../services/catalogue.ts';
 import { DomainError, notFound } from '../../../services/errors.ts';
 import { checkUploadedImage, MAX_IMAGE_BYTES, UploadedImageError } from '../../../services/images/uploads.ts';
 import type { Services } from '../../../services/index.ts';
+import { isUuid } from '../../../services/ids.ts';
 import { httpUrl, withoutForbidden } from '../../../services/inputs.ts';
 import { type ErrorSummaryItem, type FieldErrors, formBody, LINE_FORBIDDEN, TEXT_FORBIDDEN } from '../../forms.ts';
 import { translate } from '../../locale.ts';
@@ -394,12 +395,11 @@ const REFUSALS: Record<BadgeClassRefusal['code'] | CatalogueRefusal['code'], Mes
   archived: 'catalogue.refusal.archived',
 };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 const CATALOGUE_KEY = /^[a-z0-9][a-z0-9-]{0,80}$/;
 
 function idParam(request: FastifyRequest): string {
   const id = (request.params as { id?: string }).id ?? '';
-  if (!UUID.test(id)) throw notFound('badge_class_not_found');
+  if (!isUuid(id)) throw notFound('badge_class_not_found');
   return id.toLowerCase();
 }
 
@@ -706,7 +706,7 @@ export async function badgeClassRoutes(app: FastifyInstance, { services }: { ser
 
   const entryId = (request: FastifyRequest) => {
     const id = (request.params as { id?: string }).id ?? '';
-    if (!UUID.test(id)) throw notFound();
+    if (!isUuid(id)) throw notFound();
     return id.toLowerCase();
   };
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { uuid } from '../../../services/ids.ts';
 import { isPlainLine, isPlainText } from '../../../services/inputs.ts';
 
 /**
@@ -11,7 +12,6 @@ import { isPlainLine, isPlainText } from '../../../services/inputs.ts';
 const plainLine = isPlainLine;
 const plainText = isPlainText;
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A real calendar day, YYYY-MM-DD, between 2000 and 2100. */
 const day = z
@@ -28,8 +28,8 @@ const optional = <T extends z.ZodType>(schema: T) =>
 export const awardFiltersInput = z
   .object({
     q: optional(z.string().max(200).refine(plainLine, 'control_characters')),
-    badge: optional(z.string().regex(UUID)),
-    par: optional(z.union([z.literal('api'), z.string().regex(UUID)])),
+    badge: optional(uuid),
+    par: optional(z.union([z.literal('api'), uuid])),
     etat: optional(z.enum(['valid', 'expired', 'revoked'])),
     du: optional(day),
     au: optional(day),

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Services } from '../../../../services/index.ts';
 import { email, httpUrl, isPlainLine, isPlainText, personalMessage, personName } from '../../../../services/inputs.ts';
+import { uuid } from '../../../../services/ids.ts';
 import { endOfProgrammeDay, parseCalendarDay } from '../../../../services/rules/expiry-date.ts';
 import { callerOf } from './index.ts';
 import { apiErrorBody, apiErrorResponses, assertionResource, toAssertionResource } from './resources.ts';
@@ -24,7 +25,7 @@ const narrativeText = (min: number) => z.string().trim().min(min).max(5000).refi
 
 // Strict: a misspelt field (`expire`) is refused with its name, not silently dropped.
 const awardBody = z.strictObject({
-  badgeClass: z.uuid(),
+  badgeClass: uuid,
   recipient: z.strictObject({
     email,
     name: personName,
@@ -44,7 +45,7 @@ const awardBody = z.strictObject({
     .describe("A personal message to the learner, quoted in the award email (plain text, at most 1000 characters); it is not part of the badge"),
 });
 
-const idParams = z.object({ id: z.uuid() });
+const idParams = z.object({ id: uuid });
 
 export async function assertionRoutes(app: FastifyInstance, { services }: { services: Services }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -96,7 +97,7 @@ export async function assertionRoutes(app: FastifyInstance, { services }: { serv
         summary: "List your structure's assertions, newest first",
         tags: ['Assertions'],
         querystring: z.object({
-          badgeClass: z.uuid().optional(),
+          badgeClass: uuid.optional(),
           recipientEmail: z.string().trim().max(320).refine(isPlainLine, 'control_characters').optional(),
           page: z.coerce.number().int().min(1).default(1),
           perPage: z.coerce.number().int().min(1).max(200).default(50),
