@@ -123,6 +123,7 @@ const core: CoreMessages = {
   'error.not_found': 'This page does not exist. Check the address, or start again from the home page.',
   'error.badge_class_not_found': 'This badge class cannot be found (or does not belong to your structure).',
   'error.badge_class_archived': 'This badge class is archived: it can no longer be awarded.',
+  'error.badge_class_invalid': 'This badge class breaks the rules of a badge class (field {field}): correct it.',
   'error.assertion_not_found': 'This badge cannot be found.',
   'error.assertion_revoked': 'This badge has been revoked: its files are no longer available.',
   'error.already_revoked': 'This badge is already revoked.',

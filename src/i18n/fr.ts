@@ -125,6 +125,7 @@ const core = {
   'error.not_found': 'Cette page n’existe pas. Vérifiez l’adresse, ou repartez de l’accueil.',
   'error.badge_class_not_found': 'Ce badge est introuvable (ou n’appartient pas à votre structure).',
   'error.badge_class_archived': 'Ce badge est archivé : il ne peut plus être délivré.',
+  'error.badge_class_invalid': 'Ce badge ne respecte pas les règles d’un badge (champ {field}) : corrigez-le.',
   'error.assertion_not_found': 'Ce badge est introuvable.',
   'error.assertion_revoked': 'Ce badge a été révoqué : ses fichiers ne sont plus disponibles.',
   'error.already_revoked': 'Ce badge est déjà révoqué.',

@@ -7,7 +7,7 @@ import { z } from 'zod';
  * answered as "not found" (or "not valid" in a filter) without asking the
  * database, which would refuse it with an error.
  */
-export const uuid = z.guid();
+export const uuid = z.guid('must be a UUID');
 
 export function isUuid(value: unknown): value is string {
   return uuid.safeParse(value).success;

@@ -3,6 +3,12 @@ import { hasExpired } from '../../src/openbadges/index.ts';
 import { isPlainLine, isPlainText, withoutForbidden } from '../../src/services/inputs.ts';
 import { awardStatus } from '../../src/services/rules/award-status.ts';
 import {
+  checkBadgeClassDefinition,
+  MAX_VALIDITY_DAYS,
+  monthsToDays,
+  validityInUnits,
+} from '../../src/services/rules/badge-class-definition.ts';
+import {
   endOfProgrammeDay,
   expiresTooEarly,
   expiryOfAward,
@@ -117,5 +123,43 @@ describe('the characters refused in typed text', () => {
 
   it('takes every refused character out of a name shown', () => {
     expect(withoutForbidden('a\u0000b\u0007c\u202ed\ne')).toBe('abcde');
+  });
+});
+
+describe('the rules of a badge class definition', () => {
+  const valid = { name: 'Organiser', description: 'Sait organiser.', criteriaNarrative: 'A organisé.', tags: ['organiser'], alignment: [], validityDays: 365 };
+  const refusal = (overrides: object) => {
+    try {
+      checkBadgeClassDefinition({ ...valid, ...overrides });
+      return null;
+    } catch (error) {
+      return { code: (error as { code: string }).code, params: (error as { params: object }).params };
+    }
+  };
+
+  it('converts months to days and back, as the editor stored them', () => {
+    expect(monthsToDays(12)).toBe(365);
+    expect(monthsToDays(6)).toBe(183);
+    expect(monthsToDays(120)).toBe(3653);
+    expect(validityInUnits(365)).toEqual({ amount: 12, unit: 'months' });
+    expect(validityInUnits(183)).toEqual({ amount: 6, unit: 'months' });
+    expect(validityInUnits(100)).toEqual({ amount: 100, unit: 'days' });
+    expect(validityInUnits(null)).toBeNull();
+    expect(MAX_VALIDITY_DAYS).toBe(3653);
+  });
+
+  it('refuses, naming the field, what the editor would refuse', () => {
+    expect(refusal({})).toBeNull();
+    expect(refusal({ name: 'n'.repeat(201) })).toEqual({ code: 'badge_class_invalid', params: { field: 'name', problem: 'too_long', max: 200 } });
+    expect(refusal({ name: '  ' })).toEqual({ code: 'badge_class_invalid', params: { field: 'name', problem: 'required' } });
+    expect(refusal({ name: 'Orga\u202eniser' })).toMatchObject({ params: { field: 'name', problem: 'control_characters' } });
+    expect(refusal({ description: 'a\u0000b' })).toMatchObject({ params: { field: 'description', problem: 'control_characters' } });
+    expect(refusal({ criteriaNarrative: 'c'.repeat(5001) })).toMatchObject({ params: { field: 'criteriaNarrative', max: 5000 } });
+    expect(refusal({ tags: Array.from({ length: 11 }, (_, i) => `t${i}`) })).toMatchObject({ params: { field: 'tags', problem: 'too_many' } });
+    expect(refusal({ tags: ['t'.repeat(51)] })).toMatchObject({ params: { field: 'tags', problem: 'too_long', max: 50 } });
+    expect(refusal({ validityDays: 0 })).toMatchObject({ params: { field: 'validityDays', problem: 'out_of_range' } });
+    expect(refusal({ validityDays: 3654 })).toMatchObject({ params: { field: 'validityDays', problem: 'out_of_range' } });
+    expect(refusal({ validityDays: 1.5 })).toMatchObject({ params: { field: 'validityDays' } });
+    expect(refusal({ validityDays: 3653 })).toBeNull();
   });
 });

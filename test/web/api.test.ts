@@ -334,7 +334,7 @@ describe('validation of an award', () => {
       payload: { ...valid(), expires: '2020-01-01' },
       headers: { 'accept-language': 'en' },
     });
-    expect(en.json().error.message).toBe('The expiry date must be after the issue date.');
+    expect(en.json().error.message).toBe('The expiry date has already passed: choose today or a later day.');
     expect(await writes()).toEqual(before);
   });
 

@@ -241,3 +241,19 @@ describe('the status of an award, on the one clock', () => {
     }
   });
 });
+
+describe('the limits of a badge class, held by the service itself', () => {
+  it('refuses through the service what the editor refuses, and the editor says the same limit', async () => {
+    const image = { png: new Uint8Array([137, 80, 78, 71]), svg: null };
+    const definition = { name: 'n'.repeat(201), description: 'Sait.', criteriaNarrative: 'A fait.', tags: [], alignment: [], validityDays: null };
+    await expect(ctx.services.badgeClasses.create(caen.structure.id, definition, image, { kind: 'cli' })).rejects.toMatchObject({
+      code: 'badge_class_invalid',
+      status: 422,
+      params: { field: 'name', problem: 'too_long', max: 200 },
+    });
+    await expect(ctx.services.catalogue.add({ ...definition, name: 'Bon', validityDays: 4000 }, image, { kind: 'cli' })).rejects.toMatchObject({
+      code: 'badge_class_invalid',
+      params: { field: 'validityDays', problem: 'out_of_range' },
+    });
+  });
+});
