@@ -6,7 +6,8 @@ import { openPlatform, type Platform } from '../platform.ts';
 import type { Actor } from '../services/audit.ts';
 import { describeIssue } from '../i18n/validation-messages.ts';
 import { DomainError } from '../services/errors.ts';
-import { newStructureInput, newUserInput } from '../services/inputs.ts';
+import { uuid } from '../services/ids.ts';
+import { isPlainLine, newStructureInput, newUserInput } from '../services/inputs.ts';
 import { startServer } from '../server.ts';
 
 /** A mistake in what the operator typed: said plainly, exit code 2. */
@@ -115,7 +116,7 @@ export function buildCli(): Command {
       if (!options.platformAdmin && !(options.structure && options.role)) {
         throw new UsageError('Give --structure ID with --role admin|advisor, or --platform-admin.');
       }
-      const structureId = options.structure ? parse(z.uuid(), options.structure, 'structure') : undefined;
+      const structureId = options.structure ? parse(uuid, options.structure, 'structure') : undefined;
       await withPlatform(async ({ services }) => {
         const user = await services.users.create(
           options.platformAdmin ? { ...base, platformAdmin: true } : { ...base, structureId: structureId!, role: options.role },
@@ -144,8 +145,8 @@ export function buildCli(): Command {
     .option('--name <name>', 'what the token is for, e.g. "Moodle"')
     .option('--json', 'print JSON')
     .action(async (options) => {
-      const structureId = parse(z.uuid(), options.structure, 'structure');
-      const name = options.name === undefined ? undefined : parse(z.string().trim().min(1).max(100), options.name, 'name');
+      const structureId = parse(uuid, options.structure, 'structure');
+      const name = options.name === undefined ? undefined : parse(z.string().trim().min(1).max(100).refine(isPlainLine, 'control_characters'), options.name, 'name');
       await withPlatform(async ({ services }) => {
         const { token, record } = await services.apiTokens.create({ structureId, name }, CLI_ACTOR);
         print(
@@ -164,7 +165,7 @@ export function buildCli(): Command {
     .requiredOption('--structure <id>', 'the structure')
     .option('--json', 'print JSON')
     .action(async (options) => {
-      const structureId = parse(z.uuid(), options.structure, 'structure');
+      const structureId = parse(uuid, options.structure, 'structure');
       await withPlatform(async ({ services }) => {
         const key = await services.keys.rotate(structureId, CLI_ACTOR);
         const keyUrl = services.urls.signingKey(structureId, key.id);

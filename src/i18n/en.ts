@@ -123,6 +123,7 @@ const core: CoreMessages = {
   'error.not_found': 'This page does not exist. Check the address, or start again from the home page.',
   'error.badge_class_not_found': 'This badge class cannot be found (or does not belong to your structure).',
   'error.badge_class_archived': 'This badge class is archived: it can no longer be awarded.',
+  'error.badge_class_invalid': 'This badge class breaks the rules of a badge class (field {field}): correct it.',
   'error.assertion_not_found': 'This badge cannot be found.',
   'error.assertion_revoked': 'This badge has been revoked: its files are no longer available.',
   'error.already_revoked': 'This badge is already revoked.',
@@ -131,7 +132,7 @@ const core: CoreMessages = {
   'error.invalid_token': 'API token missing, invalid or revoked. Send the header "Authorization: Bearer <token>".',
   'error.idempotency_key_reused':
     'This Idempotency-Key was already used for a different request. Use a new key for each award.',
-  'error.expires_before_issue': 'The expiry date must be after the issue date.',
+  'error.expires_before_issue': 'The expiry date has already passed: choose today or a later day.',
   'error.validation_failed': 'Some of the data is invalid.',
   'error.bad_request': 'The request is malformed.',
   'error.unsupported_media_type': 'This content type is not accepted. Send JSON (Content-Type: application/json).',

@@ -125,6 +125,7 @@ const core = {
   'error.not_found': 'Cette page n’existe pas. Vérifiez l’adresse, ou repartez de l’accueil.',
   'error.badge_class_not_found': 'Ce badge est introuvable (ou n’appartient pas à votre structure).',
   'error.badge_class_archived': 'Ce badge est archivé : il ne peut plus être délivré.',
+  'error.badge_class_invalid': 'Ce badge ne respecte pas les règles d’un badge (champ {field}) : corrigez-le.',
   'error.assertion_not_found': 'Ce badge est introuvable.',
   'error.assertion_revoked': 'Ce badge a été révoqué : ses fichiers ne sont plus disponibles.',
   'error.already_revoked': 'Ce badge est déjà révoqué.',
@@ -133,7 +134,7 @@ const core = {
   'error.invalid_token': 'Jeton d’API absent, invalide ou révoqué. Envoyez l’en-tête « Authorization: Bearer <jeton> ».',
   'error.idempotency_key_reused':
     'Cette clé Idempotency-Key a déjà servi pour une autre demande. Utilisez une nouvelle clé pour chaque attribution.',
-  'error.expires_before_issue': 'La date d’expiration doit être postérieure à la date de délivrance.',
+  'error.expires_before_issue': 'La date d’expiration est déjà passée : choisissez aujourd’hui ou un jour à venir.',
   'error.validation_failed': 'Certaines données sont invalides.',
   'error.bad_request': 'La requête est mal formée.',
   'error.unsupported_media_type': 'Ce type de contenu n’est pas accepté. Envoyez du JSON (Content-Type: application/json).',

@@ -15,6 +15,7 @@ const FORMAT_NAMES: Record<Locale, Record<string, string>> = {
     email: 'une adresse e-mail',
     url: 'une adresse web (http:// ou https://)',
     uuid: 'un identifiant (UUID)',
+    guid: 'un identifiant (UUID)',
     datetime: 'une date ISO 8601, par exemple 2026-12-31 ou 2026-12-31T18:00:00Z',
     date: 'une date ISO 8601, par exemple 2026-12-31',
     regex: 'une valeur au format attendu',
@@ -23,6 +24,7 @@ const FORMAT_NAMES: Record<Locale, Record<string, string>> = {
     email: 'an email address',
     url: 'a web address (http:// or https://)',
     uuid: 'an identifier (UUID)',
+    guid: 'an identifier (UUID)',
     datetime: 'an ISO 8601 date, e.g. 2026-12-31 or 2026-12-31T18:00:00Z',
     date: 'an ISO 8601 date, e.g. 2026-12-31',
     regex: 'a value in the expected format',
@@ -34,6 +36,10 @@ export const CUSTOM_MESSAGES: Record<string, Record<Locale, string>> = {
   evidence_needs_narrative_or_url: {
     fr: 'chaque preuve doit avoir un texte (narrative) ou un lien (url)',
     en: 'each piece of evidence needs a narrative or a url',
+  },
+  control_characters: {
+    fr: 'contient des caractères non autorisés (caractère de contrôle comme NUL, retour à la ligne dans un nom, inversion du sens du texte) : retapez-le',
+    en: 'contains characters that are not allowed (a control character such as NUL, a line break in a name, a text-direction override): type it again',
   },
   http_url: { fr: 'doit être une adresse web (http:// ou https://)', en: 'must be a web address (http:// or https://)' },
   expires_format: {

@@ -67,6 +67,8 @@ export {
 } from './validation.ts';
 export type { Validated, StructureProblem, StructureReason } from './validation.ts';
 
+export { hasExpired } from './expiry.ts';
+
 export { verifyBadge, detectBadgeInput } from './verify.ts';
 export type {
   BadgeInput,

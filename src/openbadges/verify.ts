@@ -3,6 +3,7 @@ import { unbakeSvg } from './bake/svg.ts';
 import { parseDateTime } from './context.ts';
 import type { Assertion, BadgeClass, CryptographicKey, IssuerProfile } from './documents.ts';
 import { OpenBadgesError } from './errors.ts';
+import { hasExpired } from './expiry.ts';
 import type { BadgeInput } from './input.ts';
 import { decodeAssertionJws, looksLikeCompactJws, verifyAssertionJws } from './jws.ts';
 import { recipientMatches } from './recipient.ts';
@@ -564,7 +565,7 @@ class Verification {
 
     const expires = assertion.expires === undefined ? null : parseDateTime(assertion.expires);
     if (expires === null) this.skip('expiry', 'the assertion has no expiry date');
-    else if (expires.getTime() < now) this.fail('expiry', 'expired', `the assertion expired on ${assertion.expires}`);
+    else if (hasExpired(expires, this.now)) this.fail('expiry', 'expired', `the assertion expired on ${assertion.expires}`);
     else this.pass('expiry', `the assertion expires on ${assertion.expires}`);
 
     const issuedOn = parseDateTime(assertion.issuedOn);

@@ -32,6 +32,7 @@ import { type Locale, translator } from '../i18n/index.ts';
 import { normaliseEmail } from '../openbadges/index.ts';
 import { type Actor, recordAudit } from './audit.ts';
 import type { AuthService, RequestOrigin } from './auth.ts';
+import { isUuid } from './ids.ts';
 import { DomainError } from './errors.ts';
 import { email as emailInput, type newStructureInput, passwordInput, personName } from './inputs.ts';
 import { composeMail } from './mail/compose.ts';
@@ -51,7 +52,6 @@ const RESETS_PER_HOUR = 3;
 export const LINK_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 /** An invitation as named in forms: the SHA-256 (hex) of its token. */
 export const INVITATION_ID = /^[0-9a-f]{64}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const roleInput = z.enum(['admin', 'advisor']);
 export const invitationInput = z.object({ email: emailInput, role: roleInput });
@@ -379,7 +379,7 @@ export class AccountService {
   /** Changes a member's role. The structure always keeps at least one admin. */
   async changeRole(structureId: string, userId: string, role: string, actor: { kind: 'user'; userId: string }): Promise<void> {
     // Whose it is comes first: someone else's member is a 404, whatever the form says.
-    if (!UUID.test(userId)) throw new DomainError('member_not_found', 404);
+    if (!isUuid(userId)) throw new DomainError('member_not_found', 404);
     await this.db.transaction(async (tx) => {
       await lockStructure(tx, structureId);
       const membership = await findMembership(tx, userId, structureId);
@@ -402,7 +402,7 @@ export class AccountService {
 
   /** Removes someone from the structure (their account stays). Never the last admin. */
   async removeMember(structureId: string, userId: string, actor: { kind: 'user'; userId: string }): Promise<void> {
-    if (!UUID.test(userId)) throw new DomainError('member_not_found', 404);
+    if (!isUuid(userId)) throw new DomainError('member_not_found', 404);
     await this.db.transaction(async (tx) => {
       await lockStructure(tx, structureId);
       const membership = await findMembership(tx, userId, structureId);

@@ -29,6 +29,7 @@ import {
 } from '../db/repositories/users.ts';
 import { normaliseEmail } from '../openbadges/index.ts';
 import { recordAudit } from './audit.ts';
+import { isUuid } from './ids.ts';
 import { DomainError } from './errors.ts';
 import { setupInput, signInInput } from './inputs.ts';
 import { hashPassword } from './users.ts';
@@ -47,7 +48,6 @@ const SESSION_TOUCH_MS = MINUTE_MS;
 
 /** The session token: 32 random bytes, base64url, in the cookie only. */
 const SESSION_TOKEN = /^[A-Za-z0-9_-]{43}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface ThrottlePolicy {
   /** This many failures within `burstMs` start the delays… */
@@ -327,7 +327,7 @@ export class AuthService {
 
   /** Moves the session to another of the person's structures; any other is refused. */
   async switchStructure(auth: AuthContext, structureId: string): Promise<UserMembership> {
-    const target = UUID.test(structureId) ? await findMembership(this.db, auth.user.id, structureId) : undefined;
+    const target = isUuid(structureId) ? await findMembership(this.db, auth.user.id, structureId) : undefined;
     const membership = target && auth.memberships.find((m) => m.structureId === target.structureId);
     if (!target || !membership) throw new DomainError('not_a_member', 403);
     await this.db.transaction(async (tx) => {
@@ -349,7 +349,7 @@ export class AuthService {
    * context's list of memberships predates it, so the database is asked).
    */
   async enterStructure(auth: AuthContext, structureId: string): Promise<void> {
-    if (!UUID.test(structureId) || !(await findMembership(this.db, auth.user.id, structureId))) {
+    if (!isUuid(structureId) || !(await findMembership(this.db, auth.user.id, structureId))) {
       throw new DomainError('not_a_member', 403);
     }
     await setSessionStructure(this.db, auth.sessionId, structureId);

@@ -27,7 +27,8 @@ import { type Actor, recordAudit } from './audit.ts';
 import type { AwardingService, BulkAwardItem } from './awarding.ts';
 import { Poller } from './background/poller.ts';
 import { DomainError, notFound } from './errors.ts';
-import { email as emailSchema, httpUrl } from './inputs.ts';
+import { email as emailSchema, httpUrl, isPlainLine, isPlainText } from './inputs.ts';
+import { endOfProgrammeDay, expiryOfDay, parseCalendarDay } from './rules/expiry-date.ts';
 import type { Clock } from '../clock.ts';
 
 // ---------------------------------------------------------------------------
@@ -225,27 +226,7 @@ export class BadgeLookup {
   }
 }
 
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/;
-const CONTROL_OR_BREAK = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 const LIMITS = { email: 320, firstName: 100, lastName: 100, badge: 300, evidence: 2000, link: 2000, expires: 40 } as const;
-
-/**
- * An expiry date as French and English spreadsheets write it: 31/12/2027,
- * 31-12-2027, 31.12.2027 or 2027-12-31. The badge expires at the end of that
- * day in France (21:59:59 UTC is 22:59 or 23:59 in Paris: still that day).
- */
-export function parseExpiryDate(text: string): Date | null {
-  const value = text.trim();
-  let day: number, month: number, year: number;
-  let m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(value);
-  if (m) [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  else if ((m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(value))) [day, month, year] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  else return null;
-  if (year < 2000 || year > 2200) return null;
-  const date = new Date(Date.UTC(year, month - 1, day, 21, 59, 59));
-  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return null;
-  return date;
-}
 
 type RowError = AwardImportRow['errors'][number];
 
@@ -259,7 +240,7 @@ export function checkRowValues(values: Record<string, string>, badges: BadgeLook
       errors.push({ column: field, message: 'required' });
     } else if (value.length > LIMITS[field]) {
       errors.push({ column: field, message: `too_long:${LIMITS[field]}` });
-    } else if ((field === 'evidence' ? CONTROL : CONTROL_OR_BREAK).test(value) || /[\uD800-\uDFFF]/.test(value)) {
+    } else if (!(field === 'evidence' ? isPlainText : isPlainLine)(value)) {
       errors.push({ column: field, message: 'control_characters' });
     } else if (value.trim()) {
       if (field === 'email' && !emailSchema.safeParse(value).success) errors.push({ column: field, message: 'email' });
@@ -269,9 +250,9 @@ export function checkRowValues(values: Record<string, string>, badges: BadgeLook
         if (!badge) errors.push({ column: field, message: 'badge_unknown' });
       }
       if (field === 'expires') {
-        const date = parseExpiryDate(value);
-        if (!date) errors.push({ column: field, message: 'date' });
-        else if (date.getTime() <= now.getTime()) errors.push({ column: field, message: 'date_past' });
+        // The same rule as the single-award form and the API: the end of that day in Paris, today or later.
+        const expiry = expiryOfDay(value, now);
+        if ('refusal' in expiry) errors.push({ column: field, message: expiry.refusal === 'expires_format' ? 'date' : 'date_past' });
       }
     }
   }
@@ -293,8 +274,17 @@ export function checkRows(rows: AwardImportRow[], badges: BadgeLookup, now: Date
       if (first !== undefined) errors.push({ column: 'badge', message: `duplicate:${first}` });
       else firstLine.set(key, row.line);
     }
-    return { line: row.line, values: row.values, errors, ...(row.dropped ? { dropped: true } : {}) };
+    return { line: row.line, values: storable(row.values), errors, ...(row.dropped ? { dropped: true } : {}) };
   });
+}
+
+/**
+ * A row's values as the preview keeps them (jsonb, which cannot hold a NUL):
+ * a NUL becomes U+FFFD, itself a refused character, so the row stays refused
+ * and the preview shows where the character was.
+ */
+function storable(values: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).map(([field, value]) => [field, value.replaceAll('\u0000', '\ufffd')]));
 }
 
 /** The per-row idempotency key: the same row of the same file is awarded once, however often it is sent. */
@@ -594,7 +584,9 @@ export class AwardImportService {
           row.values.evidence || row.values.link
             ? [{ ...(row.values.evidence ? { narrative: row.values.evidence } : {}), ...(row.values.link ? { url: row.values.link } : {}) }]
             : [];
-        const expires = row.values.expires ? parseExpiryDate(row.values.expires) : null;
+        // Checked when previewed; a day over since then is refused by the award itself (expires_before_issue).
+        const day = row.values.expires ? parseCalendarDay(row.values.expires) : null;
+        const expires = day ? endOfProgrammeDay(day) : null;
         const item = {
           badgeClassId: badge.id,
           recipient: { email: row.values.email ?? '', name: `${row.values.firstName ?? ''} ${row.values.lastName ?? ''}`.trim() },

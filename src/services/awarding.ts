@@ -35,6 +35,8 @@ import type { LocalChanges } from './changes.ts';
 import { DomainError } from './errors.ts';
 import type { AwardMailFacts, AwardMails } from './mail/award-mail.ts';
 import type { ActiveSigningKey, SigningKeyService } from './signing-keys.ts';
+import { type AwardStatus, awardStatus } from './rules/award-status.ts';
+import { expiresTooEarly, expiryOfAward, expiryOfDay } from './rules/expiry-date.ts';
 import type { AssertionSigner } from './signing/signer.ts';
 import type { Clock } from '../clock.ts';
 
@@ -101,7 +103,6 @@ type PreparedAssertion = Required<
   awardedByTokenId: string | null;
 };
 
-const DAY_MS = 86_400_000;
 /** Rows per transaction in a bulk award: large enough to batch, small enough not to hold locks long. */
 const BULK_CHUNK = 1000;
 
@@ -306,6 +307,25 @@ export class AwardingService {
     return { assertion, replayed: true };
   }
 
+  /** An award's status now, on the platform's clock (the API and the pages show it). */
+  status(assertion: Pick<AssertionRow, 'revokedAt' | 'expires'>): AwardStatus {
+    return awardStatus(assertion, this.now());
+  }
+
+  /**
+   * An expiry typed as a day (a form, a CSV cell, the API's YYYY-MM-DD): the
+   * end of that day in Paris, or why it cannot be used (today or later only).
+   */
+  expiryOfDay(text: string): ReturnType<typeof expiryOfDay> {
+    return expiryOfDay(text, this.now());
+  }
+
+  /** What an award made now would say: its issue date and its expiry (the one asked for, or the badge class's validity). */
+  preview(badgeClass: Pick<BadgeClassRow, 'validityDays'>, expires: Date | null): { issuedOn: Date; expires: Date | null } {
+    const issuedOn = this.issuedOnNow();
+    return { issuedOn, expires: expiryOfAward(expires, badgeClass.validityDays, issuedOn) };
+  }
+
   /** Whole seconds, never ahead of the clock: the reference validator rejects an issuedOn in the future. */
   private issuedOnNow(): Date {
     return new Date(Math.floor(this.now().getTime() / 1000) * 1000);
@@ -318,10 +338,8 @@ export class AwardingService {
     issuedOn: Date,
   ): PreparedAssertion {
     if (badgeClass.archivedAt) throw new DomainError('badge_class_archived', 409);
-    const expires =
-      input.expires ??
-      (badgeClass.validityDays ? new Date(issuedOn.getTime() + badgeClass.validityDays * DAY_MS) : null);
-    if (expires && expires.getTime() <= issuedOn.getTime()) throw new DomainError('expires_before_issue', 422);
+    const expires = expiryOfAward(input.expires, badgeClass.validityDays, issuedOn);
+    if (expires && expiresTooEarly(expires, issuedOn)) throw new DomainError('expires_before_issue', 422);
     const actorIds = actorColumns(actor);
     return {
       id: randomUUID(),

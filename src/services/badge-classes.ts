@@ -13,22 +13,18 @@ import {
   nextBadgeClassPosition,
   updateBadgeClass,
 } from '../db/repositories/badge-classes.ts';
-import type { AlignmentRecord } from '../db/schema.ts';
 import { type Actor, recordAudit } from './audit.ts';
 import { DomainError } from './errors.ts';
 import type { LocalChanges } from './changes.ts';
+import { type BadgeClassFields, checkBadgeClassDefinition } from './rules/badge-class-definition.ts';
 import type { Clock } from '../clock.ts';
 
-/** What a badge class says: the editor's fields (checked at the edge). */
-export interface BadgeClassDefinition {
-  name: string;
-  description: string;
-  criteriaNarrative: string;
-  tags: string[];
-  alignment: AlignmentRecord[];
-  /** Days an assertion stays valid (sets its `expires`); null: no limit. */
-  validityDays: number | null;
-}
+/**
+ * What a badge class says: the editor's fields. `validityDays` is the days an
+ * assertion stays valid (sets its `expires`); null: no limit. Checked here
+ * (checkBadgeClassDefinition) whatever the edge checked.
+ */
+export type BadgeClassDefinition = BadgeClassFields;
 
 export interface BadgeClassImage {
   png: Uint8Array;
@@ -126,6 +122,7 @@ export class BadgeClassService {
     image: BadgeClassImage,
     actor: Actor,
   ): Promise<BadgeClassRow> {
+    checkBadgeClassDefinition(definition);
     return this.db.transaction(async (tx) => {
       const [row] = await insertBadgeClasses(tx, [
         {
@@ -162,6 +159,7 @@ export class BadgeClassService {
     image: BadgeClassImage | null,
     actor: Actor,
   ): Promise<BadgeClassUpdate> {
+    checkBadgeClassDefinition(definition);
     const result = await this.db.transaction(async (tx): Promise<BadgeClassUpdate> => {
       const row = await lockBadgeClassOfStructure(tx, structureId, id);
       if (!row) throw new DomainError('badge_class_not_found', 404);

@@ -25,6 +25,7 @@ import {
 import type { AlignmentRecord, badgeClasses } from '../db/schema.ts';
 import { type Actor, recordAudit } from './audit.ts';
 import type { BadgeClassDefinition, BadgeClassImage } from './badge-classes.ts';
+import { checkBadgeClassDefinition } from './rules/badge-class-definition.ts';
 import { DomainError } from './errors.ts';
 import type { Clock } from '../clock.ts';
 
@@ -182,6 +183,7 @@ export class CatalogueService {
 
   /** The platform administrator adds a badge to the catalogue (published at once). */
   async add(definition: BadgeClassDefinition, image: BadgeClassImage, actor: Actor): Promise<CatalogueEntryRow> {
+    checkBadgeClassDefinition(definition);
     return this.db.transaction(async (tx) => {
       const entry = await insertCatalogueEntry(tx, {
         createdAt: this.now(),

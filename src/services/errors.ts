@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'not_found'
   | 'badge_class_not_found'
   | 'badge_class_archived'
+  | 'badge_class_invalid'
   | 'assertion_not_found'
   | 'assertion_revoked'
   | 'already_revoked'

@@ -34,7 +34,7 @@ import {
 } from '../db/repositories/figures.ts';
 import { DomainError } from './errors.ts';
 import type { PublicUrls } from './urls.ts';
-import type { AwardStatus } from './workspace.ts';
+import { type AwardStatus, awardStatus } from './rules/award-status.ts';
 import type { Clock } from '../clock.ts';
 
 export const AWARDS_PER_PAGE = 50;
@@ -134,12 +134,6 @@ export function lastMonths(now: Date, count: number): { keys: string[]; since: D
   return { keys, since: monthStart(firstYear, firstMonth) };
 }
 
-export function statusOf(row: { revokedAt: Date | null; expires: Date | null }, now: Date): AwardStatus {
-  if (row.revokedAt) return 'revoked';
-  if (row.expires && row.expires.getTime() <= now.getTime()) return 'expired';
-  return 'valid';
-}
-
 /**
  * Following a structure's awards: the list and the detail of each, the
  * figures, the API tokens and the audit trail. Reads only; the changes made
@@ -164,7 +158,7 @@ export class FollowingService {
       offset: (page - 1) * AWARDS_PER_PAGE,
     });
     return {
-      rows: rows.map((r) => ({ ...r, status: statusOf(r, now) })),
+      rows: rows.map((r) => ({ ...r, status: awardStatus(r, now) })),
       total,
       page,
       pages: Math.max(1, Math.ceil(total / AWARDS_PER_PAGE)),
@@ -188,7 +182,7 @@ export class FollowingService {
     const awardMails = mails.filter((m) => m.kind === 'award');
     return {
       ...row,
-      status: statusOf(row, this.now()),
+      status: awardStatus(row, this.now()),
       mails,
       lastMail: awardMails[0] ?? null,
       urls: {

@@ -35,6 +35,7 @@ import { DomainError } from './errors.ts';
 import { email as emailSchema } from './inputs.ts';
 import { composeMail } from './mail/compose.ts';
 import type { PublicUrls } from './urls.ts';
+import { type AwardStatus, awardStatus } from './rules/award-status.ts';
 import { createRequire } from 'node:module';
 import type { Clock } from '../clock.ts';
 
@@ -67,7 +68,7 @@ const PARIS_YEAR_MONTH = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Pa
 const SESSION_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
-export type BadgeStatus = 'valid' | 'expired' | 'revoked';
+export type BadgeStatus = AwardStatus;
 
 export interface LearnerSession {
   /** SHA-256 of the cookie's token. */
@@ -195,9 +196,7 @@ export class LearnerService {
   }
 
   statusOf(badge: Pick<LearnerBadgeRow, 'revokedAt' | 'expires'>): BadgeStatus {
-    if (badge.revokedAt) return 'revoked';
-    if (badge.expires && badge.expires <= this.now()) return 'expired';
-    return 'valid';
+    return awardStatus(badge, this.now());
   }
 
   async badges(session: LearnerSession) {

@@ -13,17 +13,16 @@ import { updateStructureLogo, updateStructureProfile } from '../db/repositories/
 import { type Actor, recordAudit } from './audit.ts';
 import { LocalChanges } from './changes.ts';
 import { DomainError } from './errors.ts';
-import { newStructureInput, personName } from './inputs.ts';
+import { isPlainText, newStructureInput, personName } from './inputs.ts';
 import type { SigningKeyService } from './signing-keys.ts';
 import type { Clock } from '../clock.ts';
 
-/** Line breaks are welcome in a presentation; other control characters (NUL…) and cut UTF-16 are not. */
-const PARAGRAPH_UNWANTED = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** Line breaks are welcome in a presentation; the characters refused in any text (inputs.ts) are not. */
 export const structureDescription = z
   .string()
   .trim()
   .max(2000)
-  .refine((value) => !PARAGRAPH_UNWANTED.test(value), 'control_characters');
+  .refine(isPlainText, 'control_characters');
 
 /**
  * What people type about a structure in the workspace: a new structure's

@@ -11,10 +11,11 @@ import {
 } from '../db/repositories/figures.ts';
 import { listMembersOfStructure, type StructureMember } from '../db/repositories/users.ts';
 import { DomainError } from './errors.ts';
+import { type AwardStatus, awardStatus } from './rules/award-status.ts';
 import type { PublicUrls } from './urls.ts';
 import type { Clock } from '../clock.ts';
 
-export type AwardStatus = 'valid' | 'expired' | 'revoked';
+export type { AwardStatus } from './rules/award-status.ts';
 
 export interface StructureOverview {
   figures: StructureFigures;
@@ -64,7 +65,7 @@ export class WorkspaceService {
         recipientName: a.recipientName,
         badgeClassName: a.badgeClassName,
         issuedOn: a.issuedOn,
-        status: a.revokedAt ? 'revoked' : a.expires && a.expires <= now ? 'expired' : 'valid',
+        status: awardStatus(a, now),
       })),
     };
   }

@@ -70,7 +70,5 @@ export function errorSummary(errors: FieldErrors, labels: [field: string, label:
     .map(([field, label]) => ({ field, label: t(label), message: errors[field]! }));
 }
 
-/** Characters no one types in a line of text: control characters, lone surrogates, U+FFFD (text mis-decoded on its way). */
-export const LINE_FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufffd]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-/** The same for longer texts, where line breaks and tabs are allowed. */
-export const TEXT_FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\ufffd]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** The characters refused in typed text: defined once, in src/services/inputs.ts. */
+export { LINE_FORBIDDEN, TEXT_FORBIDDEN } from '../services/inputs.ts';

@@ -326,7 +326,7 @@ describe('validation of an award', () => {
       expect(response.statusCode).toBe(422);
       expect(response.json().error).toMatchObject({
         code: 'expires_before_issue',
-        message: 'La date d’expiration doit être postérieure à la date de délivrance.',
+        message: 'La date d’expiration est déjà passée : choisissez aujourd’hui ou un jour à venir.',
       });
     }
     const en = await api('POST', '/assertions', {
@@ -334,7 +334,7 @@ describe('validation of an award', () => {
       payload: { ...valid(), expires: '2020-01-01' },
       headers: { 'accept-language': 'en' },
     });
-    expect(en.json().error.message).toBe('The expiry date must be after the issue date.');
+    expect(en.json().error.message).toBe('The expiry date has already passed: choose today or a later day.');
     expect(await writes()).toEqual(before);
   });
 
@@ -577,11 +577,13 @@ describe('expiry', () => {
     expect(body.expires).toBe('2032-03-01T12:00:00.000Z');
   });
 
-  it('reads a date alone as the end of that day, UTC', async () => {
+  it('reads a date alone as the end of that day in Paris (23:59:59 local time, winter and summer)', async () => {
     const body = await awardAs(A, { expires: '2031-01-15' });
-    expect(body.expires).toBe('2031-01-15T23:59:59.000Z');
+    expect(body.expires).toBe('2031-01-15T22:59:59.000Z');
     const hosted = (await ctx.app.inject({ method: 'GET', url: `/assertions/${body.id}` })).json();
-    expect(hosted.expires).toBe('2031-01-15T23:59:59Z');
+    expect(hosted.expires).toBe('2031-01-15T22:59:59Z');
+    const summer = await awardAs(A, { expires: '2031-07-15' });
+    expect(summer.expires).toBe('2031-07-15T21:59:59.000Z');
   });
 
   it('converts a date-time with an offset to UTC', async () => {
@@ -678,7 +680,7 @@ describe('listing assertions', () => {
     const byId = new Map((await list('')).items.map((i) => [i.id, i]));
     expect(byId.get(awarded[4]!.id)!.status).toBe('valid');
     expect(byId.get(awarded[0]!.id)!.status).toBe('valid');
-    expect(byId.get(awarded[0]!.id)!.expires).toBe('2099-01-01T23:59:59.000Z');
+    expect(byId.get(awarded[0]!.id)!.expires).toBe('2099-01-01T22:59:59.000Z');
     expect(byId.get(awarded[3]!.id)).toMatchObject({ status: 'expired', expires: '2025-06-01T00:00:00.000Z', revocation: null });
     expect(byId.get(awarded[1]!.id)).toMatchObject({ status: 'revoked', revocation: { reason: 'Erreur de saisie' } });
     // Items of a list carry no JWS: it is fetched one assertion at a time.

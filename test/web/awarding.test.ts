@@ -208,7 +208,7 @@ describe('awarding one badge', () => {
       recipientName: 'Léa Martin',
       evidence: [{ narrative: 'A organisé le planning\nde l’atelier collectif.', url: 'https://exemple.fr/preuve' }],
     });
-    expect(stored!.expires!.toISOString()).toBe('2099-12-31T21:59:59.000Z');
+    expect(stored!.expires!.toISOString()).toBe('2099-12-31T22:59:59.000Z');
     const mail = await latestOutboxMail(db(), 'lea.martin@example.org');
     expect(mail?.textBody).toContain('Bravo Léa, continuez ainsi !');
 
@@ -246,7 +246,7 @@ describe('awarding one badge', () => {
       ['a long message', { message: 'm'.repeat(1001) }, 'message', 'Ce texte est trop long : 1000 caractères au maximum.'],
       ['a date that is not one', { expires: '2099-02-30' }, 'expires', 'Saisissez une date valide'],
       ['markup as date', { expires: '<script>' }, 'expires', 'Saisissez une date valide'],
-      ['a past date', { expires: '2001-01-01' }, 'expires', 'La date d’expiration doit être dans le futur.'],
+      ['a past date', { expires: '2001-01-01' }, 'expires', 'La date d’expiration est déjà passée : choisissez aujourd’hui ou un jour à venir.'],
     ];
     for (const [label, overrides, field, message] of cases) {
       for (const action of ['/espace/delivrer', '/espace/delivrer/confirmer']) {

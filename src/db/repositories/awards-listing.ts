@@ -64,11 +64,12 @@ function listConditions(filter: AwardListFilter): SQL | undefined {
   if (filter.awardedBy === 'api') conditions.push(isNotNull(assertions.awardedByTokenId));
   else if (filter.awardedBy) conditions.push(eq(assertions.awardedByUserId, filter.awardedBy));
   if (filter.status === 'revoked') conditions.push(isNotNull(assertions.revokedAt));
+  // The SQL form of awardStatus (src/services/rules/award-status.ts): expired once `expires` is past, not at it.
   if (filter.status === 'expired') {
-    conditions.push(isNull(assertions.revokedAt), isNotNull(assertions.expires), sql`${assertions.expires} <= ${filter.now.toISOString()}::timestamptz`);
+    conditions.push(isNull(assertions.revokedAt), isNotNull(assertions.expires), sql`${assertions.expires} < ${filter.now.toISOString()}::timestamptz`);
   }
   if (filter.status === 'valid') {
-    conditions.push(isNull(assertions.revokedAt), or(isNull(assertions.expires), sql`${assertions.expires} > ${filter.now.toISOString()}::timestamptz`));
+    conditions.push(isNull(assertions.revokedAt), or(isNull(assertions.expires), sql`${assertions.expires} >= ${filter.now.toISOString()}::timestamptz`));
   }
   if (filter.from) {
     conditions.push(gte(assertions.issuedOn, sql`(${filter.from}::date::timestamp at time zone ${PROGRAMME_TIME_ZONE})`));

@@ -143,7 +143,7 @@ export async function validAssertionsOfCatalogue(
         inArray(badgeClasses.catalogueKey, [...catalogueKeys]),
         isNull(assertions.revokedAt),
         isNull(assertions.erasedAt),
-        sql`(${assertions.expires} is null or ${assertions.expires} > ${now.toISOString()}::timestamptz)`,
+        sql`(${assertions.expires} is null or ${assertions.expires} >= ${now.toISOString()}::timestamptz)`,
       ),
     )
     .orderBy(assertions.issuedOn);

@@ -44,7 +44,6 @@ export const fr = {
   'awarding.error.badge': 'Choisissez l’un des badges de la liste.',
   'awarding.error.url': 'Saisissez une adresse web complète, commençant par https:// ou http://.',
   'awarding.error.date': 'Saisissez une date valide, par exemple 31/12/2027.',
-  'awarding.error.datePast': 'La date d’expiration doit être dans le futur.',
   'awarding.error.staleForm': 'Ce formulaire était incomplet. Vérifiez les informations et envoyez-le de nouveau.',
   'awarding.error.alreadyUsed':
     'Ce formulaire a déjà servi à délivrer un badge, avec d’autres informations. Pour délivrer un nouveau badge, vérifiez les informations ci-dessous et envoyez-les de nouveau.',
@@ -144,7 +143,6 @@ export const fr = {
   'awarding.csv.problem.url': 'ce n’est pas une adresse web complète (https://…).',
   'awarding.csv.problem.badgeUnknown': 'aucun badge de votre structure ne porte ce nom, cette clé ou cet identifiant.',
   'awarding.csv.problem.date': 'date illisible : écrivez-la 31/12/2027 ou 2027-12-31.',
-  'awarding.csv.problem.datePast': 'cette date est déjà passée.',
   'awarding.csv.problem.duplicate': 'même personne et même badge qu’à la ligne {line}.',
   'awarding.csv.encoding.utf-8': 'UTF-8',
   'awarding.csv.encoding.utf-8-bom': 'UTF-8',
@@ -318,7 +316,6 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'awarding.error.badge': 'Choose one of the badges in the list.',
   'awarding.error.url': 'Enter a complete web address, starting with https:// or http://.',
   'awarding.error.date': 'Enter a valid date, for example 31/12/2027.',
-  'awarding.error.datePast': 'The expiry date must be in the future.',
   'awarding.error.staleForm': 'This form was incomplete. Check the details and send it again.',
   'awarding.error.alreadyUsed':
     'This form has already been used to award a badge, with other details. To award a new badge, check the details below and send them again.',
@@ -415,7 +412,6 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'awarding.csv.problem.url': 'this is not a complete web address (https://…).',
   'awarding.csv.problem.badgeUnknown': 'no badge of your organisation has this name, key or identifier.',
   'awarding.csv.problem.date': 'unreadable date: write it 31/12/2027 or 2027-12-31.',
-  'awarding.csv.problem.datePast': 'this date has already passed.',
   'awarding.csv.problem.duplicate': 'same person and same badge as line {line}.',
   'awarding.csv.encoding.utf-8': 'UTF-8',
   'awarding.csv.encoding.utf-8-bom': 'UTF-8',

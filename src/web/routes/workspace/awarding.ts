@@ -11,14 +11,14 @@ import {
   ImportFileError,
   type ImportField,
   MAX_IMPORT_BYTES,
-  parseExpiryDate,
   rowOutcome,
 } from '../../../services/award-imports.ts';
 import { PERSONAL_MESSAGE_MAX } from '../../../services/awarding.ts';
 import { DomainError, notFound } from '../../../services/errors.ts';
 import { StructureLearnerService } from '../../../services/general-badge.ts';
 import type { Services } from '../../../services/index.ts';
-import { email, httpUrl, personalMessage } from '../../../services/inputs.ts';
+import { isUuid, uuid } from '../../../services/ids.ts';
+import { email, httpUrl, isPlainLine, personalMessage, withoutForbidden } from '../../../services/inputs.ts';
 import { errorSummary, type FieldErrors, fieldErrors, formBody, LINE_FORBIDDEN, TEXT_FORBIDDEN, textValue } from '../../forms.ts';
 import { translate } from '../../locale.ts';
 import { currentStructureId, requireRole } from '../../plugins/session.ts';
@@ -48,7 +48,7 @@ const awardForm = z.object({
   email,
   firstName: nameLine,
   lastName: nameLine,
-  badgeClassId: z.uuid(),
+  badgeClassId: uuid,
   evidence: optional(
     z
       .string()
@@ -71,7 +71,6 @@ const AWARD_FIELDS: [string, MessageKey][] = [
   ['expires', 'awarding.field.expires'],
 ];
 const FORM_VALUE_FIELDS = ['email', 'firstName', 'lastName', 'badgeClassId', 'evidence', 'evidenceUrl', 'message', 'expires'] as const;
-const IDEMPOTENCY_KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 interface CheckedAward {
   email: string;
@@ -83,8 +82,6 @@ interface CheckedAward {
   expires: Date | null;
 }
 
-const DAY_MS = 86_400_000;
-
 /** A page number from the query string: 1 unless a sensible number is given. */
 function pageOf(request: FastifyRequest): number {
   const raw = (request.query as Record<string, unknown> | undefined)?.page;
@@ -93,7 +90,7 @@ function pageOf(request: FastifyRequest): number {
 }
 
 function uuidParam(value: unknown): string {
-  if (typeof value !== 'string' || !IDEMPOTENCY_KEY.test(value)) throw notFound();
+  if (!isUuid(value)) throw notFound();
   return value;
 }
 
@@ -128,7 +125,7 @@ function problemText(t: Translate, code: string): string {
     case 'date':
       return t('awarding.csv.problem.date');
     case 'date_past':
-      return t('awarding.csv.problem.datePast');
+      return t('error.expires_before_issue');
     case 'duplicate':
       return t('awarding.csv.problem.duplicate', { line: Number(param) });
     default:
@@ -151,7 +148,7 @@ function failureText(t: Translate, row: AwardImportRow): string {
     case 'badge_class_archived':
       return t('awarding.csv.result.badgeGone');
     case 'expires_before_issue':
-      return t('awarding.csv.problem.datePast');
+      return t('error.expires_before_issue');
     case 'idempotency_key_reused':
       return t('awarding.csv.result.keyReused');
     default:
@@ -210,7 +207,7 @@ export async function awardingRoutes(app: FastifyInstance, { services }: { servi
     const errors = form.errors ?? {};
     const summary = errorSummary(errors, AWARD_FIELDS, t);
     const values = form.values ?? {};
-    if (!values.key || !IDEMPOTENCY_KEY.test(values.key)) values.key = randomUUID();
+    if (!isUuid(values.key)) values.key = randomUUID();
     return reply.view('pages/workspace/awarding/form.eta', {
       title: summary.length ? t('form.errorTitle', { title: t('awarding.title') }) : t('awarding.title'),
       values,
@@ -257,9 +254,10 @@ export async function awardingRoutes(app: FastifyInstance, { services }: { servi
     }
     let expires: Date | null = null;
     if (parsed.success && parsed.data.expires) {
-      expires = parseExpiryDate(parsed.data.expires);
-      if (!expires) errors.expires = t('awarding.error.date');
-      else if (expires.getTime() <= Date.now()) errors.expires = t('awarding.error.datePast');
+      // The one rule of the form, the CSV and the API: the end of that day in Paris, today or later.
+      const expiry = services.awarding.expiryOfDay(parsed.data.expires);
+      if ('expires' in expiry) expires = expiry.expires;
+      else errors.expires = t(expiry.refusal === 'expires_format' ? 'awarding.error.date' : 'error.expires_before_issue');
     }
     if (!parsed.success || Object.keys(errors).length || !badgeClass) return { errors };
     const d = parsed.data;
@@ -288,7 +286,7 @@ export async function awardingRoutes(app: FastifyInstance, { services }: { servi
       const [first, ...rest] = learner.name.split(' ');
       Object.assign(values, { email: learner.email, firstName: first ?? '', lastName: rest.join(' ') });
     }
-    if (typeof query.badge === 'string' && IDEMPOTENCY_KEY.test(query.badge)) values.badgeClassId = query.badge;
+    if (isUuid(query.badge)) values.badgeClassId = query.badge;
     return renderAwardForm(request, reply, { values });
   });
 
@@ -303,9 +301,7 @@ export async function awardingRoutes(app: FastifyInstance, { services }: { servi
 
   function renderConfirmation(request: FastifyRequest, reply: FastifyReply, values: Record<string, string>, award: CheckedAward) {
     const t = translate(request);
-    const issuedOn = new Date();
-    const expires =
-      award.expires ?? (award.badgeClass.validityDays ? new Date(issuedOn.getTime() + award.badgeClass.validityDays * DAY_MS) : null);
+    const { issuedOn, expires } = services.awarding.preview(award.badgeClass, award.expires);
     return reply.view('pages/workspace/awarding/confirm.eta', {
       title: t('awarding.confirm.title'),
       values,
@@ -327,7 +323,7 @@ export async function awardingRoutes(app: FastifyInstance, { services }: { servi
         errors: 'errors' in checked ? checked.errors : {},
       });
     }
-    if (!IDEMPOTENCY_KEY.test(values.key ?? '')) {
+    if (!isUuid(values.key)) {
       return renderAwardForm(request, reply.code(422), { values: { ...values, key: '' }, notice: 'awarding.error.staleForm' });
     }
     const a = checked.award;
@@ -361,7 +357,7 @@ export async function awardingRoutes(app: FastifyInstance, { services }: { servi
     const t = translate(request);
     const structureId = currentStructureId(request);
     const id = (request.params as { assertionId: string }).assertionId;
-    if (!IDEMPOTENCY_KEY.test(id)) throw notFound();
+    if (!isUuid(id)) throw notFound();
     const assertion = await services.awarding.get(structureId, id);
     const badgeClass = await services.badgeClasses.get(structureId, assertion.badgeClassId);
     return reply.view('pages/workspace/awarding/done.eta', {
@@ -637,7 +633,20 @@ export async function awardingRoutes(app: FastifyInstance, { services }: { servi
   app.get('/espace/apprenants', advisor, async (request, reply) => {
     const t = translate(request);
     const raw = (request.query as Record<string, unknown>).q;
-    const search = typeof raw === 'string' ? raw.trim().slice(0, 200) : '';
+    const typed = typeof raw === 'string' ? raw.trim().slice(0, 200) : '';
+    // A search holding a refused character (a NUL would not even reach the database) is named on the page.
+    if (!isPlainLine(typed)) {
+      return reply.code(400).view('pages/workspace/awarding/learners.eta', {
+        title: t('form.errorTitle', { title: t('awarding.learners.title') }),
+        search: withoutForbidden(typed),
+        searchError: t('form.controlCharacters'),
+        rows: [],
+        total: 0,
+        page: 1,
+        pages: 1,
+      });
+    }
+    const search = typed;
     const page = pageOf(request);
     const { rows, total } = await services.structureLearners.list(currentStructureId(request), {
       search: search || undefined,
@@ -647,6 +656,7 @@ export async function awardingRoutes(app: FastifyInstance, { services }: { servi
     return reply.view('pages/workspace/awarding/learners.eta', {
       title: t('awarding.learners.title'),
       search,
+      searchError: null,
       rows,
       total,
       page,
@@ -662,14 +672,10 @@ export async function awardingRoutes(app: FastifyInstance, { services }: { servi
       services.structureLearners.awardsOf(structureId, learner.email),
       services.structureLearners.generalBadgeStatus(structureId, learner.email),
     ]);
-    const now = Date.now();
     return reply.view('pages/workspace/awarding/learner.eta', {
       title: t('awarding.learner.title', { name: learner.name }),
       learner,
-      awards: awards.map((a) => ({
-        ...a,
-        status: a.revokedAt ? 'revoked' : a.expires && a.expires.getTime() <= now ? 'expired' : 'valid',
-      })),
+      awards: awards.map((a) => ({ ...a, status: services.awarding.status(a) })),
       general,
       notice,
       structureId,
@@ -702,5 +708,5 @@ function summaryOf(record: AwardImportRecord): AwardImportSummary {
 /** A file name as shown on pages: no path, no control characters, bounded. */
 function sanitiseFileName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
-  return base.replace(LINE_FORBIDDEN, '').slice(0, 200) || 'import.csv';
+  return withoutForbidden(base).slice(0, 200) || 'import.csv';
 }

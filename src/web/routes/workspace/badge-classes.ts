@@ -24,7 +24,14 @@ import { CatalogueRefusal } from '../../../services/catalogue.ts';
 import { DomainError, notFound } from '../../../services/errors.ts';
 import { checkUploadedImage, MAX_IMAGE_BYTES, UploadedImageError } from '../../../services/images/uploads.ts';
 import type { Services } from '../../../services/index.ts';
-import { httpUrl } from '../../../services/inputs.ts';
+import { isUuid } from '../../../services/ids.ts';
+import {
+  BADGE_CLASS_LIMITS,
+  VALIDITY_LIMITS,
+  validityInUnits,
+  validityToDays,
+} from '../../../services/rules/badge-class-definition.ts';
+import { httpUrl, withoutForbidden } from '../../../services/inputs.ts';
 import { type ErrorSummaryItem, type FieldErrors, formBody, LINE_FORBIDDEN, TEXT_FORBIDDEN } from '../../forms.ts';
 import { translate } from '../../locale.ts';
 import { currentStructureId, requirePlatformAdmin, requireRole, requireUser } from '../../plugins/session.ts';
@@ -55,8 +62,9 @@ const text = (max: number) =>
     .transform((v) => v.replace(/\r\n?/g, '\n').trim())
     .pipe(z.string().min(1).max(max).refine((v) => !TEXT_FORBIDDEN.test(v), 'control_characters'));
 
-const LIMITS = { name: 200, description: 2000, criteria: 5000, tag: 50, tags: 10, alignments: 10, alignmentText: 200, alignmentDescription: 1000, code: 50 };
-const VALIDITY = { days: 3650, months: 120 };
+// The limits are the service's (src/services/rules/badge-class-definition.ts): the form says them, the service enforces them.
+const LIMITS = BADGE_CLASS_LIMITS;
+const VALIDITY = VALIDITY_LIMITS;
 const MAX_ALIGNMENT_ROWS = LIMITS.alignments;
 
 /** The alignments the regional framework offers, one per competence and level (as the catalogue badges have). */
@@ -83,13 +91,10 @@ function isFrameworkAlignment(a: AlignmentRecord): string | null {
   return match ? match.targetCode : null;
 }
 
-/** A day count shown as months when it is a whole number of months (as the editor stored it). */
-const monthsToDays = (months: number) => Math.round((months * 365.25) / 12);
+/** A day count as the editor's two fields: in months when it is a whole number of them (as the editor stored it). */
 function validityFields(days: number | null): { validityAmount: string; validityUnit: 'days' | 'months' } {
-  if (!days) return { validityAmount: '', validityUnit: 'months' };
-  const months = Math.round((days * 12) / 365.25);
-  if (months >= 1 && monthsToDays(months) === days) return { validityAmount: String(months), validityUnit: 'months' };
-  return { validityAmount: String(days), validityUnit: 'days' };
+  const shown = validityInUnits(days);
+  return shown ? { validityAmount: String(shown.amount), validityUnit: shown.unit } : { validityAmount: '', validityUnit: 'months' };
 }
 
 interface AlignmentRow {
@@ -261,13 +266,38 @@ function definitionFrom(values: EditorValues, t: Translate): { definition?: Badg
     if (!/^\d{1,5}$/.test(amount) || Number(amount) < 1 || Number(amount) > max) {
       errors.validityAmount = t('badgeClasses.editor.validityInvalid', { max });
     } else {
-      validityDays = values.validityUnit === 'months' ? monthsToDays(Number(amount)) : Number(amount);
+      validityDays = validityToDays(Number(amount), values.validityUnit);
     }
   }
   if (Object.keys(errors).length || name === undefined || description === undefined || criteriaNarrative === undefined) {
     return { errors };
   }
   return { definition: { name, description, criteriaNarrative, tags, alignment, validityDays }, errors };
+}
+
+/** The editor's field that shows a refusal of the service about a definition's field. */
+function definitionFieldOf(field: string): string {
+  return field === 'validityDays' ? 'validityAmount' : field === 'alignment' ? 'alignment-0-name' : field;
+}
+
+function definitionRefusalText(error: DomainError, t: Translate): string {
+  const max = Number(error.params.max);
+  switch (error.params.problem) {
+    case 'required':
+      return t('form.required');
+    case 'too_long':
+      return t('form.tooLong', { max });
+    case 'control_characters':
+      return t('form.controlCharacters');
+    case 'out_of_range':
+      return t('badgeClasses.editor.validityInvalid', { max });
+    case 'too_many':
+      return error.params.field === 'tags'
+        ? t('badgeClasses.editor.tooManyTags', { max })
+        : t('badgeClasses.editor.tooManyAlignments', { max });
+    default:
+      return t('form.invalid');
+  }
 }
 
 const UPLOAD_MESSAGES: Record<UploadedImageError['code'], MessageKey> = {
@@ -305,7 +335,7 @@ function imageFrom(values: EditorValues, upload: UploadedFile | undefined, t: Tr
       pictogram: values.pictogram,
       level: values.level,
       // The accessible name of the drawing; whatever the name field holds, the XML stays well-formed.
-      title: title.replace(/[\u0000-\u001f\u007f-\u009f\ufffe\uffff]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '').trim().slice(0, LIMITS.name) || 'Badge',
+      title: withoutForbidden(title).trim().slice(0, LIMITS.name) || 'Badge',
     });
     return { image: { png: generated.png, svg: generated.svg }, preview: dataUri('image/svg+xml', generated.svg) };
   }
@@ -394,12 +424,11 @@ const REFUSALS: Record<BadgeClassRefusal['code'] | CatalogueRefusal['code'], Mes
   archived: 'catalogue.refusal.archived',
 };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 const CATALOGUE_KEY = /^[a-z0-9][a-z0-9-]{0,80}$/;
 
 function idParam(request: FastifyRequest): string {
   const id = (request.params as { id?: string }).id ?? '';
-  if (!UUID.test(id)) throw notFound('badge_class_not_found');
+  if (!isUuid(id)) throw notFound('badge_class_not_found');
   return id.toLowerCase();
 }
 
@@ -526,7 +555,16 @@ export async function badgeClassRoutes(app: FastifyInstance, { services }: { ser
     if (!definition || image.image === undefined || Object.keys(errors).length) {
       return renderEditor(request, reply.code(422), target, values, { errors, preview: image.preview ?? null });
     }
-    return save(definition, image.image);
+    try {
+      return await save(definition, image.image);
+    } catch (error) {
+      // The service checks the definition itself; what the form let through is shown next to its field.
+      if (!(error instanceof DomainError) || error.code !== 'badge_class_invalid') throw error;
+      return renderEditor(request, reply.code(422), target, values, {
+        errors: { [definitionFieldOf(String(error.params.field))]: definitionRefusalText(error, tr) },
+        preview: image.preview ?? null,
+      });
+    }
   }
 
   app.get('/espace/badges/nouveau', { onRequest: requireRole('admin') }, async (request, reply) =>
@@ -706,7 +744,7 @@ export async function badgeClassRoutes(app: FastifyInstance, { services }: { ser
 
   const entryId = (request: FastifyRequest) => {
     const id = (request.params as { id?: string }).id ?? '';
-    if (!UUID.test(id)) throw notFound();
+    if (!isUuid(id)) throw notFound();
     return id.toLowerCase();
   };
 

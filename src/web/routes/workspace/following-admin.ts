@@ -2,11 +2,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { MessageKey, Translate } from '../../../i18n/index.ts';
 import type { AuditListRow } from '../../../db/repositories/awards-listing.ts';
 import { DomainError } from '../../../services/errors.ts';
+import { isUuid } from '../../../services/ids.ts';
 import type { Services } from '../../../services/index.ts';
 import { errorSummary, type FieldErrors, fieldErrors, formBody, textValue } from '../../forms.ts';
 import { localeOf, translate } from '../../locale.ts';
 import { currentStructureId, requireRole } from '../../plugins/session.ts';
-import { apiTokenInput, auditFiltersInput, filterQuery, UUID } from './following-inputs.ts';
+import { apiTokenInput, auditFiltersInput, filterQuery } from './following-inputs.ts';
 
 /** Names of the audit trail's actions, in the reader's words; others show as recorded. */
 const ACTION_LABELS: Record<string, MessageKey> = {
@@ -67,7 +68,7 @@ export function auditLine(row: AuditListRow, t: Translate) {
     actionLabel: label ? t(label) : row.action,
     actor,
     // A link only where the workspace has a page for the target.
-    targetHref: row.targetType === 'assertion' && row.targetId && UUID.test(row.targetId) ? `/espace/delivres/${row.targetId}` : null,
+    targetHref: row.targetType === 'assertion' && row.targetId && isUuid(row.targetId) ? `/espace/delivres/${row.targetId}` : null,
     details: Object.entries(row.details ?? {})
       .filter(([key]) => key !== 'assertionIds')
       .map(([key, value]) => {
@@ -125,7 +126,7 @@ export async function followingAdminRoutes(app: FastifyInstance, { services }: {
 
   const tokenId = (request: FastifyRequest): string => {
     const id = (request.params as { id?: string }).id ?? '';
-    if (!UUID.test(id)) throw new DomainError('not_found', 404);
+    if (!isUuid(id)) throw new DomainError('not_found', 404);
     return id.toLowerCase();
   };
 

@@ -3,9 +3,10 @@ import type { MessageKey } from '../../../i18n/index.ts';
 import { DomainError } from '../../../services/errors.ts';
 import type { Services } from '../../../services/index.ts';
 import { errorSummary, type FieldErrors, fieldErrors, formBody, textValue } from '../../forms.ts';
+import { isUuid } from '../../../services/ids.ts';
 import { translate } from '../../locale.ts';
 import { currentStructureId, requireRole } from '../../plugins/session.ts';
-import { AWARD_FILTER_FIELDS, awardFiltersInput, filterQuery, revocationInput, UUID } from './following-inputs.ts';
+import { AWARD_FILTER_FIELDS, awardFiltersInput, filterQuery, revocationInput } from './following-inputs.ts';
 
 const FILTER_LABELS: [string, MessageKey][] = [
   ['q', 'following.awards.search'],
@@ -20,7 +21,7 @@ const FILTER_LABELS: [string, MessageKey][] = [
 const assertionId = (request: FastifyRequest): string => {
   const id = (request.params as { id?: string }).id ?? '';
   // Not even a uuid: nothing of ours is there.
-  if (!UUID.test(id)) throw new DomainError('assertion_not_found', 404);
+  if (!isUuid(id)) throw new DomainError('assertion_not_found', 404);
   return id.toLowerCase();
 };
 

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { uuid } from '../../../services/ids.ts';
+import { isPlainLine, isPlainText } from '../../../services/inputs.ts';
 
 /**
  * What the following pages accept from a query string or a form. Filters come
@@ -6,15 +8,10 @@ import { z } from 'zod';
  * bad one is named on the page instead of silently widening the list.
  */
 
-/** Characters nobody types in a search box or a name; a line break is allowed only where said. */
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]/;
-const LINE_BREAK = /[\n\r\t]/;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// The characters refused in a search box or a name (and, with line breaks allowed, in a reason): inputs.ts.
+const plainLine = isPlainLine;
+const plainText = isPlainText;
 
-const plainLine = (value: string) => !CONTROL.test(value) && !LINE_BREAK.test(value) && !LONE_SURROGATE.test(value);
-const plainText = (value: string) => !CONTROL.test(value) && !LONE_SURROGATE.test(value);
-
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A real calendar day, YYYY-MM-DD, between 2000 and 2100. */
 const day = z
@@ -31,8 +28,8 @@ const optional = <T extends z.ZodType>(schema: T) =>
 export const awardFiltersInput = z
   .object({
     q: optional(z.string().max(200).refine(plainLine, 'control_characters')),
-    badge: optional(z.string().regex(UUID)),
-    par: optional(z.union([z.literal('api'), z.string().regex(UUID)])),
+    badge: optional(uuid),
+    par: optional(z.union([z.literal('api'), uuid])),
     etat: optional(z.enum(['valid', 'expired', 'revoked'])),
     du: optional(day),
     au: optional(day),

@@ -4,12 +4,12 @@ import { OUTBOX_STATUSES, type OutboxStatus } from '../../../services/mail/servi
 import type { MessageKey } from '../../../i18n/index.ts';
 import { DomainError } from '../../../services/errors.ts';
 import type { Services } from '../../../services/index.ts';
+import { isUuid } from '../../../services/ids.ts';
 import { email } from '../../../services/inputs.ts';
 import { errorSummary, type FieldErrors, fieldErrors, formBody, textValue } from '../../forms.ts';
 import { translate } from '../../locale.ts';
 import { currentStructureId, requirePlatformAdmin, requireRole } from '../../plugins/session.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PER_PAGE = 50;
 const ADDRESS_FIELDS: [string, MessageKey][] = [['email', 'mail.address.field']];
 const addressInput = z.object({ email });
@@ -17,7 +17,7 @@ const addressInput = z.object({ email });
 /** An id from the URL: not even a uuid means nothing of ours is there. */
 function idParam(request: FastifyRequest, code: 'assertion_not_found' | 'not_found'): string {
   const id = (request.params as { id?: string }).id ?? '';
-  if (!UUID.test(id)) throw new DomainError(code, 404);
+  if (!isUuid(id)) throw new DomainError(code, 404);
   return id.toLowerCase();
 }
 

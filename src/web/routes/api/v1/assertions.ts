@@ -2,38 +2,50 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Services } from '../../../../services/index.ts';
-import { email, httpUrl, personalMessage } from '../../../../services/inputs.ts';
+import { email, httpUrl, isPlainLine, isPlainText, personalMessage, personName } from '../../../../services/inputs.ts';
+import { uuid } from '../../../../services/ids.ts';
+import { endOfProgrammeDay, parseCalendarDay } from '../../../../services/rules/expiry-date.ts';
 import { callerOf } from './index.ts';
 import { apiErrorBody, apiErrorResponses, assertionResource, toAssertionResource } from './resources.ts';
 
-
+/**
+ * A date-time is kept as given; a date means the end of that day in Paris,
+ * as in the workspace's form and CSV import (one rule: endOfProgrammeDay).
+ * A past expiry is refused by the award itself (expires_before_issue).
+ */
 const dateTime = z
   .union([z.iso.datetime({ offset: true }), z.iso.date()], { error: 'expires_format' })
-  .transform((value) => new Date(value.length === 10 ? `${value}T23:59:59Z` : value));
+  .transform((value) => {
+    const day = value.length === 10 ? parseCalendarDay(value) : null;
+    return day ? endOfProgrammeDay(day) : new Date(value);
+  });
+
+/** Free text of an award (its narrative, a piece of evidence): line breaks kept, the refused characters refused. */
+const narrativeText = (min: number) => z.string().trim().min(min).max(5000).refine(isPlainText, 'control_characters');
 
 // Strict: a misspelt field (`expire`) is refused with its name, not silently dropped.
 const awardBody = z.strictObject({
-  badgeClass: z.uuid(),
+  badgeClass: uuid,
   recipient: z.strictObject({
     email,
-    name: z.string().trim().min(1).max(200),
+    name: personName,
   }),
   evidence: z
     .array(
       z
-        .strictObject({ narrative: z.string().trim().min(1).max(5000).optional(), url: httpUrl.optional() })
+        .strictObject({ narrative: narrativeText(1).optional(), url: httpUrl.optional() })
         .refine((e) => e.narrative || e.url, 'evidence_needs_narrative_or_url'),
     )
     .max(20)
     .optional(),
-  narrative: z.string().trim().max(5000).optional(),
-  expires: dateTime.optional().describe('ISO 8601 date-time, or a date (the badge then expires at the end of that day, UTC)'),
+  narrative: narrativeText(0).optional(),
+  expires: dateTime.optional().describe('ISO 8601 date-time, or a date (the badge then expires at the end of that day in France, 23:59:59 Europe/Paris)'),
   message: personalMessage
     .optional()
     .describe("A personal message to the learner, quoted in the award email (plain text, at most 1000 characters); it is not part of the badge"),
 });
 
-const idParams = z.object({ id: z.uuid() });
+const idParams = z.object({ id: uuid });
 
 export async function assertionRoutes(app: FastifyInstance, { services }: { services: Services }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -74,7 +86,7 @@ export async function assertionRoutes(app: FastifyInstance, { services }: { serv
       // A replay may find the award revoked since: a revoked badge has no signed file to hand out.
       const jws = assertion.revokedAt ? undefined : await awarding.currentJws(assertion);
       reply.code(replayed ? 200 : 201).header('location', urls.assertion(assertion.id));
-      return toAssertionResource(assertion, urls, { jws });
+      return toAssertionResource(assertion, urls, { jws, status: awarding.status(assertion) });
     },
   );
 
@@ -85,8 +97,8 @@ export async function assertionRoutes(app: FastifyInstance, { services }: { serv
         summary: "List your structure's assertions, newest first",
         tags: ['Assertions'],
         querystring: z.object({
-          badgeClass: z.uuid().optional(),
-          recipientEmail: z.string().trim().max(320).optional(),
+          badgeClass: uuid.optional(),
+          recipientEmail: z.string().trim().max(320).refine(isPlainLine, 'control_characters').optional(),
           page: z.coerce.number().int().min(1).default(1),
           perPage: z.coerce.number().int().min(1).max(200).default(50),
         }),
@@ -111,7 +123,7 @@ export async function assertionRoutes(app: FastifyInstance, { services }: { serv
         page,
         perPage,
       });
-      return { items: rows.map((row) => toAssertionResource(row, urls)), page, perPage, total };
+      return { items: rows.map((row) => toAssertionResource(row, urls, { status: awarding.status(row) })), page, perPage, total };
     },
   );
 
@@ -129,7 +141,7 @@ export async function assertionRoutes(app: FastifyInstance, { services }: { serv
       const caller = callerOf(request);
       const assertion = await awarding.get(caller.structureId, request.params.id);
       const jws = assertion.revokedAt ? undefined : await awarding.currentJws(assertion);
-      return toAssertionResource(assertion, urls, { jws });
+      return toAssertionResource(assertion, urls, { jws, status: awarding.status(assertion) });
     },
   );
 
@@ -142,7 +154,7 @@ export async function assertionRoutes(app: FastifyInstance, { services }: { serv
           'The assertion is kept: its URL then answers 410 Gone and its signed id joins the revocation list.',
         tags: ['Assertions'],
         params: idParams,
-        body: z.strictObject({ reason: z.string().trim().min(1).max(500) }),
+        body: z.strictObject({ reason: z.string().trim().min(1).max(500).refine(isPlainText, 'control_characters') }),
         response: { 200: assertionResource, ...apiErrorResponses, 409: apiErrorBody },
       },
     },
@@ -153,7 +165,7 @@ export async function assertionRoutes(app: FastifyInstance, { services }: { serv
         tokenId: caller.tokenId,
         structureId: caller.structureId,
       });
-      return toAssertionResource(revoked, urls);
+      return toAssertionResource(revoked, urls, { status: awarding.status(revoked) });
     },
   );
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AssertionRow } from '../../../../db/repositories/assertions.ts';
 import type { BadgeClassRow } from '../../../../db/repositories/badge-classes.ts';
+import type { AwardStatus } from '../../../../services/rules/award-status.ts';
 import type { PublicUrls } from '../../../../services/urls.ts';
 
 /**
@@ -58,9 +59,9 @@ export const assertionResource = z.object({
 export function toAssertionResource(
   row: AssertionRow,
   urls: PublicUrls,
-  extra: { jws?: string; now?: Date } = {},
+  /** The status comes from the service (its clock, the one rule): `services.awarding.status(row)`. */
+  extra: { status: AwardStatus; jws?: string },
 ): z.infer<typeof assertionResource> {
-  const now = extra.now ?? new Date();
   return {
     id: row.id,
     url: urls.assertion(row.id),
@@ -70,7 +71,7 @@ export function toAssertionResource(
     expires: row.expires?.toISOString() ?? null,
     evidence: row.evidence,
     narrative: row.narrative,
-    status: row.revokedAt ? 'revoked' : row.expires && row.expires <= now ? 'expired' : 'valid',
+    status: extra.status,
     revocation: row.revokedAt ? { revokedAt: row.revokedAt.toISOString(), reason: row.revocationReason ?? '' } : null,
     ...(extra.jws ? { jws: extra.jws } : {}),
     images: {
