@@ -202,7 +202,7 @@ export class VerifierService {
   /** Ours in-process, others' over the guarded network, every failure noted with its cause. */
   private loader(failures: FetchFailure[]): DocumentLoader {
     const local = this.publication.localLoader();
-    const deadline = Date.now() + VERIFICATION_BUDGET_MS;
+    const deadline = performance.now() + VERIFICATION_BUDGET_MS;
     const note = (failure: FetchFailure) => {
       if (!failures.some((f) => f.url === failure.url)) failures.push(failure);
     };
@@ -210,7 +210,7 @@ export class VerifierService {
       fetchJson: async (url) => {
         if (this.isOurs(url)) return local.fetchJson(url);
         try {
-          if (Date.now() > deadline) throw new RemoteDocumentError('timeout', 'the verification took too long');
+          if (performance.now() > deadline) throw new RemoteDocumentError('timeout', 'the verification took too long');
           const response = await this.remote.fetchJson(url);
           if (response.status !== 200 && response.status !== 410) note({ url, code: 'http_status', status: response.status });
           return response;
