@@ -18,6 +18,7 @@ import {
 } from '../support/browser.ts';
 import { latestOutboxMail } from '../support/mail.ts';
 import { seedStructure } from '../support/platform.ts';
+import { waitFor } from '../support/wait.ts';
 
 const REGION = { email: 'region@normandie.example.org', password: 'la phrase de passe de la Région' };
 const ADMIN = { email: 'marc@caen.example.org', password: 'la phrase de passe de Marc, longue' };
@@ -64,9 +65,9 @@ beforeAll(async () => {
   expect(award.status).toBe(201);
   assertionId = award.body.id;
   // No SMTP here: the dispatcher holds the message for the Région.
-  for (let i = 0; i < 100 && (await latestOutboxMail(app.platform.database.db, LEARNER.email))?.status !== 'held'; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await waitFor(async () => (await latestOutboxMail(app.platform.database.db, LEARNER.email))?.status === 'held', {
+    message: `the award email to ${LEARNER.email} was never held by the dispatcher`,
+  });
 });
 
 afterEach(async () => {
