@@ -15,6 +15,7 @@ import {
   newContext,
   normaliseText,
   startBrowserApp,
+  signInOnPage,
 } from '../support/browser.ts';
 import { latestOutboxMail } from '../support/mail.ts';
 import { seedStructure } from '../support/platform.ts';
@@ -41,11 +42,8 @@ async function check(page: Page, label: string) {
   await expectNoHorizontalScroll(page, 375);
 }
 
-async function signIn(page: Page, who: { email: string; password: string }) {
-  await page.goto(`${app.baseUrl}/connexion`);
-  await page.getByLabel('Adresse e-mail').fill(who.email);
-  await page.getByLabel('Mot de passe').fill(who.password);
-  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Se connecter' }).click()]);
+function signIn(page: Page, who: { email: string; password: string }) {
+  return signInOnPage(page, app.baseUrl, who.email, who.password);
 }
 
 beforeAll(async () => {
