@@ -18,6 +18,7 @@ import {
   startBrowserApp,
   submitForm,
   textOf as text,
+  signInOnPage,
 } from '../support/browser.ts';
 import { latestOutboxMail, linkIn } from '../support/mail.ts';
 
@@ -44,12 +45,8 @@ async function mailedLink(to: string, kind: 'invitation' | 'password-reset', pat
   return linkIn(mail.textBody, `${app.baseUrl}${path}`);
 }
 
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto(`${app.baseUrl}/connexion`);
-  await page.getByLabel('Adresse e-mail').fill(email);
-  await page.getByLabel('Mot de passe').fill(password);
-  await submit(page, 'Se connecter');
-  expect(new URL(page.url()).pathname).toBe('/espace');
+function signIn(page: Page, email: string, password: string) {
+  return signInOnPage(page, app.baseUrl, email, password);
 }
 
 beforeAll(async () => {

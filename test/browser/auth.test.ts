@@ -16,6 +16,7 @@ import {
   startBrowserApp,
   submitForm,
   textOf as text,
+  signInOnPage,
 } from '../support/browser.ts';
 import { seedStructure } from '../support/platform.ts';
 
@@ -160,12 +161,8 @@ describe('a member of two structures', () => {
     );
   });
 
-  async function signIn(page: Page, email: string) {
-    await page.goto(`${app.baseUrl}/connexion`);
-    await page.getByLabel('Adresse e-mail').fill(email);
-    await page.getByLabel('Mot de passe').fill(PASSWORD);
-    await submit(page, 'Se connecter');
-    expect(new URL(page.url()).pathname).toBe('/espace');
+  function signIn(page: Page, email: string) {
+    return signInOnPage(page, app.baseUrl, email, PASSWORD);
   }
 
   test('switches structure from the header, sees each one’s figures, and its members page as admin', async () => {

@@ -16,6 +16,7 @@ import {
   startBrowserApp,
   submitForm,
   textOf as text,
+  signInOnPage,
 } from '../support/browser.ts';
 import { seedStructure } from '../support/platform.ts';
 
@@ -34,11 +35,8 @@ async function openPage(): Promise<Page> {
 
 const submit = (page: Page, button: string) => submitForm(page, button, { exact: true });
 
-async function signIn(page: Page) {
-  await page.goto(`${app.baseUrl}/connexion`);
-  await page.getByLabel('Adresse e-mail').fill('claire@caen.example.org');
-  await page.getByLabel('Mot de passe').fill(PASSWORD);
-  await submit(page, 'Se connecter');
+function signIn(page: Page) {
+  return signInOnPage(page, app.baseUrl, 'claire@caen.example.org', PASSWORD);
 }
 
 beforeAll(async () => {

@@ -14,6 +14,7 @@ import {
   newContext,
   normaliseText,
   startBrowserApp,
+  signInOnPage,
 } from '../support/browser.ts';
 import { seedStructure } from '../support/platform.ts';
 
@@ -48,11 +49,8 @@ async function click(page: Page, role: 'button' | 'link', name: string) {
   await Promise.all([page.waitForNavigation(), page.getByRole(role, { name, exact: true }).click()]);
 }
 
-async function signIn(page: Page, email: string) {
-  await page.goto(`${app.baseUrl}/connexion`);
-  await page.getByLabel('Adresse e-mail').fill(email);
-  await page.getByLabel('Mot de passe').fill(PASSWORD);
-  await click(page, 'button', 'Se connecter');
+function signIn(page: Page, email: string) {
+  return signInOnPage(page, app.baseUrl, email, PASSWORD);
 }
 
 beforeAll(async () => {

@@ -14,6 +14,7 @@ import {
   startBrowserApp,
   submitForm,
   textOf as text,
+  signInOnPage,
 } from '../support/browser.ts';
 import { seedStructure } from '../support/platform.ts';
 
@@ -33,12 +34,8 @@ async function openPage(): Promise<Page> {
 
 const submit = submitForm;
 
-async function signIn(page: Page, email: string) {
-  await page.goto(`${app.baseUrl}/connexion`);
-  await page.getByLabel('Adresse e-mail').fill(email);
-  await page.getByLabel('Mot de passe').fill(PASSWORD);
-  await submit(page, 'Se connecter');
-  expect(new URL(page.url()).pathname).toBe('/espace');
+function signIn(page: Page, email: string) {
+  return signInOnPage(page, app.baseUrl, email, PASSWORD);
 }
 
 beforeAll(async () => {

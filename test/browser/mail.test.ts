@@ -15,9 +15,11 @@ import {
   newContext,
   normaliseText,
   startBrowserApp,
+  signInOnPage,
 } from '../support/browser.ts';
 import { latestOutboxMail } from '../support/mail.ts';
 import { seedStructure } from '../support/platform.ts';
+import { waitFor } from '../support/wait.ts';
 
 const REGION = { email: 'region@normandie.example.org', password: 'la phrase de passe de la Région' };
 const ADMIN = { email: 'marc@caen.example.org', password: 'la phrase de passe de Marc, longue' };
@@ -40,11 +42,8 @@ async function check(page: Page, label: string) {
   await expectNoHorizontalScroll(page, 375);
 }
 
-async function signIn(page: Page, who: { email: string; password: string }) {
-  await page.goto(`${app.baseUrl}/connexion`);
-  await page.getByLabel('Adresse e-mail').fill(who.email);
-  await page.getByLabel('Mot de passe').fill(who.password);
-  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Se connecter' }).click()]);
+function signIn(page: Page, who: { email: string; password: string }) {
+  return signInOnPage(page, app.baseUrl, who.email, who.password);
 }
 
 beforeAll(async () => {
@@ -64,9 +63,9 @@ beforeAll(async () => {
   expect(award.status).toBe(201);
   assertionId = award.body.id;
   // No SMTP here: the dispatcher holds the message for the Région.
-  for (let i = 0; i < 100 && (await latestOutboxMail(app.platform.database.db, LEARNER.email))?.status !== 'held'; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await waitFor(async () => (await latestOutboxMail(app.platform.database.db, LEARNER.email))?.status === 'held', {
+    message: `the award email to ${LEARNER.email} was never held by the dispatcher`,
+  });
 });
 
 afterEach(async () => {

@@ -4,6 +4,7 @@ import { compactVerify, importSPKI } from 'jose';
 import { createHash } from 'node:crypto';
 import extractChunks from 'png-chunks-extract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clockFrom } from '../support/clock.ts';
 import { seedStructure, startTestApp, TEST_PUBLIC_URL } from '../support/platform.ts';
 
 /**
@@ -39,7 +40,8 @@ function sha256Identity(email: string, salt: string) {
 }
 
 beforeAll(async () => {
-  ctx = await startTestApp();
+  // Awarded on a day of the test's, so the expiry below stays in the future whatever today is.
+  ctx = await startTestApp({ now: clockFrom('2026-03-10T09:00:00Z') });
   const seeded = await seedStructure(ctx.services);
   token = seeded.token;
   const badgeClass = seeded.badgeClasses.find((b) => b.catalogueKey === 'communiquer-je-maitrise')!;

@@ -7,6 +7,7 @@ import { openPlatform } from '../../src/platform.ts';
 import { MasterKey } from '../../src/services/master-key.ts';
 import { freshDatabase } from '../support/platform.ts';
 import { freePort } from '../support/net.ts';
+import { waitFor } from '../support/wait.ts';
 
 /**
  * The real server process (`insigne serve`), stopped with SIGTERM while
@@ -43,13 +44,12 @@ beforeAll(async () => {
     env: { ...process.env, ...env, LOG_LEVEL: 'warn', RATE_LIMITS: 'off' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(`${base}/readyz`)).ok) return;
-    } catch {}
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('the server did not become ready');
+  await waitFor(async () => (await fetch(`${base}/readyz`)).ok, {
+    message: 'the server did not become ready',
+    timeout: 20_000,
+    interval: 100,
+    retryOnError: true,
+  });
 });
 
 afterAll(async () => {

@@ -5,6 +5,7 @@ import { outboxMessages } from '../../src/db/schema.ts';
 import { MasterKey } from '../../src/services/master-key.ts';
 import { startSmtpServer } from '../support/mail.ts';
 import { freshDatabase, seedStructure, startTestPlatform } from '../support/platform.ts';
+import { waitFor } from '../support/wait.ts';
 
 /**
  * Two app instances on one PostgreSQL, both sending the outbox at once: the
@@ -58,7 +59,10 @@ describe('the outbox sent by two instances', () => {
     const db = a.platform.database.db;
     const sentCount = async () =>
       Number((await db.select({ n: count() }).from(outboxMessages).where(eq(outboxMessages.status, 'sent')))[0]!.n);
-    for (let i = 0; i < 600 && (await sentCount()) < MESSAGES; i++) await new Promise((r) => setTimeout(r, 50));
+    await waitFor(async () => (await sentCount()) >= MESSAGES, {
+      message: `the two instances did not send the ${MESSAGES} messages`,
+      timeout: 30_000,
+    });
     expect(await sentCount()).toBe(MESSAGES);
     // A few more polls on both sides: nothing is sent again.
     await new Promise((r) => setTimeout(r, 300));

@@ -5,6 +5,7 @@ import { MasterKey } from '../../src/services/master-key.ts';
 import { buildApp } from '../../src/web/app.ts';
 import { InjectBrowser } from '../support/inject-browser.ts';
 import { freshDatabase, seedStructure, startTestPlatform } from '../support/platform.ts';
+import { waitFor } from '../support/wait.ts';
 
 /**
  * Two app instances on one PostgreSQL, as behind a load balancer: what one
@@ -34,14 +35,13 @@ const awardVia = (instance: Instance, key: string, email: string) =>
     payload: { badgeClass: seeded.badgeClasses[0]!.id, recipient: { email, name: 'Alex' } },
   });
 
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, withinMs: number) {
-  const started = Date.now();
-  for (;;) {
-    const value = await read();
-    if (done(value)) return Date.now() - started;
-    if (Date.now() - started > withinMs) throw new Error(`not seen within ${withinMs} ms: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+/** What one instance did, seen by the other within `withinMs`. */
+function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, withinMs: number) {
+  let seen: T | undefined;
+  return waitFor(async () => done((seen = await read())), {
+    message: () => `not seen by the other instance (last seen: ${JSON.stringify(seen)})`,
+    timeout: withinMs,
+  });
 }
 
 beforeAll(async () => {

@@ -1,9 +1,10 @@
-import { count } from 'drizzle-orm';
+import { count, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq, like } from 'drizzle-orm';
 import { assertions, awardImports, idempotencyKeys } from '../../src/db/schema.ts';
+import { IMPORT_BATCH } from '../../src/services/award-imports.ts';
 import { seedStructure, startTestApp } from '../support/platform.ts';
 import { startOwnPostgres } from '../support/postgres-server.ts';
+import { waitFor } from '../support/wait.ts';
 
 /**
  * PostgreSQL restarted while awards keep coming: requests caught by the
@@ -99,12 +100,14 @@ describe('a PostgreSQL restart under load', () => {
     expect(statuses.some((s) => s === 503)).toBe(true);
   });
 
-  it('finishes a CSV import that the restart interrupted, awarding each row once', async () => {
+  it('finishes a CSV import that the outage interrupted, awarding each row once', async () => {
     const user = await ctx.services.users.create(
       { email: 'import@example.org', name: 'Import', password: 'une phrase de passe assez longue', structureId: seeded.structure.id, role: 'advisor' },
       { kind: 'cli' },
     );
-    const total = 1500;
+    // Six batches of IMPORT_BATCH rows: several seconds of work, so the outage
+    // can only fall in the middle of it.
+    const total = 6 * IMPORT_BATCH;
     const csv = ['email;prénom;nom;badge', ...Array.from({ length: total }, (_, i) => `csv.${i}@example.org;Prénom${i};Nom${i};organiser-je-pratique`)].join('\r\n');
     const actor = { kind: 'user' as const, userId: user.id };
     const upload = await ctx.services.awardImports.upload(
@@ -115,20 +118,37 @@ describe('a PostgreSQL restart under load', () => {
     const state = async () => (await db.select().from(awardImports).where(eq(awardImports.id, upload.id)))[0]!;
     expect((await ctx.services.awardImports.confirm(seeded.structure.id, upload.id, actor)).queued).toBe(true);
 
-    // The database restarts while the runner is between (or inside) its batches.
-    for (let i = 0; i < 400 && (await state()).status === 'queued'; i++) await new Promise((r) => setTimeout(r, 25));
-    await server.restart();
+    // PostgreSQL goes down once the runner has recorded a first batch and
+    // before it has the last: the import is caught in the middle.
+    const caught = await waitFor(
+      async () => {
+        const current = await state();
+        return current.status === 'running' && current.awarded > 0 && current.awarded < total && current;
+      },
+      {
+        message: 'the import was never seen running with some rows awarded (did it finish before the outage?)',
+        interval: 10,
+        timeout: 30_000,
+      },
+    );
+    await server.shutDown();
+    expect(caught).toMatchObject({ status: 'running' });
+    expect(caught.awarded).toBeGreaterThan(0);
+    expect(caught.awarded).toBeLessThan(total);
+    // Down long enough that the runner's next query meets the outage (a batch takes well under this).
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await server.start();
 
-    let finished: Awaited<ReturnType<typeof state>> | undefined;
-    for (let i = 0; i < 240; i++) {
-      const current = await state().catch(() => undefined);
-      if (current?.status === 'done') {
-        finished = current;
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    expect(finished?.awarded).toBe(total);
+    const finished = await waitFor(async () => {
+      const current = await state();
+      return current.status === 'done' && current;
+    }, { message: (last) => `the import did not finish after the outage (last seen: ${last ? JSON.stringify(last) : 'nothing'})`, timeout: 120_000, interval: 250, retryOnError: true });
+    expect(finished.awarded).toBe(total);
+    // The run was cut, and a second one took the import again from the start:
+    // the rows awarded before the outage were found again by their keys, not awarded twice.
+    const replayed = finished.rows.filter((row) => row.replayed).length;
+    expect(replayed).toBeGreaterThanOrEqual(caught.awarded);
+    expect(replayed).toBeLessThan(total);
     const rows = await db.select({ email: assertions.recipientEmail }).from(assertions).where(like(assertions.recipientEmail, 'csv.%'));
     expect(rows).toHaveLength(total);
     expect(new Set(rows.map((r) => r.email)).size).toBe(total);

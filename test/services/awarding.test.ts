@@ -5,6 +5,7 @@ import { REGIONAL_CATALOGUE } from '../../src/catalogue/regional.ts';
 import { assertions, auditEvents, badgeClasses, idempotencyKeys, signingKeys } from '../../src/db/schema.ts';
 import type { AwardInput } from '../../src/services/awarding.ts';
 import { DomainError } from '../../src/services/errors.ts';
+import { clockFrom } from '../support/clock.ts';
 import { seedStructure, startTestApp, TEST_PUBLIC_URL } from '../support/platform.ts';
 
 /**
@@ -202,6 +203,8 @@ describe('currentJws after a key rotation', () => {
   });
 
   it('re-signs with the new key, stores it with the new signingKeyId, and keeps the award as it was', async () => {
+    // Awarded on a day of the test's: its expiry in 2031 is later than that, whatever today is.
+    clock = clockFrom('2026-03-10T09:00:00Z');
     const { assertion } = await ctx.services.awarding.award(
       input({ structureId: R.structure.id, badgeClassId: R.badgeClasses[1]!.id, narrative: 'Avant rotation', expires: new Date('2031-01-01T00:00:00Z') }),
       CLI,

@@ -4,6 +4,7 @@ import { assertions, learnerPreferences, oneTimeTokens, outboxMessages } from '.
 import { RETRY_DELAYS_MS } from '../../src/services/mail/dispatcher.ts';
 import { latestOutboxMail, linkIn, startSmtpServer } from '../support/mail.ts';
 import { seedStructure, startTestApp, TEST_PUBLIC_URL } from '../support/platform.ts';
+import { waitFor } from '../support/wait.ts';
 
 /**
  * The email pipeline end to end, against a real SMTP server started in
@@ -40,13 +41,14 @@ function awardViaApi(email: string, extra: Record<string, unknown> = {}) {
 }
 
 /** Reads the outbox row of this address until it matches (the dispatcher works in the background). */
-async function outboxRow(to: string, done: (row: typeof outboxMessages.$inferSelect) => boolean) {
-  for (let i = 0; i < 300; i++) {
-    const row = await latestOutboxMail(db(), to, 'award');
-    if (row && done(row)) return row;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`the outbox message to ${to} never reached the expected state`);
+function outboxRow(to: string, done: (row: typeof outboxMessages.$inferSelect) => boolean) {
+  return waitFor(
+    async () => {
+      const row = await latestOutboxMail(db(), to, 'award');
+      return row && done(row) && row;
+    },
+    { message: `the outbox message to ${to} never reached the expected state`, timeout: 15_000 },
+  );
 }
 
 /** Lets a background round that is in progress finish, so the next step starts from a quiet dispatcher. */
@@ -268,11 +270,18 @@ describe('mail configuration', () => {
     for (const env of [{ SMTP_URL: 'ftp://mail.example.org' }, { SMTP_URL: 'not a url' }, { MAIL_FROM: 'Insigne <a@b>\r\nBcc: x@y' }, { MAIL_FROM: 'nobody' }]) {
       expect(() => loadConfig(env)).toThrow(ConfigError);
     }
+    // The refusal must happen for its wording to be checked: a loadConfig that stopped refusing fails here.
+    let refusal: unknown;
     try {
       loadConfig({ SMTP_URL: 'ftp://user:s3cret-pass@mail.example.org' });
     } catch (error) {
-      expect(String((error as Error).message)).not.toContain('s3cret-pass');
+      refusal = error;
     }
+    expect(refusal).toBeInstanceOf(ConfigError);
+    const { message, problems } = refusal as InstanceType<typeof ConfigError>;
+    expect(message).toContain('SMTP_URL');
+    expect(message).not.toContain('s3cret-pass');
+    expect(problems.join('\n')).not.toContain('s3cret-pass');
     expect(describeSmtpUrl('smtp://user:s3cret@mail.example.org:587')).toBe('smtp://user:***@mail.example.org:587');
   });
 });

@@ -192,3 +192,12 @@ export async function checkPage(page: Page, label: string): Promise<void> {
 export async function submitForm(page: Page, button: string, options: { exact?: boolean } = {}): Promise<void> {
   await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: button, exact: options.exact }).first().click()]);
 }
+
+/** Signs in on the sign-in page as a person does, and checks that it led to the workspace. */
+export async function signInOnPage(page: Page, baseUrl: string, email: string, password: string): Promise<void> {
+  await page.goto(`${baseUrl}/connexion`);
+  await page.getByLabel('Adresse e-mail').fill(email);
+  await page.getByLabel('Mot de passe').fill(password);
+  await submitForm(page, 'Se connecter');
+  expect(new URL(page.url()).pathname, `sign-in of ${email}`).toBe('/espace');
+}

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { and, count, eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { apiTokens, assertions, auditEvents, badgeClasses, idempotencyKeys } from '../../src/db/schema.ts';
+import { clockFrom } from '../support/clock.ts';
 import { seedStructure, startTestApp, TEST_PUBLIC_URL } from '../support/platform.ts';
 
 /**
@@ -21,6 +22,8 @@ let B: Seeded;
 let clock: (() => Date) | undefined;
 
 const FR_INVALID = 'Certaines données sont invalides.';
+/** The day the expiry tests award on: their explicit expiries (2031, 2032) are later, whatever today is. */
+const AWARD_DAY = '2026-03-10T09:00:00Z';
 const EXPIRES_FR = 'doit être une date ISO 8601, par exemple 2027-06-30 ou 2027-06-30T18:00:00Z';
 const EXPIRES_EN = 'must be an ISO 8601 date, e.g. 2027-06-30 or 2027-06-30T18:00:00Z';
 const EN_INVALID = 'Some of the data is invalid.';
@@ -573,11 +576,13 @@ describe('expiry', () => {
   });
 
   it('lets an explicit expires win over the validity period', async () => {
+    clock = clockFrom(AWARD_DAY);
     const body = await awardAs(A, { badgeClass: withValidity, expires: '2032-03-01T12:00:00Z' });
     expect(body.expires).toBe('2032-03-01T12:00:00.000Z');
   });
 
   it('reads a date alone as the end of that day in Paris (23:59:59 local time, winter and summer)', async () => {
+    clock = clockFrom(AWARD_DAY);
     const body = await awardAs(A, { expires: '2031-01-15' });
     expect(body.expires).toBe('2031-01-15T22:59:59.000Z');
     const hosted = (await ctx.app.inject({ method: 'GET', url: `/assertions/${body.id}` })).json();
@@ -587,6 +592,7 @@ describe('expiry', () => {
   });
 
   it('converts a date-time with an offset to UTC', async () => {
+    clock = clockFrom(AWARD_DAY);
     const body = await awardAs(A, { expires: '2031-01-15T10:00:00+02:00' });
     expect(body.expires).toBe('2031-01-15T08:00:00.000Z');
   });

@@ -6,7 +6,7 @@ import { auditEvents, platformSetup, sessions, signInAttempts, users } from '../
 import { SESSION_IDLE_MS } from '../../src/services/auth.ts';
 import { seedStructure, startTestApp } from '../support/platform.ts';
 import type { Response as InjectResponse } from 'light-my-request';
-import { csrfOf, InjectBrowser } from '../support/inject-browser.ts';
+import { csrfOf, InjectBrowser, pageText as text } from '../support/inject-browser.ts';
 
 /**
  * Getting in, through fastify's real request path (app.inject) with a small
@@ -54,18 +54,6 @@ class Browser extends InjectBrowser {
     super(() => ctx.app, ip);
   }
 }
-
-/** The words of a page as a person reads them: tags dropped, entities decoded, spaces collapsed. */
-const text = (html: string) =>
-  html
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ')
-    .trim();
 
 async function platformAdmins() {
   const [row] = await db().select({ n: count() }).from(users).where(eq(users.isPlatformAdmin, true));

@@ -1,9 +1,9 @@
 import { and, count, eq } from 'drizzle-orm';
 import iconv from 'iconv-lite';
-import type { Response as InjectResponse } from 'light-my-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertions, auditEvents, awardImports } from '../../src/db/schema.ts';
 import { StructureLearnerService } from '../../src/services/general-badge.ts';
+import { csrfOf, InjectBrowser, pageText as text } from '../support/inject-browser.ts';
 import { latestOutboxMail } from '../support/mail.ts';
 import { seedStructure, startTestApp } from '../support/platform.ts';
 
@@ -25,60 +25,15 @@ let outsider: Browser;
 
 let ipCounter = 0;
 
-/** A browser: its own cookies and address, HTML accepted, forms posted urlencoded or multipart. */
-class Browser {
-  readonly cookies = new Map<string, string>();
-  readonly ip = `198.51.100.${++ipCounter}`;
-
-  async request(
-    method: 'GET' | 'POST',
-    url: string,
-    options: { form?: Record<string, string | string[]>; multipart?: FormData; headers?: Record<string, string> } = {},
-  ): Promise<InjectResponse> {
-    const headers: Record<string, string> = { accept: 'text/html,application/xhtml+xml', ...options.headers };
-    if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    let payload: string | Buffer | undefined;
-    if (options.form) {
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      const params = new URLSearchParams();
-      for (const [k, v] of Object.entries(options.form)) for (const one of [v].flat()) params.append(k, one);
-      payload = params.toString();
-    } else if (options.multipart) {
-      const encoded = new Request('http://x/', { method: 'POST', body: options.multipart });
-      headers['content-type'] = encoded.headers.get('content-type')!;
-      payload = Buffer.from(await encoded.arrayBuffer());
-    }
-    const response = await ctx.app.inject({ method, url, headers, payload, remoteAddress: this.ip });
-    for (const cookie of response.cookies as { name: string; value: string; maxAge?: number }[]) {
-      if (cookie.maxAge === 0 || cookie.value === '') this.cookies.delete(cookie.name);
-      else this.cookies.set(cookie.name, cookie.value);
-    }
-    return response;
+/** A person's browser (test/support/inject-browser.ts), signing in with the team's password. */
+class Browser extends InjectBrowser {
+  constructor() {
+    super(() => ctx.app, `198.51.100.${++ipCounter}`);
   }
 
-  get(url: string) {
-    return this.request('GET', url);
+  override signIn(email: string) {
+    return super.signIn(email, PASSWORD);
   }
-
-  async token(url = '/espace') {
-    return csrfOf((await this.get(url)).body);
-  }
-
-  post(url: string, form: Record<string, string | string[]>, token: string) {
-    return this.request('POST', url, { form: { _csrf: token, ...form } });
-  }
-
-  async signIn(email: string) {
-    const page = await this.get('/connexion');
-    const response = await this.request('POST', '/connexion', { form: { _csrf: csrfOf(page.body), email, password: PASSWORD } });
-    expect(response.statusCode, response.body.slice(0, 300)).toBe(303);
-  }
-}
-
-function csrfOf(html: string): string {
-  const match = /name="_csrf" value="([^"]+)"/.exec(html);
-  if (!match) throw new Error(`no CSRF token on the page:\n${html.slice(0, 500)}`);
-  return match[1]!;
 }
 
 const hidden = (html: string, name: string) => {
@@ -86,17 +41,6 @@ const hidden = (html: string, name: string) => {
   if (!match) throw new Error(`no field ${name}`);
   return match[1]!.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
 };
-
-const text = (html: string) =>
-  html
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ')
-    .trim();
 
 async function assertionCount(structureId: string) {
   const [row] = await db().select({ n: count() }).from(assertions).where(eq(assertions.structureId, structureId));

@@ -1,8 +1,8 @@
 import { and, count, eq } from 'drizzle-orm';
-import type { Response as InjectResponse } from 'light-my-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalogueImage } from '../../src/catalogue/assets.ts';
 import { assertions, auditEvents, badgeClasses, catalogueEntries } from '../../src/db/schema.ts';
+import { type FormFields, InjectBrowser, pageText as text } from '../support/inject-browser.ts';
 import { seedStructure, startTestApp } from '../support/platform.ts';
 
 /**
@@ -18,78 +18,18 @@ let ctx: Awaited<ReturnType<typeof startTestApp>>;
 const db = () => ctx.platform.database.db;
 let ipCounter = 0;
 
-type Fields = Record<string, string | string[] | { fileName: string; bytes: Uint8Array; type?: string }>;
+type Fields = FormFields;
 
-/** A browser: its own cookies, HTML accepted; forms posted urlencoded, or multipart like the editor's. */
-class Browser {
-  readonly cookies = new Map<string, string>();
-  readonly ip = `198.51.100.${++ipCounter}`;
-
-  async request(method: 'GET' | 'POST', url: string, options: { form?: Fields; multipart?: boolean } = {}): Promise<InjectResponse> {
-    const headers: Record<string, string> = { accept: 'text/html' };
-    if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    let payload: Buffer | string | undefined;
-    if (options.form && options.multipart) {
-      const form = new FormData();
-      for (const [k, v] of Object.entries(options.form)) {
-        if (typeof v === 'string') form.append(k, v);
-        else if (Array.isArray(v)) for (const one of v) form.append(k, one);
-        else form.append(k, new Blob([v.bytes as Uint8Array<ArrayBuffer>], { type: v.type ?? 'application/octet-stream' }), v.fileName);
-      }
-      const encoded = new Request('http://x/', { method: 'POST', body: form });
-      headers['content-type'] = encoded.headers.get('content-type')!;
-      payload = Buffer.from(await encoded.arrayBuffer());
-    } else if (options.form) {
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      const params = new URLSearchParams();
-      for (const [k, v] of Object.entries(options.form)) for (const one of [v].flat()) params.append(k, one as string);
-      payload = params.toString();
-    }
-    const response = await ctx.app.inject({ method, url, headers, payload, remoteAddress: this.ip });
-    for (const cookie of response.cookies as { name: string; value: string; maxAge?: number }[]) {
-      if (cookie.maxAge === 0 || cookie.value === '') this.cookies.delete(cookie.name);
-      else this.cookies.set(cookie.name, cookie.value);
-    }
-    return response;
+/** A person's browser (test/support/inject-browser.ts), signing in with the team's password. */
+class Browser extends InjectBrowser {
+  constructor() {
+    super(() => ctx.app, `198.51.100.${++ipCounter}`);
   }
 
-  get(url: string) {
-    return this.request('GET', url);
-  }
-
-  async token(url = '/espace') {
-    return csrfOf((await this.get(url)).body);
-  }
-
-  /** Posts a form with the session's token (unless told otherwise). */
-  async post(url: string, form: Fields, options: { multipart?: boolean; token?: string | null } = {}) {
-    const token = options.token === undefined ? await this.token() : options.token;
-    return this.request('POST', url, { form: token === null ? form : { _csrf: token, ...form }, multipart: options.multipart });
-  }
-
-  async signIn(email: string) {
-    const page = await this.get('/connexion');
-    const response = await this.request('POST', '/connexion', { form: { _csrf: csrfOf(page.body), email, password: PASSWORD } });
-    expect(response.statusCode, response.body.slice(0, 300)).toBe(303);
+  override signIn(email: string) {
+    return super.signIn(email, PASSWORD);
   }
 }
-
-function csrfOf(html: string): string {
-  const match = /name="_csrf" value="([^"]+)"/.exec(html);
-  if (!match) throw new Error('no CSRF token on the page');
-  return match[1]!;
-}
-
-const text = (html: string) =>
-  html
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ')
-    .trim();
 
 const idFrom = (location: string | undefined) => /\/espace\/badges\/([0-9a-f-]{36})/.exec(String(location))![1]!;
 
@@ -194,12 +134,12 @@ describe('creating and editing a badge class', () => {
     expect(page.body).toContain('enctype="multipart/form-data"');
     expect(page.body).toMatch(/<svg class="swatch"[^>]*>.*fill="#11665a"/);
 
-    const preview = await people.admin.post('/espace/badges/nouveau', badgeForm({ action: 'preview' }), { multipart: true });
+    const preview = await people.admin.postFromWorkspace('/espace/badges/nouveau', badgeForm({ action: 'preview' }), { multipart: true });
     expect(preview.statusCode).toBe(200);
     expect(preview.body).toContain('src="data:image/svg+xml;base64,');
     expect(await badgeClassCount(caen)).toBe(9);
 
-    const created = await people.admin.post('/espace/badges/nouveau', badgeForm(), { multipart: true });
+    const created = await people.admin.postFromWorkspace('/espace/badges/nouveau', badgeForm(), { multipart: true });
     expect(created.statusCode, created.body.slice(0, 800)).toBe(303);
     generatedId = idFrom(created.headers.location);
     const row = await badgeClassRow(generatedId);
@@ -228,7 +168,7 @@ describe('creating and editing a badge class', () => {
   });
 
   it('an uploaded SVG is published cleaned, with a PNG rendered from it', async () => {
-    const created = await people.admin.post(
+    const created = await people.admin.postFromWorkspace(
       '/espace/badges/nouveau',
       badgeForm({ name: 'Badge importé', imageSource: 'upload', image: svgFile() }),
       { multipart: true },
@@ -245,7 +185,7 @@ describe('creating and editing a badge class', () => {
 
   it('an upload is previewed, kept across the preview, and saved', async () => {
     const png = loadCatalogueImage('general').png;
-    const preview = await people.admin.post(
+    const preview = await people.admin.postFromWorkspace(
       '/espace/badges/nouveau',
       badgeForm({ action: 'preview', name: 'Badge PNG', imageSource: 'upload', image: { fileName: 'logo.png', bytes: png, type: 'image/png' } }),
       { multipart: true },
@@ -254,7 +194,7 @@ describe('creating and editing a badge class', () => {
     expect(preview.body).toContain('src="data:image/png;base64,');
     const kept = /name="keptImage" value="([^"]+)"/.exec(preview.body)![1]!;
     expect(text(preview.body)).toContain('Fichier retenu : logo.png');
-    const saved = await people.admin.post(
+    const saved = await people.admin.postFromWorkspace(
       '/espace/badges/nouveau',
       badgeForm({ name: 'Badge PNG', imageSource: 'upload', keptImage: kept, keptImageName: 'logo.png' }),
       { multipart: true },
@@ -275,7 +215,7 @@ describe('creating and editing a badge class', () => {
       [undefined, 'Choisissez un fichier PNG ou SVG, ou créez une image.'],
     ];
     for (const [image, message] of cases) {
-      const response = await people.admin.post(
+      const response = await people.admin.postFromWorkspace(
         '/espace/badges/nouveau',
         badgeForm({ imageSource: 'upload', ...(image ? { image } : {}) }),
         { multipart: true },
@@ -286,7 +226,7 @@ describe('creating and editing a badge class', () => {
       // What was typed is kept.
       expect(response.body).toContain('value="Travailler en équipe"');
     }
-    const tooBig = await people.admin.post(
+    const tooBig = await people.admin.postFromWorkspace(
       '/espace/badges/nouveau',
       badgeForm({ imageSource: 'upload', image: { fileName: 'énorme.png', bytes: new Uint8Array(3 * 1024 * 1024) } }),
       { multipart: true },
@@ -300,7 +240,7 @@ describe('creating and editing a badge class', () => {
     expect(form.statusCode).toBe(200);
     expect(form.body).toContain('value="keep" checked');
     expect(form.body).toMatch(/value="INT-P" checked/);
-    const saved = await people.admin.post(
+    const saved = await people.admin.postFromWorkspace(
       `/espace/badges/${generatedId}/modifier`,
       badgeForm({ imageSource: 'keep', description: 'Nouvelle description.', validityAmount: '90', validityUnit: 'days' }),
       { multipart: true },
@@ -310,7 +250,7 @@ describe('creating and editing a badge class', () => {
     const row = await badgeClassRow(generatedId);
     expect(row).toMatchObject({ version: 1, description: 'Nouvelle description.', validityDays: 90, archivedAt: null });
     expect(await auditCount('badge_class.updated', generatedId)).toBe(1);
-    const same = await people.admin.post(
+    const same = await people.admin.postFromWorkspace(
       `/espace/badges/${generatedId}/modifier`,
       badgeForm({ imageSource: 'keep', description: 'Nouvelle description.', validityAmount: '90', validityUnit: 'days' }),
       { multipart: true },
@@ -325,7 +265,7 @@ describe('creating and editing a badge class', () => {
       CLI,
     );
     // Tags only classify: changed in place.
-    const tagsOnly = await people.admin.post(
+    const tagsOnly = await people.admin.postFromWorkspace(
       `/espace/badges/${generatedId}/modifier`,
       badgeForm({ imageSource: 'keep', description: before.description, validityAmount: '90', validityUnit: 'days', tags: 'équipe' }),
       { multipart: true },
@@ -336,7 +276,7 @@ describe('creating and editing a badge class', () => {
 
     const edit = await people.admin.get(`/espace/badges/${generatedId}/modifier`);
     expect(text(edit.body)).toContain('Ce badge a été délivré 1 fois');
-    const saved = await people.admin.post(
+    const saved = await people.admin.postFromWorkspace(
       `/espace/badges/${generatedId}/modifier`,
       badgeForm({ name: 'Travailler en équipe (2026)', imageSource: 'generate', palette: 'rouge', validityAmount: '90', validityUnit: 'days', tags: 'équipe' }),
       { multipart: true },
@@ -376,7 +316,7 @@ describe('creating and editing a badge class', () => {
     expect(text(oldPage.body)).toContain('Cette version a été remplacée par la version 2.');
     // An archived version is not edited, and cannot come back while version 2 stands for it.
     expect((await people.admin.get(`/espace/badges/${generatedId}/modifier`)).statusCode).toBe(409);
-    const back = await people.admin.post(`/espace/badges/${generatedId}/desarchiver`, {});
+    const back = await people.admin.postFromWorkspace(`/espace/badges/${generatedId}/desarchiver`, {});
     expect(back.statusCode).toBe(409);
     expect(text(back.body)).toContain('remplacée par la version 2');
     expect((await badgeClassRow(generatedId)).archivedAt).not.toBeNull();
@@ -390,7 +330,7 @@ describe('creating and editing a badge class', () => {
     );
     const form = await people.admin.get(`/espace/badges/${organiser.id}/modifier`);
     expect(form.body).toMatch(/value="ORG-P" checked/);
-    const saved = await people.admin.post(
+    const saved = await people.admin.postFromWorkspace(
       `/espace/badges/${organiser.id}/modifier`,
       {
         action: 'save',
@@ -414,18 +354,18 @@ describe('creating and editing a badge class', () => {
 
   it('archives and unarchives (admins only, with CSRF), never deletes', async () => {
     const target = (await ctx.services.badgeClasses.listAwardable(caen)).find((b) => b.name === 'Badge importé')!;
-    expect((await people.advisor.post(`/espace/badges/${target.id}/archiver`, {})).statusCode).toBe(403);
-    expect((await people.admin.post(`/espace/badges/${target.id}/archiver`, {}, { token: null })).statusCode).toBe(403);
+    expect((await people.advisor.postFromWorkspace(`/espace/badges/${target.id}/archiver`, {})).statusCode).toBe(403);
+    expect((await people.admin.postFromWorkspace(`/espace/badges/${target.id}/archiver`, {}, { token: null })).statusCode).toBe(403);
     expect((await badgeClassRow(target.id)).archivedAt).toBeNull();
 
-    const archived = await people.admin.post(`/espace/badges/${target.id}/archiver`, {});
+    const archived = await people.admin.postFromWorkspace(`/espace/badges/${target.id}/archiver`, {});
     expect(archived.headers.location).toBe(`/espace/badges/${target.id}?fait=archive`);
     expect((await badgeClassRow(target.id)).archivedAt).not.toBeNull();
     expect((await ctx.services.badgeClasses.listAwardable(caen)).map((b) => b.id)).not.toContain(target.id);
     expect((await ctx.app.inject({ url: `/badges/${target.id}`, headers: { accept: 'application/ld+json' } })).statusCode).toBe(200);
-    expect((await people.admin.post(`/espace/badges/${target.id}/archiver`, {})).statusCode).toBe(409);
+    expect((await people.admin.postFromWorkspace(`/espace/badges/${target.id}/archiver`, {})).statusCode).toBe(409);
 
-    const back = await people.admin.post(`/espace/badges/${target.id}/desarchiver`, {});
+    const back = await people.admin.postFromWorkspace(`/espace/badges/${target.id}/desarchiver`, {});
     expect(back.headers.location).toBe(`/espace/badges/${target.id}?fait=desarchive`);
     expect((await badgeClassRow(target.id)).archivedAt).toBeNull();
     expect(await auditCount('badge_class.archived', target.id)).toBe(1);
@@ -440,7 +380,7 @@ describe('another structure, other roles', () => {
       expect((await people.otherAdmin.get(url)).statusCode, url).toBe(404);
     }
     for (const url of [`/espace/badges/${id}/modifier`, `/espace/badges/${id}/archiver`, `/espace/badges/${id}/desarchiver`, `/espace/badges/${id}/proposer`]) {
-      const response = await people.otherAdmin.post(url, badgeForm({ imageSource: 'keep' }), { multipart: url.endsWith('modifier') });
+      const response = await people.otherAdmin.postFromWorkspace(url, badgeForm({ imageSource: 'keep' }), { multipart: url.endsWith('modifier') });
       expect(response.statusCode, url).toBe(404);
     }
     expect((await badgeClassRow(id)).archivedAt).toBeNull();
@@ -452,15 +392,15 @@ describe('another structure, other roles', () => {
     const id = (await ctx.services.badgeClasses.listAwardable(caen))[0]!.id;
     const before = await badgeClassCount(caen);
     expect((await people.advisor.get(`/espace/badges/${id}/modifier`)).statusCode).toBe(403);
-    expect((await people.advisor.post('/espace/badges/nouveau', badgeForm(), { multipart: true })).statusCode).toBe(403);
-    expect((await people.advisor.post(`/espace/badges/${id}/modifier`, badgeForm(), { multipart: true })).statusCode).toBe(403);
+    expect((await people.advisor.postFromWorkspace('/espace/badges/nouveau', badgeForm(), { multipart: true })).statusCode).toBe(403);
+    expect((await people.advisor.postFromWorkspace(`/espace/badges/${id}/modifier`, badgeForm(), { multipart: true })).statusCode).toBe(403);
     expect(await badgeClassCount(caen)).toBe(before);
   });
 
   it('refuses a form without the session’s token (multipart or not), changing nothing', async () => {
     const before = await badgeClassCount(caen);
     for (const token of [null, 'forged-token', await people.otherAdmin.token()]) {
-      const response = await people.admin.post('/espace/badges/nouveau', badgeForm(), { multipart: true, token });
+      const response = await people.admin.postFromWorkspace('/espace/badges/nouveau', badgeForm(), { multipart: true, token });
       expect(response.statusCode).toBe(403);
     }
     const noToken = await people.admin.request('POST', '/espace/badges/catalogue/adopter', {
@@ -475,7 +415,7 @@ describe('hostile input in every field', () => {
   const MARKUP = '<script>alert("x")</script><img src=x onerror=alert(1)>';
 
   it('markup is stored as text and shown escaped, on the pages and in the documents', async () => {
-    const created = await people.admin.post(
+    const created = await people.admin.postFromWorkspace(
       '/espace/badges/nouveau',
       badgeForm({
         name: `Nom ${MARKUP}`,
@@ -527,14 +467,14 @@ describe('hostile input in every field', () => {
       [{ validityAmount: '4000', validityUnit: 'days' }, 'validityAmount', 'entre 1 et 3650'],
     ];
     for (const [overrides, field, message] of cases) {
-      const response = await people.admin.post('/espace/badges/nouveau', badgeForm(overrides), { multipart: true });
+      const response = await people.admin.postFromWorkspace('/espace/badges/nouveau', badgeForm(overrides), { multipart: true });
       expect(response.statusCode, `${field}: ${JSON.stringify(overrides).slice(0, 80)}`).toBe(422);
       expect(text(response.body), field).toContain(message);
       expect(response.body).toContain(`href="#${field}"`);
       expect(response.body).toContain(`id="${field}-error"`);
     }
     // Unknown generator choices fall back to defaults rather than failing.
-    const odd = await people.admin.post(
+    const odd = await people.admin.postFromWorkspace(
       '/espace/badges/nouveau',
       badgeForm({ name: 'Choix inconnus', shape: '"><script>', palette: 'url(x)', pictogram: '../../etc', level: '9', imageSource: 'weird' }),
       { multipart: true },
@@ -545,15 +485,9 @@ describe('hostile input in every field', () => {
 
   it('a malformed multipart body is a 400, not a 500', async () => {
     const token = await people.admin.token();
-    const response = await ctx.app.inject({
-      method: 'POST',
-      url: '/espace/badges/nouveau',
-      headers: {
-        accept: 'text/html',
-        cookie: [...people.admin.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-        'content-type': 'multipart/form-data; boundary=XYZ',
-      },
-      payload: `--XYZ\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${token}\r\n--XYZ\r\nContent-Disposition: form-dat`,
+    const response = await people.admin.request('POST', '/espace/badges/nouveau', {
+      headers: { 'content-type': 'multipart/form-data; boundary=XYZ' },
+      raw: `--XYZ\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${token}\r\n--XYZ\r\nContent-Disposition: form-dat`,
     });
     expect(response.statusCode).toBe(400);
 
@@ -562,15 +496,9 @@ describe('hostile input in every field', () => {
     const part = (name: string, value: Buffer | string) =>
       Buffer.concat([Buffer.from(`--XYZ\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n`), Buffer.from(value), Buffer.from('\r\n')]);
     const fields = { ...badgeForm(), _csrf: token } as Record<string, string>;
-    const latin1 = await ctx.app.inject({
-      method: 'POST',
-      url: '/espace/badges/nouveau',
-      headers: {
-        accept: 'text/html',
-        cookie: [...people.admin.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-        'content-type': 'multipart/form-data; boundary=XYZ',
-      },
-      payload: Buffer.concat([
+    const latin1 = await people.admin.request('POST', '/espace/badges/nouveau', {
+      headers: { 'content-type': 'multipart/form-data; boundary=XYZ' },
+      raw: Buffer.concat([
         ...Object.entries(fields)
           .filter(([k]) => k !== 'name')
           .map(([k, v]) => part(k, v)),
@@ -592,9 +520,9 @@ describe('the shared catalogue', () => {
     expect(page.statusCode).toBe(200);
     expect(text(page.body)).toContain('Badges du catalogue (9)');
     expect((await people.region.get('/espace/plateforme/catalogue/nouveau')).statusCode).toBe(200);
-    const refused = await people.region.post('/espace/plateforme/catalogue/nouveau', badgeForm({ name: '' }), { multipart: true });
+    const refused = await people.region.postFromWorkspace('/espace/plateforme/catalogue/nouveau', badgeForm({ name: '' }), { multipart: true });
     expect(refused.statusCode).toBe(422);
-    const added = await people.region.post(
+    const added = await people.region.postFromWorkspace(
       '/espace/plateforme/catalogue/nouveau',
       badgeForm({ name: 'Éco-gestes au travail', pictogram: 'leaf', imageSource: 'generate' }),
       { multipart: true },
@@ -605,7 +533,7 @@ describe('the shared catalogue', () => {
     entryKey = entry!.key;
     expect(entryKey).toMatch(/^eco-gestes-au-travail-[0-9a-f]{6}$/);
     expect(await auditCount('catalogue.entry_added', entry!.id)).toBe(1);
-    expect((await people.admin.post('/espace/plateforme/catalogue/nouveau', badgeForm(), { multipart: true })).statusCode).toBe(403);
+    expect((await people.admin.postFromWorkspace('/espace/plateforme/catalogue/nouveau', badgeForm(), { multipart: true })).statusCode).toBe(403);
   });
 
   it('a structure admin adopts it once; the copy carries the key and the image', async () => {
@@ -616,7 +544,7 @@ describe('the shared catalogue', () => {
     const image = await people.admin.get(`/espace/catalogue/images/${entryKey}`);
     expect(image.headers['content-type']).toBe('image/png');
 
-    const adopted = await people.admin.post('/espace/badges/catalogue/adopter', { key: entryKey });
+    const adopted = await people.admin.postFromWorkspace('/espace/badges/catalogue/adopter', { key: entryKey });
     expect(adopted.statusCode).toBe(303);
     const row = await badgeClassRow(idFrom(adopted.headers.location));
     const [entry] = await db().select().from(catalogueEntries).where(eq(catalogueEntries.key, entryKey));
@@ -624,23 +552,23 @@ describe('the shared catalogue', () => {
     expect(Buffer.from(row.imagePng).equals(Buffer.from(entry!.imagePng))).toBe(true);
     expect(await auditCount('catalogue.adopted', row.id)).toBe(1);
 
-    const again = await people.admin.post('/espace/badges/catalogue/adopter', { key: entryKey });
+    const again = await people.admin.postFromWorkspace('/espace/badges/catalogue/adopter', { key: entryKey });
     expect(again.statusCode).toBe(409);
     expect(text(again.body)).toContain('Votre structure a déjà ce badge');
-    expect((await people.admin.post('/espace/badges/catalogue/adopter', { key: 'inconnu' })).statusCode).toBe(404);
-    expect((await people.admin.post('/espace/badges/catalogue/adopter', { key: '../x' })).statusCode).toBe(404);
+    expect((await people.admin.postFromWorkspace('/espace/badges/catalogue/adopter', { key: 'inconnu' })).statusCode).toBe(404);
+    expect((await people.admin.postFromWorkspace('/espace/badges/catalogue/adopter', { key: '../x' })).statusCode).toBe(404);
     expect(text((await people.admin.get('/espace/badges/catalogue')).body)).toContain('Déjà parmi vos badges');
   });
 
   it('a structure proposes its own badge; the Région declines with a note, then accepts', async () => {
     const own = (await ctx.services.badgeClasses.listAwardable(caen)).find((b) => b.name === 'Badge PNG')!;
     const catalogueBadge = (await ctx.services.badgeClasses.listAwardable(caen)).find((b) => b.catalogueKey === 'general')!;
-    expect((await people.admin.post(`/espace/badges/${catalogueBadge.id}/proposer`, {})).statusCode).toBe(409);
-    expect((await people.advisor.post(`/espace/badges/${own.id}/proposer`, {})).statusCode).toBe(403);
+    expect((await people.admin.postFromWorkspace(`/espace/badges/${catalogueBadge.id}/proposer`, {})).statusCode).toBe(409);
+    expect((await people.advisor.postFromWorkspace(`/espace/badges/${own.id}/proposer`, {})).statusCode).toBe(403);
 
-    const proposed = await people.admin.post(`/espace/badges/${own.id}/proposer`, {});
+    const proposed = await people.admin.postFromWorkspace(`/espace/badges/${own.id}/proposer`, {});
     expect(proposed.headers.location).toBe(`/espace/badges/${own.id}?fait=propose`);
-    expect((await people.admin.post(`/espace/badges/${own.id}/proposer`, {})).statusCode).toBe(409);
+    expect((await people.admin.postFromWorkspace(`/espace/badges/${own.id}/proposer`, {})).statusCode).toBe(409);
     const [proposal] = await db().select().from(catalogueEntries).where(eq(catalogueEntries.proposedFromBadgeClassId, own.id));
     expect(proposal).toMatchObject({ status: 'proposed', proposedByStructureId: caen });
     // Another structure does not see the proposal, nor its image.
@@ -652,11 +580,11 @@ describe('the shared catalogue', () => {
     expect(platform).toContain('Propositions des structures (1)');
     expect(platform).toContain('Proposé par Mission Locale de Caen');
 
-    const noNote = await people.region.post(`/espace/plateforme/catalogue/${proposal!.id}/refuser`, { note: '  ' });
+    const noNote = await people.region.postFromWorkspace(`/espace/plateforme/catalogue/${proposal!.id}/refuser`, { note: '  ' });
     expect(noNote.statusCode).toBe(422);
     expect(text(noNote.body)).toContain('Ce champ est obligatoire.');
-    expect((await people.admin.post(`/espace/plateforme/catalogue/${proposal!.id}/refuser`, { note: 'x' })).statusCode).toBe(403);
-    const declined = await people.region.post(`/espace/plateforme/catalogue/${proposal!.id}/refuser`, {
+    expect((await people.admin.postFromWorkspace(`/espace/plateforme/catalogue/${proposal!.id}/refuser`, { note: 'x' })).statusCode).toBe(403);
+    const declined = await people.region.postFromWorkspace(`/espace/plateforme/catalogue/${proposal!.id}/refuser`, {
       note: 'Trop proche de « Organiser ». <b>Merci</b> !',
     });
     expect(declined.statusCode).toBe(303);
@@ -665,15 +593,15 @@ describe('the shared catalogue', () => {
     expect(text(seen.body)).toContain('Refusée');
     expect(text(seen.body)).toContain('Trop proche de « Organiser ». <b>Merci</b> !');
     expect(seen.body).not.toContain('<b>Merci</b>');
-    expect((await people.region.post(`/espace/plateforme/catalogue/${proposal!.id}/accepter`, {})).statusCode).toBe(409);
+    expect((await people.region.postFromWorkspace(`/espace/plateforme/catalogue/${proposal!.id}/accepter`, {})).statusCode).toBe(409);
 
-    const again = await people.admin.post(`/espace/badges/${own.id}/proposer`, {});
+    const again = await people.admin.postFromWorkspace(`/espace/badges/${own.id}/proposer`, {});
     expect(again.statusCode).toBe(303);
     const [second] = await db()
       .select()
       .from(catalogueEntries)
       .where(and(eq(catalogueEntries.proposedFromBadgeClassId, own.id), eq(catalogueEntries.status, 'proposed')));
-    const accepted = await people.region.post(`/espace/plateforme/catalogue/${second!.id}/accepter`, {});
+    const accepted = await people.region.postFromWorkspace(`/espace/plateforme/catalogue/${second!.id}/accepter`, {});
     expect(accepted.statusCode).toBe(303);
     expect(await auditCount('catalogue.accepted', second!.id)).toBe(1);
     expect((await badgeClassRow(own.id)).catalogueKey).toBe(second!.key);
@@ -681,33 +609,33 @@ describe('the shared catalogue', () => {
     // Rouen can now adopt it.
     const rouenCatalogue = await people.otherAdmin.get('/espace/badges/catalogue');
     expect(text(rouenCatalogue.body)).toContain('Proposé par Mission Locale de Caen');
-    const adopted = await people.otherAdmin.post('/espace/badges/catalogue/adopter', { key: second!.key });
+    const adopted = await people.otherAdmin.postFromWorkspace('/espace/badges/catalogue/adopter', { key: second!.key });
     expect(adopted.statusCode).toBe(303);
     expect((await badgeClassRow(idFrom(adopted.headers.location))).structureId).toBe(rouen);
   });
 
   it('the Région withdraws an entry: no longer offered, kept where adopted', async () => {
     const [entry] = await db().select().from(catalogueEntries).where(eq(catalogueEntries.key, entryKey));
-    expect((await people.admin.post(`/espace/plateforme/catalogue/${entry!.id}/retirer`, {})).statusCode).toBe(403);
-    const withdrawn = await people.region.post(`/espace/plateforme/catalogue/${entry!.id}/retirer`, {});
+    expect((await people.admin.postFromWorkspace(`/espace/plateforme/catalogue/${entry!.id}/retirer`, {})).statusCode).toBe(403);
+    const withdrawn = await people.region.postFromWorkspace(`/espace/plateforme/catalogue/${entry!.id}/retirer`, {});
     expect(withdrawn.statusCode).toBe(303);
     expect(await auditCount('catalogue.entry_withdrawn', entry!.id)).toBe(1);
     expect(text((await people.otherAdmin.get('/espace/badges/catalogue')).body)).not.toContain('Éco-gestes au travail');
-    expect((await people.otherAdmin.post('/espace/badges/catalogue/adopter', { key: entryKey })).statusCode).toBe(404);
+    expect((await people.otherAdmin.postFromWorkspace('/espace/badges/catalogue/adopter', { key: entryKey })).statusCode).toBe(404);
     expect((await ctx.services.badgeClasses.listAwardable(caen)).some((b) => b.catalogueKey === entryKey)).toBe(true);
-    expect((await people.region.post(`/espace/plateforme/catalogue/${entry!.id}/retirer`, {})).statusCode).toBe(409);
-    expect((await people.region.post('/espace/plateforme/catalogue/not-an-id/retirer', {})).statusCode).toBe(404);
+    expect((await people.region.postFromWorkspace(`/espace/plateforme/catalogue/${entry!.id}/retirer`, {})).statusCode).toBe(409);
+    expect((await people.region.postFromWorkspace('/espace/plateforme/catalogue/not-an-id/retirer', {})).statusCode).toBe(404);
   });
 
   it('an archived regional badge can be adopted again', async () => {
     const general = (await ctx.services.badgeClasses.listAwardable(rouen)).find((b) => b.catalogueKey === 'general')!;
-    await people.otherAdmin.post(`/espace/badges/${general.id}/archiver`, {});
-    const adopted = await people.otherAdmin.post('/espace/badges/catalogue/adopter', { key: 'general' });
+    await people.otherAdmin.postFromWorkspace(`/espace/badges/${general.id}/archiver`, {});
+    const adopted = await people.otherAdmin.postFromWorkspace('/espace/badges/catalogue/adopter', { key: 'general' });
     expect(adopted.statusCode).toBe(303);
     const copy = await badgeClassRow(idFrom(adopted.headers.location));
     expect(copy).toMatchObject({ catalogueKey: 'general', version: 1 });
     // The archived one cannot come back while the copy stands for it.
-    const back = await people.otherAdmin.post(`/espace/badges/${general.id}/desarchiver`, {});
+    const back = await people.otherAdmin.postFromWorkspace(`/espace/badges/${general.id}/desarchiver`, {});
     expect(back.statusCode).toBe(409);
   });
 });

@@ -15,7 +15,7 @@ import { createOneTimeToken } from '../../src/db/repositories/one-time-tokens.ts
 import { ERASURE_REASON } from '../../src/services/learners.ts';
 import { latestOutboxMail, linkIn } from '../support/mail.ts';
 import { seedStructure, startTestApp, TEST_PUBLIC_URL } from '../support/platform.ts';
-import { csrfOf, InjectBrowser } from '../support/inject-browser.ts';
+import { csrfOf, InjectBrowser, pageText as text } from '../support/inject-browser.ts';
 
 /**
  * The learner's space through fastify's real request path, on the real
@@ -68,7 +68,6 @@ class Browser extends InjectBrowser {
 
 const decode = (s: string) =>
   s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
-const text = (html: string) => decode(html.replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ').trim();
 
 async function award(seeded: Seeded, recipient: { email: string; name: string }, extra: Json = {}) {
   const response = await ctx.app.inject({

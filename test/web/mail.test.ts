@@ -1,8 +1,8 @@
 import { and, count, eq } from 'drizzle-orm';
-import type { Response as InjectResponse } from 'light-my-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertions, auditEvents, learnerPreferences, outboxMessages } from '../../src/db/schema.ts';
 import { hashEmailIdentity } from '../../src/openbadges/index.ts';
+import { InjectBrowser } from '../support/inject-browser.ts';
 import { latestOutboxMail, linkIn } from '../support/mail.ts';
 import { seedStructure, startTestApp, TEST_PUBLIC_URL } from '../support/platform.ts';
 
@@ -21,46 +21,17 @@ const db = () => ctx.platform.database.db;
 const PASSWORD = 'le mot de passe de l’équipe';
 const HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>';
 
-class Browser {
-  readonly cookies = new Map<string, string>();
-
-  async request(method: 'GET' | 'POST', url: string, form?: Record<string, string>): Promise<InjectResponse> {
-    const headers: Record<string, string> = { accept: 'text/html' };
-    if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    let payload: string | undefined;
-    if (form) {
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      payload = new URLSearchParams(form).toString();
-    }
-    const response = await ctx.app.inject({ method, url, headers, payload });
-    for (const c of response.cookies as { name: string; value: string }[]) {
-      if (c.value) this.cookies.set(c.name, c.value);
-      else this.cookies.delete(c.name);
-    }
-    return response;
-  }
-
-  get(url: string) {
-    return this.request('GET', url);
-  }
-
-  async post(url: string, form: Record<string, string> = {}, csrf?: string) {
-    return this.request('POST', url, { _csrf: csrf ?? csrfOf((await this.get('/espace')).body), ...form });
+/** A person's browser (test/support/inject-browser.ts) on this file's app. */
+class Browser extends InjectBrowser {
+  constructor() {
+    super(() => ctx.app);
   }
 
   static async signedIn(email: string) {
     const browser = new Browser();
-    const page = await browser.get('/connexion');
-    const response = await browser.request('POST', '/connexion', { _csrf: csrfOf(page.body), email, password: PASSWORD });
-    expect(response.statusCode, response.body.slice(0, 300)).toBe(303);
+    await browser.signIn(email, PASSWORD);
     return browser;
   }
-}
-
-function csrfOf(html: string): string {
-  const match = /name="_csrf" value="([^"]+)"/.exec(html);
-  if (!match) throw new Error('no CSRF token on the page');
-  return match[1]!;
 }
 
 let advisorA: Browser;
@@ -177,7 +148,7 @@ describe('re-sending the award email', () => {
   it('queues a new message with a new link, records it, and goes back to the badge with a notice', async () => {
     const assertion = await award('resend@example.org');
     const before = await latestOutboxMail(db(), 'resend@example.org', 'award');
-    const response = await advisorA.post(`/espace/delivres/${assertion.id}/renvoyer`);
+    const response = await advisorA.postFromWorkspace(`/espace/delivres/${assertion.id}/renvoyer`);
     expect(response.statusCode).toBe(303);
     expect(response.headers.location).toBe(`/espace/delivres/${assertion.id}?courriel=renvoye`);
     expect(await outboxCount(assertion.id)).toBe(2);
@@ -191,11 +162,11 @@ describe('re-sending the award email', () => {
 
   it('refuses without the CSRF token, and for another structure’s badge (404), changing nothing', async () => {
     const assertion = await award('scoped@example.org');
-    const forged = await advisorA.request('POST', `/espace/delivres/${assertion.id}/renvoyer`, { _csrf: 'forged.token' });
+    const forged = await advisorA.request('POST', `/espace/delivres/${assertion.id}/renvoyer`, { form: { _csrf: 'forged.token' } });
     expect(forged.statusCode).toBe(403);
-    const other = await advisorB.post(`/espace/delivres/${assertion.id}/renvoyer`);
+    const other = await advisorB.postFromWorkspace(`/espace/delivres/${assertion.id}/renvoyer`);
     expect(other.statusCode).toBe(404);
-    expect((await advisorB.post('/espace/delivres/not-a-uuid/renvoyer')).statusCode).toBe(404);
+    expect((await advisorB.postFromWorkspace('/espace/delivres/not-a-uuid/renvoyer')).statusCode).toBe(404);
     expect(await outboxCount(assertion.id)).toBe(1);
   });
 });
@@ -210,16 +181,16 @@ describe('correcting the learner’s address', () => {
     expect(form.body).toContain('lea.martin@exmaple.org');
 
     for (const bad of ['', 'pas une adresse', HOSTILE, `${'a'.repeat(400)}@example.org`]) {
-      const refused = await advisorA.post(`/espace/delivres/${assertion.id}/adresse`, { email: bad });
+      const refused = await advisorA.postFromWorkspace(`/espace/delivres/${assertion.id}/adresse`, { email: bad });
       expect(refused.statusCode).toBe(400);
       expect(refused.body).toContain('Le formulaire contient une erreur');
       expect(refused.body).not.toContain('<script>alert');
     }
-    expect((await advisorA.post(`/espace/delivres/${assertion.id}/adresse`, { email: 'LEA.MARTIN@exmaple.org' })).statusCode).toBe(409);
-    expect((await advisorB.post(`/espace/delivres/${assertion.id}/adresse`, { email: 'x@example.org' })).statusCode).toBe(404);
+    expect((await advisorA.postFromWorkspace(`/espace/delivres/${assertion.id}/adresse`, { email: 'LEA.MARTIN@exmaple.org' })).statusCode).toBe(409);
+    expect((await advisorB.postFromWorkspace(`/espace/delivres/${assertion.id}/adresse`, { email: 'x@example.org' })).statusCode).toBe(404);
     expect((await advisorB.get(`/espace/delivres/${assertion.id}/adresse`)).statusCode).toBe(404);
 
-    const done = await advisorA.post(`/espace/delivres/${assertion.id}/adresse`, { email: ' Lea.Martin@Example.org ' });
+    const done = await advisorA.postFromWorkspace(`/espace/delivres/${assertion.id}/adresse`, { email: ' Lea.Martin@Example.org ' });
     expect(done.statusCode).toBe(303);
     expect(done.headers.location).toBe(`/espace/delivres/${assertion.id}?courriel=adresse-corrigee`);
     const [row] = await db().select().from(assertions).where(eq(assertions.id, assertion.id));
@@ -242,7 +213,7 @@ describe('correcting the learner’s address', () => {
     const refused = await advisorA.get(`/espace/delivres/${assertion.id}/adresse`);
     expect(refused.statusCode).toBe(409);
     expect(refused.body).toContain('Un courriel a déjà été remis à cette adresse');
-    const again = await advisorA.post(`/espace/delivres/${assertion.id}/adresse`, { email: 'autre@example.org' });
+    const again = await advisorA.postFromWorkspace(`/espace/delivres/${assertion.id}/adresse`, { email: 'autre@example.org' });
     expect(again.statusCode).toBe(409);
     const [unchanged] = await db().select().from(assertions).where(eq(assertions.id, assertion.id));
     expect(unchanged!.recipientEmail).toBe('lea.martin@example.org');
@@ -287,13 +258,13 @@ describe('the unsubscribe page', () => {
     expect(page.headers['cache-control']).toContain('no-store');
     expect(await pref()).toBeUndefined();
 
-    const stopped = await browser.request('POST', path, { action: 'stop' });
+    const stopped = await browser.request('POST', path, { form: { action: 'stop' } });
     expect(stopped.statusCode).toBe(200);
     expect(stopped.body).toContain('C’est fait : Insigne n’enverra plus de courriels à page.unsub@example.org.');
     expect(stopped.body).toContain('Recevoir de nouveau les courriels');
     expect((await pref())!.emailsStoppedAt).not.toBeNull();
 
-    const resumed = await browser.request('POST', path, { action: 'resume' });
+    const resumed = await browser.request('POST', path, { form: { action: 'resume' } });
     expect(resumed.body).toContain('vous recevrez de nouveau');
     expect((await pref())!.emailsStoppedAt).toBeNull();
 
@@ -304,7 +275,7 @@ describe('the unsubscribe page', () => {
       expect(refused.statusCode).toBe(404);
       expect(refused.body).toContain('Ce lien n’est pas valable');
       expect(refused.body).not.toContain('<script>alert');
-      expect((await browser.request('POST', `/courriels/arret/${forged}`, { action: 'stop' })).statusCode).toBe(404);
+      expect((await browser.request('POST', `/courriels/arret/${forged}`, { form: { action: 'stop' } })).statusCode).toBe(404);
     }
     expect(
       (await db().select().from(learnerPreferences).where(eq(learnerPreferences.email, 'someone.else@example.org'))).length,
