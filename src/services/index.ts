@@ -3,7 +3,7 @@ import type { Database } from '../db/database.ts';
 import { AccountService } from './accounts.ts';
 import { ApiTokenService } from './api-tokens.ts';
 import { AuthService } from './auth.ts';
-import { AwardImportService } from './award-imports.ts';
+import { AwardImportService } from './award-imports/service.ts';
 import { AwardingService } from './awarding.ts';
 import { BadgeClassService } from './badge-classes.ts';
 import { CatalogueService } from './catalogue.ts';
