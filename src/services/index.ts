@@ -11,7 +11,7 @@ import { LocalChanges } from './changes.ts';
 import { DocumentBuilder } from './documents.ts';
 import { StructureLearnerService } from './general-badge.ts';
 import { FollowingService } from './following.ts';
-import { LearnerService } from './learners.ts';
+import { LearnerService } from './learners/service.ts';
 import { AwardMails } from './mail/award-mail.ts';
 import { MailService } from './mail/service.ts';
 import { MailSignal } from './mail/signal.ts';
