@@ -9,7 +9,7 @@ import { BadgeClassService } from './badge-classes.ts';
 import { CatalogueService } from './catalogue.ts';
 import { LocalChanges } from './changes.ts';
 import { DocumentBuilder } from './documents.ts';
-import { StructureLearnerService } from './general-badge.ts';
+import { StructureLearnerService } from './structure-learners.ts';
 import { FollowingService } from './following.ts';
 import { LearnerService } from './learners/service.ts';
 import { AwardMails } from './mail/award-mail.ts';

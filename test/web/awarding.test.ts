@@ -3,7 +3,7 @@ import iconv from 'iconv-lite';
 import type { Response as InjectResponse } from 'light-my-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertions, auditEvents, awardImports } from '../../src/db/schema.ts';
-import { StructureLearnerService } from '../../src/services/general-badge.ts';
+import { StructureLearnerService } from '../../src/services/structure-learners.ts';
 import { latestOutboxMail } from '../support/mail.ts';
 import { seedStructure, startTestApp } from '../support/platform.ts';
 

@@ -9,7 +9,7 @@ import { IMPORT_FIELDS, ImportFileError, type ImportField, MAX_IMPORT_BYTES } fr
 import { countRows, rowOutcome } from '../../../services/award-imports/service.ts';
 import { PERSONAL_MESSAGE_MAX } from '../../../services/awarding.ts';
 import { DomainError, notFound } from '../../../services/errors.ts';
-import { StructureLearnerService } from '../../../services/general-badge.ts';
+import { StructureLearnerService } from '../../../services/structure-learners.ts';
 import type { Services } from '../../../services/index.ts';
 import { isUuid, uuid } from '../../../services/ids.ts';
 import { email, httpUrl, isPlainLine, personalMessage, withoutForbidden } from '../../../services/inputs.ts';
