@@ -1,8 +1,8 @@
 import { type Clock, systemClock } from '../clock.ts';
 import type { Database } from '../db/database.ts';
-import { AccountService } from './accounts.ts';
+import { AccountService } from './account-links.ts';
 import { ApiTokenService } from './api-tokens.ts';
-import { AuthService } from './auth.ts';
+import { AuthService } from './staff-sign-in.ts';
 import { AwardImportService } from './award-imports/service.ts';
 import { AwardingService } from './awarding.ts';
 import { BadgeClassService } from './badge-classes.ts';

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { AuthContext } from '../../services/auth.ts';
+import type { AuthContext } from '../../services/staff-sign-in.ts';
 import { DomainError } from '../../services/errors.ts';
 import type { Services } from '../../services/index.ts';
 import { LEARNER_SESSION_ABSOLUTE_MS } from '../../services/learners/sign-in.ts';
