@@ -1,6 +1,6 @@
 import type { Config } from './config/config.ts';
 import { type DatabaseHandle, type DatabaseOptions, openDatabase } from './db/database.ts';
-import { AwardImportRunner } from './services/award-imports.ts';
+import { AwardImportRunner } from './services/award-imports/runner.ts';
 import { MailDispatcher } from './services/mail/dispatcher.ts';
 import { SmtpTransport } from './services/mail/transport.ts';
 import { createServices, type Services } from './services/index.ts';

@@ -1,3 +1,4 @@
+// One file because the drawing is deterministic and checked byte for byte against the committed catalogue assets: the shapes, colours and rendering live together.
 /**
  * Badge images, drawn as plain SVG: shapes and paths only, no text, no fonts,
  * no gradients or ids (several badges can be inlined on one page), no external

@@ -1,3 +1,4 @@
+// One file because it is data: the regional catalogue and the framework page's text, which are read and reviewed together.
 /**
  * The regional catalogue of « La Normandie badge les compétences »: four
  * transversal competences at two levels, plus a general badge, and the text of

@@ -1,3 +1,4 @@
+// One file because drizzle-kit reads the schema from this one file (drizzle.config.ts) and `drizzle-kit check` compares it with the migrations.
 import { sql } from 'drizzle-orm';
 import {
   bigserial,

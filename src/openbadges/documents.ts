@@ -1,3 +1,4 @@
+// One file because the builders are the one place that enforces INTEROP.md's rules for every document we write, through the same field checks (requireText, requireUrl, requireDate…).
 import { createPublicKey } from 'node:crypto';
 import { OPEN_BADGES_V2_CONTEXT, formatDateTime, type OpenBadgesV2Context } from './context.ts';
 import { DocumentError } from './errors.ts';

@@ -1,3 +1,4 @@
+// One file because every received document is read through the same collector and folding of the spec's alternative forms into our one canonical shape.
 import { OPEN_BADGES_V2_CONTEXT, parseDateTime } from './context.ts';
 import type {
   Alignment,

@@ -1,3 +1,4 @@
+// One file because one verification is one object: the hosted and the signed paths share its fetch cache, its list of checks and its loaders of the badge class, issuer and key.
 import { unbakePng } from './bake/png.ts';
 import { unbakeSvg } from './bake/svg.ts';
 import { parseDateTime } from './context.ts';

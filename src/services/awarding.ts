@@ -1,3 +1,4 @@
+// One file because awarding one badge or a batch, its email, its resend, its address correction and its revocation share the signing, idempotency and mail context of one AwardingService.
 import { createHash, randomUUID } from 'node:crypto';
 import type { Database } from '../db/database.ts';
 import {

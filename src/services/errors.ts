@@ -43,6 +43,15 @@ export type ErrorCode =
   | 'already_member'
   | 'invitation_not_found'
   | 'member_not_found'
-  | 'last_admin';
+  | 'last_admin'
+  // A CSV import's file as a whole (ImportFileError; i18n under awarding.csv.file.* in src/i18n/features/awarding.ts).
+  | 'empty'
+  | 'too_large'
+  | 'spreadsheet'
+  | 'malformed'
+  | 'missing_columns'
+  | 'duplicate_column'
+  | 'no_rows'
+  | 'too_many_rows';
 
 export const notFound = (code: ErrorCode = 'not_found') => new DomainError(code, 404);

@@ -19,6 +19,12 @@ export function hashPassword(password: string): Promise<string> {
   return argon2.hash(password, { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 });
 }
 
+/**
+ * A staff account (an advisor, an administrator, a platform administrator)
+ * created directly, without an invitation: the CLI and the test seeds. How
+ * people sign in is staff-sign-in.ts; resets and invitations, account-links.ts;
+ * the people of a structure, members.ts.
+ */
 export class UserService {
   constructor(
     private readonly db: Database,

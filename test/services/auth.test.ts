@@ -9,7 +9,7 @@ import {
   SESSION_IDLE_MS,
   THROTTLE,
   throttledUntil,
-} from '../../src/services/auth.ts';
+} from '../../src/services/staff-sign-in.ts';
 import { DomainError } from '../../src/services/errors.ts';
 import { seedStructure, startTestPlatform, type TestPlatform } from '../support/platform.ts';
 

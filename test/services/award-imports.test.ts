@@ -2,7 +2,9 @@ import { count, eq } from 'drizzle-orm';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertions, auditEvents, awardImports } from '../../src/db/schema.ts';
-import { ImportFileError, parseAwardCsv, PAGE_SIZE } from '../../src/services/award-imports.ts';
+import { ImportFileError, MAX_IMPORT_BYTES, parseAwardCsv } from '../../src/services/award-imports/csv-file.ts';
+import { PAGE_SIZE } from '../../src/services/award-imports/service.ts';
+import { DomainError } from '../../src/services/errors.ts';
 import { seedStructure, startTestPlatform } from '../support/platform.ts';
 
 /**
@@ -101,12 +103,20 @@ describe('reading a file', () => {
   });
 
   it('refuses a file that cannot be a list of awards, saying why', () => {
-    expect(fileError(utf8('')).problem).toBe('empty');
-    expect(fileError(utf8('email;nom\nx@example.org;X\n'))).toMatchObject({ problem: 'missing_columns', params: { columns: 'firstName, badge' } });
-    expect(fileError(utf8(`${HEADER}\n`)).problem).toBe('no_rows');
-    expect(fileError(utf8('email;email;prénom;nom;badge\n')).problem).toBe('duplicate_column');
-    expect(fileError(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3])).problem).toBe('spreadsheet');
-    expect(fileError(utf8(`${HEADER}\na@example.org;"A;A;general;;;\n`)).problem).toBe('malformed');
+    expect(fileError(utf8('')).code).toBe('empty');
+    expect(fileError(utf8('email;nom\nx@example.org;X\n'))).toMatchObject({ code: 'missing_columns', params: { columns: 'firstName, badge' } });
+    expect(fileError(utf8(`${HEADER}\n`)).code).toBe('no_rows');
+    expect(fileError(utf8('email;email;prénom;nom;badge\n')).code).toBe('duplicate_column');
+    expect(fileError(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3])).code).toBe('spreadsheet');
+    expect(fileError(utf8(`${HEADER}\na@example.org;"A;A;general;;;\n`)).code).toBe('malformed');
+  });
+
+  it('refuses it as a refusal like any other: a code, its params and a 4xx status', () => {
+    const missing = fileError(utf8('email;nom\nx@example.org;X\n'));
+    expect(missing).toBeInstanceOf(DomainError);
+    expect(missing.status).toBe(422);
+    const tooLarge = fileError(new Uint8Array(MAX_IMPORT_BYTES + 1).fill(0x61));
+    expect(tooLarge).toMatchObject({ code: 'too_large', status: 413 });
   });
 });
 

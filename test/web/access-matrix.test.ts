@@ -1,7 +1,7 @@
 import type { RouteOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertAwardImport } from '../../src/db/repositories/award-imports.ts';
-import { StructureLearnerService } from '../../src/services/general-badge.ts';
+import { StructureLearnerService } from '../../src/services/structure-learners.ts';
 import { buildApp } from '../../src/web/app.ts';
 import { InjectBrowser, pageText } from '../support/inject-browser.ts';
 import { latestOutboxMail } from '../support/mail.ts';

@@ -3,7 +3,7 @@ import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertMembership } from '../../src/db/repositories/users.ts';
 import { auditEvents, platformSetup, sessions, signInAttempts, users } from '../../src/db/schema.ts';
-import { SESSION_IDLE_MS } from '../../src/services/auth.ts';
+import { SESSION_IDLE_MS } from '../../src/services/staff-sign-in.ts';
 import { seedStructure, startTestApp } from '../support/platform.ts';
 import type { Response as InjectResponse } from 'light-my-request';
 import { csrfOf, InjectBrowser, pageText as text } from '../support/inject-browser.ts';

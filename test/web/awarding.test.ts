@@ -2,7 +2,7 @@ import { and, count, eq } from 'drizzle-orm';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertions, auditEvents, awardImports } from '../../src/db/schema.ts';
-import { StructureLearnerService } from '../../src/services/general-badge.ts';
+import { StructureLearnerService } from '../../src/services/structure-learners.ts';
 import { csrfOf, InjectBrowser, pageText as text } from '../support/inject-browser.ts';
 import { latestOutboxMail } from '../support/mail.ts';
 import { seedStructure, startTestApp } from '../support/platform.ts';

@@ -12,7 +12,7 @@ import {
   users,
 } from '../../src/db/schema.ts';
 import { createOneTimeToken } from '../../src/db/repositories/one-time-tokens.ts';
-import { ERASURE_REASON } from '../../src/services/learners.ts';
+import { ERASURE_REASON } from '../../src/services/learners/privacy.ts';
 import { latestOutboxMail, linkIn } from '../support/mail.ts';
 import { seedStructure, startTestApp, TEST_PUBLIC_URL } from '../support/platform.ts';
 import { csrfOf, InjectBrowser, pageText as text } from '../support/inject-browser.ts';

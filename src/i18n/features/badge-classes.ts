@@ -1,3 +1,4 @@
+// One file because a feature's French and English words sit side by side, so that every key exists in both languages (one feature per file).
 /** Badge class editor and the shared catalogue (issue 3): French first; every key must exist in both. */
 export const fr = {
   'badgeClasses.list.title': 'Les badges de la structure',

@@ -1,10 +1,10 @@
 import { createHmac } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { AuthContext } from '../../services/auth.ts';
+import type { AuthContext } from '../../services/staff-sign-in.ts';
 import { DomainError } from '../../services/errors.ts';
 import type { Services } from '../../services/index.ts';
-import { LEARNER_SESSION_ABSOLUTE_MS } from '../../services/learners.ts';
+import { LEARNER_SESSION_ABSOLUTE_MS } from '../../services/learners/sign-in.ts';
 import { CookieSession, secureCookies } from '../cookie-session.ts';
 import { CSRF_FIELD, CSRF_SECRET_FORMAT, csrfToken, newCsrfSecret, verifyCsrfToken } from '../csrf.ts';
 

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { DomainError } from '../../../services/errors.ts';
 import type { Services } from '../../../services/index.ts';
 import { email as emailSchema } from '../../../services/inputs.ts';
-import type { LearnerSession } from '../../../services/learners.ts';
+import type { LearnerSession } from '../../../services/learners/sign-in.ts';
 import { SECRET_LINKS } from '../../../services/urls.ts';
 import { CSRF_FIELD, csrfToken, verifyCsrfToken } from '../../csrf.ts';
 import { type FieldErrors, errorSummary, fieldErrors, formBody, textValue } from '../../forms.ts';

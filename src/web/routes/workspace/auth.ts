@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { MessageKey } from '../../../i18n/index.ts';
-import { newAccountInput, newPasswordInput } from '../../../services/accounts.ts';
+import { newAccountInput, newPasswordInput } from '../../../services/account-links.ts';
 import { DomainError, notFound } from '../../../services/errors.ts';
 import type { Services } from '../../../services/index.ts';
 import { email as emailInput, setupInput, signInInput } from '../../../services/inputs.ts';

@@ -5,17 +5,11 @@ import type { BadgeClassRow } from '../../../db/repositories/badge-classes.ts';
 import type { AwardImportRecord, AwardImportSummary } from '../../../db/repositories/award-imports.ts';
 import type { AwardImportRow, EvidenceRecord } from '../../../db/schema.ts';
 import type { MessageKey, Translate } from '../../../i18n/index.ts';
-import {
-  countRows,
-  IMPORT_FIELDS,
-  ImportFileError,
-  type ImportField,
-  MAX_IMPORT_BYTES,
-  rowOutcome,
-} from '../../../services/award-imports.ts';
+import { IMPORT_FIELDS, ImportFileError, type ImportField, MAX_IMPORT_BYTES } from '../../../services/award-imports/csv-file.ts';
+import { countRows, rowOutcome } from '../../../services/award-imports/service.ts';
 import { PERSONAL_MESSAGE_MAX } from '../../../services/awarding.ts';
 import { DomainError, notFound } from '../../../services/errors.ts';
-import { StructureLearnerService } from '../../../services/general-badge.ts';
+import { StructureLearnerService } from '../../../services/structure-learners.ts';
 import type { Services } from '../../../services/index.ts';
 import { isUuid, uuid } from '../../../services/ids.ts';
 import { email, httpUrl, isPlainLine, personalMessage, withoutForbidden } from '../../../services/inputs.ts';
@@ -156,7 +150,7 @@ function failureText(t: Translate, row: AwardImportRow): string {
   }
 }
 
-const FILE_PROBLEMS: Record<ImportFileError['problem'], MessageKey> = {
+const FILE_PROBLEMS: Record<ImportFileError['code'], MessageKey> = {
   empty: 'awarding.csv.file.empty',
   too_large: 'awarding.csv.file.tooLarge',
   spreadsheet: 'awarding.csv.file.spreadsheet',
@@ -445,9 +439,9 @@ export async function awardingRoutes(app: FastifyInstance, { services }: { servi
     } catch (error) {
       if (!(error instanceof ImportFileError)) throw error;
       const params = { ...error.params } as Record<string, string | number>;
-      if (error.problem === 'missing_columns') params.columns = columnList(t, String(params.columns));
-      return renderUpload(request, reply.code(error.problem === 'too_large' ? 413 : 422), {
-        errors: { file: t(FILE_PROBLEMS[error.problem], { ...params, maxMb: MAX_IMPORT_BYTES / 1024 / 1024 }) },
+      if (error.code === 'missing_columns') params.columns = columnList(t, String(params.columns));
+      return renderUpload(request, reply.code(error.code === 'too_large' ? 413 : 422), {
+        errors: { file: t(FILE_PROBLEMS[error.code], { ...params, maxMb: MAX_IMPORT_BYTES / 1024 / 1024 }) },
         values,
       });
     }

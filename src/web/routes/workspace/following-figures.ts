@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LEVEL_LABELS, LEVELS } from '../../../catalogue/regional.ts';
 import type { Locale, Translate } from '../../../i18n/index.ts';
 import { DomainError } from '../../../services/errors.ts';
-import type { Figures, MonthFigure, PlatformFigures } from '../../../services/following.ts';
+import type { Figures, MonthFigure, PlatformFigures } from '../../../services/figures.ts';
 import type { Services } from '../../../services/index.ts';
 import { localeOf, translate } from '../../locale.ts';
 import { currentStructureId, requirePlatformAdmin, requireRole } from '../../plugins/session.ts';

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { MessageKey } from '../../../i18n/index.ts';
-import { invitationInput } from '../../../services/accounts.ts';
+import { invitationInput } from '../../../services/account-links.ts';
 import { DomainError } from '../../../services/errors.ts';
 import type { Services } from '../../../services/index.ts';
 import { errorSummary, type FieldErrors, fieldErrors, formBody, textValue } from '../../forms.ts';

@@ -1,15 +1,14 @@
+// One file because password resets and invitations are one mechanism (a one-time link by email that ends in a password and a session) sharing its token format, mail and checks.
 import { z } from 'zod';
 import type { Database } from '../db/database.ts';
 import {
   countAdmins,
   countLiveTokens,
-  deleteMembership,
   deleteOpenInvitations,
   deleteSessionsOfUser,
   findOpenInvitation,
   listOpenInvitations,
   type PendingInvitation,
-  setMembershipRole,
   setUserNameAndPassword,
   setUserPassword,
 } from '../db/repositories/accounts.ts';
@@ -22,17 +21,15 @@ import {
   findUserById,
   insertMembership,
   insertUser,
-  listMembersOfStructure,
   listMembershipsOfUser,
-  type StructureMember,
   type UserRow,
 } from '../db/repositories/users.ts';
 import type { MembershipRole } from '../db/schema.ts';
 import { type Locale, translator } from '../i18n/index.ts';
 import { normaliseEmail } from '../openbadges/index.ts';
 import { type Actor, recordAudit } from './audit.ts';
-import type { AuthService, RequestOrigin } from './auth.ts';
-import { isUuid } from './ids.ts';
+import { MemberService, roleInput } from './members.ts';
+import type { AuthService, RequestOrigin } from './staff-sign-in.ts';
 import { DomainError } from './errors.ts';
 import { email as emailInput, type newStructureInput, passwordInput, personName } from './inputs.ts';
 import { composeMail } from './mail/compose.ts';
@@ -53,7 +50,6 @@ export const LINK_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 /** An invitation as named in forms: the SHA-256 (hex) of its token. */
 export const INVITATION_ID = /^[0-9a-f]{64}$/;
 
-export const roleInput = z.enum(['admin', 'advisor']);
 export const invitationInput = z.object({ email: emailInput, role: roleInput });
 export const newPasswordInput = z.object({ password: passwordInput });
 export const newAccountInput = z.object({ name: personName, password: passwordInput });
@@ -80,17 +76,29 @@ export type Acceptance =
 
 /**
  * The ways into an account other than the sign-in form: forgotten passwords
- * and invitations, both by a one-time link sent by email; and the people of a
- * structure (roles, removal), which its administrators manage.
+ * and invitations, both by a one-time link sent by email, and a new structure
+ * with its first administrator invited. The people of a structure (roles,
+ * removal) are members.ts; this service hands those calls on, so that the
+ * pages about accounts have one service.
  */
 export class AccountService {
+  private readonly people: MemberService;
+
   constructor(
     private readonly db: Database,
     private readonly auth: AuthService,
     private readonly structures: StructureService,
     private readonly urls: PublicUrls,
     private readonly now: Clock,
-  ) {}
+  ) {
+    this.people = new MemberService(db, now);
+  }
+
+  // ── Members (members.ts) ─────────────────────────────────────────────
+
+  members: MemberService['members'] = (structureId) => this.people.members(structureId);
+  changeRole: MemberService['changeRole'] = (structureId, userId, role, actor) => this.people.changeRole(structureId, userId, role, actor);
+  removeMember: MemberService['removeMember'] = (structureId, userId, actor) => this.people.removeMember(structureId, userId, actor);
 
   // ── Forgotten password ────────────────────────────────────────────────
 
@@ -367,56 +375,6 @@ export class AccountService {
               previousToken: origin.previousToken,
             });
       return { session, structureId: row.structureId, userId: user.id };
-    });
-  }
-
-  // ── Members ──────────────────────────────────────────────────────────
-
-  members(structureId: string): Promise<StructureMember[]> {
-    return listMembersOfStructure(this.db, structureId);
-  }
-
-  /** Changes a member's role. The structure always keeps at least one admin. */
-  async changeRole(structureId: string, userId: string, role: string, actor: { kind: 'user'; userId: string }): Promise<void> {
-    // Whose it is comes first: someone else's member is a 404, whatever the form says.
-    if (!isUuid(userId)) throw new DomainError('member_not_found', 404);
-    await this.db.transaction(async (tx) => {
-      await lockStructure(tx, structureId);
-      const membership = await findMembership(tx, userId, structureId);
-      if (!membership) throw new DomainError('member_not_found', 404);
-      const parsed = roleInput.safeParse(role);
-      if (!parsed.success) throw new DomainError('validation_failed', 400);
-      if (membership.role === parsed.data) return;
-      if (membership.role === 'admin' && (await countAdmins(tx, structureId)) <= 1) throw new DomainError('last_admin', 409);
-      await setMembershipRole(tx, userId, structureId, parsed.data);
-      await recordAudit(tx, actor, {
-        at: this.now(),
-        structureId,
-        action: 'member.role_changed',
-        targetType: 'user',
-        targetId: userId,
-        details: { from: membership.role, to: parsed.data },
-      });
-    });
-  }
-
-  /** Removes someone from the structure (their account stays). Never the last admin. */
-  async removeMember(structureId: string, userId: string, actor: { kind: 'user'; userId: string }): Promise<void> {
-    if (!isUuid(userId)) throw new DomainError('member_not_found', 404);
-    await this.db.transaction(async (tx) => {
-      await lockStructure(tx, structureId);
-      const membership = await findMembership(tx, userId, structureId);
-      if (!membership) throw new DomainError('member_not_found', 404);
-      if (membership.role === 'admin' && (await countAdmins(tx, structureId)) <= 1) throw new DomainError('last_admin', 409);
-      await deleteMembership(tx, userId, structureId);
-      await recordAudit(tx, actor, {
-        at: this.now(),
-        structureId,
-        action: 'member.removed',
-        targetType: 'user',
-        targetId: userId,
-        details: { role: membership.role },
-      });
     });
   }
 

@@ -17,14 +17,7 @@ import type { AwardingService } from './awarding.ts';
 import { notFound } from './errors.ts';
 import type { PublicUrls } from './urls.ts';
 import type { Clock } from '../clock.ts';
-
-/** The catalogue key of the general badge, and of the four badges that lead to it. */
-export const GENERAL_BADGE_KEY = 'general';
-export const MASTERY_KEYS: Readonly<Record<Competence, string>> = Object.fromEntries(
-  COMPETENCES.map((c) => [c, `${c}-je-maitrise`]),
-) as Record<Competence, string>;
-/** « Je maîtrise » in at least this many of the four competences (the framework's rule). */
-export const GENERAL_BADGE_THRESHOLD = 3;
+import { GENERAL_BADGE_KEY, GENERAL_BADGE_THRESHOLD, MASTERY_KEYS, MASTERY_LABELS } from './rules/general-badge.ts';
 
 const LEARNER_KEY = /^[0-9a-f]{64}$/;
 
@@ -183,11 +176,3 @@ export class StructureLearnerService {
     };
   }
 }
-
-/** The evidence is part of the published assertion, written in the programme's language. */
-const MASTERY_LABELS: Readonly<Record<Competence, string>> = {
-  organiser: 'Organiser',
-  communiquer: 'Communiquer',
-  's-adapter': 'S’adapter',
-  's-integrer': 'S’intégrer',
-};

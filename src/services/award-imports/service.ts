@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import iconv from 'iconv-lite';
-import type { Database } from '../db/database.ts';
+import type { Clock } from '../../clock.ts';
+import type { Database } from '../../db/database.ts';
 import {
   type AwardImportRecord,
   type AwardImportSummary,
@@ -19,285 +18,25 @@ import {
   recordImportProgress,
   requeueAwardImport,
   setAwardImportRows,
-} from '../db/repositories/award-imports.ts';
-import { type BadgeClassRow, listLiveBadgeClasses } from '../db/repositories/badge-classes.ts';
-import type { AwardImportRow, EvidenceRecord } from '../db/schema.ts';
-import { normaliseEmail } from '../openbadges/index.ts';
-import { type Actor, recordAudit } from './audit.ts';
-import type { AwardingService, BulkAwardItem } from './awarding.ts';
-import { Poller } from './background/poller.ts';
-import { DomainError, notFound } from './errors.ts';
-import { email as emailSchema, httpUrl, isPlainLine, isPlainText } from './inputs.ts';
-import { endOfProgrammeDay, expiryOfDay, parseCalendarDay } from './rules/expiry-date.ts';
-import type { Clock } from '../clock.ts';
+} from '../../db/repositories/award-imports.ts';
+import { listLiveBadgeClasses } from '../../db/repositories/badge-classes.ts';
+import type { AwardImportRow, EvidenceRecord } from '../../db/schema.ts';
+import { type Actor, recordAudit } from '../audit.ts';
+import type { AwardingService, BulkAwardItem } from '../awarding.ts';
+import { DomainError, notFound } from '../errors.ts';
+import { endOfProgrammeDay, parseCalendarDay } from '../rules/expiry-date.ts';
+import { IMPORT_FIELDS, type ImportField, parseAwardCsv } from './csv-file.ts';
+import { BadgeLookup, checkRows, checkRowValues, type RowError, rowIdempotencyKey } from './row-checks.ts';
 
-// ---------------------------------------------------------------------------
-// Reading the file
-
-/** Larger files are refused before they are read (the upload route enforces it too). */
-export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
-/** 10,000 rows is a normal file; twice that is still accepted. */
-export const MAX_IMPORT_ROWS = 20_000;
 /** Rows per call to awardMany: each batch is signed, stored and reported before the next. */
 export const IMPORT_BATCH = 500;
 
-export type ImportField = 'email' | 'firstName' | 'lastName' | 'badge' | 'evidence' | 'link' | 'expires';
-export const IMPORT_FIELDS: readonly ImportField[] = ['email', 'firstName', 'lastName', 'badge', 'evidence', 'link', 'expires'];
-const REQUIRED_FIELDS: readonly ImportField[] = ['email', 'firstName', 'lastName', 'badge'];
-
 /**
- * Header names people write, once lower-cased, stripped of accents and of
- * everything but letters and digits ("Adresse e-mail" → "adresseemail").
+ * The CSV import's use cases: upload a file as a preview, page through it,
+ * drop, restore or correct a row, confirm it, and the result file. The
+ * awarding of a confirmed import (runNext) is here too, since it shares the
+ * import's state; the background loop that calls it is runner.ts.
  */
-const HEADER_ALIASES: Readonly<Record<ImportField, readonly string[]>> = {
-  email: ['email', 'mail', 'courriel', 'adresseemail', 'adressemail', 'adressecourriel', 'adresseelectronique', 'emailaddress'],
-  firstName: ['prenom', 'prenoms', 'firstname', 'givenname'],
-  lastName: ['nom', 'nomdefamille', 'nomdusage', 'lastname', 'familyname', 'surname'],
-  badge: ['badge', 'badges', 'nomdubadge', 'cledubadge', 'identifiantdubadge', 'badgename', 'badgekey', 'badgeid', 'badgeclass'],
-  evidence: ['preuve', 'preuves', 'descriptiondelapreuve', 'evidence', 'evidencenarrative'],
-  link: ['lien', 'liendelapreuve', 'lienpreuve', 'link', 'url', 'evidenceurl', 'evidencelink'],
-  expires: ['expiration', 'dateexpiration', 'datedexpiration', 'expirele', 'expires', 'expiry', 'expirationdate', 'expireson'],
-};
-
-/** What is wrong with the file as a whole: nothing is stored. */
-export type ImportFileProblem =
-  | 'empty'
-  | 'too_large'
-  | 'spreadsheet'
-  | 'malformed'
-  | 'missing_columns'
-  | 'duplicate_column'
-  | 'no_rows'
-  | 'too_many_rows';
-
-export class ImportFileError extends Error {
-  constructor(
-    readonly problem: ImportFileProblem,
-    readonly params: Record<string, string | number> = {},
-  ) {
-    super(problem);
-    this.name = 'ImportFileError';
-  }
-}
-
-export interface DecodedFile {
-  text: string;
-  encoding: 'utf-8' | 'utf-8-bom' | 'windows-1252';
-}
-
-/**
- * UTF-8 (with or without the BOM Excel writes) or, when the bytes are not
- * valid UTF-8, Windows-1252: what French spreadsheets save as "CSV".
- */
-export function decodeCsv(bytes: Uint8Array): DecodedFile {
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
-    return { text: new TextDecoder('utf-8').decode(bytes.subarray(3)), encoding: 'utf-8-bom' };
-  }
-  try {
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'utf-8' };
-  } catch {
-    return { text: iconv.decode(Buffer.from(bytes), 'win1252'), encoding: 'windows-1252' };
-  }
-}
-
-/** ';' (French Excel) or ',': whichever the header line has more of, outside quotes. */
-export function detectDelimiter(text: string): ';' | ',' {
-  let semicolons = 0;
-  let commas = 0;
-  let quoted = false;
-  for (const char of text) {
-    if (char === '"') quoted = !quoted;
-    else if (!quoted && char === '\n') break;
-    else if (!quoted && char === ';') semicolons++;
-    else if (!quoted && char === ',') commas++;
-  }
-  return commas > semicolons ? ',' : ';';
-}
-
-/** Lower case, no accents, typographic apostrophes and spaces made plain, spaces collapsed. */
-export function normaliseLabel(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[’‘`]/g, "'")
-    .replace(/\s+/gu, ' ')
-    .trim();
-}
-
-const headerKey = (text: string) => normaliseLabel(text).replace(/[^a-z0-9]/g, '');
-
-export function mapHeader(header: string[]): { columns: (ImportField | null)[]; ignored: string[] } {
-  const columns: (ImportField | null)[] = [];
-  const seen = new Set<ImportField>();
-  const ignored: string[] = [];
-  for (const name of header) {
-    const key = headerKey(name);
-    const field = (IMPORT_FIELDS.find((f) => HEADER_ALIASES[f].includes(key)) ?? null) as ImportField | null;
-    if (field && seen.has(field)) throw new ImportFileError('duplicate_column', { column: name.slice(0, 100) });
-    if (field) seen.add(field);
-    else if (name.trim()) ignored.push(name.trim().slice(0, 100));
-    columns.push(field);
-  }
-  const missing = REQUIRED_FIELDS.filter((f) => !seen.has(f));
-  if (missing.length) throw new ImportFileError('missing_columns', { columns: missing.join(', ') });
-  return { columns, ignored };
-}
-
-export interface ParsedFile {
-  encoding: DecodedFile['encoding'];
-  delimiter: ';' | ',';
-  rows: { line: number; values: Record<ImportField, string> }[];
-  ignoredColumns: string[];
-}
-
-/** Bytes → rows with their line in the file (the header is line 1). Problems with the file as a whole throw. */
-export function parseAwardCsv(bytes: Uint8Array): ParsedFile {
-  if (bytes.length === 0) throw new ImportFileError('empty');
-  if (bytes.length > MAX_IMPORT_BYTES) throw new ImportFileError('too_large');
-  // An .xlsx (a zip) or an old .xls saved without "CSV".
-  if ((bytes[0] === 0x50 && bytes[1] === 0x4b) || (bytes[0] === 0xd0 && bytes[1] === 0xcf)) {
-    throw new ImportFileError('spreadsheet');
-  }
-  const decoded = decodeCsv(bytes);
-  // One kind of line break, so that line numbers are those a spreadsheet shows.
-  const text = decoded.text.replace(/\r\n?/g, '\n');
-  if (!text.trim()) throw new ImportFileError('empty');
-  const delimiter = detectDelimiter(text);
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(text, {
-      delimiter,
-      info: true,
-      relax_column_count: true,
-      relax_quotes: true,
-      skip_empty_lines: true,
-      trim: true,
-    }) as unknown as { record: string[]; info: { lines: number } }[];
-  } catch (error) {
-    const line = Number((error as { lines?: number }).lines) || 0;
-    throw new ImportFileError('malformed', { line });
-  }
-  const [head, ...body] = records;
-  if (!head) throw new ImportFileError('empty');
-  const { columns, ignored } = mapHeader(head.record);
-  const rows: ParsedFile['rows'] = [];
-  for (const { record, info } of body) {
-    if (record.every((v) => v === '')) continue;
-    if (rows.length >= MAX_IMPORT_ROWS) throw new ImportFileError('too_many_rows', { max: MAX_IMPORT_ROWS });
-    const values = Object.fromEntries(IMPORT_FIELDS.map((f) => [f, ''])) as Record<ImportField, string>;
-    record.forEach((value, i) => {
-      const field = columns[i];
-      if (field) values[field] = value;
-    });
-    // info.lines is the record's last line: a quoted field may span several.
-    const spanned = record.reduce((n, v) => n + (v.match(/\n/g)?.length ?? 0), 0);
-    rows.push({ line: info.lines - spanned, values });
-  }
-  if (rows.length === 0) throw new ImportFileError('no_rows');
-  return { encoding: decoded.encoding, delimiter, rows, ignoredColumns: ignored };
-}
-
-// ---------------------------------------------------------------------------
-// Checking the rows
-
-/**
- * The badge a cell names: the id of one of the structure's live badge
- * classes, a catalogue key ('organiser-je-maitrise'), or a name, whatever its
- * accents, case or spaces.
- */
-export class BadgeLookup {
-  private readonly byId = new Map<string, BadgeClassRow>();
-  private readonly byKey = new Map<string, BadgeClassRow>();
-  private readonly byName = new Map<string, BadgeClassRow>();
-
-  constructor(readonly badgeClasses: readonly BadgeClassRow[]) {
-    for (const b of badgeClasses) {
-      this.byId.set(b.id.toLowerCase(), b);
-      if (b.catalogueKey) this.byKey.set(b.catalogueKey.toLowerCase(), b);
-      if (!this.byName.has(normaliseLabel(b.name))) this.byName.set(normaliseLabel(b.name), b);
-    }
-  }
-
-  find(cell: string): BadgeClassRow | undefined {
-    const text = cell.trim();
-    if (!text) return undefined;
-    return this.byId.get(text.toLowerCase()) ?? this.byKey.get(text.toLowerCase()) ?? this.byName.get(normaliseLabel(text));
-  }
-}
-
-const LIMITS = { email: 320, firstName: 100, lastName: 100, badge: 300, evidence: 2000, link: 2000, expires: 40 } as const;
-
-type RowError = AwardImportRow['errors'][number];
-
-/** The problems of one row, without the duplicates (see checkRows). Codes are translated when shown. */
-export function checkRowValues(values: Record<string, string>, badges: BadgeLookup, now: Date): RowError[] {
-  const errors: RowError[] = [];
-  const v = (f: ImportField) => values[f] ?? '';
-  for (const field of IMPORT_FIELDS) {
-    const value = v(field);
-    if (REQUIRED_FIELDS.includes(field) && !value.trim()) {
-      errors.push({ column: field, message: 'required' });
-    } else if (value.length > LIMITS[field]) {
-      errors.push({ column: field, message: `too_long:${LIMITS[field]}` });
-    } else if (!(field === 'evidence' ? isPlainText : isPlainLine)(value)) {
-      errors.push({ column: field, message: 'control_characters' });
-    } else if (value.trim()) {
-      if (field === 'email' && !emailSchema.safeParse(value).success) errors.push({ column: field, message: 'email' });
-      if (field === 'link' && !httpUrl.safeParse(value).success) errors.push({ column: field, message: 'url' });
-      if (field === 'badge') {
-        const badge = badges.find(value);
-        if (!badge) errors.push({ column: field, message: 'badge_unknown' });
-      }
-      if (field === 'expires') {
-        // The same rule as the single-award form and the API: the end of that day in Paris, today or later.
-        const expiry = expiryOfDay(value, now);
-        if ('refusal' in expiry) errors.push({ column: field, message: expiry.refusal === 'expires_format' ? 'date' : 'date_past' });
-      }
-    }
-  }
-  return errors;
-}
-
-/**
- * Checks every row again (after an upload, a correction, a row dropped):
- * each row's own problems, then the same person given the same badge twice
- * in the file, reported on the later line.
- */
-export function checkRows(rows: AwardImportRow[], badges: BadgeLookup, now: Date): AwardImportRow[] {
-  const firstLine = new Map<string, number>();
-  return rows.map((row) => {
-    const errors = checkRowValues(row.values, badges, now);
-    if (!row.dropped && errors.length === 0) {
-      const key = `${normaliseEmail(row.values.email ?? '')}\n${badges.find(row.values.badge ?? '')!.id}`;
-      const first = firstLine.get(key);
-      if (first !== undefined) errors.push({ column: 'badge', message: `duplicate:${first}` });
-      else firstLine.set(key, row.line);
-    }
-    return { line: row.line, values: storable(row.values), errors, ...(row.dropped ? { dropped: true } : {}) };
-  });
-}
-
-/**
- * A row's values as the preview keeps them (jsonb, which cannot hold a NUL):
- * a NUL becomes U+FFFD, itself a refused character, so the row stays refused
- * and the preview shows where the character was.
- */
-function storable(values: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(values).map(([field, value]) => [field, value.replaceAll('\u0000', '\ufffd')]));
-}
-
-/** The per-row idempotency key: the same row of the same file is awarded once, however often it is sent. */
-export function rowIdempotencyKey(fileSha256: string, values: Record<string, string>): string {
-  const content = JSON.stringify([
-    normaliseEmail(values.email ?? ''),
-    ...IMPORT_FIELDS.filter((f) => f !== 'email').map((f) => (values[f] ?? '').trim()),
-  ]);
-  return `csv:${createHash('sha256').update(`${fileSha256}\n${content}`).digest('hex')}`;
-}
-
-// ---------------------------------------------------------------------------
-// The use cases
 
 export interface ImportCounts {
   total: number;
@@ -639,48 +378,3 @@ function csvSafe(value: string): string {
 
 /** A 'running' import whose runner gave no news for this long is taken over (its instance died). */
 export const STALE_AFTER_MS = 10 * 60_000;
-
-/**
- * Awards the confirmed imports in the background, in this process: polls
- * for queued imports (the Poller's loop), claims one at a time (safe with
- * several instances), and stops between two batches when the platform closes.
- */
-export class AwardImportRunner {
-  private readonly poller: Poller;
-
-  constructor(
-    private readonly imports: AwardImportService,
-    options: { intervalMs?: number; onError?: (error: unknown) => void } = {},
-  ) {
-    this.poller = new Poller({
-      name: 'Award import runner',
-      warningType: 'InsigneImportWarning',
-      intervalMs: options.intervalMs ?? 1000,
-      round: (stopping) => this.imports.runNext(stopping),
-      onError: options.onError,
-    });
-  }
-
-  start(): void {
-    this.imports.onQueued = () => this.kick();
-    this.poller.start();
-  }
-
-  /** Look now rather than at the next tick. */
-  kick(): void {
-    this.poller.wake();
-  }
-
-  stop(): Promise<void> {
-    return this.poller.stop();
-  }
-
-  /** Awards every queued import, one after the other; resolves when none is left. */
-  async drain(): Promise<void> {
-    while (await this.imports.runNext(() => this.poller.stopping)) {
-      // next one
-    }
-    // …and whatever the background loop had already taken.
-    await this.poller.idle();
-  }
-}
