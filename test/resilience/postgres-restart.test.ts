@@ -1,7 +1,7 @@
 import { count, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertions, awardImports, idempotencyKeys } from '../../src/db/schema.ts';
-import { IMPORT_BATCH } from '../../src/services/award-imports.ts';
+import { IMPORT_BATCH } from '../../src/services/award-imports/service.ts';
 import { seedStructure, startTestApp } from '../support/platform.ts';
 import { startOwnPostgres } from '../support/postgres-server.ts';
 import { waitFor } from '../support/wait.ts';
