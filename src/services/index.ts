@@ -1,4 +1,4 @@
-import type { Database } from '../db/database.ts';
+import { type Database, pingDatabase } from '../db/database.ts';
 import { AccountService } from './accounts.ts';
 import { ApiTokenService } from './api-tokens.ts';
 import { AuthService } from './auth.ts';
@@ -73,6 +73,8 @@ export function createServices(deps: ServiceDependencies) {
     workspace: new WorkspaceService(deps.db, urls, deps.now),
     following: new FollowingService(deps.db, urls, deps.now),
     learners: new LearnerService(deps.db, urls, changes, deps.now),
+    /** Whether the database answers (GET /readyz). */
+    pingDatabase: () => pingDatabase(deps.db),
   };
 }
 

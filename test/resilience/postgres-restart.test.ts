@@ -117,7 +117,7 @@ describe('a PostgreSQL restart under load', () => {
 
     // The database restarts while the runner is between (or inside) its batches.
     for (let i = 0; i < 400 && (await state()).status === 'queued'; i++) await new Promise((r) => setTimeout(r, 25));
-    await server.restart();
+    server.restart();
 
     let finished: Awaited<ReturnType<typeof state>> | undefined;
     for (let i = 0; i < 240; i++) {
