@@ -3,8 +3,7 @@ import type { KnipConfig } from 'knip';
 // Unused files, exports and dependencies (`npm run knip`, run by .ci/run).
 const config: KnipConfig = {
   entry: [
-    // bin/insigne.js loads src/cli/main.ts (or its compiled twin) by a computed path, so both are named here.
-    'bin/insigne.js',
+    // bin/insigne.js (package.json's bin), vitest.config.ts and drizzle.config.ts are found by knip itself.
     'src/cli/main.ts',
     'src/server.ts',
     // Loaded by piscina from its file URL, never imported.
@@ -15,8 +14,6 @@ const config: KnipConfig = {
     'bench/**/*.ts',
     'scripts/**/*.ts',
     'test/**/*.test.ts',
-    'vitest.config.ts',
-    'drizzle.config.ts',
   ],
   project: ['bin/**/*.js', 'src/**/*.{ts,mjs}', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
   // The resilience tests run PostgreSQL's binaries as the postgres user when CI runs as root: util-linux, not npm.
