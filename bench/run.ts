@@ -81,7 +81,7 @@ function spawnServer(env: Record<string, string>): Promise<{ child: ChildProcess
         if ((await fetch(`${url}/readyz`)).ok) return resolve({ child, url });
       } catch {}
       if (child.exitCode !== null || Date.now() > deadline) return reject(new Error('the server did not start'));
-      setTimeout(poll, 250);
+      setTimeout(() => void poll(), 250);
     };
     void poll();
   });

@@ -448,20 +448,6 @@ export interface GeneratedImageChoice {
   title?: string;
 }
 
-export function isGeneratedImageChoice(value: {
-  shape?: unknown;
-  palette?: unknown;
-  pictogram?: unknown;
-  level?: unknown;
-}): boolean {
-  return (
-    SHAPES.includes(value.shape as Shape) &&
-    GENERATOR_PALETTES.includes(value.palette as PaletteName) &&
-    PICTOGRAMS.includes(value.pictogram as Pictogram) &&
-    [0, 1, 2].includes(value.level as number)
-  );
-}
-
 /** Draws a badge from the editor's choices: its SVG, and the PNG rendered from it. */
 export function generatedBadgeImage(choice: GeneratedImageChoice): { svg: string; png: Uint8Array } {
   const palette = PALETTES[choice.palette];

@@ -1,5 +1,5 @@
 import type { Database } from '../db/database.ts';
-import { insertAuditEvent, insertAuditEvents } from '../db/repositories/audit.ts';
+import { insertAuditEvent } from '../db/repositories/audit.ts';
 
 /** Who is acting: every use case takes one, so the audit trail always says who did what. */
 export type Actor =
@@ -34,10 +34,6 @@ function auditRow(actor: Actor, event: AuditEvent) {
 
 export async function recordAudit(db: Database, actor: Actor, event: AuditEvent): Promise<void> {
   await insertAuditEvent(db, auditRow(actor, event));
-}
-
-export async function recordAudits(db: Database, actor: Actor, events: AuditEvent[]): Promise<void> {
-  await insertAuditEvents(db, events.map((event) => auditRow(actor, event)));
 }
 
 export function actorColumns(actor: Actor): { userId: string | null; tokenId: string | null } {

@@ -1,5 +1,5 @@
 import { type Clock, systemClock } from '../clock.ts';
-import type { Database } from '../db/database.ts';
+import { type Database, pingDatabase } from '../db/database.ts';
 import { AccountService } from './account-links.ts';
 import { ApiTokenService } from './api-tokens.ts';
 import { AuthService } from './staff-sign-in.ts';
@@ -78,6 +78,8 @@ export function createServices(deps: ServiceDependencies) {
     workspace: new WorkspaceService(deps.db, urls, now),
     following: new FollowingService(deps.db, urls, now),
     learners: new LearnerService(deps.db, urls, changes, now),
+    /** Whether the database answers (GET /readyz). */
+    pingDatabase: () => pingDatabase(deps.db),
   };
 }
 

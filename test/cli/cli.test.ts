@@ -301,7 +301,7 @@ describe(`insigne CLI on ${target}`, { timeout: TEST_TIMEOUT }, () => {
   });
 
   it.runIf(target === 'pglite')('refuses to open DATA_DIR while another process holds it', async () => {
-    let platform: Platform | undefined = await openPlatform(loadConfig({ DATA_DIR: dataDir, PUBLIC_URL }));
+    const platform = await openPlatform(loadConfig({ DATA_DIR: dataDir, PUBLIC_URL }));
     try {
       const run = await cli(['token', 'create', '--structure', structureId, '--json']);
       expect(run.code).toBe(2);
@@ -312,7 +312,6 @@ describe(`insigne CLI on ${target}`, { timeout: TEST_TIMEOUT }, () => {
       expect(await platform.services.apiTokens.list(structureId)).toHaveLength(1);
     } finally {
       await platform.close();
-      platform = undefined;
     }
   });
 

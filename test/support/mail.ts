@@ -45,7 +45,7 @@ export async function startSmtpServer() {
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', async () => {
+      const receive = async () => {
         if (state.reject) {
           const error = Object.assign(new Error(state.reject), { responseCode: state.code });
           return callback(error);
@@ -67,7 +67,9 @@ export async function startSmtpServer() {
           }
         }
         callback();
-      });
+      };
+      // A message that cannot be parsed fails its SMTP transaction instead of going unheard.
+      stream.on('end', () => void receive().catch((error: Error) => callback(error)));
     },
   });
   const port = await freePort();

@@ -87,26 +87,6 @@ export async function findSentImportsOfFile(
     .orderBy(desc(awardImports.createdAt));
 }
 
-/**
- * Replaces one row (by its position) while the import is still a preview:
- * jsonb_set rewrites that element only, so two people correcting different
- * rows at once do not undo each other.
- */
-export async function replaceImportRow(
-  db: Database,
-  structureId: string,
-  id: string,
-  index: number,
-  row: AwardImportRow,
-): Promise<boolean> {
-  const updated = await db
-    .update(awardImports)
-    .set({ rows: sql`jsonb_set(${awardImports.rows}, ${`{${index}}`}::text[], ${JSON.stringify(row)}::jsonb, false)` })
-    .where(and(eq(awardImports.id, id), eq(awardImports.structureId, structureId), eq(awardImports.status, 'preview')))
-    .returning({ id: awardImports.id });
-  return updated.length > 0;
-}
-
 /** preview → queued, once: a second confirmation (double click, reload) finds nothing to change. */
 export async function queueAwardImport(db: Database, structureId: string, id: string): Promise<boolean> {
   const updated = await db

@@ -1,4 +1,4 @@
-import { aliasedTable, and, asc, count, desc, eq, gte, inArray, isNotNull, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
+import { aliasedTable, and, asc, count, desc, eq, gte, isNotNull, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../database.ts';
 import { apiTokens, assertions, auditEvents, badgeClasses, type EvidenceRecord, memberships, outboxMessages, users } from '../schema.ts';
 
@@ -230,13 +230,6 @@ export async function listAdvisorChoices(db: Database, structureId: string): Pro
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(eq(memberships.structureId, structureId))
     .orderBy(asc(users.name), asc(users.id));
-}
-
-/** Names of people, by id, for pages that show who did something. */
-export async function userNames(db: Database, ids: string[]): Promise<Map<string, string>> {
-  if (ids.length === 0) return new Map();
-  const rows = await db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, ids));
-  return new Map(rows.map((r) => [r.id, r.name]));
 }
 
 export interface ApiTokenListRow {

@@ -35,11 +35,6 @@ export async function insertCatalogueEntry(
   return row!;
 }
 
-export async function findCatalogueEntry(db: Database, id: string): Promise<CatalogueEntryRow | undefined> {
-  const [row] = await db.select().from(catalogueEntries).where(eq(catalogueEntries.id, id));
-  return row;
-}
-
 export async function lockCatalogueEntry(db: Database, id: string): Promise<CatalogueEntryRow | undefined> {
   const [row] = await db.select().from(catalogueEntries).where(eq(catalogueEntries.id, id)).for('update');
   return row;

@@ -138,15 +138,6 @@ export async function findLearnerPreferences(db: Database, email: string): Promi
   return row;
 }
 
-/** Whether this recipient asked that their name not show on public pages (false when they never said). */
-export async function isNameHidden(db: Database, email: string): Promise<boolean> {
-  const [row] = await db
-    .select({ hideName: learnerPreferences.hideName })
-    .from(learnerPreferences)
-    .where(eq(learnerPreferences.email, email));
-  return row?.hideName ?? false;
-}
-
 /**
  * Records the choice for future badges (the preference) and present ones
  * (each assertion's flag, which advisors' lists read without a join).

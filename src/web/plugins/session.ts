@@ -169,8 +169,6 @@ function accountView(auth: AuthContext) {
   };
 }
 
-export type AccountView = ReturnType<typeof accountView>;
-
 const loaded = new WeakSet<FastifyRequest>();
 
 /**

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { pingDatabase } from '../../db/database.ts';
 import type { Platform } from '../../platform.ts';
 
 /** For load balancers: alive (the process answers) and ready (the database answers too). */
@@ -7,7 +6,7 @@ export async function healthRoutes(app: FastifyInstance, { platform }: { platfor
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     try {
-      await pingDatabase(platform.database.db);
+      await platform.services.pingDatabase();
       return { status: 'ready' };
     } catch {
       return reply.code(503).header('retry-after', '5').send({ status: 'unavailable', reason: 'database' });

@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { BadgeClassRow } from '../../../db/repositories/badge-classes.ts';
-import type { AwardImportRecord, AwardImportSummary } from '../../../db/repositories/award-imports.ts';
-import type { AwardImportRow, EvidenceRecord } from '../../../db/schema.ts';
+import type { AwardImportRecord, AwardImportRow, AwardImportSummary, BadgeClassRow, EvidenceRecord } from '../../../services/records.ts';
 import type { MessageKey, Translate } from '../../../i18n/index.ts';
 import { IMPORT_FIELDS, ImportFileError, type ImportField, MAX_IMPORT_BYTES } from '../../../services/award-imports/csv-file.ts';
 import { countRows, rowOutcome } from '../../../services/award-imports/service.ts';

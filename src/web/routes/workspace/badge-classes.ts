@@ -12,7 +12,7 @@ import {
   type Shape,
 } from '../../../catalogue/images.ts';
 import { REGIONAL_CATALOGUE } from '../../../catalogue/regional.ts';
-import type { AlignmentRecord } from '../../../db/schema.ts';
+import type { AlignmentRecord } from '../../../services/records.ts';
 import type { MessageKey, Translate } from '../../../i18n/index.ts';
 import type { Actor } from '../../../services/audit.ts';
 import {

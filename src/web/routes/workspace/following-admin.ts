@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { MessageKey, Translate } from '../../../i18n/index.ts';
-import type { AuditListRow } from '../../../db/repositories/awards-listing.ts';
+import type { AuditListRow } from '../../../services/records.ts';
 import { DomainError } from '../../../services/errors.ts';
 import { isUuid } from '../../../services/ids.ts';
 import type { Services } from '../../../services/index.ts';

@@ -37,8 +37,6 @@ export const awardFiltersInput = z
   })
   .refine((f) => !f.du || !f.au || f.du <= f.au, { path: ['au'], message: 'range' });
 
-export type AwardFilters = z.infer<typeof awardFiltersInput>;
-
 export const AWARD_FILTER_FIELDS = ['q', 'badge', 'par', 'etat', 'du', 'au'] as const;
 
 /** The query string of a list page, filters kept, page last; '' when there is nothing to say. */

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { AssertionRow } from '../../../../db/repositories/assertions.ts';
-import type { BadgeClassRow } from '../../../../db/repositories/badge-classes.ts';
+import type { AssertionRow, BadgeClassRow } from '../../../../services/records.ts';
 import type { AwardStatus } from '../../../../services/rules/award-status.ts';
 import type { PublicUrls } from '../../../../services/urls.ts';
 
