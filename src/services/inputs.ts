@@ -40,10 +40,6 @@ export const isPlainText = (value: string): boolean => !TEXT_FORBIDDEN.test(valu
 /** A line with the refused characters taken out (file names, an image's title): for what is shown, not what is checked. */
 export const withoutForbidden = (value: string): string => value.replace(new RegExp(LINE_FORBIDDEN.source, 'g'), '');
 
-/** The refusal as zod says it; the forms and the API turn 'control_characters' into a sentence. */
-export const plainLine = z.string().refine(isPlainLine, 'control_characters');
-export const plainText = z.string().refine(isPlainText, 'control_characters');
-
 /**
  * The shapes of what people type, shared by every edge (CLI, web forms, API)
  * so that a structure or a user is held to the same rules wherever it comes from.

@@ -26,8 +26,6 @@ const DAY_MS = 24 * HOUR_MS;
 
 /** A sign-in link asked for on the site works for an hour, once. */
 export const SIGN_IN_LINK_MS = HOUR_MS;
-/** The link in an award email lives longer: people open their mail days later. */
-export const AWARD_LINK_MS = 30 * DAY_MS;
 /** A learner's session ends 30 days after the link was followed… */
 export const LEARNER_SESSION_ABSOLUTE_MS = 30 * DAY_MS;
 /** …or after a week without a visit. */
