@@ -34,7 +34,10 @@ const { values: args } = parseArgs({
     'skip-pglite': { type: 'boolean', default: false },
   },
 });
-const sizes = args.assertions!.split(',').map((n) => Number.parseInt(n, 10)).sort((a, b) => a - b);
+const sizes = args
+  .assertions!.split(',')
+  .map((n) => Number.parseInt(n, 10))
+  .sort((a, b) => a - b);
 const duration = Number(args.duration);
 const connections = Number(args.connections);
 const masterKeyBase64 = randomBytes(32).toString('base64');
@@ -54,7 +57,6 @@ interface Row {
 }
 const rows: Row[] = [];
 const notes: string[] = [];
-
 
 async function benchDatabaseUrl(): Promise<string> {
   const base = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
@@ -152,7 +154,10 @@ async function seed(platform: Platform, structureIds: string[], total: number, a
   const { services, database } = platform;
   const badgeClasses = new Map<string, string[]>();
   for (const id of structureIds) {
-    badgeClasses.set(id, (await services.badgeClasses.listAwardable(id)).map((b) => b.id));
+    badgeClasses.set(
+      id,
+      (await services.badgeClasses.listAwardable(id)).map((b) => b.id),
+    );
   }
   const now = Date.now();
   const fourYears = 4 * 365 * 86_400_000;
@@ -196,7 +201,8 @@ async function seed(platform: Platform, structureIds: string[], total: number, a
       );
     }
     done += n;
-    if (done % 50_000 < perChunk) log(`seeded ${done}/${total} assertions (${((done - already) / ((Date.now() - started) / 1000)).toFixed(0)}/s)`);
+    if (done % 50_000 < perChunk)
+      log(`seeded ${done}/${total} assertions (${((done - already) / ((Date.now() - started) / 1000)).toFixed(0)}/s)`);
   }
   await database.rawQuery('analyze', []);
 }
@@ -253,7 +259,12 @@ async function postgresRuns() {
     const sample = await samplePaths(platform);
     await platform.close();
 
-    const { child, url } = await spawnServer({ DATABASE_URL: databaseUrl, PORT: String(port), PUBLIC_URL: publicUrl, MASTER_KEY: masterKeyBase64 });
+    const { child, url } = await spawnServer({
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      PUBLIC_URL: publicUrl,
+      MASTER_KEY: masterKeyBase64,
+    });
     const run = `PostgreSQL, ${size.toLocaleString('en')} assertions, ${structureCount} structures`;
     const a = sample.assertions;
     await measure(run, url, [
@@ -277,7 +288,11 @@ async function postgresRuns() {
     recipient: { email: `lot.${i}@exemple.fr`, name: `Lot ${i}` },
     idempotencyKey: `bench:${i}`,
   }));
-  await platform.services.awarding.awardMany(structureId, items.slice(0, 200).map((x) => ({ ...x, idempotencyKey: `warm:${x.idempotencyKey}` })), { kind: 'cli' });
+  await platform.services.awarding.awardMany(
+    structureId,
+    items.slice(0, 200).map((x) => ({ ...x, idempotencyKey: `warm:${x.idempotencyKey}` })),
+    { kind: 'cli' },
+  );
   // The floor: how fast this machine signs at all, on the same thread pool.
   const key = await platform.services.keys.active(structureId);
   const signStarted = performance.now();
@@ -286,7 +301,9 @@ async function postgresRuns() {
     key.privateKeyPem,
   );
   const signaturesPerSecond = 4000 / ((performance.now() - signStarted) / 1000);
-  notes.push(`Signing floor on this machine: ${signaturesPerSecond.toFixed(0)} RS256 signatures/s on every core (4,000 signed through the same pool).`);
+  notes.push(
+    `Signing floor on this machine: ${signaturesPerSecond.toFixed(0)} RS256 signatures/s on every core (4,000 signed through the same pool).`,
+  );
   log(notes[notes.length - 1]!);
   const started = performance.now();
   const outcomes = await platform.services.awarding.awardMany(structureId, items, { kind: 'cli' });

@@ -36,13 +36,7 @@ export function loggerOptions(level: string, stream?: { write(line: string): voi
 }
 
 /** Fastify's request serializer, with the URL redacted. */
-export function requestForLog(request: {
-  method: string;
-  url: string;
-  host?: string;
-  ip?: string;
-  socket?: { remotePort?: number };
-}) {
+export function requestForLog(request: { method: string; url: string; host?: string; ip?: string; socket?: { remotePort?: number } }) {
   return {
     method: request.method,
     url: redactUrl(request.url),
@@ -74,10 +68,6 @@ export function errorForLog(error: unknown): unknown {
 export function briefError(error: unknown): string {
   const e = error as { cause?: unknown; message?: unknown; query?: unknown };
   const message =
-    typeof e?.query === 'string' && e.cause instanceof Error
-      ? e.cause.message
-      : typeof e?.message === 'string'
-        ? e.message
-        : String(error);
+    typeof e?.query === 'string' && e.cause instanceof Error ? e.cause.message : typeof e?.message === 'string' ? e.message : String(error);
   return message.split('\n')[0]!.slice(0, 200);
 }

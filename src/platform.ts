@@ -21,9 +21,7 @@ export interface Platform {
 }
 
 export function databaseOptions(config: Config): DatabaseOptions {
-  return config.DATABASE_URL
-    ? { kind: 'postgres', url: config.DATABASE_URL }
-    : { kind: 'pglite', dataDir: config.DATA_DIR };
+  return config.DATABASE_URL ? { kind: 'postgres', url: config.DATABASE_URL } : { kind: 'pglite', dataDir: config.DATA_DIR };
 }
 
 /**

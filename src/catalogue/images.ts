@@ -94,7 +94,16 @@ function parseHex(colour: string): [number, number, number] {
 }
 
 function toHex(rgb: readonly number[]): string {
-  return '#' + rgb.map((c) => Math.max(0, Math.min(255, Math.round(c))).toString(16).padStart(2, '0')).join('');
+  return (
+    '#' +
+    rgb
+      .map((c) =>
+        Math.max(0, Math.min(255, Math.round(c)))
+          .toString(16)
+          .padStart(2, '0'),
+      )
+      .join('')
+  );
 }
 
 /** Mixes `colour` with black (amount < 0) or white (amount > 0). */
@@ -144,12 +153,7 @@ function n(x: number): string {
 type Point = readonly [number, number];
 
 function escapeXml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 }
 
 /** A closed polygon with its corners rounded by `radius`. */
@@ -238,9 +242,10 @@ const PICTOGRAM_DRAWINGS: Readonly<Record<Pictogram, (ink: Ink) => string>> = {
     const rows = [-22, 14, 50];
     const items = rows
       .map((y, i) => {
-        const box = i < 2
-          ? `<path d="M-40 ${y}l8 8l16-17" fill="none" stroke="${primary}" stroke-width="8" stroke-linecap="round" stroke-linejoin="round"/>`
-          : `<rect x="-40" y="${y - 10}" width="20" height="20" rx="4" fill="none" stroke="${primary}" stroke-width="5"/>`;
+        const box =
+          i < 2
+            ? `<path d="M-40 ${y}l8 8l16-17" fill="none" stroke="${primary}" stroke-width="8" stroke-linecap="round" stroke-linejoin="round"/>`
+            : `<rect x="-40" y="${y - 10}" width="20" height="20" rx="4" fill="none" stroke="${primary}" stroke-width="5"/>`;
         const line = `<rect x="-6" y="${y - 5}" width="${i === 1 ? 38 : 46}" height="10" rx="5" fill="${primary}" opacity="${i < 2 ? 0.9 : 0.45}"/>`;
         return box + line;
       })
@@ -335,7 +340,13 @@ const PICTOGRAM_DRAWINGS: Readonly<Record<Pictogram, (ink: Ink) => string>> = {
   leaf: ({ primary, secondary, white }) =>
     `<path d="M-56 62C-78 -6 -40 -70 66 -70C72 34 14 78 -56 62Z" fill="${white}" stroke="${secondary}" stroke-width="4" stroke-linejoin="round"/>` +
     `<path d="M-62 70L44 -48" fill="none" stroke="${primary}" stroke-width="7" stroke-linecap="round"/>` +
-    [[-20, 30, -44, 4], [2, 6, -14, -28], [22, -16, 10, -50], [-20, 30, 12, 40], [2, 6, 34, 14]]
+    [
+      [-20, 30, -44, 4],
+      [2, 6, -14, -28],
+      [22, -16, 10, -50],
+      [-20, 30, 12, 40],
+      [2, 6, 34, 14],
+    ]
       .map(([x1, y1, x2, y2]) => `<path d="M${x1} ${y1}L${x2} ${y2}" stroke="${primary}" stroke-width="5" stroke-linecap="round"/>`)
       .join(''),
 
@@ -374,9 +385,7 @@ export function badgeSvg(options: BadgeImageOptions): string {
   const pictogramY = level === 0 ? 200 : 162;
   const scale = level === 0 ? 1.3 : 1.15;
   const ink: Ink = { primary, secondary, white: WHITE, gold: STAR_GOLD };
-  parts.push(
-    `<g transform="translate(${C} ${pictogramY}) scale(${scale})">${PICTOGRAM_DRAWINGS[options.pictogram](ink)}</g>`,
-  );
+  parts.push(`<g transform="translate(${C} ${pictogramY}) scale(${scale})">${PICTOGRAM_DRAWINGS[options.pictogram](ink)}</g>`);
 
   if (level !== 0) parts.push(levelBand(level, primary, metal));
 
@@ -414,9 +423,7 @@ function levelBand(level: 1 | 2, primary: string, metal: typeof GOLD | typeof SI
   const starsX = level === 1 ? [C] : [C - 26, C + 26];
   // A darker shade of the primary colour keeps the stars above 4.5:1 on the metal.
   const starColour = shade(primary, -0.35);
-  const stars = starsX
-    .map((x) => `<path d="${star(x, top + height / 2 + 1, 21)}" fill="${starColour}"/>`)
-    .join('');
+  const stars = starsX.map((x) => `<path d="${star(x, top + height / 2 + 1, 21)}" fill="${starColour}"/>`).join('');
   return tails + band + stars;
 }
 

@@ -151,8 +151,7 @@ interface CompetenceText {
 /** Where structures observe the people they accompany. */
 const CONTEXTS_SENTENCE =
   'par exemple pendant une formation, un atelier collectif, une période de mise en situation en milieu professionnel ou une mission en entreprise';
-const CONTEXTS_LIST =
-  'formation, atelier collectif, période de mise en situation en milieu professionnel, mission en entreprise';
+const CONTEXTS_LIST = 'formation, atelier collectif, période de mise en situation en milieu professionnel, mission en entreprise';
 
 const COMPETENCE_TEXTS: readonly CompetenceText[] = [
   {
@@ -284,8 +283,7 @@ const COMPETENCE_TEXTS: readonly CompetenceText[] = [
           'garde son calme face à un imprévu et sollicite de l’aide au bon moment',
           's’approprie les règles d’un nouveau lieu (salle de formation, atelier, entreprise) avec l’aide d’un tuteur',
         ],
-        closing:
-          'Un appui reste nécessaire : explication de ce qui change et pourquoi, démonstration, temps d’adaptation accompagné.',
+        closing: 'Un appui reste nécessaire : explication de ce qui change et pourquoi, démonstration, temps d’adaptation accompagné.',
       },
       'je-maitrise': {
         description:
@@ -365,8 +363,7 @@ function bulletList(items: readonly string[]): string {
 function competenceBadge(text: CompetenceText, level: Level): CatalogueBadge {
   const label = LEVEL_LABELS[level];
   const badge = text.badges[level];
-  const intro =
-    `Le badge est attribué par une structure du programme après observation de la personne en situation réelle, ${CONTEXTS_SENTENCE}.`;
+  const intro = `Le badge est attribué par une structure du programme après observation de la personne en situation réelle, ${CONTEXTS_SENTENCE}.`;
   const observation =
     level === 'je-pratique'
       ? 'Au niveau « je pratique », la personne met en œuvre la compétence dans des situations familières, avec un appui ponctuel. L’observation montre que la personne :'
@@ -427,10 +424,7 @@ const GENERAL_BADGE: CatalogueBadge = {
 
 /** The nine badge classes every new structure starts with, in display order. */
 export const REGIONAL_CATALOGUE: readonly CatalogueBadge[] = deepFreeze(
-  typeset([
-    ...COMPETENCE_TEXTS.flatMap((text) => LEVELS.map((level) => competenceBadge(text, level))),
-    GENERAL_BADGE,
-  ]),
+  typeset([...COMPETENCE_TEXTS.flatMap((text) => LEVELS.map((level) => competenceBadge(text, level))), GENERAL_BADGE]),
 );
 
 export function findCatalogueBadge(key: string): CatalogueBadge | undefined {
@@ -500,12 +494,7 @@ export const FRAMEWORK: Framework = deepFreeze(
 
 /** Every fragment that exists on the framework page. */
 export function frameworkAnchors(framework: Framework = FRAMEWORK): string[] {
-  return [
-    framework.levels.anchor,
-    ...framework.competences.map((c) => c.anchor),
-    framework.generalBadge.anchor,
-    framework.awarding.anchor,
-  ];
+  return [framework.levels.anchor, ...framework.competences.map((c) => c.anchor), framework.generalBadge.anchor, framework.awarding.anchor];
 }
 
 /** Path (without origin) an alignment points to, e.g. '/referentiel#organiser'. */

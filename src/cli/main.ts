@@ -45,7 +45,9 @@ async function withPlatform<T>(run: (platform: Platform) => Promise<T>): Promise
 
 export function buildCli(): Command {
   const program = new Command('insigne')
-    .description('Insigne: Open Badges 2.0 issuing platform. Reads the same environment as the server (DATABASE_URL, DATA_DIR, MASTER_KEY, PUBLIC_URL).')
+    .description(
+      'Insigne: Open Badges 2.0 issuing platform. Reads the same environment as the server (DATABASE_URL, DATA_DIR, MASTER_KEY, PUBLIC_URL).',
+    )
     .exitOverride()
     .showHelpAfterError('(add --help for usage)');
 
@@ -146,7 +148,10 @@ export function buildCli(): Command {
     .option('--json', 'print JSON')
     .action(async (options) => {
       const structureId = parse(uuid, options.structure, 'structure');
-      const name = options.name === undefined ? undefined : parse(z.string().trim().min(1).max(100).refine(isPlainLine, 'control_characters'), options.name, 'name');
+      const name =
+        options.name === undefined
+          ? undefined
+          : parse(z.string().trim().min(1).max(100).refine(isPlainLine, 'control_characters'), options.name, 'name');
       await withPlatform(async ({ services }) => {
         const { token, record } = await services.apiTokens.create({ structureId, name }, CLI_ACTOR);
         print(

@@ -134,7 +134,9 @@ export const signingKeys = pgTable(
     retiredAt: timestamp('retired_at', { withTimezone: true }),
   },
   (t) => [
-    uniqueIndex('signing_keys_one_active').on(t.structureId).where(sql`${t.retiredAt} is null`),
+    uniqueIndex('signing_keys_one_active')
+      .on(t.structureId)
+      .where(sql`${t.retiredAt} is null`),
   ],
 );
 
@@ -305,12 +307,7 @@ export const signInAttempts = pgTable(
   ],
 );
 
-export type MailKind =
-  | 'award'
-  | 'learner-sign-in'
-  | 'password-reset'
-  | 'invitation'
-  | 'erasure-notice';
+export type MailKind = 'award' | 'learner-sign-in' | 'password-reset' | 'invitation' | 'erasure-notice';
 
 /**
  * The email outbox. A message is written in the same transaction as what
@@ -344,7 +341,9 @@ export const outboxMessages = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    index('outbox_messages_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index('outbox_messages_due_idx')
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} = 'pending'`),
     index('outbox_messages_structure_idx').on(t.structureId, t.createdAt),
     index('outbox_messages_assertion_idx').on(t.assertionId),
   ],

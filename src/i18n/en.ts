@@ -50,7 +50,8 @@ const core: CoreMessages = {
   'privacy.rights.other':
     'For any other request (correction, question), write to the structure that awarded you the badge. You may also contact the CNIL (www.cnil.fr).',
   'home.learner.title': 'Did you receive a badge?',
-  'home.learner.text': 'Find all your badges in your space: no password, a link is sent to you by email. You can download them, put them in Open Badge Passport and show them to an employer.',
+  'home.learner.text':
+    'Find all your badges in your space: no password, a link is sent to you by email. You can download them, put them in Open Badge Passport and show them to an employer.',
   'home.learner.link': 'Open my badge space',
   'home.recruiter.title': 'Are you a recruiter?',
   'home.recruiter.text':
@@ -92,7 +93,7 @@ const core: CoreMessages = {
   'check.revocation': 'Not revoked',
   'check.expiry': 'Not expired',
   'check.structure': 'Conforms to Open Badges 2.0',
-  'check.hostedId': "Hosted by the issuer",
+  'check.hostedId': 'Hosted by the issuer',
   'check.issuedOn': 'Consistent issue date',
   'check.recipient': 'Recipient',
   'check.ok': 'verified',
@@ -130,8 +131,7 @@ const core: CoreMessages = {
   'error.structure_not_found': 'This structure cannot be found.',
   'error.user_exists': 'An account already exists for {email}.',
   'error.invalid_token': 'API token missing, invalid or revoked. Send the header "Authorization: Bearer <token>".',
-  'error.idempotency_key_reused':
-    'This Idempotency-Key was already used for a different request. Use a new key for each award.',
+  'error.idempotency_key_reused': 'This Idempotency-Key was already used for a different request. Use a new key for each award.',
   'error.expires_before_issue': 'The expiry date has already passed: choose today or a later day.',
   'error.validation_failed': 'Some of the data is invalid.',
   'error.bad_request': 'The request is malformed.',
@@ -225,8 +225,7 @@ const core: CoreMessages = {
   'workspace.role': 'Your role: {role}.',
   'workspace.platformRole':
     'You administer the platform for the Région: all the structures, the regional catalogue and the programme’s figures.',
-  'workspace.noStructure':
-    'Your account does not belong to any structure yet. Your structure’s administrator can add you to it.',
+  'workspace.noStructure': 'Your account does not belong to any structure yet. Your structure’s administrator can add you to it.',
   'workspace.figures': 'Your structure in figures',
   'workspace.figures.badgeClasses': 'Badges offered',
   'workspace.figures.awarded': 'Badges awarded',

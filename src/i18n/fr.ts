@@ -50,7 +50,8 @@ const core = {
   'privacy.rights.other':
     'Pour toute autre demande (rectification, question), écrivez à la structure qui vous a délivré le badge. Vous pouvez aussi saisir la CNIL (www.cnil.fr).',
   'home.learner.title': 'Vous avez reçu un badge ?',
-  'home.learner.text': 'Retrouvez tous vos badges dans votre espace : pas de mot de passe, un lien vous est envoyé par courriel. Vous pourrez les télécharger, les mettre dans Open Badge Passport et les montrer à un employeur.',
+  'home.learner.text':
+    'Retrouvez tous vos badges dans votre espace : pas de mot de passe, un lien vous est envoyé par courriel. Vous pourrez les télécharger, les mettre dans Open Badge Passport et les montrer à un employeur.',
   'home.learner.link': 'Ouvrir mon espace badges',
   'home.recruiter.title': 'Vous êtes recruteur ?',
   'home.recruiter.text':
@@ -86,8 +87,7 @@ const core = {
   'assertion.narrative': 'Commentaire de la structure',
   'assertion.alignment': 'Référentiel',
   'assertion.technical': 'Vérification technique',
-  'assertion.technical.intro':
-    'Insigne a vérifié ce badge comme le ferait n’importe quel vérificateur Open Badges 2.0 :',
+  'assertion.technical.intro': 'Insigne a vérifié ce badge comme le ferait n’importe quel vérificateur Open Badges 2.0 :',
   'check.signature': 'Signature électronique (RS256)',
   'check.keyOwnership': 'Clé de signature publiée par l’émetteur',
   'check.revocation': 'Non révoqué',
@@ -107,8 +107,7 @@ const core = {
   'assertion.recipientCheck.noMatch': 'Non : ce badge n’a pas été délivré à cette adresse e-mail.',
   'assertion.recipientCheck.invalid': 'Saisissez une adresse e-mail complète, par exemple prenom.nom@exemple.fr.',
   'assertion.openBadges': 'Données Open Badges',
-  'assertion.openBadges.text':
-    'Les logiciels de vérification Open Badges lisent ce badge à cette même adresse. Voir aussi :',
+  'assertion.openBadges.text': 'Les logiciels de vérification Open Badges lisent ce badge à cette même adresse. Voir aussi :',
   'assertion.openBadges.jws': 'badge signé (JWS)',
   'assertion.openBadges.badgeClass': 'page du badge',
   'assertion.openBadges.issuer': 'page de la structure émettrice',
@@ -184,15 +183,13 @@ const core = {
   'setup.email': 'Adresse e-mail',
   'setup.email.hint': 'Elle vous servira d’identifiant pour vous connecter.',
   'setup.password': 'Mot de passe',
-  'setup.password.hint':
-    'Au moins 12 caractères. Une phrase de plusieurs mots est facile à retenir et difficile à deviner.',
+  'setup.password.hint': 'Au moins 12 caractères. Une phrase de plusieurs mots est facile à retenir et difficile à deviner.',
   'setup.passwordConfirmation': 'Confirmez le mot de passe',
   'setup.passwordConfirmation.hint': 'Saisissez le même mot de passe une seconde fois.',
   'setup.submit': 'Créer le compte administrateur',
   'setup.passwordMismatch': 'Les deux mots de passe ne sont pas identiques. Saisissez-les à nouveau.',
   'setup.emailTaken': 'Un compte existe déjà avec cette adresse e-mail. Choisissez-en une autre.',
-  'setup.done':
-    'Le compte administrateur est créé. Connectez-vous avec l’adresse e-mail et le mot de passe que vous venez de choisir.',
+  'setup.done': 'Le compte administrateur est créé. Connectez-vous avec l’adresse e-mail et le mot de passe que vous venez de choisir.',
 
   'signIn.title': 'Connexion',
   'signIn.intro':
@@ -205,8 +202,7 @@ const core = {
   'signIn.throttled.many': 'Trop de tentatives de connexion. Pour protéger les comptes, réessayez dans {minutes} minutes.',
   'signIn.signedOut': 'Vous êtes déconnecté de votre espace. À bientôt !',
   'signIn.setupNeeded': 'La plateforme n’est pas encore mise en service.',
-  'signIn.session':
-    'Par sécurité, la session se ferme après 8 heures sans activité, et quand vous fermez le navigateur.',
+  'signIn.session': 'Par sécurité, la session se ferme après 8 heures sans activité, et quand vous fermez le navigateur.',
 
   'workspace.title': 'Mon espace',
   'workspace.nav': 'Navigation de l’espace',
@@ -295,7 +291,6 @@ const core = {
   'error.admin_only': 'Cette page est réservée aux administrateurs de la structure.',
   'error.member_only': 'Cette page est réservée aux membres d’une structure.',
   'error.platform_admin_only': 'Cette page est réservée à l’administration de la plateforme.',
-
 } as const;
 
 /** Each feature keeps its words in src/i18n/features/<feature>.ts, so features never edit one shared file. */

@@ -64,8 +64,12 @@ export function describeIssue(issue: IssueLike, locale: Locale): string {
     case 'too_small':
       if (p.origin === 'string') {
         return Number(p.minimum) <= 1
-          ? fr ? 'ne doit pas être vide' : 'must not be empty'
-          : fr ? `au moins ${String(p.minimum)} caractères` : `at least ${String(p.minimum)} characters`;
+          ? fr
+            ? 'ne doit pas être vide'
+            : 'must not be empty'
+          : fr
+            ? `au moins ${String(p.minimum)} caractères`
+            : `at least ${String(p.minimum)} characters`;
       }
       return fr ? `doit valoir au moins ${String(p.minimum)}` : `must be at least ${String(p.minimum)}`;
     case 'too_big':

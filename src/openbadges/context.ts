@@ -19,8 +19,7 @@ export function formatDateTime(d: Date): string {
 
 // The spec's DateTime demands a time and a zone; a bare date or a local time
 // is ambiguous by hours, and 1.x Unix timestamps are not 2.0 values.
-const DATE_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(Z|[+-]\d{2}(?::?\d{2})?)$/i;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(Z|[+-]\d{2}(?::?\d{2})?)$/i;
 
 /** Parses a spec DateTime (with time and zone); null for anything else. */
 export function parseDateTime(value: unknown): Date | null {
@@ -49,8 +48,6 @@ export function parseDateTime(value: unknown): Date | null {
     offsetMinutes = (zone.startsWith('-') ? -1 : 1) * (oh * 60 + om);
   }
   const millis = frac === '' ? 0 : Math.floor(Number(`0.${frac}`) * 1000);
-  const utc =
-    Date.UTC(year, month - 1, day, hour, minute, Math.min(second, 59), millis) -
-    offsetMinutes * 60_000;
+  const utc = Date.UTC(year, month - 1, day, hour, minute, Math.min(second, 59), millis) - offsetMinutes * 60_000;
   return new Date(utc);
 }

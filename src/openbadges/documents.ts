@@ -317,9 +317,9 @@ export function badgeClass(input: BadgeClassInput): BadgeClass {
   };
 
   if (input.tags !== undefined && !Array.isArray(input.tags)) throw new DocumentError('badgeClass.tags must be an array');
-  const tags = (input.tags ?? []).map((tag, i) => optionalText(tag, `badgeClass.tags[${i}]`)).filter(
-    (tag): tag is string => tag !== undefined,
-  );
+  const tags = (input.tags ?? [])
+    .map((tag, i) => optionalText(tag, `badgeClass.tags[${i}]`))
+    .filter((tag): tag is string => tag !== undefined);
   if (input.alignment !== undefined && !Array.isArray(input.alignment)) {
     throw new DocumentError('badgeClass.alignment must be an array');
   }

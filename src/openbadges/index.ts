@@ -45,13 +45,7 @@ export type {
 export { normaliseEmail, newSalt, hashEmailIdentity, recipientMatches } from './recipient.ts';
 export type { HashedEmailIdentity } from './recipient.ts';
 
-export {
-  signAssertion,
-  verifyAssertionJws,
-  decodeAssertionJws,
-  generateSigningKeyPair,
-  looksLikeCompactJws,
-} from './jws.ts';
+export { signAssertion, verifyAssertionJws, decodeAssertionJws, generateSigningKeyPair, looksLikeCompactJws } from './jws.ts';
 export type { DecodedJws, SigningKeyPair } from './jws.ts';
 
 export { bakePng, unbakePng, isPng } from './bake/png.ts';

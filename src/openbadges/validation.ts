@@ -19,11 +19,7 @@ import { isHttpUrl } from './urls.ts';
 // for `HostedBadge`) is folded into the one canonical shape our builders
 // emit, so callers read one shape whatever the issuer wrote.
 
-export type StructureReason =
-  | 'not_an_object'
-  | 'not_open_badges_v2'
-  | 'missing_property'
-  | 'invalid_property';
+export type StructureReason = 'not_an_object' | 'not_open_badges_v2' | 'missing_property' | 'invalid_property';
 
 export interface StructureProblem {
   reason: StructureReason;
@@ -323,8 +319,7 @@ export function validateIssuerProfile(json: unknown, options: ValidateOptions = 
   const keys = asList(json.publicKey).map(idOf);
   if (keys.some((k) => k === undefined)) c.invalid('publicKey', 'must be key IRIs or CryptographicKey documents');
   const publicKey = keys.length === 1 ? keys[0] : keys.length > 1 ? (keys as string[]) : undefined;
-  const revocationList =
-    json.revocationList === undefined || json.revocationList === null ? undefined : c.url(json, 'revocationList');
+  const revocationList = json.revocationList === undefined || json.revocationList === null ? undefined : c.url(json, 'revocationList');
   const types = asList(json.type);
   return c.result(() => ({
     '@context': OPEN_BADGES_V2_CONTEXT,

@@ -43,15 +43,7 @@ export interface VerifyOptions {
   recipientEmail?: string;
 }
 
-export type CheckCode =
-  | 'structure'
-  | 'hostedId'
-  | 'signature'
-  | 'keyOwnership'
-  | 'revocation'
-  | 'expiry'
-  | 'issuedOn'
-  | 'recipient';
+export type CheckCode = 'structure' | 'hostedId' | 'signature' | 'keyOwnership' | 'revocation' | 'expiry' | 'issuedOn' | 'recipient';
 
 /** Machine-readable causes, for the web layer to translate. */
 export type CheckReason =
@@ -133,9 +125,7 @@ const CHECK_ORDER: readonly CheckCode[] = [
 const ISSUED_ON_SKEW_MS = 5 * 60_000;
 
 type Source =
-  | { kind: 'hosted'; url: string }
-  | { kind: 'signed'; jws: string }
-  | { kind: 'signedWithoutJws'; json: Record<string, unknown> };
+  { kind: 'hosted'; url: string } | { kind: 'signed'; jws: string } | { kind: 'signedWithoutJws'; json: Record<string, unknown> };
 
 type Fetched = { ok: true; body: unknown } | { ok: false; detail: string };
 
@@ -486,9 +476,7 @@ class Verification {
       return;
     }
     const uid = typeof payload.uid === 'string' ? payload.uid : undefined;
-    const entry = list.value.revokedAssertions.find(
-      (r) => r.id === assertion.id || (uid !== undefined && r.uid === uid),
-    );
+    const entry = list.value.revokedAssertions.find((r) => r.id === assertion.id || (uid !== undefined && r.uid === uid));
     if (entry) {
       if (entry.revocationReason !== undefined) this.revocationReason = entry.revocationReason;
       this.fail('revocation', 'revoked', `${assertion.id} is in the issuer's revocation list`);
@@ -592,8 +580,7 @@ class Verification {
     const recipient = failures.find((c) => c.code === 'recipient');
     // A wrong recipient says nothing about the badge itself, only about who holds it.
     const integrity = failures.filter((c) => c !== revoked && c !== expired && c !== recipient);
-    const status: VerificationStatus =
-      integrity.length > 0 ? 'invalid' : revoked ? 'revoked' : expired ? 'expired' : 'valid';
+    const status: VerificationStatus = integrity.length > 0 ? 'invalid' : revoked ? 'revoked' : expired ? 'expired' : 'valid';
     const decisive = integrity[0] ?? revoked ?? expired ?? recipient;
     return {
       valid: status === 'valid' && failures.length === 0,

@@ -12,7 +12,13 @@ import {
   setUserNameAndPassword,
   setUserPassword,
 } from '../db/repositories/accounts.ts';
-import { consumeAllTokensOf, consumeOneTimeToken, createOneTimeToken, findUsableToken, type OneTimeTokenRow } from '../db/repositories/one-time-tokens.ts';
+import {
+  consumeAllTokensOf,
+  consumeOneTimeToken,
+  createOneTimeToken,
+  findUsableToken,
+  type OneTimeTokenRow,
+} from '../db/repositories/one-time-tokens.ts';
 import { enqueueMail } from '../db/repositories/outbox.ts';
 import { findStructure, lockStructure, type StructureRow } from '../db/repositories/structures.ts';
 import {
@@ -125,27 +131,35 @@ export class AccountService {
       });
       const t = translator(lang);
       const subject = t('accounts.mail.reset.subject');
-      await enqueueMail(tx, {
-        kind: 'password-reset',
-        to: email,
-        subject,
-        ...composeMail({
-          lang,
-          title: subject,
-          greeting: t('accounts.mail.greeting', { name: user.name }),
-          paragraphs: [t('accounts.mail.reset.body'), t('accounts.mail.reset.validity')],
-          action: { label: t('accounts.mail.reset.action'), url: this.urls.passwordReset(token) },
-          footer: [t('accounts.mail.reset.footer')],
-        }),
-        createdByUserId: user.id,
-      }, { now });
-      await recordAudit(tx, { kind: 'system' }, {
-        at: now,
-        action: 'auth.password_reset_requested',
-        targetType: 'user',
-        targetId: user.id,
-        details: { ip: origin.ip.slice(0, 100) },
-      });
+      await enqueueMail(
+        tx,
+        {
+          kind: 'password-reset',
+          to: email,
+          subject,
+          ...composeMail({
+            lang,
+            title: subject,
+            greeting: t('accounts.mail.greeting', { name: user.name }),
+            paragraphs: [t('accounts.mail.reset.body'), t('accounts.mail.reset.validity')],
+            action: { label: t('accounts.mail.reset.action'), url: this.urls.passwordReset(token) },
+            footer: [t('accounts.mail.reset.footer')],
+          }),
+          createdByUserId: user.id,
+        },
+        { now },
+      );
+      await recordAudit(
+        tx,
+        { kind: 'system' },
+        {
+          at: now,
+          action: 'auth.password_reset_requested',
+          targetType: 'user',
+          targetId: user.id,
+          details: { ip: origin.ip.slice(0, 100) },
+        },
+      );
     });
   }
 
@@ -177,13 +191,17 @@ export class AccountService {
       await setUserPassword(tx, user.id, passwordHash);
       await consumeAllTokensOf(tx, 'password-reset', row.email, this.now());
       const ended = await deleteSessionsOfUser(tx, user.id);
-      await recordAudit(tx, { kind: 'user', userId: user.id }, {
-        at: this.now(),
-        action: 'auth.password_reset',
-        targetType: 'user',
-        targetId: user.id,
-        details: { sessionsEnded: ended, ip: origin.ip.slice(0, 100) },
-      });
+      await recordAudit(
+        tx,
+        { kind: 'user', userId: user.id },
+        {
+          at: this.now(),
+          action: 'auth.password_reset',
+          targetType: 'user',
+          targetId: user.id,
+          details: { sessionsEnded: ended, ip: origin.ip.slice(0, 100) },
+        },
+      );
       const [first] = await listMembershipsOf(tx, user.id);
       return this.auth.openSession(tx, { user, structureId: first ?? null, ip: origin.ip, previousToken: origin.previousToken });
     });
@@ -345,7 +363,13 @@ export class AccountService {
           await setUserNameAndPassword(tx, existing.id, name, passwordHash!);
           user = existing;
         } else {
-          user = await insertUser(tx, { createdAt: this.now(), email: row.email, name, passwordHash: passwordHash!, isPlatformAdmin: false });
+          user = await insertUser(tx, {
+            createdAt: this.now(),
+            email: row.email,
+            name,
+            passwordHash: passwordHash!,
+            isPlatformAdmin: false,
+          });
           created = true;
         }
       }
@@ -357,14 +381,18 @@ export class AccountService {
         if ((await countAdmins(tx, row.structureId)) <= 1) throw new DomainError('last_admin', 409);
       }
       await insertMembership(tx, { createdAt: this.now(), userId: user.id, structureId: row.structureId, role });
-      await recordAudit(tx, { kind: 'user', userId: user.id }, {
-        at: this.now(),
-        structureId: row.structureId,
-        action: 'member.joined',
-        targetType: 'user',
-        targetId: user.id,
-        details: { role, newAccount: created, invitedBy: row.createdByUserId },
-      });
+      await recordAudit(
+        tx,
+        { kind: 'user', userId: user.id },
+        {
+          at: this.now(),
+          structureId: row.structureId,
+          action: 'member.joined',
+          targetType: 'user',
+          targetId: user.id,
+          details: { role, newAccount: created, invitedBy: row.createdByUserId },
+        },
+      );
       const session =
         acceptance.kind === 'signed-in'
           ? null
@@ -419,27 +447,31 @@ export class AccountService {
     const t = translator(lang);
     const role = t(invitee.role === 'admin' ? 'accounts.role.admin' : 'accounts.role.advisor');
     const subject = t('accounts.mail.invitation.subject', { structure: structure.name });
-    await enqueueMail(tx, {
-      kind: 'invitation',
-      to: invitee.email,
-      subject,
-      ...composeMail({
-        lang,
-        title: subject,
-        greeting: t('accounts.mail.hello'),
-        paragraphs: [
-          inviter
-            ? t('accounts.mail.invitation.byPerson', { inviter: inviter.name, structure: structure.name, role })
-            : t('accounts.mail.invitation.body', { structure: structure.name, role }),
-          t('accounts.mail.invitation.what'),
-          t('accounts.mail.invitation.validity'),
-        ],
-        action: { label: t('accounts.mail.invitation.action'), url: this.urls.invitation(token) },
-        footer: [t('accounts.mail.invitation.footer')],
-      }),
-      structureId: structure.id,
-      createdByUserId: inviterId,
-    }, { now });
+    await enqueueMail(
+      tx,
+      {
+        kind: 'invitation',
+        to: invitee.email,
+        subject,
+        ...composeMail({
+          lang,
+          title: subject,
+          greeting: t('accounts.mail.hello'),
+          paragraphs: [
+            inviter
+              ? t('accounts.mail.invitation.byPerson', { inviter: inviter.name, structure: structure.name, role })
+              : t('accounts.mail.invitation.body', { structure: structure.name, role }),
+            t('accounts.mail.invitation.what'),
+            t('accounts.mail.invitation.validity'),
+          ],
+          action: { label: t('accounts.mail.invitation.action'), url: this.urls.invitation(token) },
+          footer: [t('accounts.mail.invitation.footer')],
+        }),
+        structureId: structure.id,
+        createdByUserId: inviterId,
+      },
+      { now },
+    );
   }
 }
 

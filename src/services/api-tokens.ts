@@ -31,10 +31,7 @@ export class ApiTokenService {
   ) {}
 
   /** The token is returned here once and never again: only its hash is stored. */
-  async create(
-    input: { structureId: string; name?: string },
-    actor: Actor,
-  ): Promise<{ token: string; record: ApiTokenRow }> {
+  async create(input: { structureId: string; name?: string }, actor: Actor): Promise<{ token: string; record: ApiTokenRow }> {
     await this.structures.get(input.structureId);
     const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
     return this.db.transaction(async (tx) => {

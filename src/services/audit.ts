@@ -3,10 +3,7 @@ import { insertAuditEvent } from '../db/repositories/audit.ts';
 
 /** Who is acting: every use case takes one, so the audit trail always says who did what. */
 export type Actor =
-  | { kind: 'cli' }
-  | { kind: 'system' }
-  | { kind: 'user'; userId: string }
-  | { kind: 'token'; tokenId: string; structureId: string };
+  { kind: 'cli' } | { kind: 'system' } | { kind: 'user'; userId: string } | { kind: 'token'; tokenId: string; structureId: string };
 
 export interface AuditEvent {
   /** When it happened, from the service's clock. */

@@ -19,12 +19,7 @@ import {
   setRecipient,
   updateSignature,
 } from '../db/repositories/assertions.ts';
-import {
-  type BadgeClassRow,
-  findBadgeClass,
-  findBadgeClassOfStructure,
-  listLiveBadgeClasses,
-} from '../db/repositories/badge-classes.ts';
+import { type BadgeClassRow, findBadgeClass, findBadgeClassOfStructure, listLiveBadgeClasses } from '../db/repositories/badge-classes.ts';
 import { statusesForAssertion, supersedeWaitingMessages, suppressUnsentAwardMail } from '../db/repositories/outbox.ts';
 import { findStructure } from '../db/repositories/structures.ts';
 import { findUserById } from '../db/repositories/users.ts';
@@ -88,14 +83,7 @@ class IdempotencyRace extends Error {}
 type PreparedAssertion = Required<
   Pick<
     NewAssertionRow,
-    | 'id'
-    | 'structureId'
-    | 'badgeClassId'
-    | 'recipientEmail'
-    | 'recipientName'
-    | 'recipientSalt'
-    | 'issuedOn'
-    | 'evidence'
+    'id' | 'structureId' | 'badgeClassId' | 'recipientEmail' | 'recipientName' | 'recipientSalt' | 'issuedOn' | 'evidence'
   >
 > & {
   expires: Date | null;
@@ -132,8 +120,7 @@ export class AwardingService {
     const hashes = items.map((item) => (item.idempotencyKey ? hashAwardRequest(item) : ''));
 
     const previous = new Map(
-      (await findIdempotentAwards(this.db, structureId, unique(items.map((i) => i.idempotencyKey))))
-        .map((p) => [p.key, p]),
+      (await findIdempotentAwards(this.db, structureId, unique(items.map((i) => i.idempotencyKey)))).map((p) => [p.key, p]),
     );
     const replayIds = new Map<number, string>();
     const firstIndexOfKey = new Map<string, number>();
@@ -188,8 +175,7 @@ export class AwardingService {
         await lockIdempotencyScope(tx, structureId);
         // A concurrent sender of the same batch may have stored some of these meanwhile.
         const taken = new Map(
-          (await findIdempotentAwards(tx, structureId, unique(chunk.map((p) => items[p.index]!.idempotencyKey))))
-            .map((p) => [p.key, p]),
+          (await findIdempotentAwards(tx, structureId, unique(chunk.map((p) => items[p.index]!.idempotencyKey)))).map((p) => [p.key, p]),
         );
         const toInsert = chunk.filter((p) => {
           const itemKey = items[p.index]!.idempotencyKey;
@@ -199,7 +185,10 @@ export class AwardingService {
           else outcomes[p.index] = { status: 'refused', error: new DomainError('idempotency_key_reused', 422) };
           return false;
         });
-        const inserted = await insertAssertions(tx, toInsert.map((p) => ({ ...p.row, createdAt: now, signingKeyId: key.id, jws: p.jws })));
+        const inserted = await insertAssertions(
+          tx,
+          toInsert.map((p) => ({ ...p.row, createdAt: now, signingKeyId: key.id, jws: p.jws })),
+        );
 
         await insertIdempotencyKeys(
           tx,
@@ -224,9 +213,7 @@ export class AwardingService {
         // The emails go in the same transaction: an award that rolls back tells no one.
         await this.mails.enqueue(
           tx,
-          toInsert.map((p) =>
-            this.mailFacts(p.row, badgeClasses.get(p.row.badgeClassId)!, mailContext, items[p.index]!.message),
-          ),
+          toInsert.map((p) => this.mailFacts(p.row, badgeClasses.get(p.row.badgeClassId)!, mailContext, items[p.index]!.message)),
           { now: this.now(), createdByUserId: mailContext.createdByUserId },
         );
         toInsert.forEach((p, i) => {
@@ -332,12 +319,7 @@ export class AwardingService {
     return new Date(Math.floor(this.now().getTime() / 1000) * 1000);
   }
 
-  private prepareRow(
-    input: AwardInput,
-    badgeClass: BadgeClassRow,
-    actor: Actor,
-    issuedOn: Date,
-  ): PreparedAssertion {
+  private prepareRow(input: AwardInput, badgeClass: BadgeClassRow, actor: Actor, issuedOn: Date): PreparedAssertion {
     if (badgeClass.archivedAt) throw new DomainError('badge_class_archived', 409);
     const expires = expiryOfAward(input.expires, badgeClass.validityDays, issuedOn);
     if (expires && expiresTooEarly(expires, issuedOn)) throw new DomainError('expires_before_issue', 422);
@@ -483,35 +465,37 @@ export class AwardingService {
     if (!badgeClass) throw new DomainError('badge_class_not_found', 404);
     const key = await this.keys.active(structureId);
     const context = await this.mailContext(structureId, actor);
-    return this.db.transaction(async (tx) => {
-      // Locks the assertion: two corrections at once cannot both pass the check below.
-      const locked = await lockAssertion(tx, assertionId);
-      if (!locked || locked.structureId !== structureId) throw new DomainError('assertion_not_found', 404);
-      const refusal = await this.correctionRefusal(tx, locked);
-      if (refusal) return { assertion: locked, refusal };
-      const corrected = { ...locked, recipientEmail: email, recipientSalt: newSalt() };
-      const jws = await this.signer.sign(this.documents.signedAssertion(corrected, structureId, key.id), key.privateKeyPem);
-      const updated = await setRecipient(tx, assertionId, {
-        recipientEmail: corrected.recipientEmail,
-        recipientSalt: corrected.recipientSalt,
-        jws,
-        signingKeyId: key.id,
-      });
-      await supersedeWaitingMessages(tx, assertionId, 'Adresse corrigée : remplacé par un envoi à la nouvelle adresse.');
-      await this.mails.enqueue(tx, [this.mailFacts(updated, badgeClass, context, null, true)], {
-        now: this.now(),
-        createdByUserId: context.createdByUserId,
-      });
-      await recordAudit(tx, actor, {
-        at: this.now(),
-        structureId,
-        action: 'assertion.recipient_corrected',
-        targetType: 'assertion',
-        targetId: assertionId,
-        details: { reason: 'award email undelivered' },
-      });
-      return { assertion: updated, refusal: null };
-    }).finally(() => this.mails.notify());
+    return this.db
+      .transaction(async (tx) => {
+        // Locks the assertion: two corrections at once cannot both pass the check below.
+        const locked = await lockAssertion(tx, assertionId);
+        if (!locked || locked.structureId !== structureId) throw new DomainError('assertion_not_found', 404);
+        const refusal = await this.correctionRefusal(tx, locked);
+        if (refusal) return { assertion: locked, refusal };
+        const corrected = { ...locked, recipientEmail: email, recipientSalt: newSalt() };
+        const jws = await this.signer.sign(this.documents.signedAssertion(corrected, structureId, key.id), key.privateKeyPem);
+        const updated = await setRecipient(tx, assertionId, {
+          recipientEmail: corrected.recipientEmail,
+          recipientSalt: corrected.recipientSalt,
+          jws,
+          signingKeyId: key.id,
+        });
+        await supersedeWaitingMessages(tx, assertionId, 'Adresse corrigée : remplacé par un envoi à la nouvelle adresse.');
+        await this.mails.enqueue(tx, [this.mailFacts(updated, badgeClass, context, null, true)], {
+          now: this.now(),
+          createdByUserId: context.createdByUserId,
+        });
+        await recordAudit(tx, actor, {
+          at: this.now(),
+          structureId,
+          action: 'assertion.recipient_corrected',
+          targetType: 'assertion',
+          targetId: assertionId,
+          details: { reason: 'award email undelivered' },
+        });
+        return { assertion: updated, refusal: null };
+      })
+      .finally(() => this.mails.notify());
   }
 
   async get(structureId: string, id: string): Promise<AssertionRow> {
@@ -573,10 +557,7 @@ export class AwardingService {
   async currentJws(assertion: AssertionRow): Promise<string> {
     const key = await this.keys.active(assertion.structureId);
     if (assertion.jws && assertion.signingKeyId === key.id) return assertion.jws;
-    const jws = await this.signer.sign(
-      this.documents.signedAssertion(assertion, assertion.structureId, key.id),
-      key.privateKeyPem,
-    );
+    const jws = await this.signer.sign(this.documents.signedAssertion(assertion, assertion.structureId, key.id), key.privateKeyPem);
     await updateSignature(this.db, assertion.id, { jws, signingKeyId: key.id });
     return jws;
   }

@@ -116,12 +116,7 @@ export class BadgeClassService {
     };
   }
 
-  async create(
-    structureId: string,
-    definition: BadgeClassDefinition,
-    image: BadgeClassImage,
-    actor: Actor,
-  ): Promise<BadgeClassRow> {
+  async create(structureId: string, definition: BadgeClassDefinition, image: BadgeClassImage, actor: Actor): Promise<BadgeClassRow> {
     checkBadgeClassDefinition(definition);
     return this.db.transaction(async (tx) => {
       const [row] = await insertBadgeClasses(tx, [

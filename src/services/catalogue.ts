@@ -44,13 +44,7 @@ export interface CatalogueItem {
   proposedByStructureName: string | null;
 }
 
-export type CatalogueRefusalCode =
-  | 'already_adopted'
-  | 'already_proposed'
-  | 'not_own_badge'
-  | 'not_pending'
-  | 'not_published'
-  | 'archived';
+export type CatalogueRefusalCode = 'already_adopted' | 'already_proposed' | 'not_own_badge' | 'not_pending' | 'not_published' | 'archived';
 
 /** A catalogue action that cannot be done now (shown on the page, never a 500). */
 export class CatalogueRefusal extends Error {
@@ -362,9 +356,7 @@ export class CatalogueService {
         };
       }
       if (await findLiveBadgeClassByCatalogueKey(tx, structureId, key)) throw new CatalogueRefusal('already_adopted');
-      const [row] = await insertBadgeClasses(tx, [
-        { structureId, position: await nextBadgeClassPosition(tx, structureId), ...values },
-      ]);
+      const [row] = await insertBadgeClasses(tx, [{ structureId, position: await nextBadgeClassPosition(tx, structureId), ...values }]);
       await recordAudit(tx, actor, {
         at: this.now(),
         structureId,

@@ -14,10 +14,7 @@ import {
 import type { PublicUrls } from './urls.ts';
 
 type PublishedStructure = Pick<StructureRow, 'id' | 'name' | 'url' | 'email' | 'description' | 'telephone' | 'logoMime'>;
-type PublishedBadgeClass = Pick<
-  BadgeClassRow,
-  'id' | 'structureId' | 'name' | 'description' | 'criteriaNarrative' | 'tags' | 'alignment'
->;
+type PublishedBadgeClass = Pick<BadgeClassRow, 'id' | 'structureId' | 'name' | 'description' | 'criteriaNarrative' | 'tags' | 'alignment'>;
 type PublishedAssertion = Pick<
   AssertionRow,
   'id' | 'badgeClassId' | 'recipientEmail' | 'recipientSalt' | 'issuedOn' | 'expires' | 'evidence' | 'narrative'
@@ -66,9 +63,7 @@ export class DocumentBuilder {
       badge: this.urls.badgeClass(row.badgeClassId),
       issuedOn: row.issuedOn,
       image: this.urls.hostedPng(row.id),
-      evidence: row.evidence.length
-        ? row.evidence.map((e) => ({ id: e.url, narrative: e.narrative }))
-        : undefined,
+      evidence: row.evidence.length ? row.evidence.map((e) => ({ id: e.url, narrative: e.narrative })) : undefined,
       narrative: row.narrative ?? undefined,
       expires: row.expires ?? undefined,
     };

@@ -55,7 +55,6 @@ export interface AwardDetail extends AwardDetailRow {
   };
 }
 
-
 /**
  * The workspace's « Suivi » (following up) pages: the awarded badges, listed
  * and one by one, the figures (computed in figures.ts), the API tokens and the
@@ -106,10 +105,7 @@ export class FollowingService {
   }
 
   async award(structureId: string, id: string): Promise<AwardDetail> {
-    const [row, mails] = await Promise.all([
-      findAwardDetail(this.db, structureId, id),
-      listAwardMails(this.db, structureId, id),
-    ]);
+    const [row, mails] = await Promise.all([findAwardDetail(this.db, structureId, id), listAwardMails(this.db, structureId, id)]);
     if (!row) throw new DomainError('assertion_not_found', 404);
     const awardMails = mails.filter((m) => m.kind === 'award');
     return {
@@ -129,7 +125,6 @@ export class FollowingService {
       },
     };
   }
-
 
   apiTokens(structureId: string): Promise<ApiTokenListRow[]> {
     return listApiTokensWithCreators(this.db, structureId);

@@ -72,7 +72,12 @@ export function createServices(deps: ServiceDependencies) {
     unsubscribe,
     mail: new MailService(deps.db, { configured: deps.mailConfigured === true, now }),
     publication,
-    verifier: new VerifierService(publication, urls, new RemoteDocuments({ allowPrivateNetworks: deps.verifierAllowPrivateNetworks === true }), now),
+    verifier: new VerifierService(
+      publication,
+      urls,
+      new RemoteDocuments({ allowPrivateNetworks: deps.verifierAllowPrivateNetworks === true }),
+      now,
+    ),
     auth,
     accounts: new AccountService(deps.db, auth, structures, urls, now),
     workspace: new WorkspaceService(deps.db, urls, now),

@@ -68,10 +68,7 @@ export const newStructureInput = z.object({
     .optional(),
 });
 
-export const passwordInput = z
-  .string()
-  .min(12, 'must be at least 12 characters')
-  .max(200, 'must be at most 200 characters');
+export const passwordInput = z.string().min(12, 'must be at least 12 characters').max(200, 'must be at most 200 characters');
 
 export const newUserInput = z.object({
   email,
@@ -80,12 +77,7 @@ export const newUserInput = z.object({
 });
 
 /** A person's name as shown on pages and in the audit trail. */
-export const personName = z
-  .string()
-  .trim()
-  .min(1, 'must not be empty')
-  .max(200)
-  .refine(isPlainLine, 'control_characters');
+export const personName = z.string().trim().min(1, 'must not be empty').max(200).refine(isPlainLine, 'control_characters');
 
 /** The platform administrator the one-time setup creates. */
 export const setupInput = z.object({ name: personName, email, password: passwordInput });
@@ -103,8 +95,4 @@ export const signInInput = z.object({
  * The advisor's personal message to the learner, quoted in the award email:
  * plain text (escaped wherever it is shown), line breaks kept.
  */
-export const personalMessage = z
-  .string()
-  .trim()
-  .max(1000)
-  .refine(isPlainText, 'control_characters');
+export const personalMessage = z.string().trim().max(1000).refine(isPlainText, 'control_characters');

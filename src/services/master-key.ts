@@ -45,9 +45,7 @@ export class MasterKey {
     try {
       return Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]).toString('utf8');
     } catch {
-      throw new Error(
-        'A signing key cannot be decrypted with this master key. Was MASTER_KEY changed, or DATA_DIR/master.key replaced?',
-      );
+      throw new Error('A signing key cannot be decrypted with this master key. Was MASTER_KEY changed, or DATA_DIR/master.key replaced?');
     }
   }
 }

@@ -6,11 +6,7 @@ import {
   listRevokedAssertions,
   preparePublicationQueries,
 } from '../db/repositories/assertions.ts';
-import {
-  findBadgeClassImages,
-  findBadgeClassPublic,
-  listLiveBadgeClasses,
-} from '../db/repositories/badge-classes.ts';
+import { findBadgeClassImages, findBadgeClassPublic, listLiveBadgeClasses } from '../db/repositories/badge-classes.ts';
 import { findStructure } from '../db/repositories/structures.ts';
 import {
   bakePng,
@@ -57,10 +53,7 @@ export class PublicationService {
   private readonly keyDocs = new TtlCache<object>(60_000); // a key document never changes
   private readonly revocationLists = new TtlCache<object>(FRESHNESS_MS);
   private readonly badgeClassDocs = new TtlCache<object>(FRESHNESS_MS);
-  private readonly badgeClassImages = new TtlCache<{ imagePng: Uint8Array; imageSvg: string | null }>(
-    FRESHNESS_MS,
-    500,
-  );
+  private readonly badgeClassImages = new TtlCache<{ imagePng: Uint8Array; imageSvg: string | null }>(FRESHNESS_MS, 500);
   // Images to bake, by content digest: what a digest names never changes, and
   // the nine catalogue images every structure shares are held once.
   private readonly imageContent = new TtlCache<{ imagePng: Uint8Array; imageSvg: string | null }>(3_600_000, 500);
@@ -169,11 +162,7 @@ export class PublicationService {
     return this.awarding.currentJws(assertion);
   }
 
-  async bakedImage(
-    id: string,
-    flavour: Flavour,
-    format: ImageFormat,
-  ): Promise<{ mime: string; bytes: Uint8Array | string }> {
+  async bakedImage(id: string, flavour: Flavour, format: ImageFormat): Promise<{ mime: string; bytes: Uint8Array | string }> {
     const assertion = await this.queries.download(id);
     if (!assertion) throw new DomainError('assertion_not_found', 404);
     if (assertion.revokedAt) throw new DomainError('assertion_revoked', 410);
@@ -195,10 +184,7 @@ export class PublicationService {
     const svg = badgeClass.imageSvg ?? svgWrappingPng(badgeClass.imagePng);
     return {
       mime: 'image/svg+xml',
-      bytes: bakeSvg(
-        svg,
-        signed ? { jws: signed } : { assertionUrl: this.urls.assertion(id), assertionJson: hostedJson! },
-      ),
+      bytes: bakeSvg(svg, signed ? { jws: signed } : { assertionUrl: this.urls.assertion(id), assertionJson: hostedJson! }),
     };
   }
 

@@ -201,7 +201,10 @@ export class RemoteDocuments {
 
   private async fetch(url: string, accept: string): Promise<{ status: number; mime: string; bytes: Uint8Array }> {
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new RemoteDocumentError('timeout', `no complete answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+    const timer = setTimeout(
+      () => controller.abort(new RemoteDocumentError('timeout', `no complete answer within ${this.timeoutMs} ms`)),
+      this.timeoutMs,
+    );
     try {
       let current = checkRemoteUrl(url);
       for (let hop = 0; ; hop++) {
@@ -296,9 +299,7 @@ function classify(error: unknown, signal: AbortSignal): RemoteDocumentError {
     e = (e as { cause?: unknown }).cause;
   }
   if (signal.aborted) {
-    return signal.reason instanceof RemoteDocumentError
-      ? signal.reason
-      : new RemoteDocumentError('timeout', 'the fetch was aborted');
+    return signal.reason instanceof RemoteDocumentError ? signal.reason : new RemoteDocumentError('timeout', 'the fetch was aborted');
   }
   const code = (error as { code?: string } | undefined)?.code;
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new RemoteDocumentError('name_not_found', 'the host name does not resolve');

@@ -158,13 +158,17 @@ export class AuthService {
       if (await findUserByEmail(tx, email)) throw new DomainError('user_exists', 409, { email });
       const admin = await insertUser(tx, { createdAt: now, email, name: parsed.data.name, passwordHash, isPlatformAdmin: true });
       if (!(await claimPlatformSetup(tx, admin.id, now))) throw new DomainError('setup_done', 409);
-      await recordAudit(tx, { kind: 'user', userId: admin.id }, {
-        at: now,
-        action: 'platform.setup',
-        targetType: 'user',
-        targetId: admin.id,
-        details: { ip: storedIp(origin.ip) },
-      });
+      await recordAudit(
+        tx,
+        { kind: 'user', userId: admin.id },
+        {
+          at: now,
+          action: 'platform.setup',
+          targetType: 'user',
+          targetId: admin.id,
+          details: { ip: storedIp(origin.ip) },
+        },
+      );
       return admin;
     });
     this.setupDone = true;
@@ -176,10 +180,7 @@ export class AuthService {
    * wrong password get the same refusal, after the same work. The attempt is
    * recorded before the password is checked, so parallel guesses count too.
    */
-  async signIn(
-    input: { email: string; password: string },
-    origin: RequestOrigin & { previousToken?: string },
-  ): Promise<SignInResult> {
+  async signIn(input: { email: string; password: string }, origin: RequestOrigin & { previousToken?: string }): Promise<SignInResult> {
     const { user, attemptId } = await this.verifyCredentials(input, origin);
     const memberships = await listMembershipsOfUser(this.db, user.id);
     const session = await this.db.transaction(async (tx) => {
@@ -215,10 +216,7 @@ export class AuthService {
       await lockSignInKeys(tx, emailHash, ip);
       const accountFailures = await recentFailuresForEmail(tx, emailHash, ago(now, THROTTLE.account.memoryMs), 40);
       const addressFailures = await recentFailuresForIp(tx, ip, ago(now, THROTTLE.address.memoryMs), 40);
-      const until = later(
-        throttledUntil(accountFailures, THROTTLE.account, now),
-        throttledUntil(addressFailures, THROTTLE.address, now),
-      );
+      const until = later(throttledUntil(accountFailures, THROTTLE.account, now), throttledUntil(addressFailures, THROTTLE.address, now));
       if (until) {
         const seconds = Math.ceil((until.getTime() - now.getTime()) / 1000);
         throw new DomainError('too_many_attempts', 429, { minutes: Math.ceil(seconds / 60), seconds });
@@ -229,13 +227,17 @@ export class AuthService {
     const user = await findUserByEmail(this.db, email);
     const passwordOk = await this.verifyPassword(user?.passwordHash ?? null, parsed.data.password);
     if (!user || !passwordOk) {
-      await recordAudit(this.db, { kind: 'system' }, {
-        at: now,
-        action: 'auth.sign_in_failed',
-        // An unknown address is not recorded: it may be a password typed in the wrong field.
-        ...(user ? { targetType: 'user', targetId: user.id } : {}),
-        details: { reason: user ? 'wrong_password' : 'unknown_account', ip },
-      });
+      await recordAudit(
+        this.db,
+        { kind: 'system' },
+        {
+          at: now,
+          action: 'auth.sign_in_failed',
+          // An unknown address is not recorded: it may be a password typed in the wrong field.
+          ...(user ? { targetType: 'user', targetId: user.id } : {}),
+          details: { reason: user ? 'wrong_password' : 'unknown_account', ip },
+        },
+      );
       throw new DomainError('invalid_credentials', 401);
     }
     return { user, attemptId };
@@ -270,14 +272,18 @@ export class AuthService {
       lastSeenAt: now,
       expiresAt,
     });
-    await recordAudit(tx, { kind: 'user', userId: options.user.id }, {
-      at: now,
-      structureId: options.structureId,
-      action: 'auth.signed_in',
-      targetType: 'user',
-      targetId: options.user.id,
-      details: { ip: storedIp(options.ip) },
-    });
+    await recordAudit(
+      tx,
+      { kind: 'user', userId: options.user.id },
+      {
+        at: now,
+        structureId: options.structureId,
+        action: 'auth.signed_in',
+        targetType: 'user',
+        targetId: options.user.id,
+        details: { ip: storedIp(options.ip) },
+      },
+    );
     return { token, expiresAt };
   }
 
@@ -332,14 +338,18 @@ export class AuthService {
     if (!target || !membership) throw new DomainError('not_a_member', 403);
     await this.db.transaction(async (tx) => {
       await setSessionStructure(tx, auth.sessionId, structureId);
-      await recordAudit(tx, { kind: 'user', userId: auth.user.id }, {
-        at: this.now(),
-        structureId,
-        action: 'auth.structure_switched',
-        targetType: 'structure',
-        targetId: structureId,
-        details: { from: auth.current?.structureId ?? null },
-      });
+      await recordAudit(
+        tx,
+        { kind: 'user', userId: auth.user.id },
+        {
+          at: this.now(),
+          structureId,
+          action: 'auth.structure_switched',
+          targetType: 'structure',
+          targetId: structureId,
+          details: { from: auth.current?.structureId ?? null },
+        },
+      );
     });
     return membership;
   }
@@ -358,13 +368,17 @@ export class AuthService {
   async signOut(auth: AuthContext): Promise<void> {
     await this.db.transaction(async (tx) => {
       if (!(await deleteSession(tx, auth.sessionId))) return;
-      await recordAudit(tx, { kind: 'user', userId: auth.user.id }, {
-        at: this.now(),
-        structureId: auth.current?.structureId ?? null,
-        action: 'auth.signed_out',
-        targetType: 'user',
-        targetId: auth.user.id,
-      });
+      await recordAudit(
+        tx,
+        { kind: 'user', userId: auth.user.id },
+        {
+          at: this.now(),
+          structureId: auth.current?.structureId ?? null,
+          action: 'auth.signed_out',
+          targetType: 'user',
+          targetId: auth.user.id,
+        },
+      );
     });
   }
 

@@ -45,8 +45,7 @@ export interface GeneralBadgeStatus {
 }
 
 export type GeneralAwardOutcome =
-  | { status: 'awarded'; assertion: AssertionRow; replayed: boolean }
-  | { status: 'not_eligible' | 'already_held' | 'no_badge_class' };
+  { status: 'awarded'; assertion: AssertionRow; replayed: boolean } | { status: 'not_eligible' | 'already_held' | 'no_badge_class' };
 
 /**
  * The learners of a structure (the recipients of its assertions) and the
@@ -63,7 +62,9 @@ export class StructureLearnerService {
 
   /** The opaque key of a learner in this structure's URLs (see learners-of-structure.ts). */
   static keyOf(structureId: string, email: string): string {
-    return createHash('sha256').update(`${structureId}:${normaliseEmail(email)}`, 'utf8').digest('hex');
+    return createHash('sha256')
+      .update(`${structureId}:${normaliseEmail(email)}`, 'utf8')
+      .digest('hex');
   }
 
   async list(
@@ -141,7 +142,9 @@ export class StructureLearnerService {
     if (!status.badgeClass) return { status: 'no_badge_class' };
     const qualifying = status.competences.flatMap((c) => c.assertions.slice(-1).map((a) => ({ competence: c.competence, a })));
     const ids = qualifying.map((q) => q.a.id).sort();
-    const idempotencyKey = `general-badge:${createHash('sha256').update(`${learner.email}\n${ids.join(',')}`).digest('hex')}`;
+    const idempotencyKey = `general-badge:${createHash('sha256')
+      .update(`${learner.email}\n${ids.join(',')}`)
+      .digest('hex')}`;
     if (!status.eligible) return { status: 'not_eligible' };
     if (status.holding) {
       // A repeated click after the award finds the award it made; otherwise

@@ -3,12 +3,7 @@ import { loadCatalogueImage } from '../catalogue/assets.ts';
 import { alignmentPath, REGIONAL_CATALOGUE } from '../catalogue/regional.ts';
 import type { Database } from '../db/database.ts';
 import { insertBadgeClasses } from '../db/repositories/badge-classes.ts';
-import {
-  findStructure,
-  insertStructure,
-  listStructures,
-  type StructureRow,
-} from '../db/repositories/structures.ts';
+import { findStructure, insertStructure, listStructures, type StructureRow } from '../db/repositories/structures.ts';
 import { updateStructureLogo, updateStructureProfile } from '../db/repositories/accounts.ts';
 import { type Actor, recordAudit } from './audit.ts';
 import { LocalChanges } from './changes.ts';
@@ -18,11 +13,7 @@ import type { SigningKeyService } from './signing-keys.ts';
 import type { Clock } from '../clock.ts';
 
 /** Line breaks are welcome in a presentation; the characters refused in any text (inputs.ts) are not. */
-export const structureDescription = z
-  .string()
-  .trim()
-  .max(2000)
-  .refine(isPlainText, 'control_characters');
+export const structureDescription = z.string().trim().max(2000).refine(isPlainText, 'control_characters');
 
 /**
  * What people type about a structure in the workspace: a new structure's

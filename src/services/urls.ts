@@ -52,8 +52,7 @@ export class PublicUrls {
   revocationList = (structureId: string) => `${this.origin}/issuers/${structureId}/revocations`;
 
   badgeClass = (badgeClassId: string) => `${this.origin}/badges/${badgeClassId}`;
-  badgeClassImage = (badgeClassId: string, format: 'png' | 'svg' = 'png') =>
-    `${this.origin}/badges/${badgeClassId}/image.${format}`;
+  badgeClassImage = (badgeClassId: string, format: 'png' | 'svg' = 'png') => `${this.origin}/badges/${badgeClassId}/image.${format}`;
 
   assertion = (assertionId: string) => `${this.origin}/assertions/${assertionId}`;
   hostedPng = (assertionId: string) => `${this.origin}/assertions/${assertionId}/hosted.png`;

@@ -82,10 +82,9 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(healthRoutes, { platform });
   if (options.benchBaseline) {
     app.get<{ Params: { id: string } }>('/__bench/baseline/:id', async (request) => {
-      const [row] = await platform.database.rawQuery(
-        'select id, recipient_name, issued_on from assertions where id = $1',
-        [request.params.id],
-      );
+      const [row] = await platform.database.rawQuery('select id, recipient_name, issued_on from assertions where id = $1', [
+        request.params.id,
+      ]);
       return row ?? null;
     });
   }

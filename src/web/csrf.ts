@@ -13,8 +13,7 @@ const MAX_TOKEN_LENGTH = 200;
 /** The form field every state-changing form carries. */
 export const CSRF_FIELD = '_csrf';
 
-const mac = (secret: string, nonce: string) =>
-  createHmac('sha256', secret).update(`${CONTEXT}:${nonce}`).digest('base64url');
+const mac = (secret: string, nonce: string) => createHmac('sha256', secret).update(`${CONTEXT}:${nonce}`).digest('base64url');
 
 export function csrfToken(secret: string): string {
   const nonce = randomBytes(18).toString('base64url');

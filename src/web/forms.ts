@@ -65,9 +65,7 @@ export function fieldErrors(error: z.ZodError, t: Translate, input: Record<strin
 
 /** The summary at the top of the form, in the order of the fields on the page. */
 export function errorSummary(errors: FieldErrors, labels: [field: string, label: MessageKey][], t: Translate): ErrorSummaryItem[] {
-  return labels
-    .filter(([field]) => errors[field])
-    .map(([field, label]) => ({ field, label: t(label), message: errors[field]! }));
+  return labels.filter(([field]) => errors[field]).map(([field, label]) => ({ field, label: t(label), message: errors[field]! }));
 }
 
 /** The characters refused in typed text: defined once, in src/services/inputs.ts. */

@@ -46,7 +46,9 @@ async function parseMultipartForm(request: FastifyRequest, body: Buffer, maxPart
   for (const [name, value] of form) {
     if (++parts > maxParts) throw Object.assign(new Error('too many parts'), { statusCode: 413, code: TOO_MANY_PARTS });
     const item: unknown =
-      typeof value === 'string' ? value : ({ fileName: value.name, bytes: new Uint8Array(await value.arrayBuffer()) } satisfies UploadedFile);
+      typeof value === 'string'
+        ? value
+        : ({ fileName: value.name, bytes: new Uint8Array(await value.arrayBuffer()) } satisfies UploadedFile);
     // Repeated fields stay repeated (an array): the CSRF check refuses them.
     const previous = out[name];
     out[name] = previous === undefined ? item : Array.isArray(previous) ? [...previous, item] : [previous, item];

@@ -4,12 +4,7 @@
  * else, so a narrative can never inject markup into a page.
  */
 export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
 function inline(text: string): string {
@@ -31,7 +26,10 @@ export function renderNarrative(markdown: string | null | undefined): string {
 }
 
 function renderUncached(markdown: string): string {
-  const blocks = markdown.replace(/\r\n?/g, '\n').trim().split(/\n{2,}/);
+  const blocks = markdown
+    .replace(/\r\n?/g, '\n')
+    .trim()
+    .split(/\n{2,}/);
   return blocks
     .map((block) => {
       // A run of "- " lines is a list, even right after an introducing line

@@ -22,7 +22,11 @@ import {
 } from '../support/browser.ts';
 import { latestOutboxMail, linkIn } from '../support/mail.ts';
 
-const REGION = { name: 'Marie Lefèvre, Région Normandie', email: 'marie.lefevre@normandie.example.org', password: 'trois pommes vertes et un kiwi' };
+const REGION = {
+  name: 'Marie Lefèvre, Région Normandie',
+  email: 'marie.lefevre@normandie.example.org',
+  password: 'trois pommes vertes et un kiwi',
+};
 const ADMIN = { name: 'Sarah Dupont', email: 'sarah.dupont@example.org', password: 'la phrase de passe de Sarah' };
 const ADVISOR = { name: 'Hugo Petit', email: 'hugo.petit@example.org', password: 'le mot de passe de Hugo, assez long' };
 const STRUCTURE = 'Association régionale pour l’insertion professionnelle et la formation continue des jeunes du Calvados';
@@ -179,12 +183,17 @@ describe('from the first start to a structure with its team', () => {
     expect(await text(advisor, 'h1')).toBe('Le badge est délivré');
 
     await advisor.goto(`${app.baseUrl}/espace/delivrer/csv`);
-    const rows = Array.from({ length: 200 }, (_, i) => `apprenant.${i}@example.org;Prénom${i};Nom${i};organiser-je-pratique;Atelier ${i};;`);
+    const rows = Array.from(
+      { length: 200 },
+      (_, i) => `apprenant.${i}@example.org;Prénom${i};Nom${i};organiser-je-pratique;Atelier ${i};;`,
+    );
     rows[5] = 'pas-une-adresse;Jean;Bon;organiser-je-pratique;;;';
     rows[50] = 'eve@example.org;Ève;Martin;un badge qui n’existe pas;;;';
     rows[150] = 'paul@example.org;Paul;Roux;organiser-je-pratique;;;31/02/2027';
     const csv = ['email;prénom;nom;badge;preuve;lien;expiration', ...rows].join('\r\n');
-    await advisor.getByLabel('Fichier CSV').setInputFiles({ name: 'promotion.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+    await advisor
+      .getByLabel('Fichier CSV')
+      .setInputFiles({ name: 'promotion.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
     await submit(advisor, 'Envoyer et vérifier le fichier');
     expect(await text(advisor, 'h1')).toBe('Vérifiez le fichier');
     const preview = await text(advisor, 'main');
@@ -196,7 +205,13 @@ describe('from the first start to a structure with its team', () => {
     expect(await text(advisor, 'main')).toMatch(/Délivrés 197/);
 
     await advisor.goto(`${app.baseUrl}/espace/delivres?q=lina.haddad`);
-    await Promise.all([advisor.waitForNavigation(), advisor.getByRole('link', { name: /Lina Haddad/ }).first().click()]);
+    await Promise.all([
+      advisor.waitForNavigation(),
+      advisor
+        .getByRole('link', { name: /Lina Haddad/ })
+        .first()
+        .click(),
+    ]);
     await Promise.all([advisor.waitForNavigation(), advisor.getByRole('link', { name: 'Révoquer ce badge…' }).click()]);
     await advisor.getByLabel('Motif de la révocation').fill('Délivré par erreur');
     await submit(advisor, 'Révoquer définitivement');
@@ -208,7 +223,10 @@ describe('from the first start to a structure with its team', () => {
   test('a forgotten password: from the sign-in page to the workspace, and the link works once', async () => {
     const page = await openPage();
     await page.goto(`${app.baseUrl}/connexion`);
-    await Promise.all([page.waitForURL(/\/mot-de-passe-oublie$/), page.getByRole('link', { name: 'Recevoir un lien pour en choisir un nouveau' }).click()]);
+    await Promise.all([
+      page.waitForURL(/\/mot-de-passe-oublie$/),
+      page.getByRole('link', { name: 'Recevoir un lien pour en choisir un nouveau' }).click(),
+    ]);
     expect(await text(page, 'h1')).toBe('Mot de passe oublié');
     await checkPage(page, 'forgotten password page');
     await submit(page, 'Recevoir le lien');

@@ -20,7 +20,11 @@ import {
 } from '../support/browser.ts';
 import { seedStructure } from '../support/platform.ts';
 
-const REGION = { name: 'Marie Lefèvre, Région Normandie', email: 'marie.lefevre@normandie.example.org', password: 'trois pommes vertes et un kiwi' };
+const REGION = {
+  name: 'Marie Lefèvre, Région Normandie',
+  email: 'marie.lefevre@normandie.example.org',
+  password: 'trois pommes vertes et un kiwi',
+};
 const PASSWORD = 'le mot de passe de Léa, assez long';
 const LONG_NAME = 'Association régionale pour l’insertion professionnelle et la formation continue des jeunes du Calvados';
 
@@ -150,7 +154,12 @@ describe('a member of two structures', () => {
       { email: 'lea.martin@example.org', name: 'Léa Martin', password: PASSWORD, structureId: caen, role: 'admin' },
       { kind: 'cli' },
     );
-    await insertMembership(app.platform.database.db, { userId: lea.id, structureId: rouen, role: 'advisor', createdAt: app.services.clock() });
+    await insertMembership(app.platform.database.db, {
+      userId: lea.id,
+      structureId: rouen,
+      role: 'advisor',
+      createdAt: app.services.clock(),
+    });
     await app.services.users.create(
       { email: 'hugo.petit@example.org', name: 'Hugo Petit', password: PASSWORD, structureId: caen, role: 'advisor' },
       { kind: 'cli' },

@@ -95,7 +95,12 @@ describe('awarding in the browser', () => {
     expect(await page.getByLabel('Nom', { exact: true }).inputValue()).toBe('Hébert');
     await submit(page, 'Vérifier avant de délivrer');
     // A double click on "Confirmer" sends the form twice: one badge all the same.
-    const before = await app.services.awarding.list({ structureId: seeded.structure.id, recipientEmail: 'elodie.hebert@example.org', page: 1, perPage: 10 });
+    const before = await app.services.awarding.list({
+      structureId: seeded.structure.id,
+      recipientEmail: 'elodie.hebert@example.org',
+      page: 1,
+      perPage: 10,
+    });
     expect(before.total).toBe(0);
     await Promise.all([
       page.waitForURL(/\/espace\/delivrer\/delivre\//),
@@ -106,7 +111,12 @@ describe('awarding in the browser', () => {
     await checkPage(page, 'award done');
     const verifyUrl = await page.locator('a.mono').getAttribute('href');
     expect(verifyUrl).toMatch(/\/assertions\/[0-9a-f-]{36}$/);
-    const after = await app.services.awarding.list({ structureId: seeded.structure.id, recipientEmail: 'elodie.hebert@example.org', page: 1, perPage: 10 });
+    const after = await app.services.awarding.list({
+      structureId: seeded.structure.id,
+      recipientEmail: 'elodie.hebert@example.org',
+      page: 1,
+      perPage: 10,
+    });
     expect(after.total).toBe(1);
     expect(verifyUrl).toContain(after.rows[0]!.id);
   }, 120_000);
@@ -118,7 +128,10 @@ describe('awarding in the browser', () => {
     expect(await text(page, 'h1')).toBe('Délivrer des badges à partir d’un fichier');
     await checkPage(page, 'CSV upload');
 
-    const rows = Array.from({ length: 200 }, (_, i) => `stagiaire.${i}@example.org;Prénom${i};Nom${i};organiser-je-pratique;Atelier n°${i};;`);
+    const rows = Array.from(
+      { length: 200 },
+      (_, i) => `stagiaire.${i}@example.org;Prénom${i};Nom${i};organiser-je-pratique;Atelier n°${i};;`,
+    );
     rows[10] = 'pas-une-adresse;Jean;Bon;organiser-je-pratique;;;';
     rows[20] = 'zoe@example.org;Zoé;Durand;badge inconnu;;;';
     rows[30] = 'yann@example.org;Yann;Le Goff;organiser-je-pratique;;;99/99/2099';
@@ -157,7 +170,10 @@ describe('awarding in the browser', () => {
     expect(result).toContain('Ligne retirée avant la délivrance.');
     await checkPage(page, 'CSV result');
 
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Télécharger le résultat (CSV)' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Télécharger le résultat (CSV)' }).click(),
+    ]);
     const file = await readFile((await download.path())!, 'utf8');
     expect(file.startsWith('\ufeffLigne;email;prénom')).toBe(true);
     expect(file).toContain('jean.bon@example.org');

@@ -102,7 +102,9 @@ describe('the badge editor', () => {
     await page.getByLabel('Envoyer une image (PNG ou SVG)').check();
     await page.getByLabel('Fichier de l’image').setInputFiles({ name: 'accueil.svg', mimeType: 'image/svg+xml', buffer: Buffer.from(SVG) });
     await click(page, 'button', 'Prévisualiser l’image');
-    await expect.poll(() => page.getByAltText('Aperçu de l’image du badge').evaluate((img) => (img as any).naturalWidth)).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.getByAltText('Aperçu de l’image du badge').evaluate((img) => (img as any).naturalWidth))
+      .toBeGreaterThan(0);
     expect(await text(page, '.image-upload')).toContain('Fichier retenu : accueil.svg');
     expect(await page.getByLabel('Nom du badge').inputValue()).toBe('Accueillir le public');
     await checkPage(page, 'editor with an upload preview');

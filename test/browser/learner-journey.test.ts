@@ -13,14 +13,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { bakePng, unbakePng } from '../../src/openbadges/index.ts';
-import {
-  type BrowserApp,
-  expectNoAxeViolations,
-  launchBrowser,
-  newContext,
-  normaliseText,
-  startBrowserApp,
-} from '../support/browser.ts';
+import { type BrowserApp, expectNoAxeViolations, launchBrowser, newContext, normaliseText, startBrowserApp } from '../support/browser.ts';
 import { linkIn, startSmtpServer } from '../support/mail.ts';
 import { seedStructure } from '../support/platform.ts';
 
@@ -139,7 +132,10 @@ describe('the learner’s privacy', () => {
 
     const [exported] = await Promise.all([
       page.waitForEvent('download'),
-      page.getByRole('link', { name: 'Télécharger mes données (JSON)' }).or(page.getByRole('button', { name: 'Télécharger mes données (JSON)' })).click(),
+      page
+        .getByRole('link', { name: 'Télécharger mes données (JSON)' })
+        .or(page.getByRole('button', { name: 'Télécharger mes données (JSON)' }))
+        .click(),
     ]);
     const data = JSON.parse(await readFile((await exported.path())!, 'utf8'));
     expect(JSON.stringify(data)).toContain(LEARNER.email);

@@ -118,7 +118,9 @@ describe(`insigne CLI on ${target}`, { timeout: TEST_TIMEOUT }, () => {
     if (target === 'pglite') {
       // A development install: the master key is generated, and the operator is told so on stderr.
       expect(existsSync(path.join(dataDir, 'master.key'))).toBe(true);
-      expect(run.stderr).toContain(`warning: MASTER_KEY is not set: signing keys are encrypted with the key in ${path.join(dataDir, 'master.key')} (generated now)`);
+      expect(run.stderr).toContain(
+        `warning: MASTER_KEY is not set: signing keys are encrypted with the key in ${path.join(dataDir, 'master.key')} (generated now)`,
+      );
       expect(run.stderr).toContain('In production, set MASTER_KEY');
     } else {
       // MASTER_KEY and DATABASE_URL given: nothing to warn about, nothing written to DATA_DIR.
@@ -129,10 +131,14 @@ describe(`insigne CLI on ${target}`, { timeout: TEST_TIMEOUT }, () => {
 
   it('`structure create --json` prints the structure and its issuer URL on PUBLIC_URL', async () => {
     const run = await cli([
-      'structure', 'create',
-      '--name', 'Mission Locale de Caen',
-      '--url', 'https://mission-locale-caen.example.org',
-      '--email', 'contact@mission-locale-caen.example.org',
+      'structure',
+      'create',
+      '--name',
+      'Mission Locale de Caen',
+      '--url',
+      'https://mission-locale-caen.example.org',
+      '--email',
+      'contact@mission-locale-caen.example.org',
       '--json',
     ]);
     // With --json, stdout is JSON only: the master key warning went to stderr.
@@ -159,12 +165,18 @@ describe(`insigne CLI on ${target}`, { timeout: TEST_TIMEOUT }, () => {
     adminEmail = `admin-${randomBytes(3).toString('hex')}@mission-locale-caen.example.org`;
     const admin = json(
       await cli([
-        'user', 'create',
-        '--email', adminEmail,
-        '--name', 'Camille Admin',
-        '--password', 'correct horse battery',
-        '--structure', structureId,
-        '--role', 'admin',
+        'user',
+        'create',
+        '--email',
+        adminEmail,
+        '--name',
+        'Camille Admin',
+        '--password',
+        'correct horse battery',
+        '--structure',
+        structureId,
+        '--role',
+        'admin',
         '--json',
       ]),
     );
@@ -180,10 +192,14 @@ describe(`insigne CLI on ${target}`, { timeout: TEST_TIMEOUT }, () => {
 
     const region = json(
       await cli([
-        'user', 'create',
-        '--email', 'region@normandie.example.org',
-        '--name', 'Dominique Région',
-        '--password', 'another long passphrase',
+        'user',
+        'create',
+        '--email',
+        'region@normandie.example.org',
+        '--name',
+        'Dominique Région',
+        '--password',
+        'another long passphrase',
         '--platform-admin',
         '--json',
       ]),
@@ -199,10 +215,14 @@ describe(`insigne CLI on ${target}`, { timeout: TEST_TIMEOUT }, () => {
 
     // The same address, typed in capitals this time.
     const again = await cli([
-      'user', 'create',
-      '--email', adminEmail.toUpperCase(),
-      '--name', 'Camille Encore',
-      '--password', 'correct horse battery',
+      'user',
+      'create',
+      '--email',
+      adminEmail.toUpperCase(),
+      '--name',
+      'Camille Encore',
+      '--password',
+      'correct horse battery',
       '--platform-admin',
     ]);
     expect(again.code).not.toBe(0);
@@ -267,7 +287,15 @@ describe(`insigne CLI on ${target}`, { timeout: TEST_TIMEOUT }, () => {
 
     it('a password under 12 characters', async () => {
       const run = await cli([
-        'user', 'create', '--email', 'short@example.org', '--name', 'Short', '--password', 'elevenchars', '--platform-admin',
+        'user',
+        'create',
+        '--email',
+        'short@example.org',
+        '--name',
+        'Short',
+        '--password',
+        'elevenchars',
+        '--platform-admin',
       ]);
       expect(run.code).toBe(2);
       expect(run.stderr).toContain('error: --password at least 12 characters');
@@ -276,8 +304,16 @@ describe(`insigne CLI on ${target}`, { timeout: TEST_TIMEOUT }, () => {
 
     it('--structure without --role', async () => {
       const run = await cli([
-        'user', 'create', '--email', 'norole@example.org', '--name', 'No Role', '--password', 'long enough password',
-        '--structure', randomUUID(),
+        'user',
+        'create',
+        '--email',
+        'norole@example.org',
+        '--name',
+        'No Role',
+        '--password',
+        'long enough password',
+        '--structure',
+        randomUUID(),
       ]);
       expect(run.code).toBe(2);
       expect(run.stderr).toContain('--role');

@@ -5,13 +5,7 @@ import path from 'node:path';
 import { type SQL, sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.ts';
-import {
-  type Database,
-  type DatabaseHandle,
-  DataDirLockedError,
-  MIGRATIONS_FOLDER,
-  openDatabase,
-} from '../../src/db/database.ts';
+import { type Database, type DatabaseHandle, DataDirLockedError, MIGRATIONS_FOLDER, openDatabase } from '../../src/db/database.ts';
 import { openPlatform, type Platform } from '../../src/platform.ts';
 import { freshDatabase } from '../support/platform.ts';
 
@@ -38,9 +32,8 @@ const EXPECTED_TABLES = [
   'users',
 ];
 
-const JOURNAL_ENTRIES = (
-  JSON.parse(readFileSync(path.join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] }
-).entries.length;
+const JOURNAL_ENTRIES = (JSON.parse(readFileSync(path.join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] })
+  .entries.length;
 
 /** Both drivers answer db.execute with an object holding `rows`. */
 async function rows<T = Record<string, unknown>>(db: Database, query: SQL): Promise<T[]> {
@@ -235,17 +228,18 @@ describe.runIf(target === 'postgres')('PostgreSQL shared by several instances', 
     );
 
     const outcomes = await Promise.allSettled(handles.map((handle) => handle.migrate()));
-    expect(outcomes.map((outcome) => (outcome.status === 'rejected' ? String(outcome.reason) : 'ok'))).toEqual(
-      handles.map(() => 'ok'),
-    );
+    expect(outcomes.map((outcome) => (outcome.status === 'rejected' ? String(outcome.reason) : 'ok'))).toEqual(handles.map(() => 'ok'));
     for (const handle of handles) {
       expect(await publicTables(handle.db)).toEqual(EXPECTED_TABLES);
     }
     expect(await appliedMigrations(handles[0]!.db)).toBe(JOURNAL_ENTRIES);
 
     // No advisory lock is left behind for the next instance to wait on.
-    const held = await rows(handles[0]!.db, sql`select 1 from pg_locks
-          where locktype = 'advisory' and database = (select oid from pg_database where datname = current_database())`);
+    const held = await rows(
+      handles[0]!.db,
+      sql`select 1 from pg_locks
+          where locktype = 'advisory' and database = (select oid from pg_database where datname = current_database())`,
+    );
     expect(held).toEqual([]);
 
     await Promise.all(handles.map((handle) => handle.close()));

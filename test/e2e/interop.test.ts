@@ -36,7 +36,9 @@ async function fetchJson(url: string, accept?: string) {
 }
 
 function sha256Identity(email: string, salt: string) {
-  return `sha256$${createHash('sha256').update(email.trim().toLowerCase() + salt).digest('hex')}`;
+  return `sha256$${createHash('sha256')
+    .update(email.trim().toLowerCase() + salt)
+    .digest('hex')}`;
 }
 
 beforeAll(async () => {
@@ -81,9 +83,7 @@ describe('the hosted assertion', () => {
       const { response, body } = await fetchJson(award.url, accept);
       expect(response.statusCode).toBe(200);
       expect(response.headers['access-control-allow-origin']).toBe('*');
-      expect(response.headers['content-type']).toMatch(
-        accept === 'application/json' ? /^application\/json/ : /^application\/ld\+json/,
-      );
+      expect(response.headers['content-type']).toMatch(accept === 'application/json' ? /^application\/json/ : /^application\/ld\+json/);
       expect(body.id).toBe(award.url);
     }
   });

@@ -44,7 +44,7 @@ function expectDocumentError(fn: () => unknown, message: RegExp): void {
 }
 
 describe('issuerProfile', () => {
-  it('builds exactly the spec\'s Issuer example from the same fields', () => {
+  it("builds exactly the spec's Issuer example from the same fields", () => {
     const spec = fixtureJson('spec-issuer.json');
     expect(
       issuerProfile({
@@ -118,10 +118,8 @@ describe('badgeClass', () => {
     });
   });
 
-  it('keeps the spec example\'s alignment and tags', () => {
-    const spec = fixtureJson<{ alignment: { targetName: string; targetUrl: string }[]; tags: string[] }>(
-      'spec-badgeclass.json',
-    );
+  it("keeps the spec example's alignment and tags", () => {
+    const spec = fixtureJson<{ alignment: { targetName: string; targetUrl: string }[]; tags: string[] }>('spec-badgeclass.json');
     const doc = badgeClass({ ...base, tags: spec.tags, alignment: spec.alignment });
     expect(doc.alignment).toEqual(spec.alignment);
     expect(doc.tags).toEqual(['robots', 'awesome']);
@@ -154,7 +152,7 @@ describe('badgeClass', () => {
     expectDocumentError(() => badgeClass({ ...base, image: 'data:image/jpeg;base64,/9j/' }), /PNG or SVG/);
   });
 
-  it('must live on the issuer\'s host and port', () => {
+  it("must live on the issuer's host and port", () => {
     expectDocumentError(() => badgeClass({ ...base, issuer: 'https://other.example.org/issuers/1' }), /same host/);
     expectDocumentError(() => badgeClass({ ...base, issuer: 'https://badges.example.org:8443/issuers/1' }), /same host/);
   });
@@ -202,7 +200,16 @@ describe('hostedAssertion', () => {
   });
 
   it('omits empty evidence, blank narrative and undefined fields', () => {
-    const doc = hostedAssertion({ id, recipient, badge: BADGE, issuedOn, evidence: [], narrative: '', image: undefined, expires: undefined });
+    const doc = hostedAssertion({
+      id,
+      recipient,
+      badge: BADGE,
+      issuedOn,
+      evidence: [],
+      narrative: '',
+      image: undefined,
+      expires: undefined,
+    });
     expect(Object.keys(doc)).toEqual(['@context', 'type', 'id', 'recipient', 'badge', 'verification', 'issuedOn']);
   });
 
@@ -252,7 +259,7 @@ describe('signedAssertion', () => {
     expect(Object.keys(doc)).toEqual(['@context', 'type', 'id', 'recipient', 'badge', 'verification', 'issuedOn']);
   });
 
-  it('matches the spec\'s signed Claims example field for field', () => {
+  it("matches the spec's signed Claims example field for field", () => {
     const spec = fixtureJson<Record<string, unknown>>('spec-signed-assertion.json');
     const doc = signedAssertion({
       uuid: 'a953081a-4bbd-4927-9653-7219bca00e3b',

@@ -120,14 +120,14 @@ describe('verifyAssertionJws', () => {
     expect((await jwsError(verifyAssertionJws(hs, keys.publicKeyPem))).code).toBe('jws_unsupported_algorithm');
   });
 
-  it('cannot verify the spec\'s example, whose key does not exist', async () => {
+  it("cannot verify the spec's example, whose key does not exist", async () => {
     const jws = fixtureText('spec-signed-badge.jws');
     expect((await jwsError(verifyAssertionJws(jws, keys.publicKeyPem))).code).toBe('jws_bad_signature');
   });
 });
 
 describe('decodeAssertionJws', () => {
-  it('reads the spec\'s example JWS without verifying it', () => {
+  it("reads the spec's example JWS without verifying it", () => {
     const { header, payload } = decodeAssertionJws(fixtureText('spec-signed-badge.jws'));
     expect(header).toEqual({ alg: 'RS256' });
     expect(payload).toMatchObject({

@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  hashEmailIdentity,
-  newSalt,
-  normaliseEmail,
-  recipientMatches,
-} from '../../src/openbadges/recipient.ts';
+import { hashEmailIdentity, newSalt, normaliseEmail, recipientMatches } from '../../src/openbadges/recipient.ts';
 
 describe('normaliseEmail', () => {
   it('trims and lower-cases', () => {
@@ -32,9 +27,7 @@ describe('hashEmailIdentity', () => {
   });
 
   it('normalises before hashing, so OBP users match with the address they were given', () => {
-    expect(hashEmailIdentity('  ALICE@Example.org ', 'c0ffee').identity).toBe(
-      hashEmailIdentity('alice@example.org', 'c0ffee').identity,
-    );
+    expect(hashEmailIdentity('  ALICE@Example.org ', 'c0ffee').identity).toBe(hashEmailIdentity('alice@example.org', 'c0ffee').identity);
   });
 
   it('writes the prefix and the hex in lower case (OBP compares case-sensitively)', () => {
@@ -91,7 +84,9 @@ describe('recipientMatches', () => {
 
   it('refuses unknown algorithms, non-email identities and empty candidates', () => {
     const { identity, salt } = hashEmailIdentity('alice@example.org', 's');
-    expect(recipientMatches({ type: 'email', hashed: true, salt, identity: identity.replace('sha256', 'sha1') }, 'alice@example.org')).toBe(false);
+    expect(recipientMatches({ type: 'email', hashed: true, salt, identity: identity.replace('sha256', 'sha1') }, 'alice@example.org')).toBe(
+      false,
+    );
     expect(recipientMatches({ type: 'url', hashed: true, salt, identity }, 'alice@example.org')).toBe(false);
     expect(recipientMatches({ type: 'email', hashed: false, identity: '' }, '  ')).toBe(false);
   });

@@ -29,13 +29,14 @@ export function tEXt(keyword: string, text: string): Buffer {
 }
 
 export function zTXt(keyword: string, text: string): Buffer {
-  return pngChunk(
-    'zTXt',
-    Buffer.concat([Buffer.from(`${keyword}\0\0`, 'latin1'), deflateSync(Buffer.from(text, 'latin1'))]),
-  );
+  return pngChunk('zTXt', Buffer.concat([Buffer.from(`${keyword}\0\0`, 'latin1'), deflateSync(Buffer.from(text, 'latin1'))]));
 }
 
-export function iTXt(keyword: string, text: string, options: { compressed?: boolean; language?: string; translated?: string } = {}): Buffer {
+export function iTXt(
+  keyword: string,
+  text: string,
+  options: { compressed?: boolean; language?: string; translated?: string } = {},
+): Buffer {
   const body = options.compressed ? deflateSync(Buffer.from(text, 'utf8')) : Buffer.from(text, 'utf8');
   return pngChunk(
     'iTXt',

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  badgeClass,
-  cryptographicKey,
-  hostedAssertion,
-  issuerProfile,
-  signedAssertion,
-} from '../../src/openbadges/documents.ts';
+import { badgeClass, cryptographicKey, hostedAssertion, issuerProfile, signedAssertion } from '../../src/openbadges/documents.ts';
 import { generateSigningKeyPair } from '../../src/openbadges/jws.ts';
 import { hashEmailIdentity } from '../../src/openbadges/recipient.ts';
 import {
@@ -29,7 +23,7 @@ function problems<T>(result: Validated<T>): string[] {
   return result.ok ? [] : result.problems.map((p) => `${p.reason}: ${p.detail}`);
 }
 
-describe('the spec\'s examples', () => {
+describe("the spec's examples", () => {
   it('Assertion: "hosted" alias and bare evidence IRI are read into the canonical shape', () => {
     const value = ok(validateAssertion(fixtureJson('spec-assertion.json')));
     expect(value.verification).toEqual({ type: 'HostedBadge' });
@@ -54,9 +48,7 @@ describe('the spec\'s examples', () => {
 
   it('Issuer and CryptographicKey', () => {
     expect(ok(validateIssuerProfile(fixtureJson('spec-issuer.json')))).toEqual(fixtureJson('spec-issuer.json'));
-    expect(ok(validateCryptographicKey(fixtureJson('spec-cryptographic-key.json'))).owner).toBe(
-      'https://example.org/organization.json',
-    );
+    expect(ok(validateCryptographicKey(fixtureJson('spec-cryptographic-key.json'))).owner).toBe('https://example.org/organization.json');
   });
 
   it('RevocationList: string ids, objects with reasons, and legacy uids', () => {
@@ -94,7 +86,7 @@ describe('the spec\'s examples', () => {
     ]);
   });
 
-  it('the issuer\'s hosted verification scope from the baking example', () => {
+  it("the issuer's hosted verification scope from the baking example", () => {
     expect(hostedScopeOf({ verification: { allowedOrigins: 'example.org' } })).toEqual({ allowedOrigins: ['example.org'], startsWith: [] });
     expect(hostedScopeOf(fixtureJson('spec-issuer.json'))).toEqual({ allowedOrigins: [], startsWith: [] });
   });
@@ -104,7 +96,14 @@ describe('our own documents', () => {
   it('validate to exactly themselves', async () => {
     const O = 'https://badges.example.org';
     const { publicKeyPem } = await generateSigningKeyPair();
-    const issuer = issuerProfile({ id: `${O}/issuers/1`, name: 'CFA', url: O, email: 'c@example.org', publicKey: `${O}/k/1`, description: 'Un CFA' });
+    const issuer = issuerProfile({
+      id: `${O}/issuers/1`,
+      name: 'CFA',
+      url: O,
+      email: 'c@example.org',
+      publicKey: `${O}/k/1`,
+      description: 'Un CFA',
+    });
     const badge = badgeClass({
       id: `${O}/badges/1`,
       name: 'B',
@@ -147,7 +146,9 @@ describe('invalid documents', () => {
   });
 
   it('wants the 2.0 context (an array holding it is spec-valid)', () => {
-    expect(problems(validateAssertion({ ...assertion, '@context': 'https://w3id.org/openbadges/v1' })).join()).toMatch(/not_open_badges_v2/);
+    expect(problems(validateAssertion({ ...assertion, '@context': 'https://w3id.org/openbadges/v1' })).join()).toMatch(
+      /not_open_badges_v2/,
+    );
     const { '@context': _c, ...noContext } = assertion;
     expect(problems(validateAssertion(noContext)).join()).toMatch(/not_open_badges_v2/);
     expect(validateAssertion({ ...assertion, '@context': ['https://w3id.org/openbadges/v2', { foo: 'http://e.org/foo' }] }).ok).toBe(true);
@@ -161,7 +162,9 @@ describe('invalid documents', () => {
   it('wants a creator on signed assertions (VAL) and an http id on hosted ones', () => {
     const signed = fixtureJson('spec-signed-assertion.json');
     expect(problems(validateAssertion({ ...signed, verification: { type: 'SignedBadge' } })).join()).toMatch(/creator/);
-    expect(problems(validateAssertion({ ...assertion, id: 'urn:uuid:a953081a-4bbd-4927-9653-7219bca00e3b' })).join()).toMatch(/hosted assertion/);
+    expect(problems(validateAssertion({ ...assertion, id: 'urn:uuid:a953081a-4bbd-4927-9653-7219bca00e3b' })).join()).toMatch(
+      /hosted assertion/,
+    );
     expect(problems(validateAssertion({ ...assertion, verification: { type: 'blockchain' } })).join()).toMatch(/verification\.type/);
   });
 

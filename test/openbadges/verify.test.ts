@@ -15,12 +15,7 @@ import {
 } from '../../src/openbadges/documents.ts';
 import { generateSigningKeyPair, signAssertion, type SigningKeyPair } from '../../src/openbadges/jws.ts';
 import { hashEmailIdentity } from '../../src/openbadges/recipient.ts';
-import {
-  detectBadgeInput,
-  verifyBadge,
-  type CheckCode,
-  type VerificationReport,
-} from '../../src/openbadges/verify.ts';
+import { detectBadgeInput, verifyBadge, type CheckCode, type VerificationReport } from '../../src/openbadges/verify.ts';
 import { fixtureJson, fixtureText, makePng, memoryLoader, type MemoryLoader } from './support.ts';
 
 const O = 'https://badges.example.org';
@@ -66,7 +61,7 @@ function world(issuerOverrides: Partial<IssuerProfileInput> = {}): World {
     badgeClass({
       id: BADGE,
       name: 'Travail en équipe',
-      description: 'Coopérer au sein d\'une équipe.',
+      description: "Coopérer au sein d'une équipe.",
       image: `${BADGE}/image.png`,
       criteria: { narrative: 'Avoir mené un projet collectif.' },
       issuer: ISSUER,
@@ -142,7 +137,12 @@ describe('hosted badges', () => {
     const json = JSON.stringify(assertion);
     const png = bakePng(makePng(), json);
     const svg = bakeSvg('<svg xmlns="http://www.w3.org/2000/svg"/>', { assertionUrl: assertion.id, assertionJson: json });
-    for (const input of [detectBadgeInput(png), detectBadgeInput(svg), detectBadgeInput(json), { kind: 'json' as const, json: assertion }]) {
+    for (const input of [
+      detectBadgeInput(png),
+      detectBadgeInput(svg),
+      detectBadgeInput(json),
+      { kind: 'json' as const, json: assertion },
+    ]) {
       const report = await verifyBadge(input, { loader: w.loader, ...at });
       expect(report.status, input.kind).toBe('valid');
       expect(report.valid).toBe(true);
@@ -189,7 +189,7 @@ describe('hosted badges', () => {
     expect(check(report, 'hostedId')).toMatchObject({ ok: false, reason: 'id_mismatch' });
   });
 
-  it('fails hostedId when the assertion is not on the issuer\'s host and port', async () => {
+  it("fails hostedId when the assertion is not on the issuer's host and port", async () => {
     for (const origin of ['https://evil.example.net', 'https://badges.example.org:8443']) {
       const w = world();
       const id = `${origin}/assertions/1`;
@@ -202,9 +202,12 @@ describe('hosted badges', () => {
     }
   });
 
-  it('honours an issuer\'s declared allowedOrigins', async () => {
+  it("honours an issuer's declared allowedOrigins", async () => {
     const w = world();
-    const issuer = { ...(w.loader.docs.get(ISSUER)!.body as object), verification: { type: 'VerificationObject', allowedOrigins: ['mirror.example.net'] } };
+    const issuer = {
+      ...(w.loader.docs.get(ISSUER)!.body as object),
+      verification: { type: 'VerificationObject', allowedOrigins: ['mirror.example.net'] },
+    };
     w.loader.serve(ISSUER, issuer);
     const report = await verifyBadge({ kind: 'url', url: w.hosted().id }, { loader: w.loader, ...at });
     // The BadgeClass and assertion on badges.example.org are now out of scope.
@@ -289,7 +292,7 @@ describe('signed badges', () => {
     expect(check(report, 'signature')).toMatchObject({ ok: false, reason: 'bad_signature' });
   });
 
-  it('fails the signature when signed with a key other than the creator\'s', async () => {
+  it("fails the signature when signed with a key other than the creator's", async () => {
     const w = world();
     const { jws } = await w.signed({ privateKeyPem: otherKeys.privateKeyPem });
     const report = await verifyBadge({ kind: 'jws', jws }, { loader: w.loader, ...at });
@@ -378,7 +381,7 @@ describe('signed badges', () => {
     expect(check(report, 'signature')).toMatchObject({ ok: false, reason: 'signature_missing' });
   });
 
-  it('cannot verify the spec\'s example JWS, whose documents do not exist', async () => {
+  it("cannot verify the spec's example JWS, whose documents do not exist", async () => {
     const report = await verifyBadge({ kind: 'jws', jws: fixtureText('spec-signed-badge.jws') }, { loader: memoryLoader(), ...at });
     expect(report.status).toBe('invalid');
     expect(report.verificationType).toBe('SignedBadge');
@@ -439,7 +442,7 @@ describe('bad input', () => {
     ]);
   });
 
-  it('reports the spec\'s own example assertion as unverifiable here (example.org serves nothing)', async () => {
+  it("reports the spec's own example assertion as unverifiable here (example.org serves nothing)", async () => {
     const report = await verifyBadge({ kind: 'json', json: fixtureJson('spec-assertion.json') }, { loader, ...at });
     expect(report).toMatchObject({ status: 'invalid', verificationType: 'HostedBadge', reason: 'assertion_unavailable' });
   });

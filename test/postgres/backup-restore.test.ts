@@ -44,7 +44,11 @@ describe('backup and restore', () => {
     execFileSync('bash', ['scripts/restore.sh', file], { cwd: ROOT, env: { ...process.env, DATABASE_URL: target.options.url! } });
     // Restoring over data is refused rather than mixed.
     expect(() =>
-      execFileSync('bash', ['scripts/restore.sh', file], { cwd: ROOT, env: { ...process.env, DATABASE_URL: target.options.url! }, stdio: 'pipe' }),
+      execFileSync('bash', ['scripts/restore.sh', file], {
+        cwd: ROOT,
+        env: { ...process.env, DATABASE_URL: target.options.url! },
+        stdio: 'pipe',
+      }),
     ).toThrow(/not empty/);
 
     const restored = await startTestApp({ database: target.options, masterKey });

@@ -19,7 +19,6 @@ let child: ChildProcess | undefined;
 let base: string;
 let assertionId: string;
 
-
 beforeAll(async () => {
   database = await freshDatabase();
   const port = await freePort();

@@ -102,13 +102,22 @@ describe('a PostgreSQL restart under load', () => {
 
   it('finishes a CSV import that the outage interrupted, awarding each row once', async () => {
     const user = await ctx.services.users.create(
-      { email: 'import@example.org', name: 'Import', password: 'une phrase de passe assez longue', structureId: seeded.structure.id, role: 'advisor' },
+      {
+        email: 'import@example.org',
+        name: 'Import',
+        password: 'une phrase de passe assez longue',
+        structureId: seeded.structure.id,
+        role: 'advisor',
+      },
       { kind: 'cli' },
     );
     // Six batches of IMPORT_BATCH rows: several seconds of work, so the outage
     // can only fall in the middle of it.
     const total = 6 * IMPORT_BATCH;
-    const csv = ['email;prénom;nom;badge', ...Array.from({ length: total }, (_, i) => `csv.${i}@example.org;Prénom${i};Nom${i};organiser-je-pratique`)].join('\r\n');
+    const csv = [
+      'email;prénom;nom;badge',
+      ...Array.from({ length: total }, (_, i) => `csv.${i}@example.org;Prénom${i};Nom${i};organiser-je-pratique`),
+    ].join('\r\n');
     const actor = { kind: 'user' as const, userId: user.id };
     const upload = await ctx.services.awardImports.upload(
       { structureId: seeded.structure.id, userId: user.id, fileName: 'promotion.csv', bytes: Buffer.from(csv, 'utf8') },
@@ -139,10 +148,18 @@ describe('a PostgreSQL restart under load', () => {
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     await server.start();
 
-    const finished = await waitFor(async () => {
-      const current = await state();
-      return current.status === 'done' && current;
-    }, { message: (last) => `the import did not finish after the outage (last seen: ${last ? JSON.stringify(last) : 'nothing'})`, timeout: 120_000, interval: 250, retryOnError: true });
+    const finished = await waitFor(
+      async () => {
+        const current = await state();
+        return current.status === 'done' && current;
+      },
+      {
+        message: (last) => `the import did not finish after the outage (last seen: ${last ? JSON.stringify(last) : 'nothing'})`,
+        timeout: 120_000,
+        interval: 250,
+        retryOnError: true,
+      },
+    );
     expect(finished.awarded).toBe(total);
     // The run was cut, and a second one took the import again from the start:
     // the rows awarded before the outage were found again by their keys, not awarded twice.

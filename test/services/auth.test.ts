@@ -3,13 +3,7 @@ import { and, count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertMembership } from '../../src/db/repositories/users.ts';
 import { auditEvents, memberships, platformSetup, sessions, signInAttempts, users } from '../../src/db/schema.ts';
-import {
-  AuthService,
-  SESSION_ABSOLUTE_MS,
-  SESSION_IDLE_MS,
-  THROTTLE,
-  throttledUntil,
-} from '../../src/services/staff-sign-in.ts';
+import { AuthService, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS, THROTTLE, throttledUntil } from '../../src/services/staff-sign-in.ts';
 import { DomainError } from '../../src/services/errors.ts';
 import { seedStructure, startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
@@ -154,7 +148,10 @@ describe('signing in', () => {
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(expiresAt.getTime()).toBe(clock.getTime() + SESSION_ABSOLUTE_MS);
 
-    const [row] = await db().select().from(sessions).where(eq(sessions.idHash, sha256(token)));
+    const [row] = await db()
+      .select()
+      .from(sessions)
+      .where(eq(sessions.idHash, sha256(token)));
     expect(row).toBeDefined();
     expect(JSON.stringify(await db().select().from(sessions))).not.toContain(token);
     expect(row!.csrfSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -231,7 +228,10 @@ describe('slowing down guesses', () => {
     }
     const refused = await rejection(auth().signIn({ email: 'OMAR.benali@example.org', password: PASSWORD }, { ip: ip() }));
     expect(refused).toMatchObject({ code: 'too_many_attempts', status: 429, params: { minutes: 1, seconds: 60 } });
-    const recorded = await db().select().from(signInAttempts).where(eq(signInAttempts.emailHash, sha256(email)));
+    const recorded = await db()
+      .select()
+      .from(signInAttempts)
+      .where(eq(signInAttempts.emailHash, sha256(email)));
     expect(recorded).toHaveLength(5); // a refused attempt is not a sixth failure
 
     advance(61_000);
@@ -293,7 +293,12 @@ describe('sessions', () => {
     expect(await auth().resolve(token)).not.toBeNull();
     advance(SESSION_IDLE_MS);
     expect(await auth().resolve(token)).toBeNull();
-    expect(await db().select().from(sessions).where(eq(sessions.idHash, sha256(token)))).toHaveLength(0);
+    expect(
+      await db()
+        .select()
+        .from(sessions)
+        .where(eq(sessions.idHash, sha256(token))),
+    ).toHaveLength(0);
   });
 
   it('end 30 days after sign-in, however often they are used', async () => {
@@ -313,7 +318,12 @@ describe('sessions', () => {
   it('record their use at most once a minute', async () => {
     const token = await signedIn();
     const lastSeen = async () =>
-      (await db().select({ at: sessions.lastSeenAt }).from(sessions).where(eq(sessions.idHash, sha256(token))))[0]!.at.getTime();
+      (
+        await db()
+          .select({ at: sessions.lastSeenAt })
+          .from(sessions)
+          .where(eq(sessions.idHash, sha256(token)))
+      )[0]!.at.getTime();
     const start = await lastSeen();
     advance(30_000);
     await auth().resolve(token);
@@ -359,7 +369,9 @@ describe('sessions', () => {
     const token = await signedIn();
     const context = (await auth().resolve(token))!;
     await auth().switchStructure(context, structureB);
-    await db().delete(memberships).where(and(eq(memberships.userId, lea.id), eq(memberships.structureId, structureB)));
+    await db()
+      .delete(memberships)
+      .where(and(eq(memberships.userId, lea.id), eq(memberships.structureId, structureB)));
     expect((await auth().resolve(token))?.current?.structureId).toBe(structureA);
     await insertMembership(db(), { userId: lea.id, structureId: structureB, role: 'advisor', createdAt: clock });
   });
@@ -388,6 +400,11 @@ describe('sessions', () => {
     const token = await signedIn();
     advance(SESSION_IDLE_MS + MINUTE);
     await signedIn(omar.email);
-    expect(await db().select().from(sessions).where(eq(sessions.idHash, sha256(token)))).toHaveLength(0);
+    expect(
+      await db()
+        .select()
+        .from(sessions)
+        .where(eq(sessions.idHash, sha256(token))),
+    ).toHaveLength(0);
   });
 });

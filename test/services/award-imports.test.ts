@@ -32,10 +32,7 @@ async function countAssertions() {
 }
 
 async function upload(bytes: Uint8Array, fileName = 'promo.csv', personalMessage?: string) {
-  return services().awardImports.upload(
-    { structureId: seeded.structure.id, userId, fileName, bytes, personalMessage },
-    actor(),
-  );
+  return services().awardImports.upload({ structureId: seeded.structure.id, userId, fileName, bytes, personalMessage }, actor());
 }
 
 /** Waits for the platform's runner to award everything queued. */
@@ -57,7 +54,13 @@ beforeAll(async () => {
   ctx = await startTestPlatform();
   seeded = await seedStructure(ctx.platform.services);
   const user = await services().users.create(
-    { email: 'conseillere@example.org', name: 'Claire Conseil', password: 'un mot de passe assez long', structureId: seeded.structure.id, role: 'advisor' },
+    {
+      email: 'conseillere@example.org',
+      name: 'Claire Conseil',
+      password: 'un mot de passe assez long',
+      structureId: seeded.structure.id,
+      role: 'advisor',
+    },
     { kind: 'cli' },
   );
   userId = user.id;
@@ -74,12 +77,27 @@ describe('reading a file', () => {
     expect(semicolon.rows).toEqual([
       {
         line: 2,
-        values: { email: 'ana@example.org', firstName: 'Ana', lastName: 'Durand', badge: 'organiser-je-pratique', evidence: '', link: '', expires: '' },
+        values: {
+          email: 'ana@example.org',
+          firstName: 'Ana',
+          lastName: 'Durand',
+          badge: 'organiser-je-pratique',
+          evidence: '',
+          link: '',
+          expires: '',
+        },
       },
     ]);
-    const comma = parseAwardCsv(withBom('Email,First name,Last name,Badge,Evidence\r\nbob@example.org,Bob,Martin,"Organiser, je pratique","Did it, well"\r\n'));
+    const comma = parseAwardCsv(
+      withBom('Email,First name,Last name,Badge,Evidence\r\nbob@example.org,Bob,Martin,"Organiser, je pratique","Did it, well"\r\n'),
+    );
     expect(comma).toMatchObject({ encoding: 'utf-8-bom', delimiter: ',' });
-    expect(comma.rows[0]!.values).toMatchObject({ email: 'bob@example.org', firstName: 'Bob', badge: 'Organiser, je pratique', evidence: 'Did it, well' });
+    expect(comma.rows[0]!.values).toMatchObject({
+      email: 'bob@example.org',
+      firstName: 'Bob',
+      badge: 'Organiser, je pratique',
+      evidence: 'Did it, well',
+    });
   });
 
   it('reads Windows-1252 (what French Excel writes) and keeps the accents', () => {
@@ -89,7 +107,9 @@ describe('reading a file', () => {
   });
 
   it('tolerates accents, case and spaces in the headers, in French and in English', () => {
-    const parsed = parseAwardCsv(utf8(' Adresse E-mail ; PRENOM;Nom de famille;Badge;Lien;Date d’expiration;Remarque\nx@example.org;X;Y;general;;;ignored\n'));
+    const parsed = parseAwardCsv(
+      utf8(' Adresse E-mail ; PRENOM;Nom de famille;Badge;Lien;Date d’expiration;Remarque\nx@example.org;X;Y;general;;;ignored\n'),
+    );
     expect(parsed.rows[0]!.values).toMatchObject({ email: 'x@example.org', firstName: 'X', lastName: 'Y', badge: 'general' });
     expect(parsed.ignoredColumns).toEqual(['Remarque']);
   });
@@ -104,7 +124,10 @@ describe('reading a file', () => {
 
   it('refuses a file that cannot be a list of awards, saying why', () => {
     expect(fileError(utf8('')).code).toBe('empty');
-    expect(fileError(utf8('email;nom\nx@example.org;X\n'))).toMatchObject({ code: 'missing_columns', params: { columns: 'firstName, badge' } });
+    expect(fileError(utf8('email;nom\nx@example.org;X\n'))).toMatchObject({
+      code: 'missing_columns',
+      params: { columns: 'firstName, badge' },
+    });
     expect(fileError(utf8(`${HEADER}\n`)).code).toBe('no_rows');
     expect(fileError(utf8('email;email;prénom;nom;badge\n')).code).toBe('duplicate_column');
     expect(fileError(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3])).code).toBe('spreadsheet');
@@ -170,7 +193,9 @@ describe('checking the rows', () => {
 
 describe('correcting, dropping, confirming, awarding', () => {
   const csv = (n: number, prefix: string) =>
-    [HEADER, ...Array.from({ length: n }, (_, i) => `${prefix}.${i}@example.org;Élodie;Hébert${i};organiser-je-pratique;Atelier;;`)].join('\r\n');
+    [HEADER, ...Array.from({ length: n }, (_, i) => `${prefix}.${i}@example.org;Élodie;Hébert${i};organiser-je-pratique;Atelier;;`)].join(
+      '\r\n',
+    );
 
   it('corrects a row and drops another, checking every row again', async () => {
     const text = `${csv(3, 'corr')}\r\nmauvais;M;M;inconnu;;;\r\ncorr.0@example.org;Élodie;Hébert0;organiser-je-pratique;Atelier;;`;
@@ -182,7 +207,15 @@ describe('correcting, dropping, confirming, awarding', () => {
       seeded.structure.id,
       created.id,
       5,
-      { email: 'bon@example.org', firstName: 'Bon', lastName: 'Nom', badge: 'communiquer-je-pratique', evidence: '', link: '', expires: '' },
+      {
+        email: 'bon@example.org',
+        firstName: 'Bon',
+        lastName: 'Nom',
+        badge: 'communiquer-je-pratique',
+        evidence: '',
+        link: '',
+        expires: '',
+      },
       actor(),
     );
     expect(corrected.errors).toEqual([]);
@@ -252,7 +285,11 @@ describe('correcting, dropping, confirming, awarding', () => {
   });
 
   it('another structure cannot read or change an import', async () => {
-    const other = await seedStructure(ctx.platform.services, { name: 'Autre structure', url: 'https://autre.example.org', email: 'contact@autre.example.org' });
+    const other = await seedStructure(ctx.platform.services, {
+      name: 'Autre structure',
+      url: 'https://autre.example.org',
+      email: 'contact@autre.example.org',
+    });
     const created = await upload(utf8(csv(2, 'scope')));
     await expect(services().awardImports.get(other.structure.id, created.id)).rejects.toMatchObject({ status: 404 });
     await expect(services().awardImports.dropRow(other.structure.id, created.id, 2, actor())).rejects.toMatchObject({ status: 404 });

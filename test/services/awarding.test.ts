@@ -107,9 +107,10 @@ describe('issuedOn', () => {
     const { assertion } = await ctx.services.awarding.award(input({ expires: new Date('2025-01-01T00:00:00Z') }), CLI);
     expect(assertion.expires!.toISOString()).toBe('2025-01-01T00:00:00.000Z');
     // Equal to the issue date: refused.
-    await expect(
-      ctx.services.awarding.award(input({ expires: new Date('2024-07-14T08:30:15Z') }), CLI),
-    ).rejects.toMatchObject({ code: 'expires_before_issue', status: 422 });
+    await expect(ctx.services.awarding.award(input({ expires: new Date('2024-07-14T08:30:15Z') }), CLI)).rejects.toMatchObject({
+      code: 'expires_before_issue',
+      status: 422,
+    });
   });
 
   it('sets expires from the validity period, from the issue date', async () => {
@@ -195,7 +196,10 @@ describe('currentJws after a key rotation', () => {
   });
 
   it('returns the stored JWS while the key is the same, without rewriting it', async () => {
-    const { assertion } = await ctx.services.awarding.award(input({ structureId: R.structure.id, badgeClassId: R.badgeClasses[0]!.id }), CLI);
+    const { assertion } = await ctx.services.awarding.award(
+      input({ structureId: R.structure.id, badgeClassId: R.badgeClasses[0]!.id }),
+      CLI,
+    );
     expect(await ctx.services.awarding.currentJws(assertion)).toBe(assertion.jws);
     const [row] = await db().select().from(assertions).where(eq(assertions.id, assertion.id));
     expect(row!.jws).toBe(assertion.jws);
@@ -206,7 +210,12 @@ describe('currentJws after a key rotation', () => {
     // Awarded on a day of the test's: its expiry in 2031 is later than that, whatever today is.
     clock = clockFrom('2026-03-10T09:00:00Z');
     const { assertion } = await ctx.services.awarding.award(
-      input({ structureId: R.structure.id, badgeClassId: R.badgeClasses[1]!.id, narrative: 'Avant rotation', expires: new Date('2031-01-01T00:00:00Z') }),
+      input({
+        structureId: R.structure.id,
+        badgeClassId: R.badgeClasses[1]!.id,
+        narrative: 'Avant rotation',
+        expires: new Date('2031-01-01T00:00:00Z'),
+      }),
       CLI,
     );
     const oldKeyId = assertion.signingKeyId!;
@@ -246,7 +255,10 @@ describe('currentJws after a key rotation', () => {
 
   it('signs new awards with the new key', async () => {
     const active = await ctx.services.keys.activeId(R.structure.id);
-    const { assertion } = await ctx.services.awarding.award(input({ structureId: R.structure.id, badgeClassId: R.badgeClasses[2]!.id }), CLI);
+    const { assertion } = await ctx.services.awarding.award(
+      input({ structureId: R.structure.id, badgeClassId: R.badgeClasses[2]!.id }),
+      CLI,
+    );
     expect(assertion.signingKeyId).toBe(active);
     expect(payloadOf(assertion.jws!).verification.creator).toBe(`${TEST_PUBLIC_URL}/issuers/${R.structure.id}/keys/${active}`);
   });
@@ -354,7 +366,9 @@ describe('a failed award writes nothing', () => {
         end $$`),
     );
     await db().execute(
-      sql.raw('create trigger insigne_test_refuse_key before insert on idempotency_keys for each row execute function insigne_test_refuse_key()'),
+      sql.raw(
+        'create trigger insigne_test_refuse_key before insert on idempotency_keys for each row execute function insigne_test_refuse_key()',
+      ),
     );
     try {
       const before = await footprint(S.structure.id);
@@ -393,9 +407,10 @@ describe('idempotency in the service', () => {
     expect(first.replayed).toBe(false);
     expect(again.replayed).toBe(true);
     expect(again.assertion.id).toBe(first.assertion.id);
-    await expect(
-      ctx.services.awarding.award(input({ idempotencyKey: 'svc-1', narrative: 'autre' }), CLI),
-    ).rejects.toMatchObject({ code: 'idempotency_key_reused', status: 422 });
+    await expect(ctx.services.awarding.award(input({ idempotencyKey: 'svc-1', narrative: 'autre' }), CLI)).rejects.toMatchObject({
+      code: 'idempotency_key_reused',
+      status: 422,
+    });
   });
 
   it('makes one assertion of concurrent awards with one key, and writes one audit event', async () => {
@@ -419,11 +434,20 @@ describe('listing', () => {
     for (let i = 0; i < 3; i++) {
       clock = () => new Date(Date.UTC(2025, 5, 1, 9, 0, i));
       await ctx.services.awarding.award(
-        { structureId: L.structure.id, badgeClassId: L.badgeClasses[0]!.id, recipient: { email: ` Noe.${i % 2}@Example.org `, name: `Noé ${i}` } },
+        {
+          structureId: L.structure.id,
+          badgeClassId: L.badgeClasses[0]!.id,
+          recipient: { email: ` Noe.${i % 2}@Example.org `, name: `Noé ${i}` },
+        },
         CLI,
       );
     }
-    const found = await ctx.services.awarding.list({ structureId: L.structure.id, recipientEmail: '  NOE.0@EXAMPLE.ORG', page: 1, perPage: 10 });
+    const found = await ctx.services.awarding.list({
+      structureId: L.structure.id,
+      recipientEmail: '  NOE.0@EXAMPLE.ORG',
+      page: 1,
+      perPage: 10,
+    });
     expect(found.total).toBe(2);
     expect(found.rows.map((r) => r.recipientName)).toEqual(['Noé 2', 'Noé 0']);
     const second = await ctx.services.awarding.list({ structureId: L.structure.id, page: 2, perPage: 2 });

@@ -9,10 +9,7 @@ let seeded: Awaited<ReturnType<typeof seedStructure>>;
 const actor = { kind: 'cli' } as const;
 
 async function countAssertions(structureId: string) {
-  const [row] = await ctx.platform.database.db
-    .select({ n: count() })
-    .from(assertions)
-    .where(eq(assertions.structureId, structureId));
+  const [row] = await ctx.platform.database.db.select({ n: count() }).from(assertions).where(eq(assertions.structureId, structureId));
   return Number(row!.n);
 }
 
@@ -46,10 +43,7 @@ describe('awardMany', () => {
     const report = await services.publication.verify({ kind: 'jws', jws: sample.assertion.jws! });
     expect(report.valid).toBe(true);
     expect(report.assertion?.id).toBe(`urn:uuid:${sample.assertion.id}`);
-    const audits = await ctx.platform.database.db
-      .select()
-      .from(auditEvents)
-      .where(eq(auditEvents.action, 'assertion.bulk_awarded'));
+    const audits = await ctx.platform.database.db.select().from(auditEvents).where(eq(auditEvents.action, 'assertion.bulk_awarded'));
     expect(audits).toHaveLength(1);
     expect(audits[0]!.details).toMatchObject({ count: 150 });
     expect((audits[0]!.details.assertionIds as string[]).sort()).toEqual(

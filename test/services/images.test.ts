@@ -5,12 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadCatalogueImage } from '../../src/catalogue/assets.ts';
 import { generatedBadgeImage, renderSvgToPng } from '../../src/catalogue/images.ts';
 import { bakeSvg, unbakePng } from '../../src/openbadges/index.ts';
-import {
-  checkUploadedImage,
-  MAX_IMAGE_BYTES,
-  sanitiseSvg,
-  UploadedImageError,
-} from '../../src/services/images/uploads.ts';
+import { checkUploadedImage, MAX_IMAGE_BYTES, sanitiseSvg, UploadedImageError } from '../../src/services/images/uploads.ts';
 
 /**
  * Uploaded images, checked by the real parsers (jsdom, DOMPurify, resvg,

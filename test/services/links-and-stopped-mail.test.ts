@@ -60,7 +60,10 @@ describe('revoking a badge', () => {
       { kind: 'cli' },
     );
     await ctx.services.awarding.revoke(structure.id, assertion.id, 'Erreur de saisie', { kind: 'cli' });
-    const [mail] = await db().select({ status: outboxMessages.status }).from(outboxMessages).where(eq(outboxMessages.assertionId, assertion.id));
+    const [mail] = await db()
+      .select({ status: outboxMessages.status })
+      .from(outboxMessages)
+      .where(eq(outboxMessages.assertionId, assertion.id));
     expect(mail?.status).toBe('suppressed');
   });
 });

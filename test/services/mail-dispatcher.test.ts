@@ -91,8 +91,7 @@ describe('the award email', () => {
     expect(html).toContain(`href="${learnerLink}"`);
     expect(html).toContain(`href="${assertion.url}"`);
     expect(html).toContain(`href="${unsubscribe}"`);
-    const header = (name: string) =>
-      mail.parsed.headerLines.find((h) => h.key === name)?.line.replace(/\r?\n[ \t]+/g, ' ');
+    const header = (name: string) => mail.parsed.headerLines.find((h) => h.key === name)?.line.replace(/\r?\n[ \t]+/g, ' ');
     expect(header('list-unsubscribe')).toBe(`List-Unsubscribe: <${unsubscribe}>`);
     expect(header('list-unsubscribe-post')).toBe('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
 
@@ -206,8 +205,8 @@ describe('sending', () => {
     const link = linkIn(mail.parsed.text!, `${TEST_PUBLIC_URL}/courriels/arret/`);
     const path = link.slice(TEST_PUBLIC_URL.length);
     const stopped = async () =>
-      (await db().select().from(learnerPreferences).where(eq(learnerPreferences.email, 'lea.martin@example.org')))[0]
-        ?.emailsStoppedAt ?? null;
+      (await db().select().from(learnerPreferences).where(eq(learnerPreferences.email, 'lea.martin@example.org')))[0]?.emailsStoppedAt ??
+      null;
 
     // A mail scanner opening the link changes nothing.
     const page = await ctx.app.inject({ url: path, headers: { accept: 'text/html' } });
@@ -267,7 +266,12 @@ describe('mail configuration', () => {
     const { ConfigError, describeSmtpUrl, loadConfig } = await import('../../src/config/config.ts');
     expect(loadConfig({ PUBLIC_URL: 'https://badges.normandie.example' }).MAIL_FROM).toBe('Insigne <no-reply@badges.normandie.example>');
     expect(loadConfig({ SMTP_URL: 'smtps://u:p@mail.example.org:465' }).SMTP_URL).toBe('smtps://u:p@mail.example.org:465');
-    for (const env of [{ SMTP_URL: 'ftp://mail.example.org' }, { SMTP_URL: 'not a url' }, { MAIL_FROM: 'Insigne <a@b>\r\nBcc: x@y' }, { MAIL_FROM: 'nobody' }]) {
+    for (const env of [
+      { SMTP_URL: 'ftp://mail.example.org' },
+      { SMTP_URL: 'not a url' },
+      { MAIL_FROM: 'Insigne <a@b>\r\nBcc: x@y' },
+      { MAIL_FROM: 'nobody' },
+    ]) {
       expect(() => loadConfig(env)).toThrow(ConfigError);
     }
     // The refusal must happen for its wording to be checked: a loadConfig that stopped refusing fails here.

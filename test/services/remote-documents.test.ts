@@ -19,10 +19,7 @@ import {
  * counts 127.0.0.1 (and nothing else) as "public".
  */
 
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
-  'base64',
-);
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
 
 let server: Server;
 let base: string;
@@ -245,9 +242,7 @@ describe('redirects, re-checked at every hop', () => {
   });
 
   it('refuses a redirect to another scheme', async () => {
-    expect(await failure(remote.fetchJson(`${base}/redirect-to?${encodeURIComponent('file:///etc/passwd')}`))).toBe(
-      'scheme_not_allowed',
-    );
+    expect(await failure(remote.fetchJson(`${base}/redirect-to?${encodeURIComponent('file:///etc/passwd')}`))).toBe('scheme_not_allowed');
   });
 
   it('follows at most 3 redirects', async () => {

@@ -20,7 +20,6 @@ const AXE_SCRIPT = require.resolve('axe-core/axe.min.js');
 /** The WCAG 2.1 A and AA rules: what the public pages promise. */
 export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] as const;
 
-
 export type BrowserApp = Awaited<ReturnType<typeof startTestApp>> & {
   /** http://127.0.0.1:<port>, also the app's PUBLIC_URL, so Open Badges ids resolve in the browser. */
   baseUrl: string;
@@ -34,9 +33,7 @@ export type BrowserApp = Awaited<ReturnType<typeof startTestApp>> & {
  * pages) is built from it. The port is picked first, then reused; if another
  * process takes it in between, we try again with a new one.
  */
-export async function startBrowserApp(
-  options: { now?: () => Date; env?: Record<string, string> } = {},
-): Promise<BrowserApp> {
+export async function startBrowserApp(options: { now?: () => Date; env?: Record<string, string> } = {}): Promise<BrowserApp> {
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
@@ -107,23 +104,24 @@ export interface AxeViolation {
 export async function axeViolations(page: Page): Promise<AxeViolation[]> {
   const loaded = await page.evaluate(() => typeof (globalThis as any).axe !== 'undefined');
   if (!loaded) await page.addScriptTag({ path: AXE_SCRIPT });
-  return page.evaluate(async (tags) => {
-    const g = globalThis as any;
-    const results = await g.axe.run(g.document, { runOnly: { type: 'tag', values: tags } });
-    return (results.violations as AxeResult[]).map((v) => ({
-      id: v.id,
-      impact: v.impact ?? null,
-      help: v.help,
-      helpUrl: v.helpUrl,
-      targets: v.nodes.map((n) => n.target.map((t) => (Array.isArray(t) ? t.join(' >>> ') : String(t))).join(' ')),
-    }));
-  }, [...AXE_TAGS]);
+  return page.evaluate(
+    async (tags) => {
+      const g = globalThis as any;
+      const results = await g.axe.run(g.document, { runOnly: { type: 'tag', values: tags } });
+      return (results.violations as AxeResult[]).map((v) => ({
+        id: v.id,
+        impact: v.impact ?? null,
+        help: v.help,
+        helpUrl: v.helpUrl,
+        targets: v.nodes.map((n) => n.target.map((t) => (Array.isArray(t) ? t.join(' >>> ') : String(t))).join(' ')),
+      }));
+    },
+    [...AXE_TAGS],
+  );
 }
 
 export function formatViolations(violations: AxeViolation[]): string {
-  return violations
-    .map((v) => `- ${v.id} [${v.impact ?? 'n/a'}] ${v.help}\n    ${v.targets.join('\n    ')}\n    ${v.helpUrl}`)
-    .join('\n');
+  return violations.map((v) => `- ${v.id} [${v.impact ?? 'n/a'}] ${v.help}\n    ${v.targets.join('\n    ')}\n    ${v.helpUrl}`).join('\n');
 }
 
 /** Fails with a readable list (rule, impact, elements, help) when axe finds anything. */

@@ -26,7 +26,12 @@ export function formData(fields: FormFields): FormData {
   for (const [name, value] of Object.entries(fields)) {
     if (typeof value === 'string') form.append(name, value);
     else if (Array.isArray(value)) for (const one of value) form.append(name, one);
-    else form.append(name, new Blob([value.bytes as Uint8Array<ArrayBuffer>], { type: value.type ?? 'application/octet-stream' }), value.fileName);
+    else
+      form.append(
+        name,
+        new Blob([value.bytes as Uint8Array<ArrayBuffer>], { type: value.type ?? 'application/octet-stream' }),
+        value.fileName,
+      );
   }
   return form;
 }

@@ -59,9 +59,7 @@ export async function startTestPlatform(
     adminDatabaseUrl?: string;
   } = {},
 ): Promise<TestPlatform> {
-  const database = options.database
-    ? { options: options.database, drop: async () => {} }
-    : await freshDatabase(options.adminDatabaseUrl);
+  const database = options.database ? { options: options.database, drop: async () => {} } : await freshDatabase(options.adminDatabaseUrl);
   const config = loadConfig({ NODE_ENV: 'test', PUBLIC_URL: TEST_PUBLIC_URL, DATA_DIR: '/nonexistent', ...options.env });
   const platform = await openPlatform(config, {
     database: database.options,
@@ -92,10 +90,7 @@ export async function startTestApp(options: Parameters<typeof startTestPlatform>
 }
 
 /** A structure with an API token: the starting point of most tests. */
-export async function seedStructure(
-  services: Platform['services'],
-  overrides: Partial<{ name: string; url: string; email: string }> = {},
-) {
+export async function seedStructure(services: Platform['services'], overrides: Partial<{ name: string; url: string; email: string }> = {}) {
   const structure = await services.structures.create(
     {
       name: overrides.name ?? 'Mission Locale de Caen',

@@ -127,7 +127,14 @@ describe('the characters refused in typed text', () => {
 });
 
 describe('the rules of a badge class definition', () => {
-  const valid = { name: 'Organiser', description: 'Sait organiser.', criteriaNarrative: 'A organisé.', tags: ['organiser'], alignment: [], validityDays: 365 };
+  const valid = {
+    name: 'Organiser',
+    description: 'Sait organiser.',
+    criteriaNarrative: 'A organisé.',
+    tags: ['organiser'],
+    alignment: [],
+    validityDays: 365,
+  };
   const refusal = (overrides: object) => {
     try {
       checkBadgeClassDefinition({ ...valid, ...overrides });
@@ -150,12 +157,17 @@ describe('the rules of a badge class definition', () => {
 
   it('refuses, naming the field, what the editor would refuse', () => {
     expect(refusal({})).toBeNull();
-    expect(refusal({ name: 'n'.repeat(201) })).toEqual({ code: 'badge_class_invalid', params: { field: 'name', problem: 'too_long', max: 200 } });
+    expect(refusal({ name: 'n'.repeat(201) })).toEqual({
+      code: 'badge_class_invalid',
+      params: { field: 'name', problem: 'too_long', max: 200 },
+    });
     expect(refusal({ name: '  ' })).toEqual({ code: 'badge_class_invalid', params: { field: 'name', problem: 'required' } });
     expect(refusal({ name: 'Orga\u202eniser' })).toMatchObject({ params: { field: 'name', problem: 'control_characters' } });
     expect(refusal({ description: 'a\u0000b' })).toMatchObject({ params: { field: 'description', problem: 'control_characters' } });
     expect(refusal({ criteriaNarrative: 'c'.repeat(5001) })).toMatchObject({ params: { field: 'criteriaNarrative', max: 5000 } });
-    expect(refusal({ tags: Array.from({ length: 11 }, (_, i) => `t${i}`) })).toMatchObject({ params: { field: 'tags', problem: 'too_many' } });
+    expect(refusal({ tags: Array.from({ length: 11 }, (_, i) => `t${i}`) })).toMatchObject({
+      params: { field: 'tags', problem: 'too_many' },
+    });
     expect(refusal({ tags: ['t'.repeat(51)] })).toMatchObject({ params: { field: 'tags', problem: 'too_long', max: 50 } });
     expect(refusal({ validityDays: 0 })).toMatchObject({ params: { field: 'validityDays', problem: 'out_of_range' } });
     expect(refusal({ validityDays: 3654 })).toMatchObject({ params: { field: 'validityDays', problem: 'out_of_range' } });

@@ -107,7 +107,10 @@ it('reports every problem together, one per variable', () => {
   });
   expect(error.problems).toHaveLength(4);
   for (const name of ['PORT', 'PUBLIC_URL', 'DATABASE_URL', 'MASTER_KEY']) {
-    expect(error.problems.filter((problem) => problem.includes(name)), name).toHaveLength(1);
+    expect(
+      error.problems.filter((problem) => problem.includes(name)),
+      name,
+    ).toHaveLength(1);
     expect(error.message).toContain(name);
   }
   // One line per problem, so an operator reads them all at once.

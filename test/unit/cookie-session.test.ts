@@ -36,7 +36,11 @@ describe('the session cookies of staff and learners', () => {
     );
     const cleared = String((await learner.inject({ method: 'POST', url: '/clear' })).headers['set-cookie']);
     expect(cleared).toMatch(/^__Host-insigne_learner=; Max-Age=0; Path=\/; Expires=[^;]+; HttpOnly; Secure; SameSite=Lax$/);
-    const read = await learner.inject({ method: 'GET', url: '/read', cookies: { '__Host-insigne_learner': 'abc', insigne_learner: 'other' } });
+    const read = await learner.inject({
+      method: 'GET',
+      url: '/read',
+      cookies: { '__Host-insigne_learner': 'abc', insigne_learner: 'other' },
+    });
     expect(read.json()).toEqual({ token: 'abc' });
     await staff.close();
     await learner.close();

@@ -115,7 +115,10 @@ describe('the request log of the secret-bearing links PublicUrls declares', () =
   it('knows every route that takes a token in its path', () => {
     expect(tokenRoutes.length).toBeGreaterThan(0);
     for (const url of tokenRoutes) {
-      expect(links.some((link) => url === `${SECRET_LINKS[link].prefix}:token`), url).toBe(true);
+      expect(
+        links.some((link) => url === `${SECRET_LINKS[link].prefix}:token`),
+        url,
+      ).toBe(true);
     }
   });
 });

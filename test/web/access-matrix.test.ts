@@ -74,7 +74,9 @@ const ROUTES: Record<string, Entry> = {
   'GET /espace/plateforme/chiffres.csv': a('platform', { path: () => '/espace/plateforme/chiffres.csv?table=mois' }),
   'GET /espace/plateforme/courriels': a('platform'),
   'GET /espace/plateforme/courriels/:id': a('platform', { path: (i) => `/espace/plateforme/courriels/${i.outboxMessage}` }),
-  'POST /espace/plateforme/courriels/:id/renvoyer': a('platform', { path: (i) => `/espace/plateforme/courriels/${i.outboxMessage}/renvoyer` }),
+  'POST /espace/plateforme/courriels/:id/renvoyer': a('platform', {
+    path: (i) => `/espace/plateforme/courriels/${i.outboxMessage}/renvoyer`,
+  }),
 
   // The structure's admin
   'GET /espace/structure': a('admin'),
@@ -83,8 +85,14 @@ const ROUTES: Record<string, Entry> = {
   'POST /espace/structure/logo/retirer': a('admin'),
   'GET /espace/membres': a('admin'),
   'POST /espace/membres/invitations': a('admin'),
-  'POST /espace/membres/invitations/:id/renvoyer': a('admin', { path: (i) => `/espace/membres/invitations/${i.invitation}/renvoyer`, scoped: true }),
-  'POST /espace/membres/invitations/:id/annuler': a('admin', { path: (i) => `/espace/membres/invitations/${i.invitation}/annuler`, scoped: true }),
+  'POST /espace/membres/invitations/:id/renvoyer': a('admin', {
+    path: (i) => `/espace/membres/invitations/${i.invitation}/renvoyer`,
+    scoped: true,
+  }),
+  'POST /espace/membres/invitations/:id/annuler': a('admin', {
+    path: (i) => `/espace/membres/invitations/${i.invitation}/annuler`,
+    scoped: true,
+  }),
   'POST /espace/membres/:userId/role': a('admin', { path: (i) => `/espace/membres/${i.hugo}/role`, scoped: true }),
   'POST /espace/membres/:userId/retirer': a('admin', { path: (i) => `/espace/membres/${i.hugo}/retirer`, scoped: true }),
   'GET /espace/jetons': a('admin'),
@@ -120,7 +128,10 @@ const ROUTES: Record<string, Entry> = {
     // A result exists once the import has run; this one is still in preview.
     noPositive: true,
   }),
-  'POST /espace/delivrer/csv/:importId/confirmer': a('member', { path: (i) => `/espace/delivrer/csv/${i.importId}/confirmer`, scoped: true }),
+  'POST /espace/delivrer/csv/:importId/confirmer': a('member', {
+    path: (i) => `/espace/delivrer/csv/${i.importId}/confirmer`,
+    scoped: true,
+  }),
   'POST /espace/delivrer/csv/:importId/lignes/:line/retirer': a('member', {
     path: (i) => `/espace/delivrer/csv/${i.importId}/lignes/${i.line}/retirer`,
     scoped: true,
@@ -129,11 +140,20 @@ const ROUTES: Record<string, Entry> = {
     path: (i) => `/espace/delivrer/csv/${i.importId}/lignes/${i.line}/retablir`,
     scoped: true,
   }),
-  'GET /espace/delivrer/csv/:importId/lignes/:line': a('member', { path: (i) => `/espace/delivrer/csv/${i.importId}/lignes/${i.line}`, scoped: true }),
-  'POST /espace/delivrer/csv/:importId/lignes/:line': a('member', { path: (i) => `/espace/delivrer/csv/${i.importId}/lignes/${i.line}`, scoped: true }),
+  'GET /espace/delivrer/csv/:importId/lignes/:line': a('member', {
+    path: (i) => `/espace/delivrer/csv/${i.importId}/lignes/${i.line}`,
+    scoped: true,
+  }),
+  'POST /espace/delivrer/csv/:importId/lignes/:line': a('member', {
+    path: (i) => `/espace/delivrer/csv/${i.importId}/lignes/${i.line}`,
+    scoped: true,
+  }),
   'GET /espace/apprenants': a('member'),
   'GET /espace/apprenants/:learnerKey': a('member', { path: (i) => `/espace/apprenants/${i.learnerKey}`, scoped: true }),
-  'POST /espace/apprenants/:learnerKey/badge-general': a('member', { path: (i) => `/espace/apprenants/${i.learnerKey}/badge-general`, scoped: true }),
+  'POST /espace/apprenants/:learnerKey/badge-general': a('member', {
+    path: (i) => `/espace/apprenants/${i.learnerKey}/badge-general`,
+    scoped: true,
+  }),
   'GET /espace/delivres': a('member'),
   'GET /espace/delivres/:id': a('member', { path: (i) => `/espace/delivres/${i.assertion}`, scoped: true }),
   'GET /espace/delivres/:id/assertion.json': a('member', { path: (i) => `/espace/delivres/${i.assertion}/assertion.json`, scoped: true }),
@@ -177,8 +197,14 @@ beforeAll(async () => {
   await s.auth.setup({ name: 'Région', email: 'region@example.org', password: PASSWORD }, { ip: '127.0.0.1' });
   const A = await seedStructure(s, { name: 'Mission Locale de Caen' });
   const B = await seedStructure(s, { name: 'AFPA Alençon' });
-  const lea = await s.users.create({ email: 'lea@example.org', name: 'Léa', password: PASSWORD, structureId: A.structure.id, role: 'admin' }, CLI);
-  const hugo = await s.users.create({ email: 'hugo@example.org', name: 'Hugo', password: PASSWORD, structureId: A.structure.id, role: 'advisor' }, CLI);
+  const lea = await s.users.create(
+    { email: 'lea@example.org', name: 'Léa', password: PASSWORD, structureId: A.structure.id, role: 'admin' },
+    CLI,
+  );
+  const hugo = await s.users.create(
+    { email: 'hugo@example.org', name: 'Hugo', password: PASSWORD, structureId: A.structure.id, role: 'advisor' },
+    CLI,
+  );
   await s.users.create({ email: 'nadia@example.org', name: 'Nadia', password: PASSWORD, structureId: B.structure.id, role: 'admin' }, CLI);
 
   const { assertion } = await s.awarding.award(
@@ -197,7 +223,9 @@ beforeAll(async () => {
     encoding: 'utf-8',
     delimiter: ';',
     status: 'preview',
-    rows: [{ line: 2, values: { email: 'jules@example.org', prenom: 'Jules', nom: 'Lambert', badge: A.badgeClasses[0]!.name }, errors: [] }],
+    rows: [
+      { line: 2, values: { email: 'jules@example.org', prenom: 'Jules', nom: 'Lambert', badge: A.badgeClasses[0]!.name }, errors: [] },
+    ],
     total: 1,
   });
   const mail = await latestOutboxMail(db, 'invitee@example.org');
@@ -252,7 +280,10 @@ describe('the access matrix of the workspace', () => {
       `These routes have no entry in the access matrix. Add each to ROUTES in test/web/access-matrix.test.ts, saying who may use it ('user', 'member', 'admin' or 'platform') and, if its URL names an object, a path with a real id of structure A's (scoped: true):\n${missing.join('\n')}`,
     ).toEqual([]);
     const stale = Object.keys(ROUTES).filter((key) => !routes.includes(key));
-    expect(stale, `These entries of the access matrix name routes that no longer exist: remove or rename them:\n${stale.join('\n')}`).toEqual([]);
+    expect(
+      stale,
+      `These entries of the access matrix name routes that no longer exist: remove or rename them:\n${stale.join('\n')}`,
+    ).toEqual([]);
   });
 
   it('nobody signed in: pages send to the sign-in page; form posts are refused', async () => {

@@ -84,9 +84,15 @@ beforeAll(async () => {
   caen = (await seedStructure(s, { name: 'Mission Locale de Caen' })).structure.id;
   alencon = (await seedStructure(s, { name: 'AFPA Alençon' })).structure.id;
   await s.users.create({ email: 'lea.martin@example.org', name: 'Léa Martin', password: PASSWORD, structureId: caen, role: 'admin' }, CLI);
-  await s.users.create({ email: 'hugo.petit@example.org', name: 'Hugo Petit', password: PASSWORD, structureId: caen, role: 'advisor' }, CLI);
+  await s.users.create(
+    { email: 'hugo.petit@example.org', name: 'Hugo Petit', password: PASSWORD, structureId: caen, role: 'advisor' },
+    CLI,
+  );
   await s.users.create({ email: 'nadia.ali@example.org', name: 'Nadia Ali', password: PASSWORD, structureId: alencon, role: 'admin' }, CLI);
-  await s.users.create({ email: 'omar.benali@example.org', name: 'Omar Benali', password: PASSWORD, structureId: alencon, role: 'advisor' }, CLI);
+  await s.users.create(
+    { email: 'omar.benali@example.org', name: 'Omar Benali', password: PASSWORD, structureId: alencon, role: 'advisor' },
+    CLI,
+  );
 });
 
 afterAll(async () => {
@@ -251,13 +257,22 @@ describe('forgotten password', () => {
     const token = csrfOf(page.body);
     advance(61 * MINUTE);
     expect((await b.get(link)).statusCode).toBe(410);
-    const late = await b.post(link, { _csrf: token, password: 'encore un autre mot de passe', passwordConfirmation: 'encore un autre mot de passe' });
+    const late = await b.post(link, {
+      _csrf: token,
+      password: 'encore un autre mot de passe',
+      passwordConfirmation: 'encore un autre mot de passe',
+    });
     expect(late.statusCode).toBe(410);
     await browser().signIn(CAMILLE, NEW_PASSWORD);
   });
 
   it('garbage links get the friendly page, never a 500', async () => {
-    for (const path of ['/mot-de-passe/abc', `/mot-de-passe/${'A'.repeat(43)}`, '/mot-de-passe/%3Cscript%3E', `/mot-de-passe/${'x'.repeat(190)}`]) {
+    for (const path of [
+      '/mot-de-passe/abc',
+      `/mot-de-passe/${'A'.repeat(43)}`,
+      '/mot-de-passe/%3Cscript%3E',
+      `/mot-de-passe/${'x'.repeat(190)}`,
+    ]) {
       const response = await browser().get(path);
       expect(response.statusCode, path).toBe(410);
       expect(response.body).not.toContain('<script>');
@@ -434,7 +449,9 @@ describe('invitations and members', () => {
     advance(MINUTE); // the re-sent email is the newer one
     const resent = await lea.post(`/espace/membres/invitations/${id}/renvoyer`, { _csrf: await lea.token('/espace/membres') });
     expect(resent.statusCode).toBe(303);
-    expect(text((await lea.get(resent.headers.location as string)).body)).toContain('Nouvelle invitation envoyée à jules.lambert@example.org');
+    expect(text((await lea.get(resent.headers.location as string)).body)).toContain(
+      'Nouvelle invitation envoyée à jules.lambert@example.org',
+    );
     const second = await mailedLink('jules.lambert@example.org', 'invitation', '/invitation/');
     expect(second).not.toBe(first);
     expect((await browser().get(first)).statusCode).toBe(410);
@@ -616,7 +633,9 @@ describe('the Région opens a structure and invites its first admin', () => {
     const created = await region.submit('/espace/structures', '/espace/structures', form({ name: '<i>Cap</i> Emploi Rouen' }));
     expect(created.statusCode).toBe(303);
     const page = await region.get(created.headers.location as string);
-    expect(text(page.body)).toContain('La structure <i>Cap</i> Emploi Rouen est ouverte ; l’invitation de son administrateur est envoyée à sarah.dupont@example.org.');
+    expect(text(page.body)).toContain(
+      'La structure <i>Cap</i> Emploi Rouen est ouverte ; l’invitation de son administrateur est envoyée à sarah.dupont@example.org.',
+    );
     expect(page.body).not.toContain('<i>Cap</i>');
     const structure = (await ctx.services.structures.list()).find((s) => s.name === '<i>Cap</i> Emploi Rouen')!;
     expect(await ctx.services.badgeClasses.listAwardable(structure.id)).toHaveLength(9);
@@ -744,7 +763,9 @@ describe('the structure’s public profile', () => {
       parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${csrf}\r\n`));
       if (file) {
         parts.push(
-          Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="logo"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\n\r\n`),
+          Buffer.from(
+            `--${boundary}\r\nContent-Disposition: form-data; name="logo"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\n\r\n`,
+          ),
           Buffer.from(file.bytes),
           Buffer.from('\r\n'),
         );
@@ -764,7 +785,12 @@ describe('the structure’s public profile', () => {
       [{ name: 'logo.png', type: 'image/png', bytes: 'pas une image' }, 'n’est pas une image PNG ou SVG lisible'],
       [{ name: 'logo.png', type: 'image/png', bytes: png.slice(0, 200) }, 'n’est pas une image PNG ou SVG lisible'],
       [
-        { name: 'logo.svg', type: 'image/svg+xml', bytes: '<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><svg xmlns="http://www.w3.org/2000/svg" width="100" height="100"><text>&b;</text></svg>' },
+        {
+          name: 'logo.svg',
+          type: 'image/svg+xml',
+          bytes:
+            '<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><svg xmlns="http://www.w3.org/2000/svg" width="100" height="100"><text>&b;</text></svg>',
+        },
         'Ce SVG contient des éléments interdits',
       ],
       [{ name: '<b>logo</b>.svg', type: 'image/svg+xml', bytes: png }, 'Le nom du fichier ne correspond pas à son contenu'],

@@ -30,11 +30,7 @@ const EN_INVALID = 'Some of the data is invalid.';
 const FR_TOKEN = 'Jeton d’API absent, invalide ou révoqué. Envoyez l’en-tête « Authorization: Bearer <jeton> ».';
 const EN_TOKEN = 'API token missing, invalid or revoked. Send the header "Authorization: Bearer <token>".';
 
-function api(
-  method: 'GET' | 'POST',
-  url: string,
-  options: { token?: string; payload?: unknown; headers?: Record<string, string> } = {},
-) {
+function api(method: 'GET' | 'POST', url: string, options: { token?: string; payload?: unknown; headers?: Record<string, string> } = {}) {
   return ctx.app.inject({
     method,
     url: `/api/v1${url}`,
@@ -256,18 +252,72 @@ describe('validation of an award', () => {
 
   // [what is wrong, how to break a valid body, the field named, French message, English message]
   const cases: [string, (b: Json) => void, string, string | RegExp, string | RegExp][] = [
-    ['a malformed email', (b) => (b.recipient.email = 'lea.martin@'), 'body.recipient.email', 'doit être une adresse e-mail', 'must be an email address'],
-    ['an email with a space inside', (b) => (b.recipient.email = 'lea martin@example.org'), 'body.recipient.email', 'doit être une adresse e-mail', 'must be an email address'],
+    [
+      'a malformed email',
+      (b) => (b.recipient.email = 'lea.martin@'),
+      'body.recipient.email',
+      'doit être une adresse e-mail',
+      'must be an email address',
+    ],
+    [
+      'an email with a space inside',
+      (b) => (b.recipient.email = 'lea martin@example.org'),
+      'body.recipient.email',
+      'doit être une adresse e-mail',
+      'must be an email address',
+    ],
     ['an empty name', (b) => (b.recipient.name = ''), 'body.recipient.name', 'ne doit pas être vide', 'must not be empty'],
     ['a blank name', (b) => (b.recipient.name = '   '), 'body.recipient.name', 'ne doit pas être vide', 'must not be empty'],
-    ['a name of 201 characters', (b) => (b.recipient.name = 'n'.repeat(201)), 'body.recipient.name', 'au plus 200 caractères', 'at most 200 characters'],
-    ['a badgeClass that is not a uuid', (b) => (b.badgeClass = 'organiser-je-pratique'), 'body.badgeClass', 'doit être un identifiant (UUID)', 'must be an identifier (UUID)'],
+    [
+      'a name of 201 characters',
+      (b) => (b.recipient.name = 'n'.repeat(201)),
+      'body.recipient.name',
+      'au plus 200 caractères',
+      'at most 200 characters',
+    ],
+    [
+      'a badgeClass that is not a uuid',
+      (b) => (b.badgeClass = 'organiser-je-pratique'),
+      'body.badgeClass',
+      'doit être un identifiant (UUID)',
+      'must be an identifier (UUID)',
+    ],
     ['no recipient', (b) => delete b.recipient, 'body.recipient', /^valeur manquante ou de type incorrect/, /^missing value or wrong type/],
-    ['an evidence item with neither narrative nor url', (b) => (b.evidence = [{}]), 'body.evidence.0', 'chaque preuve doit avoir un texte (narrative) ou un lien (url)', 'each piece of evidence needs a narrative or a url'],
-    ['a javascript: evidence url', (b) => (b.evidence = [{ url: 'javascript:alert(1)' }]), 'body.evidence.0.url', 'doit être une adresse web (http:// ou https://)', 'must be a web address (http:// or https://)'],
-    ['an ftp: evidence url', (b) => (b.evidence = [{ narrative: 'ok', url: 'ftp://x' }]), 'body.evidence.0.url', 'doit être une adresse web (http:// ou https://)', 'must be a web address (http:// or https://)'],
-    ['21 evidence items', (b) => (b.evidence = Array.from({ length: 21 }, () => ({ narrative: 'n' }))), 'body.evidence', 'au plus 20 éléments', 'at most 20 items'],
-    ['a narrative of 5001 characters', (b) => (b.narrative = 'n'.repeat(5001)), 'body.narrative', 'au plus 5000 caractères', 'at most 5000 characters'],
+    [
+      'an evidence item with neither narrative nor url',
+      (b) => (b.evidence = [{}]),
+      'body.evidence.0',
+      'chaque preuve doit avoir un texte (narrative) ou un lien (url)',
+      'each piece of evidence needs a narrative or a url',
+    ],
+    [
+      'a javascript: evidence url',
+      (b) => (b.evidence = [{ url: 'javascript:alert(1)' }]),
+      'body.evidence.0.url',
+      'doit être une adresse web (http:// ou https://)',
+      'must be a web address (http:// or https://)',
+    ],
+    [
+      'an ftp: evidence url',
+      (b) => (b.evidence = [{ narrative: 'ok', url: 'ftp://x' }]),
+      'body.evidence.0.url',
+      'doit être une adresse web (http:// ou https://)',
+      'must be a web address (http:// or https://)',
+    ],
+    [
+      '21 evidence items',
+      (b) => (b.evidence = Array.from({ length: 21 }, () => ({ narrative: 'n' }))),
+      'body.evidence',
+      'au plus 20 éléments',
+      'at most 20 items',
+    ],
+    [
+      'a narrative of 5001 characters',
+      (b) => (b.narrative = 'n'.repeat(5001)),
+      'body.narrative',
+      'au plus 5000 caractères',
+      'at most 5000 characters',
+    ],
     ['expires that is not a date', (b) => (b.expires = 'bientôt'), 'body.expires', EXPIRES_FR, EXPIRES_EN],
     ['expires on a day that does not exist', (b) => (b.expires = '2031-02-30'), 'body.expires', EXPIRES_FR, EXPIRES_EN],
     ['expires without a time zone', (b) => (b.expires = '2031-01-15T10:00:00'), 'body.expires', EXPIRES_FR, EXPIRES_EN],
@@ -278,7 +328,11 @@ describe('validation of an award', () => {
     const body = valid();
     breakIt(body);
     const before = await writes();
-    const response = await api('POST', '/assertions', { token: A.token, payload: body, headers: { 'idempotency-key': `invalid-${field}` } });
+    const response = await api('POST', '/assertions', {
+      token: A.token,
+      payload: body,
+      headers: { 'idempotency-key': `invalid-${field}` },
+    });
     expect(response.statusCode).toBe(400);
     const error = response.json().error;
     expect(error.code).toBe('validation_failed');
@@ -316,7 +370,8 @@ describe('validation of an award', () => {
   it('follows the preferred language of Accept-Language, French otherwise', async () => {
     const body = { ...valid(), recipient: learner({ email: 'x' }) };
     const message = async (acceptLanguage: string) =>
-      (await api('POST', '/assertions', { token: A.token, payload: body, headers: { 'accept-language': acceptLanguage } })).json().error.message;
+      (await api('POST', '/assertions', { token: A.token, payload: body, headers: { 'accept-language': acceptLanguage } })).json().error
+        .message;
     expect(await message('en-GB,en;q=0.9')).toBe(EN_INVALID);
     expect(await message('de-DE')).toBe(FR_INVALID);
     expect(await message('en;q=0.5, fr')).toBe(FR_INVALID);
@@ -392,7 +447,11 @@ describe('validation of an award', () => {
 
   it('refuses an Idempotency-Key over 200 characters, naming the header', async () => {
     const before = await writes();
-    const response = await api('POST', '/assertions', { token: A.token, payload: valid(), headers: { 'idempotency-key': 'k'.repeat(201) } });
+    const response = await api('POST', '/assertions', {
+      token: A.token,
+      payload: valid(),
+      headers: { 'idempotency-key': 'k'.repeat(201) },
+    });
     expect(response.statusCode).toBe(400);
     expect(response.json().error.details).toEqual([{ field: 'headers.idempotency-key', message: 'au plus 200 caractères' }]);
     expect(await writes()).toEqual(before);
@@ -445,9 +504,7 @@ describe('recipient normalisation', () => {
     // The published identity is the hash of the normalised address.
     const hosted = await ctx.app.inject({ method: 'GET', url: `/assertions/${body.id}` });
     const recipient = hosted.json().recipient;
-    expect(recipient.identity).toBe(
-      `sha256$${createHash('sha256').update(`lea.martin@example.org${recipient.salt}`).digest('hex')}`,
-    );
+    expect(recipient.identity).toBe(`sha256$${createHash('sha256').update(`lea.martin@example.org${recipient.salt}`).digest('hex')}`);
   });
 });
 
@@ -623,7 +680,11 @@ describe('listing assertions', () => {
       // Distinct issue dates in the past, one second apart, so the order is known.
       clock = () => new Date(Date.UTC(2025, 0, 1, 10, 0, i, 500));
       awarded.unshift(
-        await awardAs(C, { badgeClass: C.badgeClasses[step.bc]!.id, recipient: learner({ email: step.email }), ...(step.expires ? { expires: step.expires } : {}) }),
+        await awardAs(C, {
+          badgeClass: C.badgeClasses[step.bc]!.id,
+          recipient: learner({ email: step.email }),
+          ...(step.expires ? { expires: step.expires } : {}),
+        }),
       );
     }
     clock = undefined;
@@ -637,7 +698,12 @@ describe('listing assertions', () => {
   };
 
   it('pages newest first, with page, perPage and total', async () => {
-    const pages = [await list('?perPage=2'), await list('?perPage=2&page=2'), await list('?perPage=2&page=3'), await list('?perPage=2&page=4')];
+    const pages = [
+      await list('?perPage=2'),
+      await list('?perPage=2&page=2'),
+      await list('?perPage=2&page=3'),
+      await list('?perPage=2&page=4'),
+    ];
     expect(pages.map((p) => [p.page, p.perPage, p.total, p.items.length])).toEqual([
       [1, 2, 5, 2],
       [2, 2, 5, 2],
@@ -785,7 +851,11 @@ describe('the OpenAPI description', () => {
     expect(spec.openapi).toMatch(/^3\./);
     expect(spec.info.title).toBe('Insigne API');
     const operations = Object.entries(spec.paths as Record<string, Json>)
-      .flatMap(([path, item]) => Object.keys(item).filter((k) => ['get', 'post', 'put', 'patch', 'delete'].includes(k)).map((m) => `${m.toUpperCase()} ${path}`))
+      .flatMap(([path, item]) =>
+        Object.keys(item)
+          .filter((k) => ['get', 'post', 'put', 'patch', 'delete'].includes(k))
+          .map((m) => `${m.toUpperCase()} ${path}`),
+      )
       .sort();
     expect(operations).toEqual(
       [
@@ -864,10 +934,7 @@ describe('the audit trail', () => {
     const payload = { badgeClass: A.badgeClasses[6]!.id, recipient: learner({ name: 'Rejouée' }) };
     const first = await api('POST', '/assertions', { token: A.token, payload, headers: { 'idempotency-key': 'audit-replay' } });
     await api('POST', '/assertions', { token: A.token, payload, headers: { 'idempotency-key': 'audit-replay' } });
-    const events = await ctx.platform.database.db
-      .select()
-      .from(auditEvents)
-      .where(eq(auditEvents.targetId, first.json().id));
+    const events = await ctx.platform.database.db.select().from(auditEvents).where(eq(auditEvents.targetId, first.json().id));
     expect(events).toHaveLength(1);
   });
 });

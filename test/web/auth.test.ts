@@ -317,7 +317,12 @@ describe('signing in and out', () => {
     expect(cookie.maxAge).toBeUndefined(); // ends with the browser; the server ends it sooner if unused
     expect(cookie.domain).toBeUndefined();
     const token = cookie.value as string;
-    expect(await db().select().from(sessions).where(eq(sessions.idHash, sha256(token)))).toHaveLength(1);
+    expect(
+      await db()
+        .select()
+        .from(sessions)
+        .where(eq(sessions.idHash, sha256(token))),
+    ).toHaveLength(1);
 
     const workspace = await browser.get('/espace');
     expect(workspace.statusCode).toBe(200);
@@ -405,7 +410,10 @@ describe('signing in and out', () => {
 
   it('slows down guesses at one account: a clear French message and Retry-After', async () => {
     for (let i = 0; i < 5; i++) {
-      const response = await new Browser().submit('/connexion', '/connexion', { email: 'camille.roux@example.org', password: `essai ${i}` });
+      const response = await new Browser().submit('/connexion', '/connexion', {
+        email: 'camille.roux@example.org',
+        password: `essai ${i}`,
+      });
       expect(response.statusCode).toBe(401);
     }
     const browser = new Browser();
@@ -465,7 +473,12 @@ describe('signing in and out', () => {
     expect(response.statusCode).toBe(303);
     expect(response.headers.location).toBe('/connexion?deconnecte=1');
     expect(browser.cookies.has(SESSION_COOKIE)).toBe(false);
-    expect(await db().select().from(sessions).where(eq(sessions.idHash, sha256(token)))).toHaveLength(0);
+    expect(
+      await db()
+        .select()
+        .from(sessions)
+        .where(eq(sessions.idHash, sha256(token))),
+    ).toHaveLength(0);
     expect(text((await browser.get('/connexion?deconnecte=1')).body)).toContain('Vous êtes déconnecté de votre espace.');
     expect((await browser.get('/espace')).statusCode).toBe(303);
     expect(await auditCount('auth.signed_out')).toBe(signOuts + 1);
@@ -510,7 +523,13 @@ describe('the workspace, by role', () => {
     );
     await insertMembership(db(), { userId: lea.id, structureId: rouen, role: 'advisor', createdAt: clock });
     await s.users.create(
-      { email: 'hugo.petit@example.org', name: '<img src=x onerror=alert(1)> Hugo', password: PASSWORD, structureId: caen, role: 'advisor' },
+      {
+        email: 'hugo.petit@example.org',
+        name: '<img src=x onerror=alert(1)> Hugo',
+        password: PASSWORD,
+        structureId: caen,
+        role: 'advisor',
+      },
       CLI,
     );
     await s.users.create(
@@ -663,7 +682,9 @@ describe('the workspace, by role', () => {
     expect(await auditCount('auth.structure_switched')).toBe(switches + 1);
 
     // Omar cannot move into Caen by naming it.
-    const omar = await people.omar.request('POST', '/espace/structure/changer', { form: { _csrf: await people.omar.token(), structureId: caen } });
+    const omar = await people.omar.request('POST', '/espace/structure/changer', {
+      form: { _csrf: await people.omar.token(), structureId: caen },
+    });
     expect(omar.statusCode).toBe(403);
     expect(text((await people.omar.get('/espace')).body)).toContain('Vous travaillez pour <b>AFPA</b> Alençon.');
   });

@@ -39,7 +39,12 @@ class Browser extends InjectBrowser {
 const hidden = (html: string, name: string) => {
   const match = new RegExp(`name="${name}" value="([^"]*)"`).exec(html);
   if (!match) throw new Error(`no field ${name}`);
-  return match[1]!.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+  return match[1]!
+    .replace(/&amp;/g, '&')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>');
 };
 
 async function assertionCount(structureId: string) {
@@ -52,7 +57,11 @@ const badgeId = (seeded: typeof caen, key: string) => seeded.badgeClasses.find((
 beforeAll(async () => {
   ctx = await startTestApp();
   caen = await seedStructure(ctx.services, { name: 'Mission Locale de Caen' });
-  rouen = await seedStructure(ctx.services, { name: 'AFPA Rouen', url: 'https://afpa-rouen.example.org', email: 'contact@afpa-rouen.example.org' });
+  rouen = await seedStructure(ctx.services, {
+    name: 'AFPA Rouen',
+    url: 'https://afpa-rouen.example.org',
+    email: 'contact@afpa-rouen.example.org',
+  });
   await ctx.services.users.create(
     { email: 'claire@caen.example.org', name: 'Claire Conseil', password: PASSWORD, structureId: caen.structure.id, role: 'advisor' },
     CLI,
@@ -117,7 +126,10 @@ describe('awarding one badge', () => {
 
     // "Modifier" brings the form back, filled in.
     const values = Object.fromEntries(
-      ['key', 'email', 'firstName', 'lastName', 'badgeClassId', 'evidence', 'evidenceUrl', 'message', 'expires'].map((n) => [n, hidden(confirm.body, n)]),
+      ['key', 'email', 'firstName', 'lastName', 'badgeClassId', 'evidence', 'evidenceUrl', 'message', 'expires'].map((n) => [
+        n,
+        hidden(confirm.body, n),
+      ]),
     );
     expect(values.evidence).toBe('A organisé le planning\nde l’atelier collectif.');
     const edit = await advisor.post('/espace/delivrer/confirmer', { ...values, action: 'edit' }, csrfOf(confirm.body));
@@ -181,7 +193,12 @@ describe('awarding one badge', () => {
       ['a mis-decoded name', { firstName: 'L\ufffda' }, 'firstName', 'caractères non autorisés'],
       ['two first names', { firstName: ['Léa', 'Zoé'] }, 'firstName', 'Cette valeur n’est pas valide.'],
       ['no badge', { badgeClassId: '' }, 'badgeClassId', 'Choisissez l’un des badges de la liste.'],
-      ['another structure’s badge', { badgeClassId: badgeId(rouen, 'organiser-je-pratique') }, 'badgeClassId', 'Choisissez l’un des badges'],
+      [
+        'another structure’s badge',
+        { badgeClassId: badgeId(rouen, 'organiser-je-pratique') },
+        'badgeClassId',
+        'Choisissez l’un des badges',
+      ],
       ['markup as badge', { badgeClassId: '<b>x</b>' }, 'badgeClassId', 'Choisissez l’un des badges'],
       ['a long evidence', { evidence: long }, 'evidence', 'Ce texte est trop long : 2000 caractères au maximum.'],
       ['a NUL in the evidence', { evidence: 'a\u0000b' }, 'evidence', 'caractères non autorisés'],
@@ -190,7 +207,12 @@ describe('awarding one badge', () => {
       ['a long message', { message: 'm'.repeat(1001) }, 'message', 'Ce texte est trop long : 1000 caractères au maximum.'],
       ['a date that is not one', { expires: '2099-02-30' }, 'expires', 'Saisissez une date valide'],
       ['markup as date', { expires: '<script>' }, 'expires', 'Saisissez une date valide'],
-      ['a past date', { expires: '2001-01-01' }, 'expires', 'La date d’expiration est déjà passée : choisissez aujourd’hui ou un jour à venir.'],
+      [
+        'a past date',
+        { expires: '2001-01-01' },
+        'expires',
+        'La date d’expiration est déjà passée : choisissez aujourd’hui ou un jour à venir.',
+      ],
     ];
     for (const [label, overrides, field, message] of cases) {
       for (const action of ['/espace/delivrer', '/espace/delivrer/confirmer']) {
@@ -202,7 +224,11 @@ describe('awarding one badge', () => {
       }
     }
     // Markup in names is text: shown escaped on the confirmation, stored as typed.
-    const markup = await advisor.post('/espace/delivrer', form(page, { firstName: '<img src=x onerror=alert(1)>', evidence: '<script>alert(1)</script>', message: '<b>gras</b>' }), token);
+    const markup = await advisor.post(
+      '/espace/delivrer',
+      form(page, { firstName: '<img src=x onerror=alert(1)>', evidence: '<script>alert(1)</script>', message: '<b>gras</b>' }),
+      token,
+    );
     expect(markup.statusCode).toBe(200);
     expect(markup.body).not.toMatch(/<img src=x|<script>alert|<b>gras/);
     expect(markup.body).toContain('&lt;img src=x onerror=alert(1)&gt;');
@@ -261,7 +287,10 @@ describe('awarding from a CSV file', () => {
 
   it('from upload to result: errors by line and column, a row corrected, a row dropped, confirm, progress, result, download', async () => {
     const before = await assertionCount(caen.structure.id);
-    const rows = Array.from({ length: 30 }, (_, i) => `eleve.${i}@example.org;Élodie;Hébert${i};organiser-je-pratique;Atelier CV;;31/12/2099`);
+    const rows = Array.from(
+      { length: 30 },
+      (_, i) => `eleve.${i}@example.org;Élodie;Hébert${i};organiser-je-pratique;Atelier CV;;31/12/2099`,
+    );
     rows.splice(4, 0, 'pas-une-adresse;Jean;Bon;organiser-je-pratique;;;');
     rows.splice(9, 0, 'zoe@example.org;Zoé;<script>alert(1)</script>;badge inconnu;;;32/01/2099');
     const uploaded = await uploadFile(advisor, file(rows), { message: 'Félicitations à toutes et à tous !' });
@@ -287,7 +316,15 @@ describe('awarding from a CSV file', () => {
     const rowPage = await advisor.get(`${url}/lignes/6`);
     expect(rowPage.statusCode).toBe(200);
     expect(rowPage.body).toContain('id="email-error"');
-    const rowForm = { email: 'jean.bon@example.org', firstName: 'Jean', lastName: 'Bon', badge: badgeId(caen, 'communiquer-je-pratique'), evidence: '', link: '', expires: '' };
+    const rowForm = {
+      email: 'jean.bon@example.org',
+      firstName: 'Jean',
+      lastName: 'Bon',
+      badge: badgeId(caen, 'communiquer-je-pratique'),
+      evidence: '',
+      link: '',
+      expires: '',
+    };
     const bad = await advisor.post(`${url}/lignes/6`, { ...rowForm, email: 'toujours pas', link: 'javascript:x' }, csrfOf(rowPage.body));
     expect(bad.statusCode).toBe(422);
     expect(text(bad.body)).toContain('ce n’est pas une adresse web complète');
@@ -329,7 +366,9 @@ describe('awarding from a CSV file', () => {
     const download = await advisor.get(`${url}/resultat.csv`);
     expect(download.statusCode).toBe(200);
     expect(download.headers['content-disposition']).toContain('attachment');
-    expect(download.body.startsWith('\ufeffLigne;email;prénom;nom;badge;preuve;lien;expiration;Résultat;Motif;Lien de vérification')).toBe(true);
+    expect(download.body.startsWith('\ufeffLigne;email;prénom;nom;badge;preuve;lien;expiration;Résultat;Motif;Lien de vérification')).toBe(
+      true,
+    );
     expect(download.body).toContain('jean.bon@example.org');
     expect(download.body.trim().split('\r\n')).toHaveLength(33);
 
@@ -351,21 +390,31 @@ describe('awarding from a CSV file', () => {
       ['an Excel workbook', new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0, 0]), 'Ce fichier est un classeur Excel'],
       ['an empty file', new Uint8Array(), 'Choisissez un fichier CSV à envoyer.'],
       ['a file over 5 MB', new Uint8Array(5 * 1024 * 1024 + 10).fill(0x41), 'Ce fichier est trop volumineux'],
-      ['an unclosed quote', new TextEncoder().encode('email;prénom;nom;badge\n"x@example.org;X;Y;general\n'), 'un guillemet y est sans doute ouvert'],
+      [
+        'an unclosed quote',
+        new TextEncoder().encode('email;prénom;nom;badge\n"x@example.org;X;Y;general\n'),
+        'un guillemet y est sans doute ouvert',
+      ],
     ];
     for (const [label, bytes, message] of cases) {
       const response = await uploadFile(advisor, bytes);
       expect([413, 422], label).toContain(response.statusCode);
       expect(text(response.body), label).toContain(message);
     }
-    const longMessage = await uploadFile(advisor, new TextEncoder().encode('email;prénom;nom;badge\nx@example.org;X;Y;general\n'), { message: 'm'.repeat(1001) });
+    const longMessage = await uploadFile(advisor, new TextEncoder().encode('email;prénom;nom;badge\nx@example.org;X;Y;general\n'), {
+      message: 'm'.repeat(1001),
+    });
     expect(longMessage.statusCode).toBe(422);
     const [after] = await db().select({ n: count() }).from(awardImports);
     expect(after!.n).toBe(before!.n);
   });
 
   it('answers 404 for an import id that is not one', async () => {
-    for (const path of ['/espace/delivrer/csv/pas-un-id', '/espace/delivrer/csv/00000000-0000-0000-0000-000000000000', '/espace/delivrer/csv/%3Cscript%3E/lignes/2']) {
+    for (const path of [
+      '/espace/delivrer/csv/pas-un-id',
+      '/espace/delivrer/csv/00000000-0000-0000-0000-000000000000',
+      '/espace/delivrer/csv/%3Cscript%3E/lignes/2',
+    ]) {
       expect((await advisor.get(path)).statusCode, path).toBe(404);
     }
   });
@@ -393,7 +442,9 @@ describe('learners and the general badge', () => {
 
     expect((await advisor.get(`/espace/apprenants/${key}`)).statusCode).toBe(200);
     expect((await outsider.get(`/espace/apprenants/${key}`)).statusCode).toBe(404);
-    expect((await outsider.get(`/espace/apprenants/${StructureLearnerService.keyOf(rouen.structure.id, 'nadia@example.org')}`)).statusCode).toBe(404);
+    expect(
+      (await outsider.get(`/espace/apprenants/${StructureLearnerService.keyOf(rouen.structure.id, 'nadia@example.org')}`)).statusCode,
+    ).toBe(404);
     expect((await advisor.get('/espace/apprenants/nadia@example.org')).statusCode).toBe(404);
     // Prefills the award form from the learner, without the address in the URL.
     const prefilled = await advisor.get(`/espace/delivrer?apprenant=${key}`);
@@ -424,9 +475,7 @@ describe('learners and the general badge', () => {
     if (second.statusCode === 303) expect(second.headers.location).toBe(first.headers.location);
     const [general] = await db().select().from(assertions).where(eq(assertions.id, id));
     expect(general!.badgeClassId).toBe(badgeId(caen, 'general'));
-    expect(general!.evidence.map((e) => e.url).sort()).toEqual(
-      [a1, a2, a3].map((a) => ctx.services.urls.assertion(a.assertion.id)).sort(),
-    );
+    expect(general!.evidence.map((e) => e.url).sort()).toEqual([a1, a2, a3].map((a) => ctx.services.urls.assertion(a.assertion.id)).sort());
     const after = text((await advisor.get(`/espace/apprenants/${key}`)).body);
     expect(after).toContain('Cette personne détient déjà le badge général');
     const third = await advisor.post(`/espace/apprenants/${key}/badge-general`, {}, token);

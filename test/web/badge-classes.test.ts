@@ -91,8 +91,14 @@ beforeAll(async () => {
   rouen = (await seedStructure(s, { name: 'Cap Emploi Rouen' })).structure.id;
   await s.users.create({ email: 'region@example.org', name: 'Région', password: PASSWORD, platformAdmin: true }, CLI);
   await s.users.create({ email: 'admin@caen.example.org', name: 'Awa Diallo', password: PASSWORD, structureId: caen, role: 'admin' }, CLI);
-  await s.users.create({ email: 'conseil@caen.example.org', name: 'Hugo Petit', password: PASSWORD, structureId: caen, role: 'advisor' }, CLI);
-  await s.users.create({ email: 'admin@rouen.example.org', name: 'Nina Leroy', password: PASSWORD, structureId: rouen, role: 'admin' }, CLI);
+  await s.users.create(
+    { email: 'conseil@caen.example.org', name: 'Hugo Petit', password: PASSWORD, structureId: caen, role: 'advisor' },
+    CLI,
+  );
+  await s.users.create(
+    { email: 'admin@rouen.example.org', name: 'Nina Leroy', password: PASSWORD, structureId: rouen, role: 'admin' },
+    CLI,
+  );
   await people.region.signIn('region@example.org');
   await people.admin.signIn('admin@caen.example.org');
   await people.advisor.signIn('conseil@caen.example.org');
@@ -187,7 +193,12 @@ describe('creating and editing a badge class', () => {
     const png = loadCatalogueImage('general').png;
     const preview = await people.admin.postFromWorkspace(
       '/espace/badges/nouveau',
-      badgeForm({ action: 'preview', name: 'Badge PNG', imageSource: 'upload', image: { fileName: 'logo.png', bytes: png, type: 'image/png' } }),
+      badgeForm({
+        action: 'preview',
+        name: 'Badge PNG',
+        imageSource: 'upload',
+        image: { fileName: 'logo.png', bytes: png, type: 'image/png' },
+      }),
       { multipart: true },
     );
     expect(preview.statusCode).toBe(200);
@@ -278,7 +289,14 @@ describe('creating and editing a badge class', () => {
     expect(text(edit.body)).toContain('Ce badge a été délivré 1 fois');
     const saved = await people.admin.postFromWorkspace(
       `/espace/badges/${generatedId}/modifier`,
-      badgeForm({ name: 'Travailler en équipe (2026)', imageSource: 'generate', palette: 'rouge', validityAmount: '90', validityUnit: 'days', tags: 'équipe' }),
+      badgeForm({
+        name: 'Travailler en équipe (2026)',
+        imageSource: 'generate',
+        palette: 'rouge',
+        validityAmount: '90',
+        validityUnit: 'days',
+        tags: 'équipe',
+      }),
       { multipart: true },
     );
     expect(saved.statusCode).toBe(303);
@@ -379,8 +397,15 @@ describe('another structure, other roles', () => {
     for (const url of [`/espace/badges/${id}`, `/espace/badges/${id}/modifier`]) {
       expect((await people.otherAdmin.get(url)).statusCode, url).toBe(404);
     }
-    for (const url of [`/espace/badges/${id}/modifier`, `/espace/badges/${id}/archiver`, `/espace/badges/${id}/desarchiver`, `/espace/badges/${id}/proposer`]) {
-      const response = await people.otherAdmin.postFromWorkspace(url, badgeForm({ imageSource: 'keep' }), { multipart: url.endsWith('modifier') });
+    for (const url of [
+      `/espace/badges/${id}/modifier`,
+      `/espace/badges/${id}/archiver`,
+      `/espace/badges/${id}/desarchiver`,
+      `/espace/badges/${id}/proposer`,
+    ]) {
+      const response = await people.otherAdmin.postFromWorkspace(url, badgeForm({ imageSource: 'keep' }), {
+        multipart: url.endsWith('modifier'),
+      });
       expect(response.statusCode, url).toBe(404);
     }
     expect((await badgeClassRow(id)).archivedAt).toBeNull();
@@ -393,7 +418,9 @@ describe('another structure, other roles', () => {
     const before = await badgeClassCount(caen);
     expect((await people.advisor.get(`/espace/badges/${id}/modifier`)).statusCode).toBe(403);
     expect((await people.advisor.postFromWorkspace('/espace/badges/nouveau', badgeForm(), { multipart: true })).statusCode).toBe(403);
-    expect((await people.advisor.postFromWorkspace(`/espace/badges/${id}/modifier`, badgeForm(), { multipart: true })).statusCode).toBe(403);
+    expect((await people.advisor.postFromWorkspace(`/espace/badges/${id}/modifier`, badgeForm(), { multipart: true })).statusCode).toBe(
+      403,
+    );
     expect(await badgeClassCount(caen)).toBe(before);
   });
 
@@ -476,7 +503,14 @@ describe('hostile input in every field', () => {
     // Unknown generator choices fall back to defaults rather than failing.
     const odd = await people.admin.postFromWorkspace(
       '/espace/badges/nouveau',
-      badgeForm({ name: 'Choix inconnus', shape: '"><script>', palette: 'url(x)', pictogram: '../../etc', level: '9', imageSource: 'weird' }),
+      badgeForm({
+        name: 'Choix inconnus',
+        shape: '"><script>',
+        palette: 'url(x)',
+        pictogram: '../../etc',
+        level: '9',
+        imageSource: 'weird',
+      }),
       { multipart: true },
     );
     expect(odd.statusCode).toBe(303);
@@ -494,7 +528,11 @@ describe('hostile input in every field', () => {
     // Text in Windows-1252 rather than UTF-8: refused with a message, not stored garbled.
     const before = await badgeClassCount(caen);
     const part = (name: string, value: Buffer | string) =>
-      Buffer.concat([Buffer.from(`--XYZ\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n`), Buffer.from(value), Buffer.from('\r\n')]);
+      Buffer.concat([
+        Buffer.from(`--XYZ\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n`),
+        Buffer.from(value),
+        Buffer.from('\r\n'),
+      ]);
     const fields = { ...badgeForm(), _csrf: token } as Record<string, string>;
     const latin1 = await people.admin.request('POST', '/espace/badges/nouveau', {
       headers: { 'content-type': 'multipart/form-data; boundary=XYZ' },
@@ -502,7 +540,7 @@ describe('hostile input in every field', () => {
         ...Object.entries(fields)
           .filter(([k]) => k !== 'name')
           .map(([k, v]) => part(k, v)),
-        part('name', Buffer.from('Badge de l\'\xe9quipe', 'latin1')),
+        part('name', Buffer.from("Badge de l'\xe9quipe", 'latin1')),
         Buffer.from('--XYZ--\r\n'),
       ]),
     });
@@ -520,7 +558,9 @@ describe('the shared catalogue', () => {
     expect(page.statusCode).toBe(200);
     expect(text(page.body)).toContain('Badges du catalogue (9)');
     expect((await people.region.get('/espace/plateforme/catalogue/nouveau')).statusCode).toBe(200);
-    const refused = await people.region.postFromWorkspace('/espace/plateforme/catalogue/nouveau', badgeForm({ name: '' }), { multipart: true });
+    const refused = await people.region.postFromWorkspace('/espace/plateforme/catalogue/nouveau', badgeForm({ name: '' }), {
+      multipart: true,
+    });
     expect(refused.statusCode).toBe(422);
     const added = await people.region.postFromWorkspace(
       '/espace/plateforme/catalogue/nouveau',
@@ -533,7 +573,9 @@ describe('the shared catalogue', () => {
     entryKey = entry!.key;
     expect(entryKey).toMatch(/^eco-gestes-au-travail-[0-9a-f]{6}$/);
     expect(await auditCount('catalogue.entry_added', entry!.id)).toBe(1);
-    expect((await people.admin.postFromWorkspace('/espace/plateforme/catalogue/nouveau', badgeForm(), { multipart: true })).statusCode).toBe(403);
+    expect(
+      (await people.admin.postFromWorkspace('/espace/plateforme/catalogue/nouveau', badgeForm(), { multipart: true })).statusCode,
+    ).toBe(403);
   });
 
   it('a structure admin adopts it once; the copy carries the key and the image', async () => {
@@ -583,7 +625,9 @@ describe('the shared catalogue', () => {
     const noNote = await people.region.postFromWorkspace(`/espace/plateforme/catalogue/${proposal!.id}/refuser`, { note: '  ' });
     expect(noNote.statusCode).toBe(422);
     expect(text(noNote.body)).toContain('Ce champ est obligatoire.');
-    expect((await people.admin.postFromWorkspace(`/espace/plateforme/catalogue/${proposal!.id}/refuser`, { note: 'x' })).statusCode).toBe(403);
+    expect((await people.admin.postFromWorkspace(`/espace/plateforme/catalogue/${proposal!.id}/refuser`, { note: 'x' })).statusCode).toBe(
+      403,
+    );
     const declined = await people.region.postFromWorkspace(`/espace/plateforme/catalogue/${proposal!.id}/refuser`, {
       note: 'Trop proche de « Organiser ». <b>Merci</b> !',
     });

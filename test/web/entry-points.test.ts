@@ -161,7 +161,9 @@ describe('the characters refused in a name, through the form, a CSV row and the 
   it.each(refused)('refuses %s in all three, naming the field, and awards nothing', async (_label, name) => {
     const viaApi = await apiAward({ name, email: 'hostile@example.org' });
     expect(viaApi.statusCode).toBe(400);
-    expect(viaApi.json().error.details).toEqual([{ field: 'body.recipient.name', message: expect.stringContaining('caractères non autorisés') }]);
+    expect(viaApi.json().error.details).toEqual([
+      { field: 'body.recipient.name', message: expect.stringContaining('caractères non autorisés') },
+    ]);
 
     const viaForm = await formAward({ firstName: name, email: 'hostile@example.org' });
     expect(viaForm.statusCode).toBe(422);
@@ -178,9 +180,16 @@ describe('the characters refused in a name, through the form, a CSV row and the 
   });
 
   it('answers in the caller’s language', async () => {
-    const viaApi = await api('POST', '/assertions', { badgeClass: badgeId(), recipient: { email: 'x@example.org', name: 'Léa\u0007\u001b[31m…' } }, 'en');
+    const viaApi = await api(
+      'POST',
+      '/assertions',
+      { badgeClass: badgeId(), recipient: { email: 'x@example.org', name: 'Léa\u0007\u001b[31m…' } },
+      'en',
+    );
     expect(viaApi.statusCode).toBe(400);
-    expect(viaApi.json().error.details).toEqual([{ field: 'body.recipient.name', message: expect.stringContaining('characters that are not allowed') }]);
+    expect(viaApi.json().error.details).toEqual([
+      { field: 'body.recipient.name', message: expect.stringContaining('characters that are not allowed') },
+    ]);
   });
 });
 
@@ -245,13 +254,22 @@ describe('the status of an award, on the one clock', () => {
 describe('the limits of a badge class, held by the service itself', () => {
   it('refuses through the service what the editor refuses, and the editor says the same limit', async () => {
     const image = { png: new Uint8Array([137, 80, 78, 71]), svg: null };
-    const definition = { name: 'n'.repeat(201), description: 'Sait.', criteriaNarrative: 'A fait.', tags: [], alignment: [], validityDays: null };
+    const definition = {
+      name: 'n'.repeat(201),
+      description: 'Sait.',
+      criteriaNarrative: 'A fait.',
+      tags: [],
+      alignment: [],
+      validityDays: null,
+    };
     await expect(ctx.services.badgeClasses.create(caen.structure.id, definition, image, { kind: 'cli' })).rejects.toMatchObject({
       code: 'badge_class_invalid',
       status: 422,
       params: { field: 'name', problem: 'too_long', max: 200 },
     });
-    await expect(ctx.services.catalogue.add({ ...definition, name: 'Bon', validityDays: 4000 }, image, { kind: 'cli' })).rejects.toMatchObject({
+    await expect(
+      ctx.services.catalogue.add({ ...definition, name: 'Bon', validityDays: 4000 }, image, { kind: 'cli' }),
+    ).rejects.toMatchObject({
       code: 'badge_class_invalid',
       params: { field: 'validityDays', problem: 'out_of_range' },
     });

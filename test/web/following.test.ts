@@ -43,7 +43,8 @@ class Browser extends InjectBrowser {
 }
 
 /** The detail links of a list page, in order. */
-const awardIdsOf = (html: string) => [...html.matchAll(/<th scope="row"><a href="\/espace\/delivres\/([0-9a-f-]{36})">/g)].map((m) => m[1]!);
+const awardIdsOf = (html: string) =>
+  [...html.matchAll(/<th scope="row"><a href="\/espace\/delivres\/([0-9a-f-]{36})">/g)].map((m) => m[1]!);
 
 const people = {
   adminA: new Browser(),
@@ -91,9 +92,14 @@ beforeAll(async () => {
   A = seededA.structure.id;
   tokenA = seededA.token;
   B = (await seedStructure(s, { name: 'Cap Emploi Rouen' })).structure.id;
-  adminAId = (await s.users.create({ email: 'lea.martin@example.org', name: 'Léa Martin', password: PASSWORD, structureId: A, role: 'admin' }, CLI)).id;
+  adminAId = (
+    await s.users.create({ email: 'lea.martin@example.org', name: 'Léa Martin', password: PASSWORD, structureId: A, role: 'admin' }, CLI)
+  ).id;
   advisorAId = (
-    await s.users.create({ email: 'hugo.petit@example.org', name: '=HYPERLINK("x") Hugo', password: PASSWORD, structureId: A, role: 'advisor' }, CLI)
+    await s.users.create(
+      { email: 'hugo.petit@example.org', name: '=HYPERLINK("x") Hugo', password: PASSWORD, structureId: A, role: 'advisor' },
+      CLI,
+    )
   ).id;
   await s.users.create({ email: 'omar.benali@example.org', name: 'Omar Benali', password: PASSWORD, structureId: B, role: 'admin' }, CLI);
   await s.users.create({ email: 'region@example.org', name: 'Région Normandie', password: PASSWORD, platformAdmin: true }, CLI);
@@ -102,7 +108,17 @@ beforeAll(async () => {
   const hugo = { kind: 'user' as const, userId: advisorAId };
   const lea = { kind: 'user' as const, userId: adminAId };
 
-  ids.ines = await awardAt(0, { badge: 0, email: 'ines.moreau@example.org', name: 'Inès Moreau', narrative: 'A animé <b>un atelier</b>', evidenceUrl: 'https://example.org/preuve?a=1&b=<2>' }, hugo);
+  ids.ines = await awardAt(
+    0,
+    {
+      badge: 0,
+      email: 'ines.moreau@example.org',
+      name: 'Inès Moreau',
+      narrative: 'A animé <b>un atelier</b>',
+      evidenceUrl: 'https://example.org/preuve?a=1&b=<2>',
+    },
+    hugo,
+  );
   ids.jules = await awardAt(0, { badge: 1, email: 'jules.lambert@example.org', name: 'Jules Lambert' }, hugo);
   ids.hostile = await awardAt(0, { badge: 2, email: 'zoe@example.org', name: '<script>alert(1)</script> Zoé' }, hugo);
   ids.expired = await awardAt(1, { badge: 0, email: 'paul.durand@example.org', name: 'Paul Durand', expiresInDays: 3 }, lea);
@@ -125,9 +141,20 @@ beforeAll(async () => {
 
   // The award email of Inès failed; Jules's was sent.
   // (each re-sent a minute after the award, so that it is the newest of its learner's emails)
-  const [mailId] = await enqueueMail(db(), { kind: 'award', to: 'ines.moreau@example.org', subject: 's', text: 't', html: 'h', structureId: A, assertionId: ids.ines }, { now: new Date(BASE.getTime() + 60_000) });
-  await db().update(outboxMessages).set({ status: 'failed', attempts: 5, lastError: '550 <mailbox> unknown' }).where(eq(outboxMessages.id, mailId!));
-  const [sentId] = await enqueueMail(db(), { kind: 'award', to: 'jules.lambert@example.org', subject: 's', text: 't', html: 'h', structureId: A, assertionId: ids.jules }, { now: new Date(BASE.getTime() + 60_000) });
+  const [mailId] = await enqueueMail(
+    db(),
+    { kind: 'award', to: 'ines.moreau@example.org', subject: 's', text: 't', html: 'h', structureId: A, assertionId: ids.ines },
+    { now: new Date(BASE.getTime() + 60_000) },
+  );
+  await db()
+    .update(outboxMessages)
+    .set({ status: 'failed', attempts: 5, lastError: '550 <mailbox> unknown' })
+    .where(eq(outboxMessages.id, mailId!));
+  const [sentId] = await enqueueMail(
+    db(),
+    { kind: 'award', to: 'jules.lambert@example.org', subject: 's', text: 't', html: 'h', structureId: A, assertionId: ids.jules },
+    { now: new Date(BASE.getTime() + 60_000) },
+  );
   await db().update(outboxMessages).set({ status: 'sent', sentAt: BASE }).where(eq(outboxMessages.id, sentId!));
 
   clock = BASE;
@@ -294,7 +321,10 @@ describe('the detail of an award', () => {
     const api = text((await people.advisorA.get(`/espace/delivres/${ids.api}`)).body);
     expect(api).toContain('API (jeton « tests »)');
     // Whatever the outbox holds for it (the award may have enqueued its email), the page says it.
-    const [mail] = await db().select({ status: outboxMessages.status }).from(outboxMessages).where(eq(outboxMessages.assertionId, ids.api!));
+    const [mail] = await db()
+      .select({ status: outboxMessages.status })
+      .from(outboxMessages)
+      .where(eq(outboxMessages.assertionId, ids.api!));
     const expected: Record<string, string> = {
       held: 'est en attente : la plateforme n’envoie pas encore de courriels',
       pending: 'attend son envoi',
@@ -384,7 +414,9 @@ describe('revoking from the detail', () => {
     const [event] = await db()
       .select({ n: count() })
       .from(auditEvents)
-      .where(and(eq(auditEvents.action, 'assertion.revoked'), eq(auditEvents.targetId, ids.jules!), eq(auditEvents.actorUserId, advisorAId)));
+      .where(
+        and(eq(auditEvents.action, 'assertion.revoked'), eq(auditEvents.targetId, ids.jules!), eq(auditEvents.actorUserId, advisorAId)),
+      );
     expect(Number(event!.n)).toBe(1);
 
     // Twice: the second time changes nothing and says it is revoked.
@@ -480,7 +512,14 @@ describe('figures', () => {
     expect(words).toContain('Badges délivrés 60');
     expect(words).toContain('Apprenants badgés 60');
     const structures = csvRows((await people.region.get('/espace/plateforme/chiffres.csv?table=structures')).body);
-    expect(structures[0]).toEqual(['Structure', 'Total', `Délivrés en ${BASE.getUTCFullYear()}`, 'Révoqués', 'Dernier badge délivré', 'Membres']);
+    expect(structures[0]).toEqual([
+      'Structure',
+      'Total',
+      `Délivrés en ${BASE.getUTCFullYear()}`,
+      'Révoqués',
+      'Dernier badge délivré',
+      'Membres',
+    ]);
     expect(structures.find((r) => r[0] === 'Cap Emploi Rouen')!.slice(1, 2)).toEqual(['1']);
     const caen = structures.find((r) => r[0] === 'Mission Locale de Caen')!;
     expect(caen[1]).toBe('59');
@@ -526,9 +565,15 @@ describe('API tokens', () => {
     expect(again.body).toContain(`${token!.slice(0, 11)}…`);
 
     const call = () =>
-      ctx.app.inject({ method: 'GET', url: '/api/v1/badge-classes', headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
+      ctx.app.inject({
+        method: 'GET',
+        url: '/api/v1/badge-classes',
+        headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+      });
     expect((await call()).statusCode).toBe(200);
-    expect(text((await people.adminA.get('/espace/jetons')).body)).not.toMatch(/Logiciel <b>de suivi<\/b> \S+… Léa Martin .* Jamais utilisé/);
+    expect(text((await people.adminA.get('/espace/jetons')).body)).not.toMatch(
+      /Logiciel <b>de suivi<\/b> \S+… Léa Martin .* Jamais utilisé/,
+    );
 
     const tokens = await ctx.services.following.apiTokens(A);
     const record = tokens.find((t) => t.name === 'Logiciel <b>de suivi</b>')!;

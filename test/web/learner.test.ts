@@ -67,7 +67,12 @@ class Browser extends InjectBrowser {
 }
 
 const decode = (s: string) =>
-  s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
 
 async function award(seeded: Seeded, recipient: { email: string; name: string }, extra: Json = {}) {
   const response = await ctx.app.inject({
@@ -237,9 +242,9 @@ describe('following the link', () => {
     const opened = await browser.request('POST', path, { form: { _csrf: token } });
     expect(opened.statusCode).toBe(303);
     expect(opened.headers.location).toBe('/mon-espace');
-    const cookie = (opened.cookies as { name: string; httpOnly?: boolean; secure?: boolean; sameSite?: string; path?: string; maxAge?: number }[]).find(
-      (c) => c.name === LEARNER_COOKIE,
-    );
+    const cookie = (
+      opened.cookies as { name: string; httpOnly?: boolean; secure?: boolean; sameSite?: string; path?: string; maxAge?: number }[]
+    ).find((c) => c.name === LEARNER_COOKIE);
     expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Lax', path: '/' });
     expect(cookie!.maxAge).toBeGreaterThan(29 * 86_400);
     expect(cookie!.maxAge).toBeLessThanOrEqual(30 * 86_400);
@@ -561,7 +566,10 @@ describe('privacy', () => {
     expect(ids.length).toBeGreaterThanOrEqual(4);
 
     // A CSV import that awarded one of them keeps its rows for review: they must go too.
-    const [advisor] = await db().insert(users).values({ email: 'conseil@ml-caen.example.org', name: 'Conseillère', createdAt: clock }).returning();
+    const [advisor] = await db()
+      .insert(users)
+      .values({ email: 'conseil@ml-caen.example.org', name: 'Conseillère', createdAt: clock })
+      .returning();
     const [csv] = await db()
       .insert(awardImports)
       .values({
@@ -596,7 +604,9 @@ describe('privacy', () => {
     expect(noToken.statusCode).toBe(403);
     expect((await db().select({ n: count() }).from(assertions).where(eq(assertions.recipientEmail, LEARNER.email)))[0]!.n).toBe(ids.length);
 
-    const erased = await browser.request('POST', '/mon-espace/mes-donnees/effacer', { form: { _csrf: csrfOf(confirm.body), confirm: 'oui' } });
+    const erased = await browser.request('POST', '/mon-espace/mes-donnees/effacer', {
+      form: { _csrf: csrfOf(confirm.body), confirm: 'oui' },
+    });
     expect(erased.statusCode).toBe(303);
     expect(erased.headers.location).toBe('/mon-espace/donnees-effacees');
     expect(browser.cookies.has(LEARNER_COOKIE)).toBe(false);
@@ -614,14 +624,25 @@ describe('privacy', () => {
     const mails = await db()
       .select({ n: count() })
       .from(outboxMessages)
-      .where(or(eq(outboxMessages.toAddress, LEARNER.email), like(outboxMessages.textBody, '%camille.martin%'), like(outboxMessages.textBody, '%Camille%')));
+      .where(
+        or(
+          eq(outboxMessages.toAddress, LEARNER.email),
+          like(outboxMessages.textBody, '%camille.martin%'),
+          like(outboxMessages.textBody, '%Camille%'),
+        ),
+      );
     expect(mails[0]!.n).toBe(0);
     expect((await db().select({ n: count() }).from(learnerSessions).where(eq(learnerSessions.email, LEARNER.email)))[0]!.n).toBe(0);
     expect((await db().select({ n: count() }).from(oneTimeTokens).where(eq(oneTimeTokens.email, LEARNER.email)))[0]!.n).toBe(0);
     expect((await db().select({ n: count() }).from(learnerPreferences).where(eq(learnerPreferences.email, LEARNER.email)))[0]!.n).toBe(0);
 
     const rows = await db().select().from(assertions).where(eq(assertions.id, awardA.id));
-    expect(rows[0]).toMatchObject({ recipientName: '', recipientEmail: `erased:${awardA.id}`, jws: null, revocationReason: ERASURE_REASON });
+    expect(rows[0]).toMatchObject({
+      recipientName: '',
+      recipientEmail: `erased:${awardA.id}`,
+      jws: null,
+      revocationReason: ERASURE_REASON,
+    });
     expect(rows[0]!.erasedAt).not.toBeNull();
     expect(rows[0]!.revokedAt).not.toBeNull();
     expect(rows[0]!.recipientEmail).not.toContain('@');

@@ -186,7 +186,9 @@ describe('correcting the learner’s address', () => {
       expect(refused.body).toContain('Le formulaire contient une erreur');
       expect(refused.body).not.toContain('<script>alert');
     }
-    expect((await advisorA.postFromWorkspace(`/espace/delivres/${assertion.id}/adresse`, { email: 'LEA.MARTIN@exmaple.org' })).statusCode).toBe(409);
+    expect(
+      (await advisorA.postFromWorkspace(`/espace/delivres/${assertion.id}/adresse`, { email: 'LEA.MARTIN@exmaple.org' })).statusCode,
+    ).toBe(409);
     expect((await advisorB.postFromWorkspace(`/espace/delivres/${assertion.id}/adresse`, { email: 'x@example.org' })).statusCode).toBe(404);
     expect((await advisorB.get(`/espace/delivres/${assertion.id}/adresse`)).statusCode).toBe(404);
 
@@ -277,9 +279,7 @@ describe('the unsubscribe page', () => {
       expect(refused.body).not.toContain('<script>alert');
       expect((await browser.request('POST', `/courriels/arret/${forged}`, { form: { action: 'stop' } })).statusCode).toBe(404);
     }
-    expect(
-      (await db().select().from(learnerPreferences).where(eq(learnerPreferences.email, 'someone.else@example.org'))).length,
-    ).toBe(0);
+    expect((await db().select().from(learnerPreferences).where(eq(learnerPreferences.email, 'someone.else@example.org'))).length).toBe(0);
   });
 
   it('takes the one-click unsubscribe of RFC 8058 as multipart/form-data too', async () => {

@@ -260,7 +260,11 @@ describe('key rotation, seen from outside', () => {
     expect(report.checks.every((c) => c.ok !== false)).toBe(true);
 
     // The API and the baked files agree with the download.
-    const viaApi = await ctx.app.inject({ method: 'GET', url: `/api/v1/assertions/${before.id}`, headers: { authorization: `Bearer ${R.token}` } });
+    const viaApi = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/v1/assertions/${before.id}`,
+      headers: { authorization: `Bearer ${R.token}` },
+    });
     expect(viaApi.json().jws).toBe(jws);
     const svg = (await get(`/assertions/${before.id}/signed.svg`)).body;
     expect(svg).toContain(`verify="${jws}"`);
@@ -367,9 +371,7 @@ describe('images', () => {
   ])('offers %s as an attachment with ?download=1', async (file, stem) => {
     const response = await get(`/assertions/${award.id}/${file}?download=1`);
     expect(response.statusCode).toBe(200);
-    expect(response.headers['content-disposition']).toBe(
-      `attachment; filename="${stem}-${award.id.slice(0, 8)}.${file.split('.')[1]}"`,
-    );
+    expect(response.headers['content-disposition']).toBe(`attachment; filename="${stem}-${award.id.slice(0, 8)}.${file.split('.')[1]}"`);
   });
 
   it('refuses another value of download', async () => {
@@ -544,7 +546,11 @@ describe('hostile strings', () => {
     expect(issuer.name).toBe(`Structure ${HOSTILE}`);
     const gone = (await get(`/assertions/${revoked.id}`)).json();
     expect(gone.revocationReason).toBe(HOSTILE);
-    const viaApi = await ctx.app.inject({ method: 'GET', url: `/api/v1/assertions/${hostile.id}`, headers: { authorization: `Bearer ${H.token}` } });
+    const viaApi = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/v1/assertions/${hostile.id}`,
+      headers: { authorization: `Bearer ${H.token}` },
+    });
     expect(viaApi.json().recipient.name).toBe(HOSTILE);
     expect(viaApi.headers['content-type']).toMatch(/^application\/json/);
   });
@@ -562,5 +568,4 @@ describe('health', () => {
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ status: 'ready' });
   });
-
 });

@@ -20,10 +20,7 @@ const CONTEXT = 'https://w3id.org/openbadges/v2';
 const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 const LEARNER = { email: 'Lea.Martin@Example.org', name: 'Léa Martin' };
 const FOREIGN_LEARNER = 'sam.durand@example.net';
-const PNG_1PX = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
-  'base64',
-);
+const PNG_1PX = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
 
 const VALID = 'Badge authentique et valide';
 const INVALID = 'Badge non authentique';
@@ -146,7 +143,9 @@ function hashed(email: string) {
     type: 'email',
     hashed: true,
     salt,
-    identity: `sha256$${createHash('sha256').update(email.trim().toLowerCase() + salt).digest('hex')}`,
+    identity: `sha256$${createHash('sha256')
+      .update(email.trim().toLowerCase() + salt)
+      .digest('hex')}`,
   };
 }
 
@@ -160,7 +159,9 @@ async function startForeignIssuer() {
   const publicKeyPem = await exportSPKI(publicKey);
   const revokedId = `urn:uuid:${randomUUID()}`;
   const documents = new Map<string, () => { status?: number; type?: string; body: string | Buffer }>();
-  const json = (doc: Json, status = 200) => () => ({ status, type: 'application/ld+json', body: JSON.stringify(doc) });
+  const json =
+    (doc: Json, status = 200) =>
+    () => ({ status, type: 'application/ld+json', body: JSON.stringify(doc) });
 
   foreign = createServer((request, response) => {
     const found = documents.get(request.url ?? '');
@@ -177,44 +178,56 @@ async function startForeignIssuer() {
   base = `http://127.0.0.1:${(foreign.address() as AddressInfo).port}`;
 
   const issuer = `${base}/issuer`;
-  documents.set('/issuer', json({
-    '@context': CONTEXT,
-    type: 'Issuer',
-    id: issuer,
-    name: 'Pôle Compétences de Rouen',
-    url: 'https://pole-competences.example.org',
-    email: 'contact@pole-competences.example.org',
-    publicKey: `${base}/key`,
-    revocationList: `${base}/revocations`,
-  }));
+  documents.set(
+    '/issuer',
+    json({
+      '@context': CONTEXT,
+      type: 'Issuer',
+      id: issuer,
+      name: 'Pôle Compétences de Rouen',
+      url: 'https://pole-competences.example.org',
+      email: 'contact@pole-competences.example.org',
+      publicKey: `${base}/key`,
+      revocationList: `${base}/revocations`,
+    }),
+  );
   documents.set('/key', json({ '@context': CONTEXT, type: 'CryptographicKey', id: `${base}/key`, owner: issuer, publicKeyPem }));
-  documents.set('/badge', json({
-    '@context': CONTEXT,
-    type: 'BadgeClass',
-    id: `${base}/badge`,
-    name: 'Animer une réunion',
-    description: 'Anime une réunion d’équipe de bout en bout.',
-    image: `${base}/badge.png`,
-    criteria: { narrative: 'Avoir animé trois réunions observées par un tuteur.' },
-    issuer,
-  }));
+  documents.set(
+    '/badge',
+    json({
+      '@context': CONTEXT,
+      type: 'BadgeClass',
+      id: `${base}/badge`,
+      name: 'Animer une réunion',
+      description: 'Anime une réunion d’équipe de bout en bout.',
+      image: `${base}/badge.png`,
+      criteria: { narrative: 'Avoir animé trois réunions observées par un tuteur.' },
+      issuer,
+    }),
+  );
   documents.set('/badge.png', () => ({ type: 'image/png', body: PNG_1PX }));
-  documents.set('/revocations', json({
-    '@context': CONTEXT,
-    id: `${base}/revocations`,
-    type: 'RevocationList',
-    issuer,
-    revokedAssertions: [{ id: revokedId, revocationReason: 'Délivré par erreur' }],
-  }));
-  documents.set('/assertions/1', json({
-    '@context': CONTEXT,
-    type: 'Assertion',
-    id: `${base}/assertions/1`,
-    recipient: hashed(FOREIGN_LEARNER),
-    badge: `${base}/badge`,
-    verification: { type: 'HostedBadge' },
-    issuedOn: '2024-03-01T10:00:00Z',
-  }));
+  documents.set(
+    '/revocations',
+    json({
+      '@context': CONTEXT,
+      id: `${base}/revocations`,
+      type: 'RevocationList',
+      issuer,
+      revokedAssertions: [{ id: revokedId, revocationReason: 'Délivré par erreur' }],
+    }),
+  );
+  documents.set(
+    '/assertions/1',
+    json({
+      '@context': CONTEXT,
+      type: 'Assertion',
+      id: `${base}/assertions/1`,
+      recipient: hashed(FOREIGN_LEARNER),
+      badge: `${base}/badge`,
+      verification: { type: 'HostedBadge' },
+      issuedOn: '2024-03-01T10:00:00Z',
+    }),
+  );
   documents.set('/not-json', () => ({ type: 'text/html', body: '<!doctype html><p>Bienvenue</p>' }));
 
   const signed = (id: string) => ({
@@ -315,7 +328,9 @@ describe('our own badges, verified in-process', () => {
     const jws = (await download(ctx, local(award.jwsUrl))).toString('utf8');
     const response = await submit(ctx, { text: jws });
     expect(verdictOf(response.body)).toBe(VALID);
-    expect(checkLine(response.body, 'signature')).toMatch(/^ok: Signature électronique : vérifié\. La signature électronique correspond au contenu/);
+    expect(checkLine(response.body, 'signature')).toMatch(
+      /^ok: Signature électronique : vérifié\. La signature électronique correspond au contenu/,
+    );
     expect(checkLine(response.body, 'keyOwnership')).toMatch(/^ok: /);
     expect(checkLine(response.body, 'revocation')).toMatch(/^ok: /);
   });
@@ -499,10 +514,20 @@ describe('bad input: the page again, a message, a 4xx', () => {
   it.each([
     ['an empty form', {}, 400, 'Choisissez le fichier du badge, ou collez son adresse web ou son texte.'],
     ['only spaces', { text: '   \n ' }, 400, 'Choisissez le fichier du badge'],
-    ['a garbage file', { file: { filename: 'x.png', type: 'image/png', bytes: randomBytes(500) } }, 400, 'Ce fichier n’est pas une image de badge'],
+    [
+      'a garbage file',
+      { file: { filename: 'x.png', type: 'image/png', bytes: randomBytes(500) } },
+      400,
+      'Ce fichier n’est pas une image de badge',
+    ],
     ['a JPEG photo', { file: { filename: 'photo.jpg', type: 'image/jpeg', bytes: JPEG } }, 400, 'une photo JPEG'],
     ['an empty file', { file: { filename: 'vide.png', type: 'image/png', bytes: Buffer.alloc(0) } }, 400, 'Ce fichier est vide.'],
-    ['a 3 MB file', { file: { filename: 'big.png', type: 'image/png', bytes: Buffer.alloc(3 * 1024 * 1024, 1) } }, 413, 'Ce fichier est trop volumineux'],
+    [
+      'a 3 MB file',
+      { file: { filename: 'big.png', type: 'image/png', bytes: Buffer.alloc(3 * 1024 * 1024, 1) } },
+      413,
+      'Ce fichier est trop volumineux',
+    ],
     ['a malformed URL', { text: 'http://exa mple.org/badge' }, 400, 'Cette adresse web n’est pas valide.'],
     ['a URL with no host', { text: 'https://' }, 400, 'Cette adresse web n’est pas valide.'],
     ['a file:// URL', { text: 'file:///etc/passwd' }, 400, 'Seules les adresses web qui commencent par http:// ou https://'],
@@ -511,7 +536,12 @@ describe('bad input: the page again, a message, a 4xx', () => {
     ['plain words', { text: 'mon badge de Léa' }, 400, 'Ce texte n’est ni une adresse web'],
     ['a huge text', { text: 'a'.repeat(300_000) }, 413, 'Ce texte est trop long pour être un badge.'],
     ['a text over the field limit', { text: 'a'.repeat(900_000) }, 413, 'Ce texte est trop long pour être un badge.'],
-    ['a file and a text', { text: 'https://example.org/a', file: { filename: 'b.png', type: 'image/png', bytes: PNG_1PX } }, 400, 'pas les deux à la fois'],
+    [
+      'a file and a text',
+      { text: 'https://example.org/a', file: { filename: 'b.png', type: 'image/png', bytes: PNG_1PX } },
+      400,
+      'pas les deux à la fois',
+    ],
     ['an invalid email', { text: 'https://example.org/a', email: 'pas-une-adresse' }, 400, 'Saisissez une adresse e-mail complète'],
     ['two files', { files: [png(PNG_1PX), png(PNG_1PX)] }, 413, 'Choisissez un seul fichier à la fois.'],
   ] as const)('refuses %s', async (_label, input, status, message) => {

@@ -27,12 +27,7 @@ export async function deleteSessionsOfUser(db: Database, userId: string): Promis
  * their validity (used or not). Counted by expiry, which the service sets
  * from its own clock, rather than by creation time, which the database sets.
  */
-export async function countLiveTokens(
-  db: Database,
-  purpose: 'password-reset' | 'invitation',
-  email: string,
-  now: Date,
-): Promise<number> {
+export async function countLiveTokens(db: Database, purpose: 'password-reset' | 'invitation', email: string, now: Date): Promise<number> {
   const [row] = await db
     .select({ n: count() })
     .from(oneTimeTokens)
@@ -63,13 +58,7 @@ export async function listOpenInvitations(db: Database, structureId: string): Pr
     })
     .from(oneTimeTokens)
     .leftJoin(users, eq(users.id, oneTimeTokens.createdByUserId))
-    .where(
-      and(
-        eq(oneTimeTokens.purpose, 'invitation'),
-        eq(oneTimeTokens.structureId, structureId),
-        isNull(oneTimeTokens.usedAt),
-      ),
-    )
+    .where(and(eq(oneTimeTokens.purpose, 'invitation'), eq(oneTimeTokens.structureId, structureId), isNull(oneTimeTokens.usedAt)))
     .orderBy(asc(oneTimeTokens.email), asc(oneTimeTokens.createdAt));
   return rows.map((r) => ({ ...r, role: r.role ?? 'advisor' }));
 }
@@ -91,11 +80,7 @@ export async function findOpenInvitation(db: Database, structureId: string, id: 
 }
 
 /** Withdraws open invitations of this structure: one (by id), or all those sent to an address. */
-export async function deleteOpenInvitations(
-  db: Database,
-  structureId: string,
-  which: { id: string } | { email: string },
-): Promise<number> {
+export async function deleteOpenInvitations(db: Database, structureId: string, which: { id: string } | { email: string }): Promise<number> {
   const rows = await db
     .delete(oneTimeTokens)
     .where(

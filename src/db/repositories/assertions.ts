@@ -16,10 +16,7 @@ export async function insertAssertion(db: Database, values: NewAssertionRow): Pr
  * so nothing is read back: returning a thousand signed rows costs more than
  * the insert.
  */
-export async function insertAssertions(
-  db: Database,
-  values: (NewAssertionRow & { id: string })[],
-): Promise<AssertionRow[]> {
+export async function insertAssertions(db: Database, values: (NewAssertionRow & { id: string })[]): Promise<AssertionRow[]> {
   if (values.length === 0) return [];
   await db.insert(assertions).values(values);
   return values.map((v) => ({
@@ -45,11 +42,7 @@ export async function findAssertion(db: Database, id: string): Promise<Assertion
   return row;
 }
 
-export async function findAssertionOfStructure(
-  db: Database,
-  structureId: string,
-  id: string,
-): Promise<AssertionRow | undefined> {
+export async function findAssertionOfStructure(db: Database, structureId: string, id: string): Promise<AssertionRow | undefined> {
   const [row] = await db
     .select()
     .from(assertions)
@@ -65,10 +58,7 @@ export interface AssertionFilter {
   offset: number;
 }
 
-export async function listAssertions(
-  db: Database,
-  filter: AssertionFilter,
-): Promise<{ rows: AssertionRow[]; total: number }> {
+export async function listAssertions(db: Database, filter: AssertionFilter): Promise<{ rows: AssertionRow[]; total: number }> {
   const where = and(
     eq(assertions.structureId, filter.structureId),
     filter.badgeClassId ? eq(assertions.badgeClassId, filter.badgeClassId) : undefined,
@@ -107,18 +97,11 @@ export async function markRevoked(
   return row;
 }
 
-export async function updateSignature(
-  db: Database,
-  id: string,
-  values: { jws: string; signingKeyId: string },
-): Promise<void> {
+export async function updateSignature(db: Database, id: string, values: { jws: string; signingKeyId: string }): Promise<void> {
   await db.update(assertions).set(values).where(eq(assertions.id, id));
 }
 
-export async function listRevokedAssertions(
-  db: Database,
-  structureId: string,
-): Promise<{ id: string; revocationReason: string | null }[]> {
+export async function listRevokedAssertions(db: Database, structureId: string): Promise<{ id: string; revocationReason: string | null }[]> {
   return db
     .select({ id: assertions.id, revocationReason: assertions.revocationReason })
     .from(assertions)
@@ -159,7 +142,10 @@ export async function insertIdempotencyKeys(
 
 export async function findAssertionsOfStructure(db: Database, structureId: string, ids: string[]): Promise<AssertionRow[]> {
   if (ids.length === 0) return [];
-  return db.select().from(assertions).where(and(eq(assertions.structureId, structureId), inArray(assertions.id, ids)));
+  return db
+    .select()
+    .from(assertions)
+    .where(and(eq(assertions.structureId, structureId), inArray(assertions.id, ids)));
 }
 
 /** Serialises the awards that share idempotency keys in one structure, for the rest of the transaction. */
@@ -172,11 +158,7 @@ export async function claimIdempotencyKey(
   db: Database,
   values: { structureId: string; key: string; requestHash: string; assertionId: string; createdAt: Date },
 ): Promise<boolean> {
-  const rows = await db
-    .insert(idempotencyKeys)
-    .values(values)
-    .onConflictDoNothing()
-    .returning({ key: idempotencyKeys.key });
+  const rows = await db.insert(idempotencyKeys).values(values).onConflictDoNothing().returning({ key: idempotencyKeys.key });
   return rows.length > 0;
 }
 

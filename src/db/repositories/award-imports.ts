@@ -23,20 +23,13 @@ const summaryColumns = {
   finishedAt: awardImports.finishedAt,
 };
 
-export async function insertAwardImport(
-  db: Database,
-  values: typeof awardImports.$inferInsert,
-): Promise<AwardImportSummary> {
+export async function insertAwardImport(db: Database, values: typeof awardImports.$inferInsert): Promise<AwardImportSummary> {
   const [row] = await db.insert(awardImports).values(values).returning(summaryColumns);
   return row!;
 }
 
 /** An import of this structure, rows included; undefined for another structure's. */
-export async function findAwardImport(
-  db: Database,
-  structureId: string,
-  id: string,
-): Promise<AwardImportRecord | undefined> {
+export async function findAwardImport(db: Database, structureId: string, id: string): Promise<AwardImportRecord | undefined> {
   const [row] = await db
     .select()
     .from(awardImports)
@@ -45,11 +38,7 @@ export async function findAwardImport(
 }
 
 /** Without the rows: what the progress page polls every two seconds. */
-export async function findAwardImportSummary(
-  db: Database,
-  structureId: string,
-  id: string,
-): Promise<AwardImportSummary | undefined> {
+export async function findAwardImportSummary(db: Database, structureId: string, id: string): Promise<AwardImportSummary | undefined> {
   const [row] = await db
     .select(summaryColumns)
     .from(awardImports)

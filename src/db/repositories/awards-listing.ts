@@ -54,10 +54,7 @@ function listConditions(filter: AwardListFilter): SQL | undefined {
   if (filter.search) {
     const pattern = containsPattern(filter.search);
     conditions.push(
-      or(
-        sql`${assertions.recipientName} ilike ${pattern} escape '\\'`,
-        sql`${assertions.recipientEmail} ilike ${pattern} escape '\\'`,
-      ),
+      or(sql`${assertions.recipientName} ilike ${pattern} escape '\\'`, sql`${assertions.recipientEmail} ilike ${pattern} escape '\\'`),
     );
   }
   if (filter.badgeClassId) conditions.push(eq(assertions.badgeClassId, filter.badgeClassId));
@@ -66,10 +63,17 @@ function listConditions(filter: AwardListFilter): SQL | undefined {
   if (filter.status === 'revoked') conditions.push(isNotNull(assertions.revokedAt));
   // The SQL form of awardStatus (src/services/rules/award-status.ts): expired once `expires` is past, not at it.
   if (filter.status === 'expired') {
-    conditions.push(isNull(assertions.revokedAt), isNotNull(assertions.expires), sql`${assertions.expires} < ${filter.now.toISOString()}::timestamptz`);
+    conditions.push(
+      isNull(assertions.revokedAt),
+      isNotNull(assertions.expires),
+      sql`${assertions.expires} < ${filter.now.toISOString()}::timestamptz`,
+    );
   }
   if (filter.status === 'valid') {
-    conditions.push(isNull(assertions.revokedAt), or(isNull(assertions.expires), sql`${assertions.expires} >= ${filter.now.toISOString()}::timestamptz`));
+    conditions.push(
+      isNull(assertions.revokedAt),
+      or(isNull(assertions.expires), sql`${assertions.expires} >= ${filter.now.toISOString()}::timestamptz`),
+    );
   }
   if (filter.from) {
     conditions.push(gte(assertions.issuedOn, sql`(${filter.from}::date::timestamp at time zone ${PROGRAMME_TIME_ZONE})`));
@@ -294,10 +298,7 @@ export async function listAuditTrail(
   db: Database,
   filter: { structureId: string; action?: string; limit: number; offset: number },
 ): Promise<{ rows: AuditListRow[]; total: number }> {
-  const where = and(
-    eq(auditEvents.structureId, filter.structureId),
-    filter.action ? eq(auditEvents.action, filter.action) : undefined,
-  );
+  const where = and(eq(auditEvents.structureId, filter.structureId), filter.action ? eq(auditEvents.action, filter.action) : undefined);
   const [rows, [totalRow]] = await Promise.all([
     db
       .select({

@@ -4,10 +4,7 @@ import { assertions, badgeClasses } from '../schema.ts';
 
 export type BadgeClassRow = typeof badgeClasses.$inferSelect;
 
-export async function insertBadgeClasses(
-  db: Database,
-  values: (typeof badgeClasses.$inferInsert)[],
-): Promise<BadgeClassRow[]> {
+export async function insertBadgeClasses(db: Database, values: (typeof badgeClasses.$inferInsert)[]): Promise<BadgeClassRow[]> {
   return db.insert(badgeClasses).values(values).returning();
 }
 
@@ -24,11 +21,7 @@ export async function findBadgeClass(db: Database, id: string): Promise<BadgeCla
   return row;
 }
 
-export async function findBadgeClassOfStructure(
-  db: Database,
-  structureId: string,
-  id: string,
-): Promise<BadgeClassRow | undefined> {
+export async function findBadgeClassOfStructure(db: Database, structureId: string, id: string): Promise<BadgeClassRow | undefined> {
   const [row] = await db
     .select()
     .from(badgeClasses)
@@ -97,11 +90,7 @@ export async function listBadgeClassSummaries(db: Database, structureId: string)
 }
 
 /** The row, locked until the end of the transaction: two edits of one badge class never make two versions. */
-export async function lockBadgeClassOfStructure(
-  db: Database,
-  structureId: string,
-  id: string,
-): Promise<BadgeClassRow | undefined> {
+export async function lockBadgeClassOfStructure(db: Database, structureId: string, id: string): Promise<BadgeClassRow | undefined> {
   const [row] = await db
     .select()
     .from(badgeClasses)
@@ -141,9 +130,7 @@ export async function findLiveBadgeClassByCatalogueKey(
   const [row] = await db
     .select({ id: badgeClasses.id })
     .from(badgeClasses)
-    .where(
-      and(eq(badgeClasses.structureId, structureId), eq(badgeClasses.catalogueKey, catalogueKey), isNull(badgeClasses.archivedAt)),
-    );
+    .where(and(eq(badgeClasses.structureId, structureId), eq(badgeClasses.catalogueKey, catalogueKey), isNull(badgeClasses.archivedAt)));
   return row;
 }
 

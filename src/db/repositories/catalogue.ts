@@ -27,10 +27,7 @@ const summaryColumns = {
   createdAt: catalogueEntries.createdAt,
 };
 
-export async function insertCatalogueEntry(
-  db: Database,
-  values: typeof catalogueEntries.$inferInsert,
-): Promise<CatalogueEntryRow> {
+export async function insertCatalogueEntry(db: Database, values: typeof catalogueEntries.$inferInsert): Promise<CatalogueEntryRow> {
   const [row] = await db.insert(catalogueEntries).values(values).returning();
   return row!;
 }

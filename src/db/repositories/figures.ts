@@ -129,8 +129,7 @@ async function rowsOf(db: Database, query: ReturnType<typeof sql>): Promise<Reco
   return ((await db.execute(query)) as unknown as { rows: Record<string, unknown>[] }).rows;
 }
 
-const scoped = (column: unknown, structureId: string | null) =>
-  structureId ? sql`${column} = ${structureId}::uuid` : sql`true`;
+const scoped = (column: unknown, structureId: string | null) => (structureId ? sql`${column} = ${structureId}::uuid` : sql`true`);
 
 const dateOrNull = (value: unknown): Date | null => (value === null || value === undefined ? null : new Date(value as string));
 

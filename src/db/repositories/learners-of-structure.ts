@@ -96,11 +96,7 @@ export async function listAwardsOfLearner(db: Database, structureId: string, ema
 }
 
 /** Recent learners of the structure, for the suggestions of the award form. */
-export async function recentLearners(
-  db: Database,
-  structureId: string,
-  limit: number,
-): Promise<{ email: string; name: string }[]> {
+export async function recentLearners(db: Database, structureId: string, limit: number): Promise<{ email: string; name: string }[]> {
   return db
     .select({
       email: assertions.recipientEmail,
@@ -118,12 +114,7 @@ export async function recentLearners(
  * structure, among badge classes made from the given catalogue entries:
  * not revoked, not erased, not expired at `now`.
  */
-export async function validAssertionsOfCatalogue(
-  db: Database,
-  email: string,
-  catalogueKeys: readonly string[],
-  now: Date,
-) {
+export async function validAssertionsOfCatalogue(db: Database, email: string, catalogueKeys: readonly string[], now: Date) {
   return db
     .select({
       id: assertions.id,

@@ -41,9 +41,7 @@ export async function deleteLearnerSessionsOf(db: Database, email: string): Prom
 }
 
 export async function deleteEndedLearnerSessions(db: Database, now: Date, idleBefore: Date): Promise<void> {
-  await db
-    .delete(learnerSessions)
-    .where(or(lt(learnerSessions.expiresAt, now), lt(learnerSessions.lastSeenAt, idleBefore)));
+  await db.delete(learnerSessions).where(or(lt(learnerSessions.expiresAt, now), lt(learnerSessions.lastSeenAt, idleBefore)));
 }
 
 /** A sign-in link's row whatever its state (used, expired), to tell the person what happened to it. */
@@ -105,7 +103,6 @@ const learnerBadgeColumns = {
   structureUrl: structures.url,
   structureEmail: structures.email,
 };
-
 
 /** Every badge awarded to this address, by any structure, newest first; erased ones are no one's any more. */
 export async function listBadgesOfRecipient(db: Database, email: string) {

@@ -99,20 +99,9 @@ export async function consumeOneTimeToken(
  * Uses up every other live link of this purpose for this address: once a
  * password is reset, the other reset links someone else may hold stop working.
  */
-export async function consumeAllTokensOf(
-  db: Database,
-  purpose: OneTimeTokenPurpose,
-  email: string,
-  now: Date,
-): Promise<void> {
+export async function consumeAllTokensOf(db: Database, purpose: OneTimeTokenPurpose, email: string, now: Date): Promise<void> {
   await db
     .update(oneTimeTokens)
     .set({ usedAt: now })
-    .where(
-      and(
-        eq(oneTimeTokens.email, email.trim().toLowerCase()),
-        eq(oneTimeTokens.purpose, purpose),
-        isNull(oneTimeTokens.usedAt),
-      ),
-    );
+    .where(and(eq(oneTimeTokens.email, email.trim().toLowerCase()), eq(oneTimeTokens.purpose, purpose), isNull(oneTimeTokens.usedAt)));
 }

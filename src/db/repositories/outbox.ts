@@ -33,11 +33,7 @@ const INSERT_CHUNK = 2000;
  * that causes it: the dispatcher (src/services/mail/) sends them afterwards.
  * `now` (the caller's clock) dates the messages and makes them due.
  */
-export async function enqueueMail(
-  db: Database,
-  mails: OutgoingMail | OutgoingMail[],
-  options: { now: Date },
-): Promise<string[]> {
+export async function enqueueMail(db: Database, mails: OutgoingMail | OutgoingMail[], options: { now: Date }): Promise<string[]> {
   const list = Array.isArray(mails) ? mails : [mails];
   if (list.length === 0) return [];
   const stopped = new Set<string>();
@@ -69,8 +65,7 @@ export async function enqueueMail(
           structureId: m.structureId ?? null,
           assertionId: m.assertionId ?? null,
           createdByUserId: m.createdByUserId ?? null,
-          status:
-            !SENT_EVEN_WHEN_STOPPED.has(m.kind) && stopped.has(m.to) ? ('suppressed' as const) : ('pending' as const),
+          status: !SENT_EVEN_WHEN_STOPPED.has(m.kind) && stopped.has(m.to) ? ('suppressed' as const) : ('pending' as const),
           createdAt: options.now,
           nextAttemptAt: options.now,
         })),
@@ -101,10 +96,7 @@ export interface ClaimedMessage {
  * taking the same row; the attempt is counted at the claim, so a message
  * that crashes its sender still runs out of attempts.
  */
-export async function claimDueMessages(
-  db: Database,
-  options: { now: Date; claimedUntil: Date; limit: number },
-): Promise<ClaimedMessage[]> {
+export async function claimDueMessages(db: Database, options: { now: Date; claimedUntil: Date; limit: number }): Promise<ClaimedMessage[]> {
   const result = await db.execute(sql`
     update outbox_messages
        set status = 'sending', claimed_until = ${options.claimedUntil}, attempts = attempts + 1
@@ -131,17 +123,10 @@ export async function claimDueMessages(
 
 /** Only the holder of the claim records the outcome: a claim that lapsed and was taken over is no longer ours. */
 const ourClaim = (message: Pick<ClaimedMessage, 'id' | 'claimedUntil'>) =>
-  and(
-    eq(outboxMessages.id, message.id),
-    eq(outboxMessages.status, 'sending'),
-    eq(outboxMessages.claimedUntil, message.claimedUntil),
-  );
+  and(eq(outboxMessages.id, message.id), eq(outboxMessages.status, 'sending'), eq(outboxMessages.claimedUntil, message.claimedUntil));
 
 export async function markSent(db: Database, message: ClaimedMessage, at: Date): Promise<void> {
-  await db
-    .update(outboxMessages)
-    .set({ status: 'sent', sentAt: at, claimedUntil: null, lastError: null })
-    .where(ourClaim(message));
+  await db.update(outboxMessages).set({ status: 'sent', sentAt: at, claimedUntil: null, lastError: null }).where(ourClaim(message));
 }
 
 /** A failed attempt: tried again at `retryAt`, or given up (`failed`) when there is none. */

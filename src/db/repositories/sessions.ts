@@ -11,10 +11,7 @@ export async function insertSession(db: Database, values: typeof sessions.$infer
 }
 
 /** The session and its user, in one round trip: this runs on every signed-in request. */
-export async function findSessionWithUser(
-  db: Database,
-  idHash: string,
-): Promise<{ session: SessionRow; user: SessionUser } | undefined> {
+export async function findSessionWithUser(db: Database, idHash: string): Promise<{ session: SessionRow; user: SessionUser } | undefined> {
   const [row] = await db
     .select({
       session: sessions,

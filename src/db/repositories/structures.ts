@@ -33,11 +33,7 @@ export async function findActiveSigningKey(db: Database, structureId: string): P
   return row;
 }
 
-export async function findSigningKey(
-  db: Database,
-  structureId: string,
-  keyId: string,
-): Promise<SigningKeyRow | undefined> {
+export async function findSigningKey(db: Database, structureId: string, keyId: string): Promise<SigningKeyRow | undefined> {
   const [row] = await db
     .select()
     .from(signingKeys)

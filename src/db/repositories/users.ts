@@ -45,11 +45,7 @@ export async function listMembershipsOfUser(db: Database, userId: string): Promi
     .orderBy(asc(structures.name), asc(structures.id));
 }
 
-export async function findMembership(
-  db: Database,
-  userId: string,
-  structureId: string,
-): Promise<MembershipRow | undefined> {
+export async function findMembership(db: Database, userId: string, structureId: string): Promise<MembershipRow | undefined> {
   const [row] = await db
     .select()
     .from(memberships)

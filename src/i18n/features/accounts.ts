@@ -26,7 +26,8 @@ export const fr = {
 
   // Reset
   'accounts.reset.title': 'Choisir un nouveau mot de passe',
-  'accounts.reset.intro': 'Pour le compte {email}. Une fois enregistré, vous êtes connecté, et toute autre session ouverte avec ce compte est fermée.',
+  'accounts.reset.intro':
+    'Pour le compte {email}. Une fois enregistré, vous êtes connecté, et toute autre session ouverte avec ce compte est fermée.',
   'accounts.reset.password': 'Nouveau mot de passe',
   'accounts.reset.password.hint': 'Au moins 12 caractères. Une phrase de plusieurs mots est facile à retenir et difficile à deviner.',
   'accounts.reset.passwordConfirmation': 'Confirmez le nouveau mot de passe',
@@ -142,11 +143,13 @@ export const fr = {
   'accounts.profile.logo.error.empty': 'Ce fichier est vide. Choisissez le fichier de votre logo.',
   'accounts.profile.logo.error.tooLarge': 'Ce fichier est trop lourd : {kilobytes} Ko au maximum.',
   'accounts.profile.logo.error.notAnImage': 'Ce fichier n’est pas une image PNG ou SVG lisible.',
-  'accounts.profile.logo.error.typeMismatch': 'Le nom du fichier ne correspond pas à son contenu (PNG ou SVG). Enregistrez-le à nouveau depuis votre logiciel.',
+  'accounts.profile.logo.error.typeMismatch':
+    'Le nom du fichier ne correspond pas à son contenu (PNG ou SVG). Enregistrez-le à nouveau depuis votre logiciel.',
   'accounts.profile.logo.error.tooSmall': 'Cette image est trop petite ({width} × {height} pixels) : {min} pixels au moins de côté.',
   'accounts.profile.logo.error.tooBig': 'Cette image est trop grande ({width} × {height} pixels) : {max} pixels au plus de côté.',
   'accounts.profile.logo.error.shape': 'Cette image est trop allongée ({width} × {height}) : au plus 4 fois plus large que haute.',
-  'accounts.profile.logo.error.unsafe': 'Ce SVG contient des éléments interdits (script, lien externe…). Exportez-le à nouveau en SVG simple, ou envoyez un PNG.',
+  'accounts.profile.logo.error.unsafe':
+    'Ce SVG contient des éléments interdits (script, lien externe…). Exportez-le à nouveau en SVG simple, ou envoyez un PNG.',
 
   // Emails
   'accounts.mail.greeting': 'Bonjour {name},',
@@ -230,7 +233,8 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'accounts.invitation.invalid.title': 'This invitation is no longer valid',
   'accounts.invitation.invalid.text':
     'An invitation is valid for 7 days, and works only once: this one has expired, has been used or cancelled, or the link was not copied whole. Ask the structure’s administrator to send you a new one.',
-  'accounts.invitation.accountExists': 'An account already exists with this address: open the invitation link again to sign in and accept it.',
+  'accounts.invitation.accountExists':
+    'An account already exists with this address: open the invitation link again to sign in and accept it.',
   'accounts.invitation.joined': 'Welcome to the workspace of {structure}.',
 
   'accounts.members.invite.title': 'Invite someone',
@@ -312,7 +316,8 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'accounts.profile.logo.error.tooSmall': 'This image is too small ({width} × {height} pixels): at least {min} pixels a side.',
   'accounts.profile.logo.error.tooBig': 'This image is too big ({width} × {height} pixels): at most {max} pixels a side.',
   'accounts.profile.logo.error.shape': 'This image is too elongated ({width} × {height}): at most 4 times wider than high.',
-  'accounts.profile.logo.error.unsafe': 'This SVG holds forbidden parts (script, external link…). Export it again as plain SVG, or send a PNG.',
+  'accounts.profile.logo.error.unsafe':
+    'This SVG holds forbidden parts (script, external link…). Export it again as plain SVG, or send a PNG.',
 
   'accounts.mail.greeting': 'Hello {name},',
   'accounts.mail.hello': 'Hello,',
@@ -320,7 +325,8 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'accounts.mail.reset.body': 'You asked to choose a new password for your Insigne account.',
   'accounts.mail.reset.validity': 'The link below works for one hour, and only once.',
   'accounts.mail.reset.action': 'Choose a new password',
-  'accounts.mail.reset.footer': 'You did not ask for anything? Ignore this message: your password does not change unless someone uses this link.',
+  'accounts.mail.reset.footer':
+    'You did not ask for anything? Ignore this message: your password does not change unless someone uses this link.',
   'accounts.mail.invitation.subject': 'Invitation to join {structure} on Insigne',
   'accounts.mail.invitation.byPerson': '{inviter} invites you to join the workspace of {structure} on Insigne. Your role: {role}.',
   'accounts.mail.invitation.body': 'You are invited to join the workspace of {structure} on Insigne. Your role: {role}.',

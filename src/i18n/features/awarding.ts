@@ -17,7 +17,8 @@ export const fr = {
   'awarding.step.learner.hint':
     'Le badge est lié à son adresse e-mail : c’est à cette adresse qu’elle le reçoit, et c’est elle qui permet de le vérifier. Les personnes à qui votre structure a déjà délivré un badge vous sont proposées pendant la saisie.',
   'awarding.field.email': 'Adresse e-mail de la personne',
-  'awarding.field.email.hint': 'Par exemple camille.martin@exemple.fr. Vérifiez-la avec la personne : une erreur enverrait le badge à quelqu’un d’autre.',
+  'awarding.field.email.hint':
+    'Par exemple camille.martin@exemple.fr. Vérifiez-la avec la personne : une erreur enverrait le badge à quelqu’un d’autre.',
   'awarding.field.firstName': 'Prénom',
   'awarding.field.lastName': 'Nom',
   'awarding.field.badge': '2. Le badge',
@@ -25,7 +26,8 @@ export const fr = {
   'awarding.step.evidence.hint':
     'Ce que la personne a fait et que vous avez observé. Un recruteur le lira sur la page du badge : restez factuel et bienveillant.',
   'awarding.field.evidence': 'Description de la preuve',
-  'awarding.field.evidence.hint': 'Par exemple : « A organisé seule le planning de l’atelier collectif du 12 mars. » 2 000 caractères au plus.',
+  'awarding.field.evidence.hint':
+    'Par exemple : « A organisé seule le planning de l’atelier collectif du 12 mars. » 2 000 caractères au plus.',
   'awarding.field.evidenceUrl': 'Lien vers la preuve',
   'awarding.field.evidenceUrl.hint': 'Une adresse web commençant par https:// (un document en ligne, une vidéo, un portfolio).',
   'awarding.step.more': '4. Le courriel et la durée',
@@ -103,8 +105,7 @@ export const fr = {
   'awarding.csv.columns.badges': 'Les badges de votre structure et leur clé :',
   'awarding.csv.field.file': 'Fichier CSV',
   'awarding.csv.field.file.hint': 'Un fichier .csv de {maxMb} Mo au plus (10 000 lignes tiennent largement).',
-  'awarding.csv.field.message.hint':
-    'Cité dans le courriel que chaque personne reçoit avec son badge. {max} caractères au plus.',
+  'awarding.csv.field.message.hint': 'Cité dans le courriel que chaque personne reçoit avec son badge. {max} caractères au plus.',
   'awarding.csv.submit': 'Envoyer et vérifier le fichier',
   'awarding.csv.submit.hint': 'Rien n’est délivré à cette étape.',
   'awarding.csv.recent': 'Vos derniers fichiers',
@@ -189,7 +190,8 @@ export const fr = {
   'awarding.csv.row.back': 'Revenir sans modifier',
 
   'awarding.csv.progress.title': 'Délivrance en cours',
-  'awarding.csv.progress.intro': 'Les badges du fichier « {file} » sont en cours de délivrance. Vous pouvez quitter cette page : le travail continue.',
+  'awarding.csv.progress.intro':
+    'Les badges du fichier « {file} » sont en cours de délivrance. Vous pouvez quitter cette page : le travail continue.',
   'awarding.csv.progress.label': 'Avancement',
   'awarding.csv.progress.text': '{done} ligne(s) traitée(s) sur {total}',
   'awarding.csv.progress.queued': 'Le fichier attend son tour : la délivrance va commencer.',
@@ -203,7 +205,8 @@ export const fr = {
   'awarding.csv.result.rows': 'Le détail, ligne par ligne',
   'awarding.csv.result.caption': 'Résultat par ligne, page {page} sur {pages} (lignes non délivrées en premier)',
   'awarding.csv.result.download': 'Télécharger le résultat (CSV)',
-  'awarding.csv.result.downloadHint': 'Le fichier s’ouvre dans Excel : une ligne par ligne de votre fichier, avec son résultat et le lien de vérification.',
+  'awarding.csv.result.downloadHint':
+    'Le fichier s’ouvre dans Excel : une ligne par ligne de votre fichier, avec son résultat et le lien de vérification.',
   'awarding.csv.result.fileName': 'resultat-badges.csv',
   'awarding.csv.result.replayedHint':
     'Certaines lignes avaient déjà été délivrées par un envoi précédent du même fichier : elles ne l’ont pas été une seconde fois.',
@@ -289,7 +292,8 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'awarding.step.learner.hint':
     'The badge is tied to their email address: they receive it there, and it is what verifies it. People your organisation has already awarded a badge to are suggested as you type.',
   'awarding.field.email': 'The person’s email address',
-  'awarding.field.email.hint': 'For example camille.martin@example.org. Check it with the person: a mistake would send the badge to someone else.',
+  'awarding.field.email.hint':
+    'For example camille.martin@example.org. Check it with the person: a mistake would send the badge to someone else.',
   'awarding.field.firstName': 'First name',
   'awarding.field.lastName': 'Last name',
   'awarding.field.badge': '2. The badge',
@@ -370,8 +374,7 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'awarding.csv.columns.badge':
     'The badge to award (required): its name, its catalogue key (for example organiser-je-pratique) or its identifier.',
   'awarding.csv.columns.evidence': 'What the person did, and a link to online evidence (optional).',
-  'awarding.csv.columns.expires':
-    'The expiry date, as 31/12/2027 or 2027-12-31 (optional: otherwise the badge’s validity period applies).',
+  'awarding.csv.columns.expires': 'The expiry date, as 31/12/2027 or 2027-12-31 (optional: otherwise the badge’s validity period applies).',
   'awarding.csv.columns.badges': 'Your organisation’s badges and their keys:',
   'awarding.csv.field.file': 'CSV file',
   'awarding.csv.field.file.hint': 'A .csv file of at most {maxMb} MB (10,000 rows fit easily).',
@@ -388,9 +391,9 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'awarding.csv.file.missing': 'Choose a CSV file to send.',
   'awarding.csv.file.empty': 'This file is empty.',
   'awarding.csv.file.tooLarge': 'This file is too large: at most {maxMb} MB. Send it in several parts.',
-  'awarding.csv.file.spreadsheet':
-    'This file is an Excel workbook, not a CSV. In Excel, choose File › Save As › CSV, then send that file.',
-  'awarding.csv.file.malformed': 'This file could not be read from line {line}: a quotation mark is probably opened there and never closed.',
+  'awarding.csv.file.spreadsheet': 'This file is an Excel workbook, not a CSV. In Excel, choose File › Save As › CSV, then send that file.',
+  'awarding.csv.file.malformed':
+    'This file could not be read from line {line}: a quotation mark is probably opened there and never closed.',
   'awarding.csv.file.missingColumns': 'Column not found: {columns}. The first line of the file must name the columns, as in the template.',
   'awarding.csv.file.duplicateColumn': 'The column “{column}” appears twice in the first line.',
   'awarding.csv.file.noRows': 'This file only has the header line: nobody to award a badge to.',

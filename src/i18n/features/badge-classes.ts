@@ -96,8 +96,7 @@ export const fr = {
   'badgeClasses.image.upload': 'Envoyer une image (PNG ou SVG)',
   'badgeClasses.image.generate': 'Créer une image à partir d’une forme et d’une couleur',
   'badgeClasses.image.file': 'Fichier de l’image',
-  'badgeClasses.image.fileHint':
-    'PNG ou SVG, {kilobytes} Ko au maximum, carrée, d’au moins 90 pixels de côté (400 pixels conseillés).',
+  'badgeClasses.image.fileHint': 'PNG ou SVG, {kilobytes} Ko au maximum, carrée, d’au moins 90 pixels de côté (400 pixels conseillés).',
   'badgeClasses.image.kept': 'Fichier retenu : {file}. Choisissez un autre fichier pour le remplacer.',
   'badgeClasses.image.generatorHint': 'Choisissez une forme, une couleur, un pictogramme et une marque de niveau, puis prévisualisez.',
   'badgeClasses.image.shape': 'Forme',
@@ -356,8 +355,7 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'badgeClasses.notice.unarchived': 'The badge is offered for awarding again.',
   'badgeClasses.notice.adopted': 'The catalogue badge is added to your structure’s badges.',
   'badgeClasses.notice.proposed': 'Your proposal is sent to the Région, which will accept or decline it.',
-  'badgeClasses.refusal.superseded':
-    'This version was replaced by version {version}: use that one. This one cannot be unarchived.',
+  'badgeClasses.refusal.superseded': 'This version was replaced by version {version}: use that one. This one cannot be unarchived.',
   'badgeClasses.refusal.catalogueKeyTaken':
     'Your structure already has this catalogue badge among the badges it awards: archive that one first to unarchive this one.',
   'badgeClasses.refusal.notArchived': 'This badge is not archived.',
@@ -377,8 +375,7 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'catalogue.adopt': 'Adopt this badge',
   'catalogue.adopted': 'Already among your badges',
   'catalogue.propose': 'Propose to the catalogue',
-  'catalogue.proposeHint':
-    'The Région reviews each proposal. If it accepts, every structure in the region can adopt your badge.',
+  'catalogue.proposeHint': 'The Région reviews each proposal. If it accepts, every structure in the region can adopt your badge.',
   'catalogue.proposalPending': 'Proposal waiting for the Région’s decision.',
   'catalogue.status.proposed': 'Waiting',
   'catalogue.status.published': 'Accepted: published in the catalogue',

@@ -371,7 +371,8 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'following.platform.awarded': 'Badges awarded',
   'following.platform.learners': 'Learners with a badge',
   'following.platform.thisYear': 'Awarded in {year}',
-  'following.platform.structuresNote': 'A structure is involved once it has awarded a badge; {total} structure(s) are open on the platform.',
+  'following.platform.structuresNote':
+    'A structure is involved once it has awarded a badge; {total} structure(s) are open on the platform.',
   'following.platform.structures.caption': 'The structures, in alphabetical order, with their activity',
   'following.platform.structure': 'Structure',
   'following.platform.members': 'Members',

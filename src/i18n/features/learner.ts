@@ -33,9 +33,11 @@ export const fr = {
   'learner.link.why':
     'Ce bouton protège votre lien : certains logiciels de messagerie ouvrent les liens tout seuls, pour les vérifier. Le lien ne sert qu’une fois.',
   'learner.link.used.title': 'Ce lien a déjà servi',
-  'learner.link.used.text': 'Pour votre sécurité, un lien de connexion ne fonctionne qu’une seule fois. Demandez-en un nouveau : c’est immédiat.',
+  'learner.link.used.text':
+    'Pour votre sécurité, un lien de connexion ne fonctionne qu’une seule fois. Demandez-en un nouveau : c’est immédiat.',
   'learner.link.expired.title': 'Ce lien a expiré',
-  'learner.link.expired.text': 'Pour votre sécurité, les liens de connexion ont une durée limitée. Demandez-en un nouveau : c’est immédiat.',
+  'learner.link.expired.text':
+    'Pour votre sécurité, les liens de connexion ont une durée limitée. Demandez-en un nouveau : c’est immédiat.',
   'learner.link.unknown.title': 'Ce lien ne fonctionne pas',
   'learner.link.unknown.text':
     'Il est peut-être incomplet (copiez bien tout le lien de l’e-mail), ou il a été remplacé. Demandez un nouveau lien : c’est immédiat.',
@@ -47,8 +49,7 @@ export const fr = {
     'Vous avez demandé à ouvrir votre espace badges sur Insigne, la plateforme de « La Normandie badge les compétences ». Cliquez sur le bouton ci-dessous.',
   'learner.mail.validity': 'Ce lien fonctionne une seule fois, pendant une heure.',
   'learner.mail.action': 'Ouvrir mon espace',
-  'learner.mail.footer':
-    'Vous n’avez rien demandé ? Ignorez ce message : sans clic sur le lien, personne n’ouvre votre espace.',
+  'learner.mail.footer': 'Vous n’avez rien demandé ? Ignorez ce message : sans clic sur le lien, personne n’ouvre votre espace.',
 
   'learner.list.title': 'Mes badges',
   'learner.list.intro':
@@ -150,8 +151,7 @@ export const fr = {
   'learner.privacy.intro':
     'Vous décidez de ce que l’on voit de vous. Ces choix valent pour tous vos badges, ceux d’aujourd’hui et ceux que vous recevrez.',
   'learner.privacy.name.title': 'Mon nom sur les pages de vérification',
-  'learner.privacy.name.shown':
-    'Aujourd’hui, votre nom apparaît sur la page publique de vos badges (celle que voit un recruteur).',
+  'learner.privacy.name.shown': 'Aujourd’hui, votre nom apparaît sur la page publique de vos badges (celle que voit un recruteur).',
   'learner.privacy.name.hidden':
     'Aujourd’hui, votre nom est masqué sur la page publique de vos badges. Un recruteur peut toujours vérifier que le badge est à vous avec votre adresse e-mail.',
   'learner.privacy.name.hide': 'Masquer mon nom',
@@ -186,8 +186,7 @@ export const fr = {
   'learner.erased.title': 'Vos données ont été effacées',
   'learner.erased.text':
     'Vos badges ont été révoqués et votre nom et votre adresse e-mail en ont été retirés. Les structures concernées ont été prévenues. Vous êtes déconnecté.',
-  'learner.erased.after':
-    'Si une structure vous délivre un nouveau badge plus tard, il apparaîtra dans un nouvel espace, à votre adresse.',
+  'learner.erased.after': 'Si une structure vous délivre un nouveau badge plus tard, il apparaîtra dans un nouvel espace, à votre adresse.',
   'learner.erased.home': 'Revenir à l’accueil',
 
   'learner.erasureNotice.subject': 'Effacement de données personnelles : des badges ont été révoqués',
@@ -232,8 +231,7 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'learner.request.expiredSession': 'Your session has ended. Ask for a new link to come back to your space.',
 
   'learner.sent.title': 'Check your mailbox',
-  'learner.sent.text':
-    'If badges were awarded to {email}, an email has just been sent to it with a link that opens your space.',
+  'learner.sent.text': 'If badges were awarded to {email}, an email has just been sent to it with a link that opens your space.',
   'learner.sent.validity': 'The link works once, for one hour.',
   'learner.sent.spam':
     'Nothing after a few minutes? Look in your spam folder, check the address, or ask the organisation that awarded your badge which address it used.',
@@ -242,8 +240,7 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'learner.link.title': 'Open my badges space',
   'learner.link.intro': 'This link was sent to {email}. Press the button to open your space.',
   'learner.link.button': 'Open my space',
-  'learner.link.why':
-    'This button protects your link: some email software opens links by itself to check them. The link works only once.',
+  'learner.link.why': 'This button protects your link: some email software opens links by itself to check them. The link works only once.',
   'learner.link.used.title': 'This link has already been used',
   'learner.link.used.text': 'For your safety, a sign-in link works only once. Ask for a new one: it is immediate.',
   'learner.link.expired.title': 'This link has expired',
@@ -309,8 +306,7 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
 
   'learner.share.title': 'Show my badge',
   'learner.share.link': 'Verification link',
-  'learner.share.linkHint':
-    'Give this link to a recruiter, or put it in your CV: it opens a page that proves the badge is genuine.',
+  'learner.share.linkHint': 'Give this link to a recruiter, or put it in your CV: it opens a page that proves the badge is genuine.',
   'learner.share.copy': 'Copy the link',
   'learner.share.copied': 'Link copied.',
   'learner.share.qr': 'QR code',
@@ -337,8 +333,7 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'learner.guide.step1.alt': 'A phone shows the badge page; an arrow goes from the “Download” button to a downloads folder.',
   'learner.guide.step2.title': '2. Open Open Badge Passport and sign in',
   'learner.guide.step2.text': 'Go to openbadgepassport.com. Create an account with {email}, or sign in if you already have one.',
-  'learner.guide.step2.alt':
-    'An Open Badge Passport sign-in screen: the email field is highlighted, with the same address as the badge.',
+  'learner.guide.step2.alt': 'An Open Badge Passport sign-in screen: the email field is highlighted, with the same address as the badge.',
   'learner.guide.step3.title': '3. Import the file',
   'learner.guide.step3.text': 'In the menu, choose “Badges” then “Import” (or “Upload”), and pick the file downloaded in step 1.',
   'learner.guide.step3.alt': 'The “Badges” menu is open on “Import”; the badge file slides into the import area.',
@@ -376,8 +371,7 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'learner.erase.intro': 'Before you confirm, read carefully what will happen. It cannot be undone.',
   'learner.erase.consequences': 'What will happen',
   'learner.erase.c1': 'Your {count} badge(s) will be revoked: a recruiter will see that they no longer certify anything.',
-  'learner.erase.c2':
-    'Your name and email address will be removed from these badges, and files already downloaded will no longer verify.',
+  'learner.erase.c2': 'Your name and email address will be removed from these badges, and files already downloaded will no longer verify.',
   'learner.erase.c3': 'The emails sent to you will be erased from the platform.',
   'learner.erase.c4': 'Each organisation concerned will be told by email (without your name or address).',
   'learner.erase.c5': 'You will be signed out.',

@@ -12,8 +12,7 @@ export const fr = {
   'mail.award.again': 'Nous vous renvoyons ce message à la demande de la structure. Le lien ci-dessous est nouveau.',
   'mail.award.quoteAuthor': '{name}, {structure}',
   'mail.award.action': 'Voir mon badge',
-  'mail.award.verification':
-    'Pour montrer votre badge à un employeur, donnez-lui cette adresse. Elle marche toujours, sans mot de passe :',
+  'mail.award.verification': 'Pour montrer votre badge à un employeur, donnez-lui cette adresse. Elle marche toujours, sans mot de passe :',
   'mail.award.howTo':
     'Comment faire : ouvrez le lien « Voir mon badge ». Vous arrivez sur votre espace, où vous pouvez voir votre badge, le télécharger et le partager. Il n’y a pas de mot de passe à créer. Ce lien sert une fois, pendant {days} jours. Ensuite, allez sur {space} et demandez un nouveau lien : il vous sera envoyé par courriel.',
   'mail.award.help': 'Une question ? Adressez-vous à {structure} : {email}',
@@ -110,8 +109,7 @@ export const fr = {
   'mail.unsubscribe.title': 'Ne plus recevoir de courriels',
   'mail.unsubscribe.intro':
     'Vous pouvez arrêter les courriels d’Insigne envoyés à l’adresse {email}. Vos badges restent valables et visibles : seuls les courriels s’arrêtent.',
-  'mail.unsubscribe.keep':
-    'Vous recevrez encore les liens de connexion que vous demandez vous-même pour ouvrir votre espace.',
+  'mail.unsubscribe.keep': 'Vous recevrez encore les liens de connexion que vous demandez vous-même pour ouvrir votre espace.',
   'mail.unsubscribe.stop': 'Arrêter les courriels',
   'mail.unsubscribe.stopped': 'C’est fait : Insigne n’enverra plus de courriels à {email}.',
   'mail.unsubscribe.stoppedSince': 'Les courriels sont arrêtés depuis le {date}.',
@@ -225,8 +223,7 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'mail.message.back': 'Back to the list',
 
   'mail.unsubscribe.title': 'Stop receiving emails',
-  'mail.unsubscribe.intro':
-    'You can stop Insigne’s emails sent to {email}. Your badges stay valid and visible: only the emails stop.',
+  'mail.unsubscribe.intro': 'You can stop Insigne’s emails sent to {email}. Your badges stay valid and visible: only the emails stop.',
   'mail.unsubscribe.keep': 'You will still receive the sign-in links you ask for yourself to open your space.',
   'mail.unsubscribe.stop': 'Stop the emails',
   'mail.unsubscribe.stopped': 'Done: Insigne will send no more emails to {email}.',

@@ -17,8 +17,7 @@ export const fr = {
   'verifier.form.text.hint':
     'Collez l’adresse du badge (elle commence par https://), ou le texte du badge signé (JWS), ou le JSON du badge.',
   'verifier.form.email': 'L’adresse e-mail du candidat (facultatif)',
-  'verifier.form.email.hint':
-    'Pour vérifier que le badge lui a bien été délivré. Cette adresse n’est ni affichée, ni conservée.',
+  'verifier.form.email.hint': 'Pour vérifier que le badge lui a bien été délivré. Cette adresse n’est ni affichée, ni conservée.',
   'verifier.form.submit': 'Vérifier le badge',
   'verifier.again': 'Vérifier un autre badge',
 
@@ -35,17 +34,14 @@ export const fr = {
   'verifier.input.json_malformed': 'Ce texte ressemble à du JSON, mais il est incomplet ou mal formé.',
   'verifier.input.text_unrecognised':
     'Ce texte n’est ni une adresse web, ni un badge signé (JWS), ni le JSON d’un badge. Pour une adresse web, copiez-la en entier, avec https://.',
-  'verifier.input.email_invalid':
-    'Saisissez une adresse e-mail complète, par exemple prenom.nom@exemple.fr, ou laissez ce champ vide.',
+  'verifier.input.email_invalid': 'Saisissez une adresse e-mail complète, par exemple prenom.nom@exemple.fr, ou laissez ce champ vide.',
   'verifier.input.bad_form': 'Le formulaire n’a pas pu être lu. Rechargez la page et réessayez.',
   'verifier.input.too_large': 'Ce que vous avez envoyé est trop volumineux : un badge fait 2 Mo au plus.',
-  'verifier.input.rate_limited':
-    'Trop de vérifications en peu de temps depuis votre connexion. Attendez une minute, puis réessayez.',
+  'verifier.input.rate_limited': 'Trop de vérifications en peu de temps depuis votre connexion. Attendez une minute, puis réessayez.',
 
   'verifier.result.title': 'Résultat de la vérification',
   'verifier.verdict.valid': 'Badge authentique et valide',
-  'verifier.verdict.valid.detail':
-    'Ce badge a bien été délivré par {issuer}, et il n’a pas été modifié depuis.',
+  'verifier.verdict.valid.detail': 'Ce badge a bien été délivré par {issuer}, et il n’a pas été modifié depuis.',
   'verifier.verdict.expired': 'Badge authentique, mais expiré',
   'verifier.verdict.expired.detail': 'Ce badge a bien été délivré par {issuer}, mais il a expiré le {date}.',
   'verifier.verdict.expired.noDate': 'Ce badge a bien été délivré par {issuer}, mais il a expiré.',
@@ -65,8 +61,7 @@ export const fr = {
 
   'verifier.fetch.title': 'Documents qui n’ont pas pu être obtenus',
   'verifier.fetch.item': '{url} : {why}',
-  'verifier.fetch.private_address':
-    'adresse privée refusée (elle désigne un réseau interne, pas un site public).',
+  'verifier.fetch.private_address': 'adresse privée refusée (elle désigne un réseau interne, pas un site public).',
   'verifier.fetch.name_not_found': 'nom introuvable : ce site n’existe pas, ou son adresse est mal écrite.',
   'verifier.fetch.connection_failed': 'le site ne répond pas.',
   'verifier.fetch.timeout': 'délai dépassé : le site n’a pas répondu à temps.',
@@ -118,10 +113,8 @@ export const fr = {
   'verifier.check.structure.ok': 'Le badge et les documents de son émetteur respectent la norme Open Badges 2.0.',
   'verifier.check.hostedId.ok': 'Le badge est publié à sa propre adresse, sur le site de l’émetteur.',
   'verifier.check.hostedId.signed': 'Sans objet pour un badge signé : c’est la signature électronique qui le garantit.',
-  'verifier.check.signature.ok':
-    'La signature électronique correspond au contenu : le badge n’a pas été modifié depuis sa délivrance.',
-  'verifier.check.signature.hosted':
-    'Sans objet pour un badge hébergé : l’émetteur le publie lui-même sur son site, à son adresse.',
+  'verifier.check.signature.ok': 'La signature électronique correspond au contenu : le badge n’a pas été modifié depuis sa délivrance.',
+  'verifier.check.signature.hosted': 'Sans objet pour un badge hébergé : l’émetteur le publie lui-même sur son site, à son adresse.',
   'verifier.check.keyOwnership.ok': 'La clé qui a signé le badge est bien publiée par l’émetteur comme la sienne.',
   'verifier.check.keyOwnership.hosted': 'Sans objet pour un badge hébergé, qui n’est pas signé.',
   'verifier.check.revocation.ok': 'L’émetteur n’a pas révoqué ce badge.',
@@ -137,8 +130,7 @@ export const fr = {
   'verifier.reason.not_baked':
     'Cette image ne contient pas de badge : c’est peut-être une simple image, et non le fichier du badge téléchargé depuis le site de l’émetteur.',
   'verifier.reason.not_json': 'Les données du badge sont illisibles (JSON mal formé).',
-  'verifier.reason.malformed_jws':
-    'La signature électronique est mal formée : le fichier a été abîmé ou modifié.',
+  'verifier.reason.malformed_jws': 'La signature électronique est mal formée : le fichier a été abîmé ou modifié.',
   'verifier.reason.assertion_unavailable': 'Le badge n’a pas pu être obtenu à son adresse.',
   'verifier.reason.badge_class_unavailable': 'La description du badge n’a pas pu être obtenue chez l’émetteur.',
   'verifier.reason.issuer_unavailable': 'Le profil de l’émetteur n’a pas pu être obtenu.',
@@ -151,8 +143,7 @@ export const fr = {
   'verifier.reason.unexpected_error': 'La vérification n’a pas pu aller à son terme.',
   'verifier.reason.id_mismatch': 'Le badge publié à cette adresse en porte une autre : ce n’est pas le même badge.',
   'verifier.reason.assertion_host_mismatch': 'Le badge n’est pas publié sur le site de l’émetteur qu’il déclare.',
-  'verifier.reason.badge_class_host_mismatch':
-    'La description du badge n’est pas publiée sur le site de l’émetteur qu’il déclare.',
+  'verifier.reason.badge_class_host_mismatch': 'La description du badge n’est pas publiée sur le site de l’émetteur qu’il déclare.',
   'verifier.reason.signature_missing': 'Le badge se dit signé, mais sa signature électronique manque.',
   'verifier.reason.key_unavailable': 'La clé de signature de l’émetteur n’a pas pu être obtenue.',
   'verifier.reason.invalid_key': 'La clé de signature publiée par l’émetteur n’est pas utilisable.',
@@ -166,8 +157,7 @@ export const fr = {
   'verifier.reason.revoked': 'L’émetteur a révoqué ce badge.',
   'verifier.reason.revocation_list_unavailable':
     'La liste des badges révoqués de l’émetteur n’a pas pu être obtenue : impossible de savoir si ce badge a été révoqué.',
-  'verifier.reason.no_revocation_list':
-    'L’émetteur ne publie pas de liste de badges révoqués : la révocation n’a pas pu être contrôlée.',
+  'verifier.reason.no_revocation_list': 'L’émetteur ne publie pas de liste de badges révoqués : la révocation n’a pas pu être contrôlée.',
   'verifier.reason.expired': 'Le badge a expiré le {date}.',
   'verifier.reason.issued_in_future': 'La date de délivrance est dans le futur : le badge est incohérent.',
   'verifier.reason.recipient_mismatch': 'Le badge n’a pas été délivré à l’adresse e-mail indiquée.',
@@ -198,8 +188,7 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'verifier.input.empty': 'Choose the badge file, or paste its web address or its text.',
   'verifier.input.both': 'Give either a file or an address or text, not both at once.',
   'verifier.input.file_empty': 'This file is empty. Choose the badge file the candidate sent you.',
-  'verifier.input.file_type':
-    'This file is not a badge image: choose a PNG or SVG image (a JPEG photo or a PDF document will not do).',
+  'verifier.input.file_type': 'This file is not a badge image: choose a PNG or SVG image (a JPEG photo or a PDF document will not do).',
   'verifier.input.file_too_large': 'This file is too large: a badge is 2 MB at most.',
   'verifier.input.too_many_files': 'Choose one file at a time.',
   'verifier.input.text_too_long': 'This text is too long to be a badge. Paste only the badge’s web address.',

@@ -34,14 +34,7 @@ const HEADER_ALIASES: Readonly<Record<ImportField, readonly string[]>> = {
 
 /** What is wrong with the file as a whole: nothing is stored. */
 export type ImportFileProblem =
-  | 'empty'
-  | 'too_large'
-  | 'spreadsheet'
-  | 'malformed'
-  | 'missing_columns'
-  | 'duplicate_column'
-  | 'no_rows'
-  | 'too_many_rows';
+  'empty' | 'too_large' | 'spreadsheet' | 'malformed' | 'missing_columns' | 'duplicate_column' | 'no_rows' | 'too_many_rows';
 
 /** A refusal like any other (code + params); a file over the size limit is 413, anything else 422. */
 export class ImportFileError extends DomainError {
@@ -89,13 +82,7 @@ export function detectDelimiter(text: string): ';' | ',' {
 
 /** Lower case, no accents, typographic apostrophes and spaces made plain, spaces collapsed. */
 export function normaliseLabel(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[’‘`]/g, "'")
-    .replace(/\s+/gu, ' ')
-    .trim();
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[’‘`]/g, "'").replace(/\s+/gu, ' ').trim();
 }
 
 const headerKey = (text: string) => normaliseLabel(text).replace(/[^a-z0-9]/g, '');

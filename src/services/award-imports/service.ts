@@ -58,8 +58,7 @@ export function countRows(rows: AwardImportRow[]): ImportCounts {
 }
 
 export type RowOutcome = 'awarded' | 'replayed' | 'failed';
-export const rowOutcome = (row: AwardImportRow): RowOutcome =>
-  row.assertionId ? (row.replayed ? 'replayed' : 'awarded') : 'failed';
+export const rowOutcome = (row: AwardImportRow): RowOutcome => (row.assertionId ? (row.replayed ? 'replayed' : 'awarded') : 'failed');
 
 export const PAGE_SIZE = 100;
 
@@ -252,7 +251,15 @@ export class AwardImportService {
   }
 
   /** The result as a CSV for French Excel: UTF-8 with a BOM, ';' separated. */
-  resultCsv(record: AwardImportRecord, labels: { header: string[]; outcome: (row: AwardImportRow) => string; reason: (row: AwardImportRow) => string; url: (assertionId: string) => string }): string {
+  resultCsv(
+    record: AwardImportRecord,
+    labels: {
+      header: string[];
+      outcome: (row: AwardImportRow) => string;
+      reason: (row: AwardImportRow) => string;
+      url: (assertionId: string) => string;
+    },
+  ): string {
     const lines = record.rows.map((r) => [
       String(r.line),
       ...IMPORT_FIELDS.map((f) => csvSafe(r.values[f] ?? '')),
@@ -336,7 +343,13 @@ export class AwardImportService {
         };
         batch.push({ index, item });
       }
-      const outcomes = batch.length ? await this.awarding.awardMany(record.structureId, batch.map((b) => b.item), actor) : [];
+      const outcomes = batch.length
+        ? await this.awarding.awardMany(
+            record.structureId,
+            batch.map((b) => b.item),
+            actor,
+          )
+        : [];
       outcomes.forEach((outcome, i) => {
         const row = rows[batch[i]!.index]!;
         if (outcome.status === 'refused') {

@@ -66,7 +66,11 @@ export async function renderAttestationPdf(
   doc.y = textTop;
   doc.font('Helvetica').fontSize(12).fillColor(muted).text(t('learner.pdf.certifies'), left, doc.y, { width, align: 'center' });
   doc.moveDown(0.3);
-  doc.font('Helvetica-Bold').fontSize(18).fillColor(ink).text(badge.recipientName || '—', { width, align: 'center' });
+  doc
+    .font('Helvetica-Bold')
+    .fontSize(18)
+    .fillColor(ink)
+    .text(badge.recipientName || '—', { width, align: 'center' });
   doc.moveDown(0.3);
   doc.font('Helvetica').fontSize(12).fillColor(muted).text(t('learner.pdf.obtained'), { width, align: 'center' });
   doc.moveDown(0.3);
@@ -76,25 +80,24 @@ export async function renderAttestationPdf(
     .font('Helvetica')
     .fontSize(12)
     .fillColor(ink)
-    .text(
-      t('learner.pdf.awardedBy', { structure: badge.structureName, date: formatDate(badge.issuedOn, lang) }),
-      { width, align: 'center' },
-    );
+    .text(t('learner.pdf.awardedBy', { structure: badge.structureName, date: formatDate(badge.issuedOn, lang) }), {
+      width,
+      align: 'center',
+    });
   if (badge.expires) {
     doc.text(t('learner.pdf.expires', { date: formatDate(badge.expires, lang) }), { width, align: 'center' });
   }
   if (badge.status !== 'valid') {
     doc.moveDown(0.3);
-    doc.font('Helvetica-Bold').fillColor('#a11d21').text(t(`learner.status.${badge.status}`), { width, align: 'center' });
+    doc
+      .font('Helvetica-Bold')
+      .fillColor('#a11d21')
+      .text(t(`learner.status.${badge.status}`), { width, align: 'center' });
   }
   doc.moveDown(1);
   doc.font('Helvetica-Bold').fontSize(12).fillColor(ink).text(t('learner.pdf.criteria'), left, doc.y, { width });
   doc.moveDown(0.2);
-  doc
-    .font('Helvetica')
-    .fontSize(10.5)
-    .fillColor(ink)
-    .text(summarise(badge.criteriaNarrative, 900), { width, height: 150, ellipsis: true });
+  doc.font('Helvetica').fontSize(10.5).fillColor(ink).text(summarise(badge.criteriaNarrative, 900), { width, height: 150, ellipsis: true });
 
   // The QR code, drawn as squares (sharp at any print size), at the foot of
   // the page; the address under it, on one line across the page.
@@ -111,10 +114,18 @@ export async function renderAttestationPdf(
   doc.fill().restore();
   const textLeft = left + qrSize + 20;
   const textWidth = width - qrSize - 20;
-  doc.font('Helvetica-Bold').fontSize(12).fillColor(ink).text(t('learner.pdf.verify'), textLeft, qrTop + 10, { width: textWidth });
+  doc
+    .font('Helvetica-Bold')
+    .fontSize(12)
+    .fillColor(ink)
+    .text(t('learner.pdf.verify'), textLeft, qrTop + 10, { width: textWidth });
   doc.moveDown(0.3);
   doc.font('Helvetica').fontSize(10.5).fillColor(muted).text(t('learner.pdf.verifyHelp'), { width: textWidth });
-  doc.font('Courier').fontSize(9).fillColor(ink).text(badge.assertionUrl, left, qrTop + qrSize + 8, { width, lineBreak: false });
+  doc
+    .font('Courier')
+    .fontSize(9)
+    .fillColor(ink)
+    .text(badge.assertionUrl, left, qrTop + qrSize + 8, { width, lineBreak: false });
   doc.end();
   return done;
 }

@@ -49,12 +49,16 @@ export class LearnerPrivacy {
     await this.db.transaction(async (tx) => {
       const structureIds = await setNameHidden(tx, session.email, hide, now);
       for (const structureId of structureIds) {
-        await recordAudit(tx, { kind: 'system' }, {
-          at: now,
-          structureId,
-          action: hide ? 'learner.name_hidden' : 'learner.name_shown',
-          details: { by: 'learner' },
-        });
+        await recordAudit(
+          tx,
+          { kind: 'system' },
+          {
+            at: now,
+            structureId,
+            action: hide ? 'learner.name_hidden' : 'learner.name_shown',
+            details: { by: 'learner' },
+          },
+        );
       }
     });
   }
@@ -123,7 +127,12 @@ export class LearnerPrivacy {
       await deleteSignInLinksOf(tx, email);
       await scrubMailsTo(tx, email, 'erased');
       await trimPreferencesAfterErasure(tx, email, now);
-      await scrubImportRows(tx, [...new Set(rows.map((r) => r.structureId))], rows.map((r) => r.id), email);
+      await scrubImportRows(
+        tx,
+        [...new Set(rows.map((r) => r.structureId))],
+        rows.map((r) => r.id),
+        email,
+      );
 
       const byStructure = new Map<string, typeof rows>();
       for (const row of rows) byStructure.set(row.structureId, [...(byStructure.get(row.structureId) ?? []), row]);
@@ -150,22 +159,30 @@ export class LearnerPrivacy {
           ],
           footer: [t('learner.erasureNotice.footer')],
         });
-        await enqueueMail(tx, {
-          kind: 'erasure-notice',
-          to: normaliseEmail(structure.email),
-          structureId: structure.id,
-          subject,
-          text: body.text,
-          html: body.html,
-        }, { now });
-        await recordAudit(tx, { kind: 'system' }, {
-          at: now,
-          structureId: structure.id,
-          action: 'learner.erased',
-          targetType: 'assertion',
-          targetId: erased[0]?.id,
-          details: { by: 'learner', assertionIds: erased.map((a) => a.id), reason: ERASURE_REASON },
-        });
+        await enqueueMail(
+          tx,
+          {
+            kind: 'erasure-notice',
+            to: normaliseEmail(structure.email),
+            structureId: structure.id,
+            subject,
+            text: body.text,
+            html: body.html,
+          },
+          { now },
+        );
+        await recordAudit(
+          tx,
+          { kind: 'system' },
+          {
+            at: now,
+            structureId: structure.id,
+            action: 'learner.erased',
+            targetType: 'assertion',
+            targetId: erased[0]?.id,
+            details: { by: 'learner', assertionIds: erased.map((a) => a.id), reason: ERASURE_REASON },
+          },
+        );
       }
       return { badges: rows.length, structures: structures.map((s) => s.id) };
     });

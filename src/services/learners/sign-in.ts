@@ -46,10 +46,7 @@ export interface LearnerSession {
   expiresAt: Date;
 }
 
-export type LinkState =
-  | { state: 'usable'; email: string }
-  | { state: 'used' | 'expired'; email: string }
-  | { state: 'unknown' };
+export type LinkState = { state: 'usable'; email: string } | { state: 'used' | 'expired'; email: string } | { state: 'unknown' };
 
 /**
  * The learner's way in: no password, a link by email opens a session, which

@@ -61,7 +61,8 @@ export function composeMail(content: MailContent): { text: string; html: string 
     `<hr style="border:0;border-top:1px solid #d0d3d8;margin:24px 0;">`,
     ...content.footer.map((f) => `<p style="margin:0 0 8px;font-size:13px;color:#4a4a4f;">${paragraphHtml(f)}</p>`),
     ...(content.footerLinks ?? []).map(
-      (l) => `<p style="margin:0 0 8px;font-size:13px;"><a href="${escapeHtml(l.url)}" style="color:#00558c;">${escapeHtml(l.label)}</a></p>`,
+      (l) =>
+        `<p style="margin:0 0 8px;font-size:13px;"><a href="${escapeHtml(l.url)}" style="color:#00558c;">${escapeHtml(l.label)}</a></p>`,
     ),
     `</div></body></html>`,
   ].join('\n');

@@ -1,11 +1,5 @@
 import type { Database } from '../../db/database.ts';
-import {
-  type ClaimedMessage,
-  claimDueMessages,
-  holdDueMessages,
-  markAttemptFailed,
-  markSent,
-} from '../../db/repositories/outbox.ts';
+import { type ClaimedMessage, claimDueMessages, holdDueMessages, markAttemptFailed, markSent } from '../../db/repositories/outbox.ts';
 import type { MailKind } from '../../db/schema.ts';
 import { Poller } from '../background/poller.ts';
 import type { MailSignal } from './signal.ts';

@@ -79,11 +79,14 @@ describe('bakePng', () => {
 
   it('leaves the image data untouched', () => {
     const original = makePng({ width: 17, height: 9 });
-    const idat = (png: Uint8Array) => rawChunks(png).filter((c) => c.type === 'IDAT').map((c) => c.data.toString('hex'));
+    const idat = (png: Uint8Array) =>
+      rawChunks(png)
+        .filter((c) => c.type === 'IDAT')
+        .map((c) => c.data.toString('hex'));
     expect(idat(bakePng(original, TEXT))).toEqual(idat(original));
   });
 
-  it('bakes the spec\'s example JWS verbatim', () => {
+  it("bakes the spec's example JWS verbatim", () => {
     const jws = fixtureText('spec-signed-badge.jws');
     expect(unbakePng(bakePng(makePng(), jws))).toBe(jws);
   });
@@ -123,7 +126,9 @@ describe('unbakePng', () => {
 
   it('reads zTXt and compressed iTXt', () => {
     expect(unbakePng(makePng({ extra: [zTXt('openbadges', 'https://example.org/a/2')] }))).toBe('https://example.org/a/2');
-    expect(unbakePng(makePng({ extra: [iTXt('openbadges', TEXT, { compressed: true, language: 'fr', translated: 'badges' })] }))).toBe(TEXT);
+    expect(unbakePng(makePng({ extra: [iTXt('openbadges', TEXT, { compressed: true, language: 'fr', translated: 'badges' })] }))).toBe(
+      TEXT,
+    );
   });
 
   it('prefers the first iTXt, as the baking spec says', () => {

@@ -143,7 +143,7 @@ describe('bakeSvg, the document around the assertion', () => {
     expect(unbakeSvg(twice)).toEqual({ verify: URL_, json: JSON.stringify(ASSERTION) });
   });
 
-  it('re-bakes the baking spec\'s own example', () => {
+  it("re-bakes the baking spec's own example", () => {
     const baked = bakeSvg(fixtureText('spec-baked-hosted.svg'), { jws: JWS });
     expect(count(baked, '<openbadges:assertion')).toBe(1);
     expect(baked).not.toContain('3-D Printmaster');
@@ -160,7 +160,14 @@ describe('bakeSvg, the document around the assertion', () => {
   });
 
   it('refuses what is not an SVG', () => {
-    for (const text of ['', 'hello', '<html><body/></html>', '<?xml version="1.0"?>\n<badge/>', '<svg xmlns="http://example.org/not-svg"/>', '{"id":1}']) {
+    for (const text of [
+      '',
+      'hello',
+      '<html><body/></html>',
+      '<?xml version="1.0"?>\n<badge/>',
+      '<svg xmlns="http://example.org/not-svg"/>',
+      '{"id":1}',
+    ]) {
       expect(bakeError(() => bakeSvg(text, { jws: JWS })).code).toBe('not_svg');
     }
   });
@@ -174,13 +181,14 @@ describe('bakeSvg, the document around the assertion', () => {
     expect(bakeError(() => bakeSvg(SIMPLE, { jws: 'not a jws' })).code).toBe('invalid_bake_input');
     expect(bakeError(() => bakeSvg(SIMPLE, { assertionUrl: URL_, assertionJson: '{' })).code).toBe('invalid_bake_input');
     expect(
-      bakeError(() => bakeSvg(SIMPLE, { assertionUrl: URL_, assertionJson: JSON.stringify({ ...ASSERTION, id: 'https://x.example/1' }) })).code,
+      bakeError(() => bakeSvg(SIMPLE, { assertionUrl: URL_, assertionJson: JSON.stringify({ ...ASSERTION, id: 'https://x.example/1' }) }))
+        .code,
     ).toBe('invalid_bake_input');
   });
 });
 
 describe('unbakeSvg', () => {
-  it('reads the baking spec\'s hosted example', () => {
+  it("reads the baking spec's hosted example", () => {
     const unbaked = unbakeSvg(fixtureText('spec-baked-hosted.svg'));
     expect(unbaked?.verify).toBe('https://example.org/assertions/123');
     const json = JSON.parse(unbaked!.json!) as { id: string; badge: { name: string } };

@@ -2,12 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { MessageKey } from '../../../i18n/index.ts';
 import type { Services } from '../../../services/index.ts';
-import {
-  checkUploadedImage,
-  MAX_IMAGE_BYTES,
-  UploadedImageError,
-  type UploadedImageErrorCode,
-} from '../../../services/images/uploads.ts';
+import { checkUploadedImage, MAX_IMAGE_BYTES, UploadedImageError, type UploadedImageErrorCode } from '../../../services/images/uploads.ts';
 import { structureProfileInput } from '../../../services/structures.ts';
 import { errorSummary, type FieldErrors, fieldErrors, formBody, textValue } from '../../forms.ts';
 import { translate } from '../../locale.ts';
@@ -27,7 +22,8 @@ export function structureFieldErrors(error: z.ZodError, request: FastifyRequest,
   const t = translate(request);
   const errors = fieldErrors(error, t, body);
   const filled = (field: string) => typeof body[field] === 'string' && (body[field] as string).trim() !== '';
-  if (errors.url && filled('url') && !(typeof body.url === 'string' && body.url.length > 2000)) errors.url = t('accounts.structure.url.invalid');
+  if (errors.url && filled('url') && !(typeof body.url === 'string' && body.url.length > 2000))
+    errors.url = t('accounts.structure.url.invalid');
   if (errors.telephone && filled('telephone')) {
     errors.telephone =
       typeof body.telephone === 'string' && body.telephone.trim().length > 30
@@ -85,7 +81,13 @@ export async function accountRoutesForAdmins(app: FastifyInstance, { services }:
       errors,
       summary,
       saved: query.enregistre === '1' && !summary.length && !form.logoError,
-      logoNotice: form.logoError ? null : query.logo === 'publie' ? t('accounts.profile.logo.saved') : query.logo === 'retire' ? t('accounts.profile.logo.removed') : null,
+      logoNotice: form.logoError
+        ? null
+        : query.logo === 'publie'
+          ? t('accounts.profile.logo.saved')
+          : query.logo === 'retire'
+            ? t('accounts.profile.logo.removed')
+            : null,
       logoError: form.logoError ?? null,
       logoSummary: form.logoError ? [{ field: 'logo', label: t('accounts.profile.logo.file'), message: form.logoError }] : [],
     });

@@ -46,22 +46,16 @@ async function formsBeforeSignIn(app: FastifyInstance, { services }: { services:
     if (!(await services.auth.setupNeeded())) throw notFound();
   };
 
-  function renderSetup(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    form: { values?: Record<string, string>; errors?: FieldErrors } = {},
-  ) {
+  function renderSetup(request: FastifyRequest, reply: FastifyReply, form: { values?: Record<string, string>; errors?: FieldErrors } = {}) {
     const errors = form.errors ?? {};
     const summary = errorSummary(errors, SETUP_FIELDS, t(request));
-    return reply
-      .header('cache-control', NO_STORE)
-      .view('pages/auth/setup.eta', {
-        title: summary.length ? t(request)('form.errorTitle', { title: t(request)('setup.title') }) : t(request)('setup.title'),
-        csrfToken: app.sessionCookies.anonymousCsrfToken(request, reply),
-        values: form.values ?? {},
-        errors,
-        summary,
-      });
+    return reply.header('cache-control', NO_STORE).view('pages/auth/setup.eta', {
+      title: summary.length ? t(request)('form.errorTitle', { title: t(request)('setup.title') }) : t(request)('setup.title'),
+      csrfToken: app.sessionCookies.anonymousCsrfToken(request, reply),
+      values: form.values ?? {},
+      errors,
+      summary,
+    });
   }
 
   app.get('/setup', { onRequest: setupOpen }, async (request, reply) => renderSetup(request, reply));
@@ -104,19 +98,17 @@ async function formsBeforeSignIn(app: FastifyInstance, { services }: { services:
     const summary: ErrorSummaryItem[] = form.formError
       ? [{ field: 'email', label: '', message: form.formError, id: 'form-error' }]
       : errorSummary(errors, SIGN_IN_FIELDS, t(request));
-    return reply
-      .header('cache-control', NO_STORE)
-      .view('pages/auth/sign-in.eta', {
-        title: summary.length ? t(request)('form.errorTitle', { title: t(request)('signIn.title') }) : t(request)('signIn.title'),
-        csrfToken: app.sessionCookies.anonymousCsrfToken(request, reply),
-        values: form.values ?? {},
-        errors,
-        summary,
-        formError: form.formError ?? null,
-        next: form.next ?? null,
-        notice: form.notice ?? null,
-        setupNeeded: form.setupNeeded ?? false,
-      });
+    return reply.header('cache-control', NO_STORE).view('pages/auth/sign-in.eta', {
+      title: summary.length ? t(request)('form.errorTitle', { title: t(request)('signIn.title') }) : t(request)('signIn.title'),
+      csrfToken: app.sessionCookies.anonymousCsrfToken(request, reply),
+      values: form.values ?? {},
+      errors,
+      summary,
+      formError: form.formError ?? null,
+      next: form.next ?? null,
+      notice: form.notice ?? null,
+      setupNeeded: form.setupNeeded ?? false,
+    });
   }
 
   app.get('/connexion', async (request, reply) => {
@@ -192,19 +184,24 @@ function checkNewPassword(request: FastifyRequest, body: Record<string, unknown>
 async function forgottenPasswordRoutes(app: FastifyInstance, { services }: { services: Services }) {
   const FIELDS: [string, MessageKey][] = [['email', 'accounts.forgot.email']];
 
-  function render(request: FastifyRequest, reply: FastifyReply, form: { values?: Record<string, string>; errors?: FieldErrors; sentTo?: string } = {}) {
+  function render(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    form: { values?: Record<string, string>; errors?: FieldErrors; sentTo?: string } = {},
+  ) {
     const errors = form.errors ?? {};
     const summary = errorSummary(errors, FIELDS, t(request));
-    return reply
-      .header('cache-control', NO_STORE)
-      .view('pages/auth/forgot.eta', {
-        title: form.sentTo !== undefined ? t(request)('accounts.forgot.sent.title') : titled(request, 'accounts.forgot.title', undefined, summary.length > 0),
-        csrfToken: app.sessionCookies.anonymousCsrfToken(request, reply),
-        values: form.values ?? {},
-        errors,
-        summary,
-        sentTo: form.sentTo ?? null,
-      });
+    return reply.header('cache-control', NO_STORE).view('pages/auth/forgot.eta', {
+      title:
+        form.sentTo !== undefined
+          ? t(request)('accounts.forgot.sent.title')
+          : titled(request, 'accounts.forgot.title', undefined, summary.length > 0),
+      csrfToken: app.sessionCookies.anonymousCsrfToken(request, reply),
+      values: form.values ?? {},
+      errors,
+      summary,
+      sentTo: form.sentTo ?? null,
+    });
   }
 
   app.get('/mot-de-passe-oublie', async (request, reply) => render(request, reply));
@@ -248,13 +245,7 @@ async function oneTimeLinkRoutes(app: FastifyInstance, { services }: { services:
   }
 
   // ── New password ──
-  function renderReset(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    token: string,
-    email: string,
-    errors: FieldErrors = {},
-  ) {
+  function renderReset(request: FastifyRequest, reply: FastifyReply, token: string, email: string, errors: FieldErrors = {}) {
     const summary = errorSummary(errors, RESET_FIELDS, t(request));
     return reply.view('pages/auth/reset.eta', {
       title: titled(request, 'accounts.reset.title', undefined, summary.length > 0),
@@ -280,10 +271,14 @@ async function oneTimeLinkRoutes(app: FastifyInstance, { services }: { services:
     const { parsed, errors } = checkNewPassword(request, body);
     if (!parsed.success || Object.keys(errors).length) return renderReset(request, reply.code(422), token, link.email, errors);
     try {
-      const session = await services.accounts.resetPassword(token, { password: String(body.password) }, {
-        ip: request.ip,
-        previousToken: app.sessionCookies.staff.read(request),
-      });
+      const session = await services.accounts.resetPassword(
+        token,
+        { password: String(body.password) },
+        {
+          ip: request.ip,
+          previousToken: app.sessionCookies.staff.read(request),
+        },
+      );
       app.sessionCookies.staff.set(reply, session.token);
     } catch (error) {
       if (error instanceof DomainError && error.code === 'link_invalid') return renderInvalid(request, reply, 'reset');
@@ -346,7 +341,11 @@ async function oneTimeLinkRoutes(app: FastifyInstance, { services }: { services:
         return renderInvitation(request, reply.code(403), token, invitation);
       }
       if (mode === 'signed-in') {
-        const { structureId } = await services.accounts.acceptInvitation(token, { kind: 'signed-in', userId: request.auth!.user.id }, origin);
+        const { structureId } = await services.accounts.acceptInvitation(
+          token,
+          { kind: 'signed-in', userId: request.auth!.user.id },
+          origin,
+        );
         await services.auth.enterStructure(request.auth!, structureId);
         return reply.redirect('/espace', 303);
       }
@@ -385,7 +384,9 @@ async function oneTimeLinkRoutes(app: FastifyInstance, { services }: { services:
         });
       }
       if (error.code === 'user_exists') {
-        return renderInvitation(request, reply.code(409), token, invitation, { formError: t(request)('accounts.invitation.accountExists') });
+        return renderInvitation(request, reply.code(409), token, invitation, {
+          formError: t(request)('accounts.invitation.accountExists'),
+        });
       }
       throw error;
     }

@@ -31,10 +31,13 @@ const MAX_PARTS = 10;
 // ---------------------------------------------------------------------------
 // The single award form
 
-
-const nameLine = z.string().trim().min(1).max(100).refine((v) => !LINE_FORBIDDEN.test(v), 'control_characters');
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.union([z.literal('').transform(() => undefined), schema]).optional();
+const nameLine = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .refine((v) => !LINE_FORBIDDEN.test(v), 'control_characters');
+const optional = <T extends z.ZodType>(schema: T) => z.union([z.literal('').transform(() => undefined), schema]).optional();
 
 const awardForm = z.object({
   email,
@@ -45,7 +48,12 @@ const awardForm = z.object({
     z
       .string()
       .transform((v) => v.replace(/\r\n?/g, '\n').trim())
-      .pipe(z.string().max(2000).refine((v) => !TEXT_FORBIDDEN.test(v), 'control_characters')),
+      .pipe(
+        z
+          .string()
+          .max(2000)
+          .refine((v) => !TEXT_FORBIDDEN.test(v), 'control_characters'),
+      ),
   ),
   evidenceUrl: optional(httpUrl),
   message: optional(personalMessage),
@@ -171,7 +179,12 @@ export async function awardingRoutes(app: FastifyInstance, { services }: { servi
 
   // A file over the limit is told on the upload page, not on a bare error page.
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
-    if (error.statusCode === 413 && request.method === 'POST' && request.url.split('?')[0] === '/espace/delivrer/csv' && request.auth?.current) {
+    if (
+      error.statusCode === 413 &&
+      request.method === 'POST' &&
+      request.url.split('?')[0] === '/espace/delivrer/csv' &&
+      request.auth?.current
+    ) {
       // Refused while reading the body: the preHandler that sets up the views has not run.
       if (typeof reply.locals?.t !== 'function') reply.locals = { ...reply.locals, ...viewContext(request) };
       return renderUpload(request, reply.code(413), { errors: { file: translate(request)('awarding.csv.file.tooLarge') } });
@@ -206,7 +219,12 @@ export async function awardingRoutes(app: FastifyInstance, { services }: { servi
       errors,
       summary,
       notice: form.notice ?? null,
-      badgeClasses: badgeClasses.map((b) => ({ id: b.id, name: b.name, description: b.description, validity: validityLabel(t, b.validityDays) })),
+      badgeClasses: badgeClasses.map((b) => ({
+        id: b.id,
+        name: b.name,
+        description: b.description,
+        validity: validityLabel(t, b.validityDays),
+      })),
       known,
       messageMax: PERSONAL_MESSAGE_MAX,
     });
@@ -215,13 +233,17 @@ export async function awardingRoutes(app: FastifyInstance, { services }: { servi
   /** The form's values as sent, bounded, for redisplay. */
   function sentValues(body: Record<string, unknown>): Record<string, string> {
     const values: Record<string, string> = {};
-    for (const f of FORM_VALUE_FIELDS) values[f] = textValue(body, f, f === 'evidence' ? 2000 : f === 'message' ? PERSONAL_MESSAGE_MAX : 400);
+    for (const f of FORM_VALUE_FIELDS)
+      values[f] = textValue(body, f, f === 'evidence' ? 2000 : f === 'message' ? PERSONAL_MESSAGE_MAX : 400);
     values.key = textValue(body, 'key', 40);
     return values;
   }
 
   /** Checks the form; either the award to make, or one message per field. */
-  async function checkAward(request: FastifyRequest, body: Record<string, unknown>): Promise<{ award: CheckedAward } | { errors: FieldErrors }> {
+  async function checkAward(
+    request: FastifyRequest,
+    body: Record<string, unknown>,
+  ): Promise<{ award: CheckedAward } | { errors: FieldErrors }> {
     const t = translate(request);
     const structureId = currentStructureId(request);
     const parsed = awardForm.safeParse({
@@ -254,7 +276,9 @@ export async function awardingRoutes(app: FastifyInstance, { services }: { servi
     if (!parsed.success || Object.keys(errors).length || !badgeClass) return { errors };
     const d = parsed.data;
     const evidence: EvidenceRecord[] =
-      d.evidence || d.evidenceUrl ? [{ ...(d.evidence ? { narrative: d.evidence } : {}), ...(d.evidenceUrl ? { url: d.evidenceUrl } : {}) }] : [];
+      d.evidence || d.evidenceUrl
+        ? [{ ...(d.evidence ? { narrative: d.evidence } : {}), ...(d.evidenceUrl ? { url: d.evidenceUrl } : {}) }]
+        : [];
     return {
       award: {
         // As it will be stored and shown: what the confirmation page promises.
@@ -364,10 +388,17 @@ export async function awardingRoutes(app: FastifyInstance, { services }: { servi
   // -------------------------------------------------------------------------
   // A CSV file
 
-  async function renderUpload(request: FastifyRequest, reply: FastifyReply, form: { errors?: FieldErrors; values?: Record<string, string> } = {}) {
+  async function renderUpload(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    form: { errors?: FieldErrors; values?: Record<string, string> } = {},
+  ) {
     const t = translate(request);
     const structureId = currentStructureId(request);
-    const [badgeClasses, recent] = await Promise.all([services.badgeClasses.listAwardable(structureId), services.awardImports.recent(structureId)]);
+    const [badgeClasses, recent] = await Promise.all([
+      services.badgeClasses.listAwardable(structureId),
+      services.awardImports.recent(structureId),
+    ]);
     const errors = form.errors ?? {};
     const summary = errorSummary(
       errors,
@@ -421,7 +452,8 @@ export async function awardingRoutes(app: FastifyInstance, { services }: { servi
     const message = body.message === undefined ? { success: true as const, data: '' } : personalMessage.safeParse(body.message);
     if (!message.success) errors.message = fieldErrors(message.error, t, { message: body.message }).message ?? t('form.invalid');
     else if (body.message !== undefined && typeof body.message !== 'string') errors.message = t('form.invalid');
-    if (Object.keys(errors).length || !isUploadedFile(file) || !message.success) return renderUpload(request, reply.code(422), { errors, values });
+    if (Object.keys(errors).length || !isUploadedFile(file) || !message.success)
+      return renderUpload(request, reply.code(422), { errors, values });
     try {
       const created = await services.awardImports.upload(
         {
@@ -568,7 +600,9 @@ export async function awardingRoutes(app: FastifyInstance, { services }: { servi
       t,
     );
     return reply.view('pages/workspace/awarding/csv-row.eta', {
-      title: summary.length ? t('form.errorTitle', { title: t('awarding.csv.row.title', { line: row.line }) }) : t('awarding.csv.row.title', { line: row.line }),
+      title: summary.length
+        ? t('form.errorTitle', { title: t('awarding.csv.row.title', { line: row.line }) })
+        : t('awarding.csv.row.title', { line: row.line }),
       record,
       row,
       values: form.values ?? row.values,

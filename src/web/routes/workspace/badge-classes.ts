@@ -15,22 +15,13 @@ import { REGIONAL_CATALOGUE } from '../../../catalogue/regional.ts';
 import type { AlignmentRecord } from '../../../services/records.ts';
 import type { MessageKey, Translate } from '../../../i18n/index.ts';
 import type { Actor } from '../../../services/audit.ts';
-import {
-  type BadgeClassDefinition,
-  type BadgeClassImage,
-  BadgeClassRefusal,
-} from '../../../services/badge-classes.ts';
+import { type BadgeClassDefinition, type BadgeClassImage, BadgeClassRefusal } from '../../../services/badge-classes.ts';
 import { CatalogueRefusal } from '../../../services/catalogue.ts';
 import { DomainError, notFound } from '../../../services/errors.ts';
 import { checkUploadedImage, MAX_IMAGE_BYTES, UploadedImageError } from '../../../services/images/uploads.ts';
 import type { Services } from '../../../services/index.ts';
 import { isUuid } from '../../../services/ids.ts';
-import {
-  BADGE_CLASS_LIMITS,
-  VALIDITY_LIMITS,
-  validityInUnits,
-  validityToDays,
-} from '../../../services/rules/badge-class-definition.ts';
+import { BADGE_CLASS_LIMITS, VALIDITY_LIMITS, validityInUnits, validityToDays } from '../../../services/rules/badge-class-definition.ts';
 import { httpUrl, withoutForbidden } from '../../../services/inputs.ts';
 import { type ErrorSummaryItem, type FieldErrors, formBody, LINE_FORBIDDEN, TEXT_FORBIDDEN } from '../../forms.ts';
 import { translate } from '../../locale.ts';
@@ -51,16 +42,30 @@ const MAX_PARTS = 120;
 // ---------------------------------------------------------------------------
 // The editor's fields
 
-
 const line = (max: number) =>
-  z.string().trim().min(1).max(max).refine((v) => !LINE_FORBIDDEN.test(v), 'control_characters');
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((v) => !LINE_FORBIDDEN.test(v), 'control_characters');
 const optionalLine = (max: number) =>
-  z.string().trim().max(max).refine((v) => !LINE_FORBIDDEN.test(v), 'control_characters');
+  z
+    .string()
+    .trim()
+    .max(max)
+    .refine((v) => !LINE_FORBIDDEN.test(v), 'control_characters');
 const text = (max: number) =>
   z
     .string()
     .transform((v) => v.replace(/\r\n?/g, '\n').trim())
-    .pipe(z.string().min(1).max(max).refine((v) => !TEXT_FORBIDDEN.test(v), 'control_characters'));
+    .pipe(
+      z
+        .string()
+        .min(1)
+        .max(max)
+        .refine((v) => !TEXT_FORBIDDEN.test(v), 'control_characters'),
+    );
 
 // The limits are the service's (src/services/rules/badge-class-definition.ts): the form says them, the service enforces them.
 const LIMITS = BADGE_CLASS_LIMITS;
@@ -231,14 +236,21 @@ function definitionFrom(values: EditorValues, t: Translate): { definition?: Badg
   const description = take('description', text(LIMITS.description), values.description);
   const criteriaNarrative = take('criteriaNarrative', text(LIMITS.criteria), values.criteriaNarrative);
 
-  const tags = [...new Set(values.tags.split(/[,;\n]/).map((tag) => tag.trim()).filter(Boolean))];
+  const tags = [
+    ...new Set(
+      values.tags
+        .split(/[,;\n]/)
+        .map((tag) => tag.trim())
+        .filter(Boolean),
+    ),
+  ];
   if (tags.length > LIMITS.tags) errors.tags = t('badgeClasses.editor.tooManyTags', { max: LIMITS.tags });
   else if (tags.some((tag) => tag.length > LIMITS.tag)) errors.tags = t('badgeClasses.editor.tagTooLong', { max: LIMITS.tag });
   else if (tags.some((tag) => LINE_FORBIDDEN.test(tag))) errors.tags = t('form.controlCharacters');
 
-  const alignment: AlignmentRecord[] = FRAMEWORK_ALIGNMENTS.filter((f) => values.frameworkCodes.includes(f.targetCode)).map(
-    (f) => ({ ...f }),
-  );
+  const alignment: AlignmentRecord[] = FRAMEWORK_ALIGNMENTS.filter((f) => values.frameworkCodes.includes(f.targetCode)).map((f) => ({
+    ...f,
+  }));
   values.alignments.forEach((row, i) => {
     const filled = [row.name, row.url, row.description, row.framework, row.code].some((v) => v.trim() !== '');
     if (!filled) return;
@@ -257,7 +269,8 @@ function definitionFrom(values: EditorValues, t: Translate): { definition?: Badg
       });
     }
   });
-  if (alignment.length > LIMITS.alignments) errors['alignment-0-name'] ??= t('badgeClasses.editor.tooManyAlignments', { max: LIMITS.alignments });
+  if (alignment.length > LIMITS.alignments)
+    errors['alignment-0-name'] ??= t('badgeClasses.editor.tooManyAlignments', { max: LIMITS.alignments });
 
   let validityDays: number | null = null;
   const amount = values.validityAmount.trim();
@@ -382,7 +395,8 @@ function summaryOf(errors: FieldErrors, values: EditorValues, t: Translate): Err
   };
   for (const [field, key] of FIELD_LABELS.slice(0, 4)) push(field, t(key));
   values.alignments.forEach((_, i) => {
-    for (const [part, key] of ALIGNMENT_LABELS) push(`alignment-${i}-${part}`, `${t(key)} (${t('badgeClasses.editor.alignmentNumber', { n: i + 1 })})`);
+    for (const [part, key] of ALIGNMENT_LABELS)
+      push(`alignment-${i}-${part}`, `${t(key)} (${t('badgeClasses.editor.alignmentNumber', { n: i + 1 })})`);
   });
   for (const [field, key] of FIELD_LABELS.slice(4)) push(field, t(key));
   return items;
@@ -480,9 +494,7 @@ export async function badgeClassRoutes(app: FastifyInstance, { services }: { ser
   // ----- The editor (structure admins)
 
   type EditorTarget =
-    | { kind: 'create' }
-    | { kind: 'edit'; id: string; version: number; awarded: number; currentImage: string }
-    | { kind: 'catalogue' };
+    { kind: 'create' } | { kind: 'edit'; id: string; version: number; awarded: number; currentImage: string } | { kind: 'catalogue' };
 
   function renderEditor(
     request: FastifyRequest,
@@ -511,7 +523,12 @@ export async function badgeClassRoutes(app: FastifyInstance, { services }: { ser
       heading,
       target,
       action,
-      cancel: target.kind === 'edit' ? `/espace/badges/${target.id}` : target.kind === 'catalogue' ? '/espace/plateforme/catalogue' : '/espace/badges',
+      cancel:
+        target.kind === 'edit'
+          ? `/espace/badges/${target.id}`
+          : target.kind === 'catalogue'
+            ? '/espace/plateforme/catalogue'
+            : '/espace/badges',
       values,
       errors,
       summary,
@@ -600,13 +617,7 @@ export async function badgeClassRoutes(app: FastifyInstance, { services }: { ser
   app.post('/espace/badges/:id/modifier', { onRequest: requireRole('admin') }, async (request, reply) => {
     const { details, target } = await editTarget(request);
     return handleEditorPost(request, reply, target, async (definition, image) => {
-      const result = await services.badgeClasses.update(
-        currentStructureId(request),
-        details.row.id,
-        definition,
-        image,
-        userActor(request),
-      );
+      const result = await services.badgeClasses.update(currentStructureId(request), details.row.id, definition, image, userActor(request));
       const done = result.versioned ? 'version' : result.changed.length ? 'modifie' : 'inchange';
       return reply.redirect(`/espace/badges/${result.row.id}?fait=${done}`, 303);
     });
@@ -678,11 +689,7 @@ export async function badgeClassRoutes(app: FastifyInstance, { services }: { ser
 
   app.get('/espace/badges/:id', { onRequest: requireRole('advisor') }, async (request, reply) => renderBadgeClass(request, reply));
 
-  const badgeClassAction = (
-    path: string,
-    run: (structureId: string, id: string, actor: Actor) => Promise<unknown>,
-    done: string,
-  ) =>
+  const badgeClassAction = (path: string, run: (structureId: string, id: string, actor: Actor) => Promise<unknown>, done: string) =>
     app.post(path, { onRequest: requireRole('admin') }, async (request, reply) => {
       const id = idParam(request);
       try {
@@ -714,7 +721,11 @@ export async function badgeClassRoutes(app: FastifyInstance, { services }: { ser
 
   // ----- The platform administrator's catalogue
 
-  async function renderPlatformCatalogue(request: FastifyRequest, reply: FastifyReply, form: { refusal?: MessageKey; declineErrors?: Record<string, string>; declineNotes?: Record<string, string> } = {}) {
+  async function renderPlatformCatalogue(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    form: { refusal?: MessageKey; declineErrors?: Record<string, string>; declineNotes?: Record<string, string> } = {},
+  ) {
     const view = await services.catalogue.forPlatform();
     return reply.view('pages/workspace/badge-classes/platform-catalogue.eta', {
       title: t(request)('catalogue.platform.title'),
@@ -760,8 +771,16 @@ export async function badgeClassRoutes(app: FastifyInstance, { services }: { ser
       return reply.redirect(`/espace/plateforme/catalogue?fait=${done}`, 303);
     });
 
-  platformAction('/espace/plateforme/catalogue/:id/retirer', (id, request) => services.catalogue.withdraw(id, userActor(request)), 'retire');
-  platformAction('/espace/plateforme/catalogue/:id/accepter', (id, request) => services.catalogue.accept(id, userActor(request)), 'accepte');
+  platformAction(
+    '/espace/plateforme/catalogue/:id/retirer',
+    (id, request) => services.catalogue.withdraw(id, userActor(request)),
+    'retire',
+  );
+  platformAction(
+    '/espace/plateforme/catalogue/:id/accepter',
+    (id, request) => services.catalogue.accept(id, userActor(request)),
+    'accepte',
+  );
 
   app.post('/espace/plateforme/catalogue/:id/refuser', { onRequest: requirePlatformAdmin }, async (request, reply) => {
     const id = entryId(request);

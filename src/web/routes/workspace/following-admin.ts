@@ -134,7 +134,10 @@ export async function followingAdminRoutes(app: FastifyInstance, { services }: {
     const t = translate(request);
     const token = await services.following.apiToken(currentStructureId(request), tokenId(request));
     if (token.revokedAt) return reply.redirect('/espace/jetons', 303);
-    return reply.view('pages/workspace/following/token-revoke.eta', { title: t('following.tokens.revoke.title', { name: token.name }), token });
+    return reply.view('pages/workspace/following/token-revoke.eta', {
+      title: t('following.tokens.revoke.title', { name: token.name }),
+      token,
+    });
   });
 
   app.post('/espace/jetons/:id/revoquer', admin, async (request, reply) => {

@@ -12,7 +12,6 @@ import { isPlainLine, isPlainText } from '../../../services/inputs.ts';
 const plainLine = isPlainLine;
 const plainText = isPlainText;
 
-
 /** A real calendar day, YYYY-MM-DD, between 2000 and 2100. */
 const day = z
   .string()
@@ -59,7 +58,12 @@ export const apiTokenInput = z.object({
 });
 
 export const auditFiltersInput = z.object({
-  action: optional(z.string().max(100).regex(/^[a-z0-9_.-]+$/)),
+  action: optional(
+    z
+      .string()
+      .max(100)
+      .regex(/^[a-z0-9_.-]+$/),
+  ),
   page: optional(z.coerce.number().int().min(1).max(100_000)),
 });
 

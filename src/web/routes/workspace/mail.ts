@@ -112,12 +112,7 @@ export async function mailRoutes(app: FastifyInstance, { services }: { services:
         status: 400,
       });
     }
-    const outcome = await services.awarding.correctRecipientEmail(
-      currentStructureId(request),
-      id,
-      parsed.data.email,
-      actorOf(request),
-    );
+    const outcome = await services.awarding.correctRecipientEmail(currentStructureId(request), id, parsed.data.email, actorOf(request));
     if (outcome.refusal) {
       return renderAddress(request, reply, { value: parsed.data.email, refusal: outcome.refusal, status: 409 });
     }

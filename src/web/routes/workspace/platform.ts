@@ -33,9 +33,7 @@ export async function platformRoutes(app: FastifyInstance, { services }: { servi
     const { totals, structures } = await services.workspace.platformOverview();
     const query = (request.query ?? {}) as Record<string, unknown>;
     const created =
-      typeof query.ouverte === 'string' && typeof query.email === 'string'
-        ? structures.find((s) => s.id === query.ouverte)
-        : undefined;
+      typeof query.ouverte === 'string' && typeof query.email === 'string' ? structures.find((s) => s.id === query.ouverte) : undefined;
     const errors = form.errors ?? {};
     const summary = errorSummary(errors, NEW_STRUCTURE_FIELDS, t);
     return reply.view('pages/workspace/structures.eta', {

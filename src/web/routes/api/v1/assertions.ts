@@ -13,12 +13,10 @@ import { apiErrorBody, apiErrorResponses, assertionResource, toAssertionResource
  * as in the workspace's form and CSV import (one rule: endOfProgrammeDay).
  * A past expiry is refused by the award itself (expires_before_issue).
  */
-const dateTime = z
-  .union([z.iso.datetime({ offset: true }), z.iso.date()], { error: 'expires_format' })
-  .transform((value) => {
-    const day = value.length === 10 ? parseCalendarDay(value) : null;
-    return day ? endOfProgrammeDay(day) : new Date(value);
-  });
+const dateTime = z.union([z.iso.datetime({ offset: true }), z.iso.date()], { error: 'expires_format' }).transform((value) => {
+  const day = value.length === 10 ? parseCalendarDay(value) : null;
+  return day ? endOfProgrammeDay(day) : new Date(value);
+});
 
 /** Free text of an award (its narrative, a piece of evidence): line breaks kept, the refused characters refused. */
 const narrativeText = (min: number) => z.string().trim().min(min).max(5000).refine(isPlainText, 'control_characters');
@@ -39,10 +37,14 @@ const awardBody = z.strictObject({
     .max(20)
     .optional(),
   narrative: narrativeText(0).optional(),
-  expires: dateTime.optional().describe('ISO 8601 date-time, or a date (the badge then expires at the end of that day in France, 23:59:59 Europe/Paris)'),
+  expires: dateTime
+    .optional()
+    .describe('ISO 8601 date-time, or a date (the badge then expires at the end of that day in France, 23:59:59 Europe/Paris)'),
   message: personalMessage
     .optional()
-    .describe("A personal message to the learner, quoted in the award email (plain text, at most 1000 characters); it is not part of the badge"),
+    .describe(
+      'A personal message to the learner, quoted in the award email (plain text, at most 1000 characters); it is not part of the badge',
+    ),
 });
 
 const idParams = z.object({ id: uuid });
@@ -150,8 +152,7 @@ export async function assertionRoutes(app: FastifyInstance, { services }: { serv
     {
       schema: {
         summary: 'Revoke an assertion',
-        description:
-          'The assertion is kept: its URL then answers 410 Gone and its signed id joins the revocation list.',
+        description: 'The assertion is kept: its URL then answers 410 Gone and its signed id joins the revocation list.',
         tags: ['Assertions'],
         params: idParams,
         body: z.strictObject({ reason: z.string().trim().min(1).max(500).refine(isPlainText, 'control_characters') }),
