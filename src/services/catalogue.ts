@@ -30,17 +30,11 @@ import { DomainError } from './errors.ts';
 import type { Clock } from '../clock.ts';
 
 /** One badge of the shared catalogue: one of the regional nine (in code) or an entry of the table. */
-export interface CatalogueItem {
+export interface CatalogueItem extends BadgeClassDefinition {
   key: string;
   source: 'regional' | 'shared';
   /** The entry's id (shared entries only). */
   id: string | null;
-  name: string;
-  description: string;
-  criteriaNarrative: string;
-  tags: string[];
-  alignment: AlignmentRecord[];
-  validityDays: number | null;
   proposedByStructureName: string | null;
 }
 
