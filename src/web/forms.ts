@@ -68,5 +68,27 @@ export function errorSummary(errors: FieldErrors, labels: [field: string, label:
   return labels.filter(([field]) => errors[field]).map(([field, label]) => ({ field, label: t(label), message: errors[field]! }));
 }
 
+/**
+ * The one way a form page shows itself again after a refusal: its title says
+ * so (for screen readers and the browser tab), the fields keep their message,
+ * and the summary at the top links to each of them in the page's order.
+ */
+export interface FormPage {
+  title: string;
+  errors: FieldErrors;
+  summary: ErrorSummaryItem[];
+}
+
+export function formPage(
+  t: Translate,
+  heading: string,
+  errors: FieldErrors = {},
+  labels: [field: string, label: MessageKey][] | ErrorSummaryItem[] = [],
+): FormPage {
+  const summary =
+    labels.length && Array.isArray(labels[0]) ? errorSummary(errors, labels as [string, MessageKey][], t) : (labels as ErrorSummaryItem[]);
+  return { title: summary.length ? t('form.errorTitle', { title: heading }) : heading, errors, summary };
+}
+
 /** The characters refused in typed text: defined once, in src/services/inputs.ts. */
 export { LINE_FORBIDDEN, TEXT_FORBIDDEN } from '../services/inputs.ts';

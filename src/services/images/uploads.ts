@@ -24,6 +24,7 @@ import { createRequire } from 'node:module';
 import CRC32 from 'crc-32';
 import type { DOMPurify } from 'dompurify';
 import { imageSize } from 'image-size';
+import { DomainError } from '../errors.ts';
 
 // jsdom, DOMPurify and resvg are large, and only an upload needs them: they
 // are loaded on the first upload, not by every server at start-up.
@@ -40,24 +41,24 @@ export const MAX_ASPECT_RATIO = 1.25;
 /** Width of the PNG rendered from an uploaded SVG (the catalogue badges' size). */
 export const RENDERED_PNG_WIDTH = 400;
 
-export type UploadedImageErrorCode =
-  | 'empty'
-  | 'too_large'
-  | 'unsupported_type'
-  | 'type_mismatch'
-  | 'not_an_image'
-  | 'too_small'
-  | 'too_big_dimensions'
-  | 'not_square'
-  | 'unsafe_svg';
+export const UPLOADED_IMAGE_REFUSALS = [
+  'empty',
+  'too_large',
+  'unsupported_type',
+  'type_mismatch',
+  'not_an_image',
+  'too_small',
+  'too_big_dimensions',
+  'not_square',
+  'too_elongated',
+  'unsafe_svg',
+] as const;
+export type UploadedImageErrorCode = (typeof UPLOADED_IMAGE_REFUSALS)[number];
 
-/** Why an upload was refused; `code` maps to a message in the uploader's language. */
-export class UploadedImageError extends Error {
-  constructor(
-    readonly code: UploadedImageErrorCode,
-    readonly params: Record<string, string | number> = {},
-  ) {
-    super(`uploaded image refused: ${code}`);
+/** Why an upload was refused (422): worded by `error.image.<code>` in the uploader's language. */
+export class UploadedImageError extends DomainError<UploadedImageErrorCode> {
+  constructor(code: UploadedImageErrorCode, params: Record<string, string | number> = {}) {
+    super(code, 422, params, { messageKey: `error.image.${code}` });
     this.name = 'UploadedImageError';
   }
 }
@@ -118,8 +119,14 @@ function checkDimensions(width: number, height: number, options: CheckOptions, r
     throw new UploadedImageError('too_big_dimensions', { max: MAX_IMAGE_PIXELS, width, height });
   }
   const ratio = Math.max(width, height) / Math.min(width, height);
-  if (ratio > (options.maxAspectRatio ?? MAX_ASPECT_RATIO)) {
-    throw new UploadedImageError('not_square', { width: Math.round(width), height: Math.round(height) });
+  const maxRatio = options.maxAspectRatio ?? MAX_ASPECT_RATIO;
+  if (ratio > maxRatio) {
+    // A badge is square or nearly (the rule people know); another image, a logo, is only "too elongated".
+    throw new UploadedImageError(maxRatio === MAX_ASPECT_RATIO ? 'not_square' : 'too_elongated', {
+      width: Math.round(width),
+      height: Math.round(height),
+      ratio: maxRatio,
+    });
   }
 }
 

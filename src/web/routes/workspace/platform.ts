@@ -7,7 +7,7 @@ import { structureDescription, structureProfileInput } from '../../../services/s
 import { errorSummary, type FieldErrors, formBody, textValue } from '../../forms.ts';
 import { localeOf, translate } from '../../locale.ts';
 import { requirePlatformAdmin } from '../../plugins/session.ts';
-import { structureFieldErrors } from './accounts.ts';
+import { structureFieldErrors } from './structure-profile.ts';
 
 const NEW_STRUCTURE_FIELDS: [string, MessageKey][] = [
   ['name', 'accounts.structure.name'],

@@ -3,8 +3,8 @@ import type { Services } from '../../../services/index.ts';
 import { formBody } from '../../forms.ts';
 import { requireUser } from '../../plugins/session.ts';
 
-/** Leaving, and moving between one's structures. */
-export async function accountRoutes(app: FastifyInstance, { services }: { services: Services }) {
+/** The staff session: leaving it, and moving it between one's structures. */
+export async function staffSessionRoutes(app: FastifyInstance, { services }: { services: Services }) {
   // Signing out of a session that has already ended just says goodbye.
   app.post('/deconnexion', async (request, reply) => {
     if (request.auth) await services.auth.signOut(request.auth);
