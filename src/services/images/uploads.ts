@@ -4,16 +4,17 @@
  *
  * - PNG: the signature, every chunk's length and CRC, IHDR first and IEND
  *   last, and the pixel data inflated (bounded) to the size IHDR announces:
- *   a file that merely starts like a PNG is refused. Text and EXIF chunks are
- *   dropped (author metadata, and an `openbadges` chunk that would make the
- *   badge class's own image look like somebody's baked badge).
+ *   a file that merely starts like a PNG is refused. Only the chunks that
+ *   draw the picture and give its colours are kept (KEPT_CHUNKS): text,
+ *   EXIF, animation and any unknown chunk are dropped.
  * - SVG: strict XML whose root is an SVG <svg>; no DOCTYPE internal subset
  *   (entity expansion); then DOMPurify (svg profile) on jsdom with our own
  *   rules: no script, no foreignObject, no animation (which can rewrite an
  *   href), no event handler, no reference leaving the document (href or url()
  *   not starting with '#', except inline raster data), no <style> with
- *   @import. The sanitised SVG is rendered with resvg to the PNG that baking
- *   uses.
+ *   @import; SVG's mixed-case names (viewBox, linearGradient…) are kept,
+ *   as the reader will see them (./svg-names.ts). The sanitised SVG is
+ *   rendered with resvg to the PNG that baking uses.
  *
  * Decisions come from the bytes, never from the name alone; a name that says
  * .png while the bytes are an SVG (or the other way round) is refused, so
@@ -25,6 +26,7 @@ import CRC32 from 'crc-32';
 import type { DOMPurify } from 'dompurify';
 import { imageSize } from 'image-size';
 import { DomainError } from '../errors.ts';
+import { SVG_MIXED_CASE_ATTRIBUTES, SVG_MIXED_CASE_TAGS } from './svg-names.ts';
 
 // jsdom, DOMPurify and resvg are large, and only an upload needs them: they
 // are loaded on the first upload, not by every server at start-up.
@@ -158,8 +160,18 @@ function pngChunks(png: Uint8Array): PngChunk[] {
 }
 
 const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
-/** Metadata that is not the picture: dropped from what we publish. */
-const DROPPED_CHUNKS = new Set(['tEXt', 'zTXt', 'iTXt', 'eXIf', 'tIME']);
+/**
+ * The chunks we publish: the picture (IHDR, PLTE, tRNS, IDAT, IEND) and how
+ * to show its colours (gAMA, cHRM, sRGB, iCCP, cICP: without them a
+ * colour-managed viewer shifts the colours). Everything else is dropped:
+ * text and EXIF (author metadata, and an `openbadges` chunk that would make
+ * the badge class's own image look like somebody's baked badge), animation
+ * (acTL, fcTL, fdAT: a badge is a still image, and frames no viewer shows
+ * would be hidden content), pHYs (a print resolution that some viewers turn
+ * into a display size: a badge is shown at its pixel size), bKGD, sBIT,
+ * hIST, sPLT, tIME and any private or unknown chunk.
+ */
+const KEPT_CHUNKS = new Set(['IHDR', 'PLTE', 'tRNS', 'IDAT', 'IEND', 'gAMA', 'cHRM', 'sRGB', 'iCCP', 'cICP']);
 
 function checkPng(bytes: Uint8Array, options: CheckOptions): CheckedImage {
   const chunks = pngChunks(bytes);
@@ -202,7 +214,7 @@ function checkPng(bytes: Uint8Array, options: CheckOptions): CheckedImage {
     throw new UploadedImageError('not_an_image');
   }
   const png = new Uint8Array(
-    Buffer.concat([Buffer.from(bytes.subarray(0, 8)), ...chunks.filter((c) => !DROPPED_CHUNKS.has(c.name)).map((c) => c.raw)]),
+    Buffer.concat([Buffer.from(bytes.subarray(0, 8)), ...chunks.filter((c) => KEPT_CHUNKS.has(c.name)).map((c) => c.raw)]),
   );
   return { mime: 'image/png', png, width, height };
 }
@@ -310,7 +322,8 @@ export function sanitiseSvg(text: string): string {
     // that parses differently from the readers is the classic way past it.
     PARSER_MEDIA_TYPE: 'application/xhtml+xml',
     USE_PROFILES: { svg: true, svgFilters: true },
-    ADD_TAGS: ['use'],
+    ADD_TAGS: ['use', ...SVG_MIXED_CASE_TAGS],
+    ADD_ATTR: SVG_MIXED_CASE_ATTRIBUTES,
     FORBID_TAGS: FORBIDDEN_TAGS,
     RETURN_DOM_FRAGMENT: true,
   }) as unknown as DocumentFragment | null;
