@@ -3,7 +3,7 @@ import type { Services } from '../../../services/index.ts';
 import { verifySessionCsrf } from '../../plugins/session.ts';
 import { awardingRoutes } from './awarding/index.ts';
 import { badgeClassAndCatalogueRoutes } from './badge-classes/index.ts';
-import { followingRoutes } from './following.ts';
+import { followingRoutes } from './following/index.ts';
 import { homeRoutes } from './home.ts';
 import { mailRoutes } from './mail.ts';
 import { memberRoutes } from './members.ts';
