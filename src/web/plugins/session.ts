@@ -160,7 +160,7 @@ export function currentStructureId(request: FastifyRequest): string {
 }
 
 /** The signed-in person, as the audit trail names whoever acted. Use after a guard. */
-export function actorOf(request: FastifyRequest): Actor {
+export function actorOf(request: FastifyRequest): Extract<Actor, { kind: 'user' }> {
   return { kind: 'user', userId: request.auth!.user.id };
 }
 

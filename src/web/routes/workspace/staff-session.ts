@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { Services } from '../../../services/index.ts';
-import { formBody } from '../../forms.ts';
 import { requireUser } from '../../plugins/session.ts';
 
 /** The staff session: leaving it, and moving it between one's structures. */
-export async function staffSessionRoutes(app: FastifyInstance, { services }: { services: Services }) {
+export async function staffSessionRoutes(fastify: FastifyInstance, { services }: { services: Services }) {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   // Signing out of a session that has already ended just says goodbye.
   app.post('/deconnexion', async (request, reply) => {
     if (request.auth) await services.auth.signOut(request.auth);
@@ -14,9 +16,11 @@ export async function staffSessionRoutes(app: FastifyInstance, { services }: { s
 
   // The switcher in the header: only a structure the person belongs to; the
   // workspace then shows that one, whatever page it was sent from.
-  app.post('/espace/structure/changer', { onRequest: requireUser }, async (request, reply) => {
-    const structureId = formBody(request.body).structureId;
-    await services.auth.switchStructure(request.auth!, typeof structureId === 'string' ? structureId : '');
+  // A structure id that is not one of the person's memberships is refused by the service (403).
+  const switchForm = z.looseObject({ structureId: z.string().max(100).catch('') });
+
+  app.post('/espace/structure/changer', { onRequest: requireUser, schema: { body: switchForm } }, async (request, reply) => {
+    await services.auth.switchStructure(request.auth!, request.body.structureId);
     return reply.redirect('/espace', 303);
   });
 }
