@@ -12,7 +12,6 @@ export const fr = {
   'awarding.csvLink': 'Délivrer des badges à partir d’un fichier CSV',
   'awarding.noBadge': 'Votre structure n’a aucun badge à délivrer pour le moment.',
   'awarding.noBadge.link': 'Voir les badges de la structure',
-  'awarding.optional': '(facultatif)',
   'awarding.step.learner': '1. La personne',
   'awarding.step.learner.hint':
     'Le badge est lié à son adresse e-mail : c’est à cette adresse qu’elle le reçoit, et c’est elle qui permet de le vérifier. Les personnes à qui votre structure a déjà délivré un badge vous sont proposées pendant la saisie.',
@@ -287,7 +286,6 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'awarding.csvLink': 'Award badges from a CSV file',
   'awarding.noBadge': 'Your organisation has no badge to award yet.',
   'awarding.noBadge.link': 'See the organisation’s badges',
-  'awarding.optional': '(optional)',
   'awarding.step.learner': '1. The person',
   'awarding.step.learner.hint':
     'The badge is tied to their email address: they receive it there, and it is what verifies it. People your organisation has already awarded a badge to are suggested as you type.',
