@@ -29,6 +29,14 @@ export function textValue(body: Record<string, unknown>, field: string, max = 40
   return typeof value === 'string' ? value.slice(0, max) : '';
 }
 
+/** The fields of a form as text, for redisplay, each bounded by its own limit. */
+export function textValues<F extends string>(body: Record<string, unknown>, limits: Record<F, number>): Record<F, string> {
+  return Object.fromEntries(Object.entries<number>(limits).map(([field, max]) => [field, textValue(body, field, max)])) as Record<
+    F,
+    string
+  >;
+}
+
 type Issue = z.core.$ZodIssue;
 
 function messageOf(issue: Issue, t: Translate, sent: unknown): string {

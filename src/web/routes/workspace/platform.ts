@@ -7,11 +7,11 @@ import type { Services } from '../../../services/index.ts';
 import { email as emailInput } from '../../../services/inputs.ts';
 import { structureDescription, structureProfileInput } from '../../../services/structures.ts';
 import { uuid } from '../../../services/ids.ts';
-import { type FieldErrors, formBody, formPage, textValue } from '../../forms.ts';
+import { type FieldErrors, formBody, formPage, textValues } from '../../forms.ts';
 import { localeOf, translate } from '../../locale.ts';
 import { actorOf, requirePlatformAdmin } from '../../plugins/session.ts';
 import { query } from '../../schemas.ts';
-import { structureFieldErrors } from './structure-profile.ts';
+import { STRUCTURE_FIELD_LIMITS, structureFieldErrors } from './structure-profile.ts';
 
 const NEW_STRUCTURE_FIELDS: [string, MessageKey][] = [
   ['name', 'accounts.structure.name'],
@@ -57,13 +57,7 @@ export async function platformRoutes(fastify: FastifyInstance, { services }: { s
 
   app.post('/espace/structures', structuresPage, async (request, reply) => {
     const body = formBody(request.body);
-    const values = {
-      name: textValue(body, 'name', 200),
-      url: textValue(body, 'url', 2000),
-      email: textValue(body, 'email', 320),
-      description: textValue(body, 'description', 2000),
-      adminEmail: textValue(body, 'adminEmail', 320),
-    };
+    const values = textValues(body, { ...STRUCTURE_FIELD_LIMITS, adminEmail: 320 });
     const input = {
       name: body.name,
       url: body.url,

@@ -5,7 +5,7 @@ import type { MessageKey } from '../../../i18n/index.ts';
 import type { Services } from '../../../services/index.ts';
 import { checkUploadedImage, MAX_IMAGE_BYTES, UploadedImageError } from '../../../services/images/uploads.ts';
 import { structureProfileInput } from '../../../services/structures.ts';
-import { type FieldErrors, fieldErrors, formBody, formPage, textValue } from '../../forms.ts';
+import { type FieldErrors, fieldErrors, formBody, formPage, textValues } from '../../forms.ts';
 import { translate } from '../../locale.ts';
 import { acceptMultipartForms, isUploadedFile } from '../../multipart.ts';
 import { actorOf, currentStructureId, requireRole } from '../../plugins/session.ts';
@@ -19,6 +19,9 @@ const PROFILE_FIELDS: [string, MessageKey][] = [
   ['description', 'accounts.structure.description'],
   ['telephone', 'accounts.structure.telephone'],
 ];
+
+/** How much of a structure's fields a refused form shows again (the structure page and the Région's new structure). */
+export const STRUCTURE_FIELD_LIMITS = { name: 200, url: 2000, email: 320, description: 2000 };
 
 /** A structure's fields, with the words a person needs for the two whose rules are not obvious. */
 export function structureFieldErrors(error: z.ZodError, request: FastifyRequest, body: Record<string, unknown>): FieldErrors {
@@ -90,13 +93,7 @@ export async function structureProfileRoutes(fastify: FastifyInstance, { service
 
   app.post('/espace/structure', profilePage, async (request, reply) => {
     const body = formBody(request.body);
-    const values = {
-      name: textValue(body, 'name', 200),
-      url: textValue(body, 'url', 2000),
-      email: textValue(body, 'email', 320),
-      description: textValue(body, 'description', 2000),
-      telephone: textValue(body, 'telephone', 30),
-    };
+    const values = textValues(body, { ...STRUCTURE_FIELD_LIMITS, telephone: 30 });
     const input = {
       name: body.name,
       url: body.url,
