@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { stringify } from 'csv-stringify/sync';
 import type { Clock } from '../../clock.ts';
 import type { Database } from '../../db/database.ts';
 import {
@@ -23,6 +22,7 @@ import { listLiveBadgeClasses } from '../../db/repositories/badge-classes.ts';
 import type { AwardImportRow, EvidenceRecord } from '../../db/schema.ts';
 import { type Actor, recordAudit } from '../audit.ts';
 import type { AwardingService, BulkAwardItem } from '../awarding.ts';
+import { spreadsheetCsv } from '../csv-writer.ts';
 import { DomainError, notFound } from '../errors.ts';
 import { endOfProgrammeDay, parseCalendarDay } from '../rules/expiry-date.ts';
 import { IMPORT_FIELDS, type ImportField, parseAwardCsv } from './csv-file.ts';
@@ -262,12 +262,12 @@ export class AwardImportService {
   ): string {
     const lines = record.rows.map((r) => [
       String(r.line),
-      ...IMPORT_FIELDS.map((f) => csvSafe(r.values[f] ?? '')),
+      ...IMPORT_FIELDS.map((f) => r.values[f] ?? ''),
       labels.outcome(r),
       labels.reason(r),
       r.assertionId ? labels.url(r.assertionId) : '',
     ]);
-    return `\ufeff${stringify([labels.header, ...lines], { delimiter: ';', record_delimiter: '\r\n' })}`;
+    return spreadsheetCsv([labels.header, ...lines]);
   }
 
   // -------------------------------------------------------------------------
@@ -385,9 +385,5 @@ export class AwardImportService {
 }
 
 /** A formula in a cell would run when the result file is opened in a spreadsheet. */
-function csvSafe(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
-
 /** A 'running' import whose runner gave no news for this long is taken over (its instance died). */
 export const STALE_AFTER_MS = 10 * 60_000;

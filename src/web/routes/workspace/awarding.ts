@@ -6,6 +6,7 @@ import type { MessageKey, Translate } from '../../../i18n/index.ts';
 import { IMPORT_FIELDS, ImportFileError, type ImportField, MAX_IMPORT_BYTES } from '../../../services/award-imports/csv-file.ts';
 import { countRows, rowOutcome } from '../../../services/award-imports/service.ts';
 import { PERSONAL_MESSAGE_MAX } from '../../../services/awarding.ts';
+import { spreadsheetCsv } from '../../../services/csv-writer.ts';
 import { DomainError, notFound } from '../../../services/errors.ts';
 import { StructureLearnerService } from '../../../services/structure-learners.ts';
 import type { Services } from '../../../services/index.ts';
@@ -435,7 +436,7 @@ export async function awardingRoutes(app: FastifyInstance, { services }: { servi
       'https://exemple.fr/preuve',
       '',
     ];
-    const csv = `\ufeff${[header, example].map((r) => r.join(';')).join('\r\n')}\r\n`;
+    const csv = spreadsheetCsv([header, example]);
     return reply
       .header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="${t('awarding.csv.template.fileName')}"`)
