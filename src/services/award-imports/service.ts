@@ -1,3 +1,4 @@
+// One file because an import is one life (upload, preview, corrections, confirmation, the run) over one row of award_imports.
 import { createHash, randomUUID } from 'node:crypto';
 import type { Clock } from '../../clock.ts';
 import type { Database } from '../../db/database.ts';
