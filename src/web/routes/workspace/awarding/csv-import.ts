@@ -5,6 +5,7 @@ import type { MessageKey, Translate } from '../../../../i18n/index.ts';
 import { IMPORT_FIELDS, ImportFileError, type ImportField, MAX_IMPORT_BYTES } from '../../../../services/award-imports/csv-file.ts';
 import { countRows, rowOutcome } from '../../../../services/award-imports/service.ts';
 import { PERSONAL_MESSAGE_MAX } from '../../../../services/awarding.ts';
+import { spreadsheetCsv } from '../../../../services/csv-writer.ts';
 import { notFound } from '../../../../services/errors.ts';
 import { uuid } from '../../../../services/ids.ts';
 import { personalMessage, withoutForbidden } from '../../../../services/inputs.ts';
@@ -159,7 +160,7 @@ export async function awardImportRoutes(fastify: FastifyInstance, { services }: 
       'https://exemple.fr/preuve',
       '',
     ];
-    const csv = `\ufeff${[header, example].map((r) => r.join(';')).join('\r\n')}\r\n`;
+    const csv = spreadsheetCsv([header, example]);
     return reply
       .header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="${t('awarding.csv.template.fileName')}"`)

@@ -1,9 +1,9 @@
-import { stringify } from 'csv-stringify/sync';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { LEVEL_LABELS, LEVELS } from '../../../../catalogue/regional.ts';
 import type { Locale, Translate } from '../../../../i18n/index.ts';
+import { spreadsheetCsv } from '../../../../services/csv-writer.ts';
 import { DomainError } from '../../../../services/errors.ts';
 import type { Figures, MonthFigure, PlatformFigures } from '../../../../services/figures.ts';
 import type { Services } from '../../../../services/index.ts';
@@ -117,19 +117,6 @@ export function figureTables(figures: Figures | PlatformFigures, t: Translate, l
   return tables;
 }
 
-/** A cell a spreadsheet would read as a formula is written as text (CSV injection). */
-const safeCell = (cell: string | number) => (typeof cell === 'string' && /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell);
-
-/** CSV as French spreadsheets open it: UTF-8 with a BOM, ';' between cells, CRLF between lines. */
-export function tableCsv(table: FigureTable): string {
-  return stringify([table.headers, ...table.rows.map((row) => row.map(safeCell))], {
-    bom: true,
-    delimiter: ';',
-    record_delimiter: '\r\n',
-    quoted_match: /[";\r\n]/,
-  });
-}
-
 export interface BarChart {
   width: number;
   height: number;
@@ -201,7 +188,7 @@ function sendCsv(reply: FastifyReply, tables: FigureTable[], wanted: string, pre
   return reply
     .header('content-type', 'text/csv; charset=utf-8')
     .header('content-disposition', `attachment; filename="${prefix}-${table.key}.csv"`)
-    .send(tableCsv(table));
+    .send(spreadsheetCsv([table.headers, ...table.rows]));
 }
 
 /** Figures of the current structure, and of the whole region for the platform administrator. */
