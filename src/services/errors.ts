@@ -44,6 +44,9 @@ export type ErrorCode =
   | 'invitation_not_found'
   | 'member_not_found'
   | 'last_admin'
+  // The outbox (i18n in src/i18n/features/mail.ts).
+  | 'reveal_password_reset'
+  | 'reveal_not_needed'
   // A CSV import's file as a whole (ImportFileError; i18n under awarding.csv.file.* in src/i18n/features/awarding.ts).
   | 'empty'
   | 'too_large'
