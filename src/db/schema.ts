@@ -297,11 +297,14 @@ export const signInAttempts = pgTable(
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     emailHash: text('email_hash').notNull(),
     ip: text('ip').notNull(),
+    /** The device cookie's nonce when the browser sent one valid for this account (src/services/device-cookies.ts), else null. */
+    device: text('device'),
     succeeded: boolean('succeeded').notNull(),
     at: timestamp('at', { withTimezone: true }).notNull(),
   },
   (t) => [
     index('sign_in_attempts_email_at_idx').on(t.emailHash, t.at),
+    index('sign_in_attempts_email_device_at_idx').on(t.emailHash, t.device, t.at),
     index('sign_in_attempts_ip_at_idx').on(t.ip, t.at),
     index('sign_in_attempts_at_idx').on(t.at),
   ],

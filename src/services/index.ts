@@ -3,6 +3,7 @@ import { type Database, pingDatabase } from '../db/database.ts';
 import { AccountService } from './account-links.ts';
 import { ApiTokenService } from './api-tokens.ts';
 import { AuthService } from './staff-sign-in.ts';
+import { DeviceCookies } from './device-cookies.ts';
 import { AwardImportService } from './award-imports/service.ts';
 import { AwardingService } from './awarding.ts';
 import { BadgeClassService } from './badge-classes.ts';
@@ -48,7 +49,7 @@ export function createServices(deps: ServiceDependencies) {
   const keys = new SigningKeyService(deps.db, deps.masterKey, changes, now);
   const structures = new StructureService(deps.db, keys, changes, now);
   const signer = new AssertionSigner();
-  const auth = new AuthService(deps.db, now);
+  const auth = new AuthService(deps.db, now, new DeviceCookies(deps.masterKey.deriveKey('insigne:device-cookie:v1')));
   const mailSignal = new MailSignal();
   const unsubscribe = new UnsubscribeLinks(deps.masterKey.deriveKey('insigne:unsubscribe:v1'), urls);
   const awarding = new AwardingService(deps.db, keys, documents, signer, changes, new AwardMails(urls, unsubscribe, mailSignal), now);
