@@ -310,6 +310,26 @@ export const signInAttempts = pgTable(
   ],
 );
 
+export type LinkRequestPurpose = 'password-reset' | 'learner-sign-in';
+
+/**
+ * A forgotten-password or learner sign-in link someone asked for. The form
+ * queues one row whatever the address, so a known and an unknown address
+ * take the same work to answer (nothing tells which exists); the runner
+ * (src/services/link-requests.ts) then sends the link if the address is
+ * known, and deletes the row in the same transaction: rows last seconds.
+ */
+export const linkRequests = pgTable('link_requests', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  purpose: text('purpose').$type<LinkRequestPurpose>().notNull(),
+  /** Lower-cased, as typed: it may be nobody's. */
+  email: text('email').notNull(),
+  /** The language of the page it was asked from, for the email. */
+  lang: text('lang').notNull(),
+  ip: text('ip').notNull(),
+  requestedAt: timestamp('requested_at', { withTimezone: true }).notNull(),
+});
+
 export type MailKind = 'award' | 'learner-sign-in' | 'password-reset' | 'invitation' | 'erasure-notice';
 
 /**
