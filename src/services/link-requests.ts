@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import type { Database } from '../db/database.ts';
 import { claimNextLinkRequest, deleteLinkRequest, insertLinkRequest, type LinkRequestRow } from '../db/repositories/link-requests.ts';
@@ -71,6 +72,10 @@ const requestOf = (row: LinkRequestRow): LinkRequest => ({
   ip: row.ip,
 });
 
+/** The link goes out this long after the answer, plus up to the jitter. */
+const WAKE_AFTER_MS = 200;
+const WAKE_JITTER_MS = 800;
+
 /**
  * Works through the link requests in the background of every server
  * (src/platform.ts starts and stops it): at once when this process queued
@@ -79,6 +84,7 @@ const requestOf = (row: LinkRequestRow): LinkRequest => ({
 export class LinkRequestRunner {
   private readonly poller: Poller;
   private unsubscribe: (() => void) | undefined;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly requests: LinkRequests,
@@ -94,12 +100,32 @@ export class LinkRequestRunner {
   }
 
   start(): void {
-    this.unsubscribe = this.requests.subscribe(() => this.poller.wake());
+    this.unsubscribe = this.requests.subscribe(() => this.wakeSoon());
     this.poller.start();
+  }
+
+  /**
+   * The work starts a moment after the answer, never alongside it: the
+   * embedded database runs in this process's thread, so work begun at once
+   * would still slow the answer for a known address. The moment varies, so
+   * that a request sent just after does not find the work at a fixed time.
+   */
+  private wakeSoon(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.poller.wake();
+      },
+      WAKE_AFTER_MS + randomInt(WAKE_JITTER_MS),
+    );
+    this.timer.unref();
   }
 
   async stop(): Promise<void> {
     this.unsubscribe?.();
+    clearTimeout(this.timer);
+    this.timer = undefined;
     await this.poller.stop();
   }
 
