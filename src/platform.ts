@@ -1,6 +1,7 @@
 import type { Config } from './config/config.ts';
 import { type DatabaseHandle, type DatabaseOptions, openDatabase } from './db/database.ts';
 import { AwardImportRunner } from './services/award-imports/runner.ts';
+import { LinkRequestRunner } from './services/link-requests.ts';
 import { MailDispatcher } from './services/mail/dispatcher.ts';
 import { SmtpTransport } from './services/mail/transport.ts';
 import { createServices, type Services } from './services/index.ts';
@@ -15,6 +16,8 @@ export interface Platform {
   mailDispatcher: MailDispatcher | null;
   /** Awards the confirmed CSV imports in the background; null in a one-off CLI command. */
   awardImportRunner: AwardImportRunner | null;
+  /** Sends the forgotten-password and sign-in links asked for (LinkRequests); null in a one-off CLI command. */
+  linkRequestRunner: LinkRequestRunner | null;
   /** Things an operator must hear about at start-up (never secrets). */
   warnings: string[];
   close(): Promise<void>;
@@ -91,9 +94,12 @@ export async function openPlatform(
   // Same rule as the outbox: a one-off CLI command (dispatchMail: false) does no background work.
   // Both poll through src/services/background/poller.ts: a failed round is a process warning and a longer wait.
   let awardImportRunner: AwardImportRunner | null = null;
+  let linkRequestRunner: LinkRequestRunner | null = null;
   if (overrides.dispatchMail !== false) {
     awardImportRunner = new AwardImportRunner(services.awardImports);
     awardImportRunner.start();
+    linkRequestRunner = new LinkRequestRunner(services.linkRequests);
+    linkRequestRunner.start();
   }
   return {
     config,
@@ -101,12 +107,14 @@ export async function openPlatform(
     services,
     mailDispatcher,
     awardImportRunner,
+    linkRequestRunner,
     warnings,
     async close() {
       // The dispatcher finishes its round while the database is still open.
       await mailDispatcher?.stop();
       // Stops between two batches; an unfinished import goes back to the queue.
       await awardImportRunner?.stop();
+      await linkRequestRunner?.stop();
       await services.signer.close();
       await database.close();
     },

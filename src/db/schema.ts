@@ -297,15 +297,38 @@ export const signInAttempts = pgTable(
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     emailHash: text('email_hash').notNull(),
     ip: text('ip').notNull(),
+    /** The device cookie's nonce when the browser sent one valid for this account (src/services/device-cookies.ts), else null. */
+    device: text('device'),
     succeeded: boolean('succeeded').notNull(),
     at: timestamp('at', { withTimezone: true }).notNull(),
   },
   (t) => [
     index('sign_in_attempts_email_at_idx').on(t.emailHash, t.at),
+    index('sign_in_attempts_email_device_at_idx').on(t.emailHash, t.device, t.at),
     index('sign_in_attempts_ip_at_idx').on(t.ip, t.at),
     index('sign_in_attempts_at_idx').on(t.at),
   ],
 );
+
+export type LinkRequestPurpose = 'password-reset' | 'learner-sign-in';
+
+/**
+ * A forgotten-password or learner sign-in link someone asked for. The form
+ * queues one row whatever the address, so a known and an unknown address
+ * take the same work to answer (nothing tells which exists); the runner
+ * (src/services/link-requests.ts) then sends the link if the address is
+ * known, and deletes the row in the same transaction: rows last seconds.
+ */
+export const linkRequests = pgTable('link_requests', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  purpose: text('purpose').$type<LinkRequestPurpose>().notNull(),
+  /** Lower-cased, as typed: it may be nobody's. */
+  email: text('email').notNull(),
+  /** The language of the page it was asked from, for the email. */
+  lang: text('lang').notNull(),
+  ip: text('ip').notNull(),
+  requestedAt: timestamp('requested_at', { withTimezone: true }).notNull(),
+});
 
 export type MailKind = 'award' | 'learner-sign-in' | 'password-reset' | 'invitation' | 'erasure-notice';
 

@@ -40,6 +40,9 @@ const core: CoreMessages = {
   'privacy.public.title': 'What is public',
   'privacy.public.text':
     'A badge’s page, at its address, shows the badge, the structure, the dates, the criteria, the evidence and the holder’s name. Holders can hide their name from their space.',
+  'privacy.shared.title': 'What structures see of one another',
+  'privacy.shared.text':
+    'A structure sees only the badges it awarded, except for the general badge, which goes to whoever masters at least three of the four competences, whichever structure recognised them. To apply that rule, a structure that has already awarded a badge to your address sees, for each competence, whether you hold a valid “je maîtrise” badge, and whether you already hold the general badge: not the structure that awarded it, nor its date, nor its evidence. If it awards you the general badge, that badge cites as evidence the badges that led to it, as the framework requires.',
   'privacy.howLong.title': 'For how long',
   'privacy.howLong.text':
     'A badge is kept as long as it can be shown: that is what lets a recruiter verify it. A revocation keeps the badge, which then shows as revoked. Sent emails and sign-in sessions are deleted once they are no longer needed.',

@@ -40,6 +40,9 @@ const core = {
   'privacy.public.title': 'Ce qui est public',
   'privacy.public.text':
     'La page d’un badge, à son adresse, montre le badge, la structure, les dates, les critères, les preuves et le nom du titulaire. Le titulaire peut masquer son nom depuis son espace.',
+  'privacy.shared.title': 'Ce que les structures voient les unes des autres',
+  'privacy.shared.text':
+    'Une structure ne voit que les badges qu’elle a délivrés, sauf pour le badge général, qui revient à qui maîtrise au moins trois des quatre compétences, quelle que soit la structure qui les a reconnues. Pour l’appliquer, une structure qui a déjà délivré un badge à votre adresse voit, pour chaque compétence, si vous détenez un badge « je maîtrise » valide, et si vous détenez déjà le badge général : ni la structure qui l’a délivré, ni sa date, ni ses preuves. Si elle vous délivre le badge général, celui-ci cite en preuve les badges qui y ont mené, comme le demande le référentiel.',
   'privacy.howLong.title': 'Combien de temps',
   'privacy.howLong.text':
     'Un badge est gardé tant qu’il peut être présenté : c’est ce qui permet à un recruteur de le vérifier. Une révocation garde le badge, qui s’affiche alors comme révoqué. Les courriels envoyés et les sessions de connexion sont effacés quand ils ne servent plus.',

@@ -38,6 +38,7 @@ import { MemberService, roleInput } from './members.ts';
 import type { AuthService, RequestOrigin } from './staff-sign-in.ts';
 import { DomainError } from './errors.ts';
 import { email as emailInput, type newStructureInput, passwordInput, personName } from './inputs.ts';
+import type { LinkRequest, LinkRequests } from './link-requests.ts';
 import { composeMail } from './mail/compose.ts';
 import type { StructureService } from './structures.ts';
 import type { PublicUrls } from './urls.ts';
@@ -96,6 +97,7 @@ export class AccountService {
     private readonly structures: StructureService,
     private readonly urls: PublicUrls,
     private readonly now: Clock,
+    private readonly linkRequests: LinkRequests,
   ) {
     this.people = new MemberService(db, now);
   }
@@ -109,58 +111,61 @@ export class AccountService {
   // ── Forgotten password ────────────────────────────────────────────────
 
   /**
-   * Sends a reset link if the address has an account. The caller always
-   * answers the same, so the page tells nobody whether an account exists.
+   * Asks for a reset link: queued whatever the address (LinkRequests), so
+   * that the answer, the same for all, also takes the same time for all.
    */
   async requestPasswordReset(input: { email: string }, lang: Locale, origin: RequestOrigin): Promise<void> {
     const parsed = emailInput.safeParse(input.email);
     if (!parsed.success) throw new DomainError('validation_failed', 400);
-    const email = normaliseEmail(parsed.data);
-    const user = await findUserByEmail(this.db, email);
+    await this.linkRequests.queue('password-reset', { email: normaliseEmail(parsed.data), lang, ip: origin.ip });
+  }
+
+  /** The work behind a queued request (LinkRequests' runner): sends a reset link if the address has an account. */
+  async sendPasswordReset(tx: Database, request: LinkRequest): Promise<void> {
+    const { email, lang } = request;
+    const user = await findUserByEmail(tx, email);
     if (!user) return;
     const now = this.now();
-    await this.db.transaction(async (tx) => {
-      // A link lasts an hour: counting the live ones caps the emails per hour.
-      if ((await countLiveTokens(tx, 'password-reset', email, now)) >= RESETS_PER_HOUR) return;
-      const token = await createOneTimeToken(tx, {
-        createdAt: now,
-        purpose: 'password-reset',
-        email,
-        userId: user.id,
-        expiresAt: new Date(now.getTime() + PASSWORD_RESET_MS),
-      });
-      const t = translator(lang);
-      const subject = t('accounts.mail.reset.subject');
-      await enqueueMail(
-        tx,
-        {
-          kind: 'password-reset',
-          to: email,
-          subject,
-          ...composeMail({
-            lang,
-            title: subject,
-            greeting: t('accounts.mail.greeting', { name: user.name }),
-            paragraphs: [t('accounts.mail.reset.body'), t('accounts.mail.reset.validity')],
-            action: { label: t('accounts.mail.reset.action'), url: this.urls.passwordReset(token) },
-            footer: [t('accounts.mail.reset.footer')],
-          }),
-          createdByUserId: user.id,
-        },
-        { now },
-      );
-      await recordAudit(
-        tx,
-        { kind: 'system' },
-        {
-          at: now,
-          action: 'auth.password_reset_requested',
-          targetType: 'user',
-          targetId: user.id,
-          details: { ip: origin.ip.slice(0, 100) },
-        },
-      );
+    // A link lasts an hour: counting the live ones caps the emails per hour.
+    if ((await countLiveTokens(tx, 'password-reset', email, now)) >= RESETS_PER_HOUR) return;
+    const token = await createOneTimeToken(tx, {
+      createdAt: now,
+      purpose: 'password-reset',
+      email,
+      userId: user.id,
+      expiresAt: new Date(now.getTime() + PASSWORD_RESET_MS),
     });
+    const t = translator(lang);
+    const subject = t('accounts.mail.reset.subject');
+    await enqueueMail(
+      tx,
+      {
+        kind: 'password-reset',
+        to: email,
+        subject,
+        ...composeMail({
+          lang,
+          title: subject,
+          greeting: t('accounts.mail.greeting', { name: user.name }),
+          paragraphs: [t('accounts.mail.reset.body'), t('accounts.mail.reset.validity')],
+          action: { label: t('accounts.mail.reset.action'), url: this.urls.passwordReset(token) },
+          footer: [t('accounts.mail.reset.footer')],
+        }),
+        createdByUserId: user.id,
+      },
+      { now },
+    );
+    await recordAudit(
+      tx,
+      { kind: 'system' },
+      {
+        at: now,
+        action: 'auth.password_reset_requested',
+        targetType: 'user',
+        targetId: user.id,
+        details: { ip: request.ip.slice(0, 100) },
+      },
+    );
   }
 
   /** The address a reset link is for, if it still works (looking does not use it). */

@@ -61,6 +61,9 @@ export type ErrorCode =
   | 'already_member'
   | 'invitation_not_found'
   | 'member_not_found'
-  | 'last_admin';
+  | 'last_admin'
+  // The outbox (i18n in src/i18n/features/mail.ts).
+  | 'reveal_password_reset'
+  | 'reveal_not_needed';
 
 export const notFound = (code: ErrorCode = 'not_found') => new DomainError(code, 404);

@@ -3,6 +3,7 @@ import { type Database, pingDatabase } from '../db/database.ts';
 import { AccountService } from './account-links.ts';
 import { ApiTokenService } from './api-tokens.ts';
 import { AuthService } from './staff-sign-in.ts';
+import { DeviceCookies } from './device-cookies.ts';
 import { AwardImportService } from './award-imports/service.ts';
 import { AwardingService } from './awarding.ts';
 import { BadgeClassService } from './badge-classes.ts';
@@ -12,6 +13,7 @@ import { DocumentBuilder } from './documents.ts';
 import { StructureLearnerService } from './structure-learners.ts';
 import { FollowingService } from './following.ts';
 import { LearnerService } from './learners/service.ts';
+import { LinkRequests } from './link-requests.ts';
 import { AwardMails } from './mail/award-mail.ts';
 import { MailService } from './mail/service.ts';
 import { MailSignal } from './mail/signal.ts';
@@ -48,11 +50,18 @@ export function createServices(deps: ServiceDependencies) {
   const keys = new SigningKeyService(deps.db, deps.masterKey, changes, now);
   const structures = new StructureService(deps.db, keys, changes, now);
   const signer = new AssertionSigner();
-  const auth = new AuthService(deps.db, now);
+  const auth = new AuthService(deps.db, now, new DeviceCookies(deps.masterKey.deriveKey('insigne:device-cookie:v1')));
   const mailSignal = new MailSignal();
   const unsubscribe = new UnsubscribeLinks(deps.masterKey.deriveKey('insigne:unsubscribe:v1'), urls);
   const awarding = new AwardingService(deps.db, keys, documents, signer, changes, new AwardMails(urls, unsubscribe, mailSignal), now);
   const publication = new PublicationService(deps.db, urls, documents, keys, awarding, changes, now);
+  const linkRequests = new LinkRequests(deps.db, now, mailSignal);
+  const accounts = new AccountService(deps.db, auth, structures, urls, now, linkRequests);
+  const learners = new LearnerService(deps.db, urls, changes, now, linkRequests);
+  linkRequests.handle({
+    'password-reset': (tx, request) => accounts.sendPasswordReset(tx, request),
+    'learner-sign-in': (tx, request) => learners.sendSignInLink(tx, request),
+  });
   return {
     /** The one clock, for the web layer's few own needs (a form's minimum date, say). */
     clock: now,
@@ -79,10 +88,12 @@ export function createServices(deps: ServiceDependencies) {
       now,
     ),
     auth,
-    accounts: new AccountService(deps.db, auth, structures, urls, now),
+    accounts,
+    /** The forgotten-password and sign-in link requests, done in the background (src/platform.ts runs them). */
+    linkRequests,
     workspace: new WorkspaceService(deps.db, urls, now),
     following: new FollowingService(deps.db, urls, now),
-    learners: new LearnerService(deps.db, urls, changes, now),
+    learners,
     /** Whether the database answers (GET /readyz). */
     pingDatabase: () => pingDatabase(deps.db),
   };

@@ -96,3 +96,11 @@ export const signInInput = z.object({
  * plain text (escaped wherever it is shown), line breaks kept.
  */
 export const personalMessage = z.string().trim().max(1000).refine(isPlainText, 'control_characters');
+
+/** Why the Région reveals a held email's links to pass it on itself: recorded in the audit trail. */
+export const handOverReason = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(500, 'must be at most 500 characters')
+  .refine(isPlainText, 'control_characters');

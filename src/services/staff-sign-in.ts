@@ -1,3 +1,4 @@
+// One file because getting in is one rule (setup, sign-in and its throttling, sessions) over the tables it alone writes.
 import { createHash, randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
 import type { Database } from '../db/database.ts';
@@ -29,6 +30,7 @@ import {
 } from '../db/repositories/users.ts';
 import { normaliseEmail } from '../openbadges/index.ts';
 import { recordAudit } from './audit.ts';
+import type { DeviceCookies } from './device-cookies.ts';
 import { isUuid } from './ids.ts';
 import { DomainError } from './errors.ts';
 import { setupInput, signInInput } from './inputs.ts';
@@ -60,9 +62,14 @@ export interface ThrottlePolicy {
 }
 
 /**
- * Failed sign-ins slow down the next ones, per account and per address. For
- * an account, a successful sign-in forgets its earlier failures; an address
- * (a whole office behind one router) is allowed more and forgets sooner.
+ * Failed sign-ins slow down the next ones (OWASP's device-cookie scheme). A
+ * browser that once signed in to an account carries a device cookie for it
+ * (device-cookies.ts): its guesses count for that account and that device
+ * alone, so a stranger hammering the account never locks its owner out of
+ * their usual browser. Every other browser's guesses count per account
+ * (all unknown browsers together) and per address. For either, a successful
+ * sign-in of the same kind forgets the earlier failures; an address (a whole
+ * office behind one router) is allowed more and forgets sooner.
  */
 export const THROTTLE: { account: ThrottlePolicy; address: ThrottlePolicy } = {
   account: { limit: 5, burstMs: 15 * MINUTE_MS, memoryMs: DAY_MS, firstDelayMs: MINUTE_MS, maxDelayMs: HOUR_MS },
@@ -105,12 +112,16 @@ export interface AuthContext {
 export interface SignInResult {
   /** Goes into the cookie, and nowhere else. */
   token: string;
+  /** The browser's new device cookie for this account: it is known from now on. */
+  deviceCookie: string;
   user: UserRow;
   expiresAt: Date;
 }
 
 export interface RequestOrigin {
   ip: string;
+  /** The device cookie the browser sent, if any (whatever it holds: it is checked here). */
+  deviceCookie?: string | undefined;
 }
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
@@ -132,6 +143,7 @@ export class AuthService {
   constructor(
     private readonly db: Database,
     private readonly now: Clock,
+    private readonly devices: DeviceCookies,
   ) {}
 
   /** True until the platform has its administrator: the home page then leads to the setup. */
@@ -181,7 +193,7 @@ export class AuthService {
    * recorded before the password is checked, so parallel guesses count too.
    */
   async signIn(input: { email: string; password: string }, origin: RequestOrigin & { previousToken?: string }): Promise<SignInResult> {
-    const { user, attemptId } = await this.verifyCredentials(input, origin);
+    const { user, attemptId, emailHash } = await this.verifyCredentials(input, origin);
     const memberships = await listMembershipsOfUser(this.db, user.id);
     const session = await this.db.transaction(async (tx) => {
       await markSignInAttemptSucceeded(tx, attemptId);
@@ -193,7 +205,7 @@ export class AuthService {
       });
     });
     await this.housekeeping();
-    return { token: session.token, user, expiresAt: session.expiresAt };
+    return { token: session.token, deviceCookie: this.devices.issue(emailHash), user, expiresAt: session.expiresAt };
   }
 
   /**
@@ -204,24 +216,30 @@ export class AuthService {
   async verifyCredentials(
     input: { email: string; password: string },
     origin: RequestOrigin,
-  ): Promise<{ user: UserRow; attemptId: number }> {
+  ): Promise<{ user: UserRow; attemptId: number; emailHash: string }> {
     const parsed = signInInput.safeParse(input);
     if (!parsed.success) throw new DomainError('invalid_credentials', 401);
     const email = normaliseEmail(parsed.data.email);
     const emailHash = sha256(email);
     const ip = storedIp(origin.ip);
+    const device = this.devices.deviceOf(origin.deviceCookie, emailHash);
     const now = this.now();
 
     const attemptId = await this.db.transaction(async (tx) => {
       await lockSignInKeys(tx, emailHash, ip);
-      const accountFailures = await recentFailuresForEmail(tx, emailHash, ago(now, THROTTLE.account.memoryMs), 40);
-      const addressFailures = await recentFailuresForIp(tx, ip, ago(now, THROTTLE.address.memoryMs), 40);
-      const until = later(throttledUntil(accountFailures, THROTTLE.account, now), throttledUntil(addressFailures, THROTTLE.address, now));
+      const accountFailures = await recentFailuresForEmail(tx, emailHash, device, ago(now, THROTTLE.account.memoryMs), 40);
+      let until = throttledUntil(accountFailures, THROTTLE.account, now);
+      // A known browser answers for itself alone: the address it shares
+      // with others (an office, a mobile network) does not slow it down.
+      if (!device) {
+        const addressFailures = await recentFailuresForIp(tx, ip, ago(now, THROTTLE.address.memoryMs), 40);
+        until = later(until, throttledUntil(addressFailures, THROTTLE.address, now));
+      }
       if (until) {
         const seconds = Math.ceil((until.getTime() - now.getTime()) / 1000);
         throw new DomainError('too_many_attempts', 429, { minutes: Math.ceil(seconds / 60), seconds });
       }
-      return insertSignInAttempt(tx, { emailHash, ip, succeeded: false, at: now });
+      return insertSignInAttempt(tx, { emailHash, ip, device, succeeded: false, at: now });
     });
 
     const user = await findUserByEmail(this.db, email);
@@ -240,7 +258,7 @@ export class AuthService {
       );
       throw new DomainError('invalid_credentials', 401);
     }
-    return { user, attemptId };
+    return { user, attemptId, emailHash };
   }
 
   /** Marks a verified attempt as a success, so that the account's earlier failures stop counting. */

@@ -30,18 +30,43 @@ export interface QualifyingAssertion {
   expires: Date | null;
 }
 
+/**
+ * One competence of the general badge's rule as this structure sees it.
+ * Another structure's awards tell it only what the rule needs: whether the
+ * competence is mastered, never by whom nor when (that is the learner's to
+ * tell, and the other structure's record).
+ */
+export interface CompetenceStatus {
+  competence: Competence;
+  /** A valid « je maîtrise » badge of this competence, from any structure. */
+  mastered: boolean;
+  /** This structure's own valid « je maîtrise » awards of it, oldest first. */
+  ownAssertions: QualifyingAssertion[];
+}
+
 export interface GeneralBadgeStatus {
-  competences: { competence: Competence; assertions: QualifyingAssertion[] }[];
+  competences: CompetenceStatus[];
   /** How many competences are held at « je maîtrise », and how many are still missing for the general badge. */
   held: number;
   missing: number;
   eligible: boolean;
-  /** A valid general badge the learner already holds, from any structure. */
-  holding: QualifyingAssertion | null;
+  /** Whether the learner holds a valid general badge, from any structure… */
+  holdsGeneral: boolean;
+  /** …and this structure's, when it is the one that awarded it. */
+  generalHere: QualifyingAssertion | null;
   /** This structure's general badge class, if it has one it can award. */
   badgeClass: { id: string; name: string } | null;
   /** Eligible, not holding it, and this structure can award it. */
   proposed: boolean;
+}
+
+/** The rule applied with every structure's awards: for awarding, never for a page. */
+interface GeneralBadgeFacts {
+  competences: { competence: Competence; assertions: QualifyingAssertion[] }[];
+  held: number;
+  eligible: boolean;
+  holding: QualifyingAssertion | null;
+  badgeClass: { id: string; name: string } | null;
 }
 
 export type GeneralAwardOutcome =
@@ -97,7 +122,27 @@ export class StructureLearnerService {
     return listAwardsOfLearner(this.db, structureId, normaliseEmail(email));
   }
 
+  /** The general badge's rule for this learner, as this structure's page shows it (see CompetenceStatus). */
   async generalBadgeStatus(structureId: string, email: string): Promise<GeneralBadgeStatus> {
+    const facts = await this.generalBadgeFacts(structureId, email);
+    const own = (a: QualifyingAssertion) => a.structureId === structureId;
+    return {
+      competences: facts.competences.map((c) => ({
+        competence: c.competence,
+        mastered: c.assertions.length > 0,
+        ownAssertions: c.assertions.filter(own),
+      })),
+      held: facts.held,
+      missing: Math.max(0, GENERAL_BADGE_THRESHOLD - facts.held),
+      eligible: facts.eligible,
+      holdsGeneral: facts.holding !== null,
+      generalHere: facts.holding && own(facts.holding) ? facts.holding : null,
+      badgeClass: facts.badgeClass,
+      proposed: facts.eligible && !facts.holding && !!facts.badgeClass,
+    };
+  }
+
+  private async generalBadgeFacts(structureId: string, email: string): Promise<GeneralBadgeFacts> {
     const now = this.now();
     const keys = [...Object.values(MASTERY_KEYS), GENERAL_BADGE_KEY];
     const [held, badgeClasses] = await Promise.all([
@@ -119,15 +164,12 @@ export class StructureLearnerService {
     const count = competences.filter((c) => c.assertions.length > 0).length;
     const general = held.find((a) => a.catalogueKey === GENERAL_BADGE_KEY);
     const badgeClass = badgeClasses.find((b) => b.catalogueKey === GENERAL_BADGE_KEY);
-    const eligible = count >= GENERAL_BADGE_THRESHOLD;
     return {
       competences,
       held: count,
-      missing: Math.max(0, GENERAL_BADGE_THRESHOLD - count),
-      eligible,
+      eligible: count >= GENERAL_BADGE_THRESHOLD,
       holding: general ? toQualifying(general) : null,
       badgeClass: badgeClass ? { id: badgeClass.id, name: badgeClass.name } : null,
-      proposed: eligible && !general && !!badgeClass,
     };
   }
 
@@ -138,7 +180,7 @@ export class StructureLearnerService {
    */
   async awardGeneralBadge(structureId: string, learnerKey: string, actor: Actor): Promise<GeneralAwardOutcome> {
     const learner = await this.find(structureId, learnerKey);
-    const status = await this.generalBadgeStatus(structureId, learner.email);
+    const status = await this.generalBadgeFacts(structureId, learner.email);
     if (!status.badgeClass) return { status: 'no_badge_class' };
     const qualifying = status.competences.flatMap((c) => c.assertions.slice(-1).map((a) => ({ competence: c.competence, a })));
     const ids = qualifying.map((q) => q.a.id).sort();

@@ -79,3 +79,28 @@ export class PublicUrls {
   /** The learner's space, where a new sign-in link is asked for. */
   learnerSpace = () => `${this.origin}${paths.learnerSpace()}`;
 }
+
+/** What stands in a shown email for a link's secret. */
+export const REDACTED_SECRET = '***';
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const declaredLinks: readonly { prefix: string; param?: string }[] = Object.values(SECRET_LINKS);
+/** A declared prefix and the token after it, wherever it stands in a text (a URL, an href, escaped or not). */
+const SECRET_IN_PATH = new RegExp(`(${declaredLinks.map((l) => escapeRegExp(l.prefix)).join('|')})[^\\s"'<>?#/&)]+`, 'g');
+/** The declared parameter of a declared link (`/courriels/arret?…jeton=…`), `&` written raw or as `&amp;`. */
+const SECRET_IN_QUERY = declaredLinks.flatMap((l) =>
+  l.param
+    ? [new RegExp(`(${escapeRegExp(l.prefix.slice(0, -1))}\\?(?:[^\\s"'<>#]*?(?:&amp;|&))?${escapeRegExp(l.param)}=)[^&\\s"'<>#]+`, 'g')]
+    : [],
+);
+
+/**
+ * An email's body (text or HTML) with the secret of every declared link
+ * (SECRET_LINKS) replaced: what staff are shown of a message, since such a
+ * link works for whoever holds it. A link declared there is hidden here too.
+ */
+export function redactSecretLinks(body: string): string {
+  let redacted = body.replace(SECRET_IN_PATH, `$1${REDACTED_SECRET}`);
+  for (const pattern of SECRET_IN_QUERY) redacted = redacted.replace(pattern, `$1${REDACTED_SECRET}`);
+  return redacted;
+}

@@ -44,6 +44,8 @@ async function openPage(): Promise<Page> {
 const submit = (page: Page, button: string) => submitForm(page, button, { exact: true });
 
 async function mailedLink(to: string, kind: 'invitation' | 'password-reset', path: string) {
+  // A reset link is sent in the background (LinkRequests).
+  await app.platform.linkRequestRunner!.drain();
   const mail = await latestOutboxMail(app.platform.database.db, to, kind);
   if (!mail) throw new Error(`no ${kind} email to ${to}`);
   return linkIn(mail.textBody, `${app.baseUrl}${path}`);

@@ -87,6 +87,8 @@ describe('the learner’s path', () => {
   });
 
   test('follows the link from the email and opens the space with the button', async () => {
+    // The link is sent in the background (LinkRequests).
+    await app.platform.linkRequestRunner!.drain();
     const mail = await latestOutboxMail(app.platform.database.db, LEARNER.email, 'learner-sign-in');
     expect(mail).toBeDefined();
     const link = linkIn(mail!.textBody, `${app.baseUrl}/mon-espace/lien/`);

@@ -21,6 +21,7 @@ const EXPECTED_TABLES = [
   'idempotency_keys',
   'learner_preferences',
   'learner_sessions',
+  'link_requests',
   'memberships',
   'one_time_tokens',
   'outbox_messages',

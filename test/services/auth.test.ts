@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertMembership } from '../../src/db/repositories/users.ts';
 import { auditEvents, memberships, platformSetup, sessions, signInAttempts, users } from '../../src/db/schema.ts';
 import { AuthService, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS, THROTTLE, throttledUntil } from '../../src/services/staff-sign-in.ts';
+import { DeviceCookies } from '../../src/services/device-cookies.ts';
 import { DomainError } from '../../src/services/errors.ts';
+import { MasterKey } from '../../src/services/master-key.ts';
 import { seedStructure, startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 /**
@@ -120,7 +122,7 @@ describe('the one-time setup', () => {
       code: 'setup_done',
     });
     // Another app instance on the same database: no cached answer, same refusal.
-    const otherInstance = new AuthService(db(), () => clock);
+    const otherInstance = new AuthService(db(), () => clock, new DeviceCookies(MasterKey.random().deriveKey('insigne:device-cookie:v1')));
     expect(await otherInstance.setupNeeded()).toBe(false);
     expect(await rejection(otherInstance.setup({ ...REGION, email: 'encore@normandie.example.org' }, { ip: freshIp() }))).toMatchObject({
       code: 'setup_done',
@@ -132,7 +134,7 @@ describe('the one-time setup', () => {
   it('counts as done when a platform administrator was created from the command line', async () => {
     // As on a platform set up before the setup page existed: an administrator, no setup row.
     await db().delete(platformSetup);
-    const instance = new AuthService(db(), () => clock);
+    const instance = new AuthService(db(), () => clock, new DeviceCookies(MasterKey.random().deriveKey('insigne:device-cookie:v1')));
     expect(await instance.setupNeeded()).toBe(false);
     expect(await rejection(instance.setup({ ...REGION, email: 'cli@normandie.example.org' }, { ip: freshIp() }))).toMatchObject({
       code: 'setup_done',
@@ -159,7 +161,10 @@ describe('signing in', () => {
     const resolved = await auth().resolve(token);
     expect(resolved?.user).toMatchObject({ id: lea.id, name: 'Léa Martin', isPlatformAdmin: false });
     // Another instance of the app (or this one after a restart) knows the session too: it lives in the database.
-    expect((await new AuthService(db(), () => clock).resolve(token))?.user.id).toBe(lea.id);
+    expect(
+      (await new AuthService(db(), () => clock, new DeviceCookies(MasterKey.random().deriveKey('insigne:device-cookie:v1'))).resolve(token))
+        ?.user.id,
+    ).toBe(lea.id);
     // Her structures by name: Cap Emploi Rouen (advisor), then Mission Locale de Caen (admin).
     expect(resolved?.memberships.map((m) => [m.structureId, m.role])).toEqual([
       [structureB, 'advisor'],

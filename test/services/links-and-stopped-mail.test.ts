@@ -25,6 +25,8 @@ describe('a password reset', () => {
     const links: string[] = [];
     for (let i = 0; i < 2; i++) {
       await ctx.services.accounts.requestPasswordReset({ email: 'nora@example.org' }, 'fr', { ip: `203.0.113.${i + 1}` });
+      // The link is sent in the background (LinkRequests).
+      await ctx.platform.linkRequestRunner!.drain();
       const mail = await latestOutboxMail(db(), 'nora@example.org', 'password-reset');
       links.push(linkIn(mail!.textBody, `${TEST_PUBLIC_URL}/mot-de-passe/`).split('/').pop()!);
     }

@@ -77,6 +77,9 @@ const ROUTES: Record<string, Entry> = {
   'POST /espace/plateforme/courriels/:id/renvoyer': a('platform', {
     path: (i) => `/espace/plateforme/courriels/${i.outboxMessage}/renvoyer`,
   }),
+  'POST /espace/plateforme/courriels/:id/reveler': a('platform', {
+    path: (i) => `/espace/plateforme/courriels/${i.outboxMessage}/reveler`,
+  }),
 
   // The structure's admin
   'GET /espace/structure': a('admin'),

@@ -47,6 +47,9 @@ const advance = (ms: number) => {
   clock = new Date(clock.getTime() + ms);
 };
 const db = () => ctx.platform.database.db;
+
+/** The links asked for are sent in the background (LinkRequests): wait for them before reading the outbox. */
+const linkRequestsDone = () => ctx.platform.linkRequestRunner!.drain();
 const browser = () => new InjectBrowser(() => ctx.app);
 
 async function auditCount(action: string) {
@@ -123,6 +126,7 @@ describe('forgotten password', () => {
     const page = await b.get('/mot-de-passe-oublie?lang=en');
     expect(text(page.body)).toContain('Forgotten password');
     const sent = await b.submit('/mot-de-passe-oublie', '/mot-de-passe-oublie', { email: 'hugo.petit@example.org' });
+    await linkRequestsDone();
     expect(text(sent.body)).toContain('Check your inbox');
     const mail = await latestOutboxMail(db(), 'hugo.petit@example.org', 'password-reset');
     expect(mail?.subject).toBe('Choose a new Insigne password');
@@ -132,7 +136,9 @@ describe('forgotten password', () => {
   it('answers the same whether or not the account exists, and emails only a real account', async () => {
     const b = browser();
     const known = await b.submit('/mot-de-passe-oublie', '/mot-de-passe-oublie', { email: ` ${CAMILLE.toUpperCase()} ` });
+    await linkRequestsDone();
     const unknown = await b.submit('/mot-de-passe-oublie', '/mot-de-passe-oublie', { email: 'personne@example.org' });
+    await linkRequestsDone();
     expect(known.statusCode).toBe(200);
     expect(unknown.statusCode).toBe(200);
     const strip = (html: string) => text(html).replace(/\S+@example\.org/gi, 'X');
@@ -170,6 +176,7 @@ describe('forgotten password', () => {
     const b = browser();
     for (const [email, message] of cases) {
       const response = await b.submit('/mot-de-passe-oublie', '/mot-de-passe-oublie', { email });
+      await linkRequestsDone();
       expect(response.statusCode, String(email).slice(0, 40)).toBe(422);
       expect(text(response.body)).toContain(message);
       expect(response.body).not.toContain('<script>alert(1)');
@@ -250,6 +257,7 @@ describe('forgotten password', () => {
   it('expires after an hour', async () => {
     advance(2 * 60 * MINUTE);
     await browser().submit('/mot-de-passe-oublie', '/mot-de-passe-oublie', { email: CAMILLE });
+    await linkRequestsDone();
     const link = await mailedLink(CAMILLE, 'password-reset', '/mot-de-passe/');
     const b = browser();
     const page = await b.get(link);
@@ -285,6 +293,7 @@ describe('forgotten password', () => {
     const b = browser();
     for (let i = 0; i < 5; i++) {
       const response = await b.submit('/mot-de-passe-oublie', '/mot-de-passe-oublie', { email: CAMILLE });
+      await linkRequestsDone();
       expect(response.statusCode).toBe(200);
     }
     expect(await outboxCount(CAMILLE)).toBe(before + 3);

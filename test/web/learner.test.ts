@@ -40,6 +40,9 @@ const advance = (ms: number) => {
   clock = new Date(clock.getTime() + ms);
 };
 const db = () => ctx.platform.database.db;
+
+/** The links asked for are sent in the background (LinkRequests): wait for them before reading the outbox. */
+const linkRequestsDone = () => ctx.platform.linkRequestRunner!.drain();
 let A: Seeded;
 let B: Seeded;
 let ipCounter = 0;
@@ -55,6 +58,7 @@ class Browser extends InjectBrowser {
     // Past the three-links-per-quarter-hour limit of one address.
     advance(16 * 60_000);
     const asked = await this.submit('/mon-espace', '/mon-espace/lien', { email });
+    await linkRequestsDone();
     expect(asked.statusCode, asked.body.slice(0, 300)).toBe(200);
     const mail = await latestOutboxMail(db(), email, 'learner-sign-in');
     expect(mail).toBeDefined();
@@ -141,7 +145,9 @@ describe('asking for a sign-in link', () => {
 
   it('gives the same answer whether or not the address has badges, and mails only the one that does', async () => {
     const known = await new Browser().submit('/mon-espace', '/mon-espace/lien', { email: ' Camille.Martin@example.org ' });
+    await linkRequestsDone();
     const unknown = await new Browser().submit('/mon-espace', '/mon-espace/lien', { email: 'personne@example.org' });
+    await linkRequestsDone();
     expect(known.statusCode).toBe(200);
     expect(unknown.statusCode).toBe(200);
     const strip = (body: string) => text(body).replace(/\S+@example\.org/g, 'ADDRESS');
@@ -158,6 +164,7 @@ describe('asking for a sign-in link', () => {
     const before = await db().select({ n: count() }).from(oneTimeTokens).where(eq(oneTimeTokens.email, OTHER.email));
     for (let i = 0; i < 5; i++) {
       const response = await new Browser().submit('/mon-espace', '/mon-espace/lien', { email: OTHER.email });
+      await linkRequestsDone();
       expect(response.statusCode).toBe(200);
     }
     const after = await db().select({ n: count() }).from(oneTimeTokens).where(eq(oneTimeTokens.email, OTHER.email));
@@ -214,6 +221,7 @@ describe('following the link', () => {
   it('shows a button without using the link; the POST uses it once and opens a session', async () => {
     const browser = new Browser();
     await browser.submit('/mon-espace', '/mon-espace/lien', { email: LEARNER.email });
+    await linkRequestsDone();
     const mail = await latestOutboxMail(db(), LEARNER.email, 'learner-sign-in');
     const path = linkIn(mail!.textBody, `${TEST_PUBLIC_URL}/mon-espace/lien/`).slice(TEST_PUBLIC_URL.length);
 
@@ -269,6 +277,7 @@ describe('following the link', () => {
     advance(1000); // this link's email is newer than the one the previous test used
     const browser = new Browser();
     await browser.submit('/mon-espace', '/mon-espace/lien', { email: LEARNER.email });
+    await linkRequestsDone();
     const mail = await latestOutboxMail(db(), LEARNER.email, 'learner-sign-in');
     const path = linkIn(mail!.textBody, `${TEST_PUBLIC_URL}/mon-espace/lien/`).slice(TEST_PUBLIC_URL.length);
     const page = await browser.get(path);
@@ -693,6 +702,7 @@ describe('privacy', () => {
 
     // Asking for a link now sends nothing: the address has no badge left.
     const again = await new Browser().submit('/mon-espace', '/mon-espace/lien', { email: LEARNER.email });
+    await linkRequestsDone();
     expect(again.statusCode).toBe(200);
     expect(await latestOutboxMail(db(), LEARNER.email)).toBeUndefined();
   });

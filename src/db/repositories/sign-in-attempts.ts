@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import type { Database } from '../database.ts';
 import { signInAttempts } from '../schema.ts';
 
@@ -23,15 +23,25 @@ export async function lockSignInKeys(db: Database, emailHash: string, ip: string
 }
 
 /**
- * When the recent failures on one account happened, newest first: those after
- * `since` and after the account's last successful sign-in (by id, which
- * orders attempts even when two share a timestamp).
+ * When the recent failures on one account happened, newest first, from one
+ * device (`device`, a device cookie's nonce) or from browsers the account
+ * does not know (null): those after `since` and after the last successful
+ * sign-in of the same kind (by id, which orders attempts even when two share
+ * a timestamp). The owner signing in from a known browser does not forget a
+ * stranger's failures, nor the reverse.
  */
-export async function recentFailuresForEmail(db: Database, emailHash: string, since: Date, limit: number): Promise<Date[]> {
+export async function recentFailuresForEmail(
+  db: Database,
+  emailHash: string,
+  device: string | null,
+  since: Date,
+  limit: number,
+): Promise<Date[]> {
+  const sameDevice = device === null ? isNull(signInAttempts.device) : eq(signInAttempts.device, device);
   const [lastSuccess] = await db
     .select({ id: signInAttempts.id })
     .from(signInAttempts)
-    .where(and(eq(signInAttempts.emailHash, emailHash), eq(signInAttempts.succeeded, true), gt(signInAttempts.at, since)))
+    .where(and(eq(signInAttempts.emailHash, emailHash), sameDevice, eq(signInAttempts.succeeded, true), gt(signInAttempts.at, since)))
     .orderBy(desc(signInAttempts.id))
     .limit(1);
   const rows = await db
@@ -40,6 +50,7 @@ export async function recentFailuresForEmail(db: Database, emailHash: string, si
     .where(
       and(
         eq(signInAttempts.emailHash, emailHash),
+        sameDevice,
         eq(signInAttempts.succeeded, false),
         gt(signInAttempts.at, since),
         lastSuccess ? gt(signInAttempts.id, lastSuccess.id) : undefined,

@@ -260,6 +260,10 @@ export const fr = {
     'Il reconnaît la maîtrise d’au moins trois des quatre compétences : la personne doit détenir le badge « je maîtrise », valide, dans trois compétences, délivré par votre structure ou par une autre structure du programme.',
   'awarding.general.heldFrom': '« je maîtrise », délivré par {structure} le {date}',
   'awarding.general.notHeld': 'pas de badge « je maîtrise » valide',
+  'awarding.general.heldElsewhere': '« je maîtrise », badge d’une autre structure',
+  'awarding.general.holdingElsewhere': 'Cette personne détient déjà le badge général, délivré par une autre structure.',
+  'awarding.general.shared':
+    'D’une autre structure, vous ne voyez que les compétences maîtrisées : ni qui a délivré le badge, ni quand. Voir la page « Données personnelles ».',
   'awarding.general.holding': 'Cette personne détient déjà le badge général, délivré par {structure} le {date}.',
   'awarding.general.eligible': 'Cette personne maîtrise {n} compétences sur 4 : elle peut recevoir le badge général.',
   'awarding.general.proposal':
@@ -526,6 +530,10 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
     'It recognises mastery of at least three of the four competences: the person must hold a valid “je maîtrise” badge in three competences, awarded by your organisation or by another organisation of the programme.',
   'awarding.general.heldFrom': '“je maîtrise”, awarded by {structure} on {date}',
   'awarding.general.notHeld': 'no valid “je maîtrise” badge',
+  'awarding.general.heldElsewhere': '“je maîtrise”, a badge of another structure',
+  'awarding.general.holdingElsewhere': 'This person already holds the general badge, awarded by another structure.',
+  'awarding.general.shared':
+    'Of another structure’s badges you see only the competences mastered: neither who awarded them nor when. See the “Personal data” page.',
   'awarding.general.holding': 'This person already holds the general badge, awarded by {structure} on {date}.',
   'awarding.general.eligible': 'This person masters {n} competences out of 4: they can receive the general badge.',
   'awarding.general.proposal':

@@ -104,6 +104,19 @@ export const fr = {
   'mail.message.requeueHint': 'Le courriel repartira dans quelques instants, avec un nouveau compte d’essais.',
   'mail.message.requeued': 'Le courriel est remis en file d’envoi.',
   'mail.message.back': 'Revenir à la liste',
+  'mail.message.redacted':
+    'Les liens qui donnent accès à un compte ou à un espace sont masqués (***) : seul le destinataire peut les suivre.',
+  'mail.reveal.title': 'Transmettre ce courriel vous-même',
+  'mail.reveal.reason': 'Raison',
+  'mail.reveal.hint': 'Par exemple : « demande par téléphone de la personne, vérifiée ». La raison est inscrite au journal avec votre nom.',
+  'mail.reveal.submit': 'Révéler le lien pour le transmettre',
+  'mail.reveal.revealedTitle': 'Courriel à transmettre, liens actifs',
+  'mail.reveal.revealedNotice':
+    'Ces liens ouvrent un accès : transmettez-les à la seule personne destinataire. Votre action est inscrite au journal.',
+  'mail.reveal.passwordReset':
+    'Le lien d’un mot de passe oublié ne peut être révélé : il donne le compte de la personne. Elle le redemandera quand les courriels partiront.',
+  'error.reveal_password_reset': 'Le lien d’un mot de passe oublié ne peut être révélé que pour votre propre compte.',
+  'error.reveal_not_needed': 'Ce courriel peut partir (ou est parti) par le serveur d’envoi : ses liens ne sont pas révélés.',
 
   // The public unsubscribe page
   'mail.unsubscribe.title': 'Ne plus recevoir de courriels',
@@ -221,6 +234,18 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'mail.message.requeueHint': 'The email will leave in a few moments, with a fresh count of tries.',
   'mail.message.requeued': 'The email is queued again.',
   'mail.message.back': 'Back to the list',
+  'mail.message.redacted': 'Links that open an account or a space are masked (***): only the addressee can follow them.',
+  'mail.reveal.title': 'Hand this email on yourself',
+  'mail.reveal.reason': 'Reason',
+  'mail.reveal.hint': 'For example: “asked by the person on the phone, checked”. The reason is recorded in the audit trail with your name.',
+  'mail.reveal.submit': 'Reveal the link to hand it on',
+  'mail.reveal.revealedTitle': 'Email to hand on, links live',
+  'mail.reveal.revealedNotice':
+    'These links open an access: pass them on to the addressee only. Your action is recorded in the audit trail.',
+  'mail.reveal.passwordReset':
+    'A forgotten-password link cannot be revealed: it is the person’s account. They will ask again once emails go out.',
+  'error.reveal_password_reset': 'A forgotten-password link can be revealed only for your own account.',
+  'error.reveal_not_needed': 'This email can go (or went) through the SMTP server: its links are not revealed.',
 
   'mail.unsubscribe.title': 'Stop receiving emails',
   'mail.unsubscribe.intro': 'You can stop Insigne’s emails sent to {email}. Your badges stay valid and visible: only the emails stop.',

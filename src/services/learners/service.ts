@@ -2,6 +2,7 @@ import type { Clock } from '../../clock.ts';
 import type { Database } from '../../db/database.ts';
 import type { Locale } from '../../i18n/index.ts';
 import type { LocalChanges } from '../changes.ts';
+import type { LinkRequests } from '../link-requests.ts';
 import type { PublicUrls } from '../urls.ts';
 import { LearnerBadges } from './badges.ts';
 import { LearnerPrivacy } from './privacy.ts';
@@ -18,14 +19,15 @@ export class LearnerService {
   private readonly owned: LearnerBadges;
   private readonly privacy: LearnerPrivacy;
 
-  constructor(db: Database, urls: PublicUrls, changes: LocalChanges, now: Clock) {
-    this.signIn = new LearnerSignIn(db, urls, now);
+  constructor(db: Database, urls: PublicUrls, changes: LocalChanges, now: Clock, linkRequests: LinkRequests) {
+    this.signIn = new LearnerSignIn(db, urls, now, linkRequests);
     this.owned = new LearnerBadges(db, urls, now);
     this.privacy = new LearnerPrivacy(db, urls, changes, now);
   }
 
   // Signing in
-  requestSignInLink = (address: string, lang: Locale) => this.signIn.requestSignInLink(address, lang);
+  requestSignInLink: LearnerSignIn['requestSignInLink'] = (address, lang, origin) => this.signIn.requestSignInLink(address, lang, origin);
+  sendSignInLink: LearnerSignIn['sendSignInLink'] = (tx, request) => this.signIn.sendSignInLink(tx, request);
   linkState = (token: string) => this.signIn.linkState(token);
   openSession = (token: string, previousSessionToken?: string) => this.signIn.openSession(token, previousSessionToken);
   resolveSession = (token: string) => this.signIn.resolveSession(token);

@@ -18,6 +18,7 @@ import { normaliseEmail } from '../../openbadges/index.ts';
 import { DomainError } from '../errors.ts';
 import { email as emailSchema } from '../inputs.ts';
 import { composeMail } from '../mail/compose.ts';
+import type { LinkRequest, LinkRequests } from '../link-requests.ts';
 import type { PublicUrls } from '../urls.ts';
 
 const MINUTE_MS = 60_000;
@@ -57,46 +58,52 @@ export class LearnerSignIn {
     private readonly db: Database,
     private readonly urls: PublicUrls,
     private readonly now: Clock,
+    private readonly linkRequests: LinkRequests,
   ) {}
 
   /**
-   * Sends a sign-in link, but only to an address that has badges and has not
-   * just received several: the caller always answers the same, so the form
-   * tells no one whether an address is known.
+   * Asks for a sign-in link: queued whatever the address (LinkRequests), so
+   * that the answer, the same for all, also takes the same time for all.
    */
-  async requestSignInLink(address: string, lang: Locale): Promise<void> {
+  async requestSignInLink(address: string, lang: Locale, origin: { ip: string }): Promise<void> {
     const parsed = emailSchema.safeParse(address);
     if (!parsed.success) throw new DomainError('validation_failed', 400);
-    const email = normaliseEmail(parsed.data);
+    await this.linkRequests.queue('learner-sign-in', { email: normaliseEmail(parsed.data), lang, ip: origin.ip });
+  }
+
+  /**
+   * The work behind a queued request (LinkRequests' runner): sends a sign-in
+   * link, but only to an address that has badges and has not just received several.
+   */
+  async sendSignInLink(tx: Database, request: LinkRequest): Promise<void> {
+    const { email, lang } = request;
     const now = this.now();
-    await this.db.transaction(async (tx) => {
-      if (!(await hasBadges(tx, email))) return;
-      const recent = await countSignInLinksExpiringBetween(
-        tx,
-        email,
-        new Date(now.getTime() + SIGN_IN_LINK_MS - LINK_WINDOW_MS),
-        new Date(now.getTime() + SIGN_IN_LINK_MS),
-      );
-      if (recent >= LINKS_PER_WINDOW) return;
-      const token = await createOneTimeToken(tx, {
-        createdAt: now,
-        purpose: 'learner-sign-in',
-        email,
-        expiresAt: new Date(now.getTime() + SIGN_IN_LINK_MS),
-      });
-      const t = translator(lang);
-      const url = this.urls.learnerSignIn(token);
-      const subject = t('learner.mail.subject');
-      const body = composeMail({
-        lang,
-        title: subject,
-        greeting: t('learner.mail.greeting'),
-        paragraphs: [t('learner.mail.intro'), t('learner.mail.validity')],
-        action: { label: t('learner.mail.action'), url },
-        footer: [t('learner.mail.footer')],
-      });
-      await enqueueMail(tx, { kind: 'learner-sign-in', to: email, subject, text: body.text, html: body.html }, { now });
+    if (!(await hasBadges(tx, email))) return;
+    const recent = await countSignInLinksExpiringBetween(
+      tx,
+      email,
+      new Date(now.getTime() + SIGN_IN_LINK_MS - LINK_WINDOW_MS),
+      new Date(now.getTime() + SIGN_IN_LINK_MS),
+    );
+    if (recent >= LINKS_PER_WINDOW) return;
+    const token = await createOneTimeToken(tx, {
+      createdAt: now,
+      purpose: 'learner-sign-in',
+      email,
+      expiresAt: new Date(now.getTime() + SIGN_IN_LINK_MS),
     });
+    const t = translator(lang);
+    const url = this.urls.learnerSignIn(token);
+    const subject = t('learner.mail.subject');
+    const body = composeMail({
+      lang,
+      title: subject,
+      greeting: t('learner.mail.greeting'),
+      paragraphs: [t('learner.mail.intro'), t('learner.mail.validity')],
+      action: { label: t('learner.mail.action'), url },
+      footer: [t('learner.mail.footer')],
+    });
+    await enqueueMail(tx, { kind: 'learner-sign-in', to: email, subject, text: body.text, html: body.html }, { now });
   }
 
   /** What a link is now, without using it: mail scanners open links before people do. */

@@ -5,6 +5,7 @@ import type { AuthContext } from '../../services/staff-sign-in.ts';
 import type { Actor } from '../../services/audit.ts';
 import { DomainError } from '../../services/errors.ts';
 import type { Services } from '../../services/index.ts';
+import { DEVICE_COOKIE_MS } from '../../services/device-cookies.ts';
 import { LEARNER_SESSION_ABSOLUTE_MS } from '../../services/learners/sign-in.ts';
 import { CookieSession, secureCookies } from '../cookie-session.ts';
 import { CSRF_FIELD, CSRF_SECRET_FORMAT, csrfToken, newCsrfSecret, verifyCsrfToken } from '../csrf.ts';
@@ -48,12 +49,15 @@ export class SessionCookies {
   readonly learner: CookieSession;
   /** The pre-session secret the forms shown before sign-in are tied to. */
   readonly csrf: CookieSession;
+  /** The device cookie of the staff sign-in (DeviceCookies): kept across browser restarts, renewed at each sign-in. */
+  readonly device: CookieSession;
 
   constructor(publicUrl: string) {
     const secure = secureCookies(publicUrl);
     this.staff = new CookieSession('insigne_session', { secure });
     this.learner = new CookieSession('insigne_learner', { secure, maxAgeSeconds: LEARNER_SESSION_ABSOLUTE_MS / 1000 });
     this.csrf = new CookieSession('insigne_csrf', { secure });
+    this.device = new CookieSession('insigne_device', { secure, maxAgeSeconds: DEVICE_COOKIE_MS / 1000 });
   }
 
   /** The pre-session secret of this browser; a new one is set when absent, if there is a reply to set it on. */

@@ -165,7 +165,7 @@ export async function learnerRoutes(app: FastifyInstance, { services }: { servic
           errors: fieldErrors(parsed.error, t(request), body),
         });
       }
-      await learners.requestSignInLink(parsed.data.email, localeOf(request));
+      await learners.requestSignInLink(parsed.data.email, localeOf(request), { ip: request.ip });
       return reply.view('pages/learner/sent.eta', { title: t(request)('learner.sent.title'), email: parsed.data.email });
     },
   );

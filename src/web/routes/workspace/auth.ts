@@ -128,11 +128,13 @@ async function formsBeforeSignIn(app: FastifyInstance, { services }: { services:
       return renderSignIn(request, reply.code(422), { values, next, errors: fieldErrors(parsed.error, t(request), body) });
     }
     try {
-      const { token } = await services.auth.signIn(parsed.data, {
+      const { token, deviceCookie } = await services.auth.signIn(parsed.data, {
         ip: request.ip,
+        deviceCookie: app.sessionCookies.device.read(request),
         previousToken: app.sessionCookies.staff.read(request),
       });
       app.sessionCookies.staff.set(reply, token);
+      app.sessionCookies.device.set(reply, deviceCookie);
       return reply.redirect(next ?? '/espace', 303);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
@@ -335,7 +337,11 @@ async function oneTimeLinkRoutes(app: FastifyInstance, { services }: { services:
     if (!invitation) return renderInvalid(request, reply, 'invitation');
     const body = formBody(request.body);
     const mode = modeOf(request, invitation);
-    const origin = { ip: request.ip, previousToken: app.sessionCookies.staff.read(request) };
+    const origin = {
+      ip: request.ip,
+      deviceCookie: app.sessionCookies.device.read(request),
+      previousToken: app.sessionCookies.staff.read(request),
+    };
     try {
       if (mode === 'other-account') {
         return renderInvitation(request, reply.code(403), token, invitation);

@@ -5,7 +5,7 @@ import type { MessageKey } from '../../../i18n/index.ts';
 import { DomainError } from '../../../services/errors.ts';
 import type { Services } from '../../../services/index.ts';
 import { isUuid } from '../../../services/ids.ts';
-import { email } from '../../../services/inputs.ts';
+import { email, handOverReason } from '../../../services/inputs.ts';
 import { errorSummary, type FieldErrors, fieldErrors, formBody, textValue } from '../../forms.ts';
 import { translate } from '../../locale.ts';
 import { currentStructureId, requirePlatformAdmin, requireRole } from '../../plugins/session.ts';
@@ -13,6 +13,8 @@ import { currentStructureId, requirePlatformAdmin, requireRole } from '../../plu
 const PER_PAGE = 50;
 const ADDRESS_FIELDS: [string, MessageKey][] = [['email', 'mail.address.field']];
 const addressInput = z.object({ email });
+const REASON_FIELDS: [string, MessageKey][] = [['reason', 'mail.reveal.reason']];
+const revealInput = z.object({ reason: handOverReason });
 
 /** An id from the URL: not even a uuid means nothing of ours is there. */
 function idParam(request: FastifyRequest, code: 'assertion_not_found' | 'not_found'): string {
@@ -137,22 +139,67 @@ export async function mailRoutes(app: FastifyInstance, { services }: { services:
     });
   });
 
-  app.get('/espace/plateforme/courriels/:id', platformAdmin, async (request, reply) => {
+  async function renderMessage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    form: { revealed?: string; reason?: string; errors?: FieldErrors; refusal?: string; status?: number } = {},
+  ) {
     const t = translate(request);
     const message = await services.mail.message(idParam(request, 'not_found'));
     const query = (request.query ?? {}) as Record<string, unknown>;
+    const errors = form.errors ?? {};
+    const summary = errorSummary(errors, REASON_FIELDS, t);
     // The email's HTML is shown only inside a sandboxed frame (no script, no
     // form, no same-origin): its inline styles are allowed there, nothing else.
     reply.header(
       'content-security-policy',
       "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'none'; frame-ancestors 'none'; form-action 'self'",
     );
-    return reply.view('pages/workspace/mail/message.eta', {
-      title: t('mail.message.title', { to: message.toAddress }),
+    // A page with revealed links is the Région's alone, for now: kept by no cache.
+    if (form.revealed !== undefined) reply.header('cache-control', 'no-store');
+    const title = t('mail.message.title', { to: message.toAddress });
+    return reply.code(form.status ?? 200).view('pages/workspace/mail/message.eta', {
+      title: summary.length ? t('form.errorTitle', { title }) : title,
       message,
       configured: services.mail.configured,
       requeued: query.fait === '1',
+      revealRefusal: services.mail.revealRefusal(message, request.auth!.user),
+      revealed: form.revealed ?? null,
+      reason: form.reason ?? '',
+      refusal: form.refusal ? t(`error.${form.refusal}` as MessageKey) : null,
+      errors,
+      summary,
     });
+  }
+
+  app.get('/espace/plateforme/courriels/:id', platformAdmin, (request, reply) => renderMessage(request, reply));
+
+  // No SMTP: the Région hands a held message on itself, through this one
+  // recorded action; the page otherwise never shows a live link.
+  app.post('/espace/plateforme/courriels/:id/reveler', platformAdmin, async (request, reply) => {
+    const id = idParam(request, 'not_found');
+    const body = formBody(request.body);
+    const parsed = revealInput.safeParse({ reason: body.reason });
+    if (!parsed.success) {
+      return renderMessage(request, reply, {
+        reason: textValue(body, 'reason', 500),
+        errors: fieldErrors(parsed.error, translate(request), body),
+        status: 400,
+      });
+    }
+    try {
+      const { textBody } = await services.mail.revealLinks(
+        id,
+        { userId: request.auth!.user.id, email: request.auth!.user.email },
+        parsed.data.reason,
+      );
+      return await renderMessage(request, reply, { revealed: textBody });
+    } catch (error) {
+      if (error instanceof DomainError && (error.code === 'reveal_password_reset' || error.code === 'reveal_not_needed')) {
+        return renderMessage(request, reply, { reason: parsed.data.reason, refusal: error.code, status: error.status });
+      }
+      throw error;
+    }
   });
 
   app.post('/espace/plateforme/courriels/:id/renvoyer', platformAdmin, async (request, reply) => {
