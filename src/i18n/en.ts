@@ -200,9 +200,6 @@ const core: CoreMessages = {
   'signIn.email': 'Email address',
   'signIn.password': 'Password',
   'signIn.submit': 'Sign in',
-  'signIn.invalid': 'Wrong email address or password.',
-  'signIn.throttled.one': 'Too many sign-in attempts. To protect the accounts, try again in 1 minute.',
-  'signIn.throttled.many': 'Too many sign-in attempts. To protect the accounts, try again in {minutes} minutes.',
   'signIn.signedOut': 'You are signed out of your workspace. See you soon!',
   'signIn.setupNeeded': 'The platform is not set up yet.',
   'signIn.session': 'For safety, the session ends after 8 hours without activity, and when you close the browser.',
@@ -286,7 +283,7 @@ const core: CoreMessages = {
 
   'error.setup_done': 'The platform is already set up: sign in.',
   'error.invalid_credentials': 'Wrong email address or password.',
-  'error.too_many_attempts': 'Too many sign-in attempts. Try again in {minutes} min.',
+  'error.too_many_attempts': 'Too many sign-in attempts. To protect the accounts, try again in {minutes} min.',
   'error.csrf_failed':
     'This request was refused: the page was too old, or the form did not come from Insigne. Reload the page and try again; if it happens again, check that your browser accepts Insigne’s cookies.',
   'error.not_a_member': 'You are not a member of this structure.',

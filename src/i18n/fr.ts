@@ -201,9 +201,6 @@ const core = {
   'signIn.email': 'Adresse e-mail',
   'signIn.password': 'Mot de passe',
   'signIn.submit': 'Se connecter',
-  'signIn.invalid': 'Adresse e-mail ou mot de passe incorrect.',
-  'signIn.throttled.one': 'Trop de tentatives de connexion. Pour protéger les comptes, réessayez dans 1 minute.',
-  'signIn.throttled.many': 'Trop de tentatives de connexion. Pour protéger les comptes, réessayez dans {minutes} minutes.',
   'signIn.signedOut': 'Vous êtes déconnecté de votre espace. À bientôt !',
   'signIn.setupNeeded': 'La plateforme n’est pas encore mise en service.',
   'signIn.session': 'Par sécurité, la session se ferme après 8 heures sans activité, et quand vous fermez le navigateur.',
@@ -288,7 +285,7 @@ const core = {
 
   'error.setup_done': 'La plateforme est déjà mise en service : connectez-vous.',
   'error.invalid_credentials': 'Adresse e-mail ou mot de passe incorrect.',
-  'error.too_many_attempts': 'Trop de tentatives de connexion. Réessayez dans {minutes} min.',
+  'error.too_many_attempts': 'Trop de tentatives de connexion. Pour protéger les comptes, réessayez dans {minutes} min.',
   'error.csrf_failed':
     'Cette demande a été refusée : la page était trop ancienne, ou le formulaire ne venait pas d’Insigne. Rechargez la page et recommencez ; si cela se reproduit, vérifiez que votre navigateur accepte les cookies d’Insigne.',
   'error.not_a_member': 'Vous n’êtes pas membre de cette structure.',

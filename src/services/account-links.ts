@@ -362,7 +362,10 @@ export class AccountService {
       } else {
         const existing = await findUserByEmail(tx, row.email);
         // Someone who has an account proves it with their password, not with the link.
-        if (existing?.passwordHash) throw new DomainError('user_exists', 409, { email: row.email });
+        // Said as the invitation page needs it: the account exists, sign in to accept.
+        if (existing?.passwordHash) {
+          throw new DomainError('user_exists', 409, { email: row.email }, { messageKey: 'accounts.invitation.accountExists' });
+        }
         const name = acceptance.name.trim();
         if (existing) {
           await setUserNameAndPassword(tx, existing.id, name, passwordHash!);

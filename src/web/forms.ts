@@ -79,12 +79,16 @@ export function errorSummary(errors: FieldErrors, labels: [field: string, label:
 /**
  * The one way a form page shows itself again after a refusal: its title says
  * so (for screen readers and the browser tab), the fields keep their message,
- * and the summary at the top links to each of them in the page's order.
+ * and the summary at the top links to each of them in the page's order. A
+ * refusal of the form as a whole (a wrong password, too many attempts) is
+ * `formError`: shown above the fields (id `form-error`), linked from the
+ * summary to the field to correct.
  */
 export interface FormPage {
   title: string;
   errors: FieldErrors;
   summary: ErrorSummaryItem[];
+  formError: string | null;
 }
 
 export function formPage(
@@ -92,10 +96,19 @@ export function formPage(
   heading: string,
   errors: FieldErrors = {},
   labels: [field: string, label: MessageKey][] | ErrorSummaryItem[] = [],
+  formError?: { message: string; field: string },
 ): FormPage {
-  const summary =
-    labels.length && Array.isArray(labels[0]) ? errorSummary(errors, labels as [string, MessageKey][], t) : (labels as ErrorSummaryItem[]);
-  return { title: summary.length ? t('form.errorTitle', { title: heading }) : heading, errors, summary };
+  const summary = formError
+    ? [{ field: formError.field, label: '', message: formError.message, id: 'form-error' }]
+    : labels.length && Array.isArray(labels[0])
+      ? errorSummary(errors, labels as [string, MessageKey][], t)
+      : (labels as ErrorSummaryItem[]);
+  return {
+    title: summary.length ? t('form.errorTitle', { title: heading }) : heading,
+    errors,
+    summary,
+    formError: formError?.message ?? null,
+  };
 }
 
 /** The characters refused in typed text: defined once, in src/services/inputs.ts. */

@@ -6,7 +6,8 @@ import { DomainError, notFound } from '../../../services/errors.ts';
 import type { Services } from '../../../services/index.ts';
 import { email as emailInput, setupInput, signInInput } from '../../../services/inputs.ts';
 import { paths } from '../../../services/urls.ts';
-import { type ErrorSummaryItem, type FieldErrors, errorSummary, fieldErrors, formBody, textValue } from '../../forms.ts';
+import { type FieldErrors, fieldErrors, formBody, formPage, textValue } from '../../forms.ts';
+import { refusalText } from '../../refusals.ts';
 import { localeOf, translate } from '../../locale.ts';
 import { FORM_LIMIT } from '../../plugins/rate-limits.ts';
 import { safeReturnPath, verifyAnonymousCsrf } from '../../plugins/session.ts';
@@ -47,14 +48,10 @@ async function formsBeforeSignIn(app: FastifyInstance, { services }: { services:
   };
 
   function renderSetup(request: FastifyRequest, reply: FastifyReply, form: { values?: Record<string, string>; errors?: FieldErrors } = {}) {
-    const errors = form.errors ?? {};
-    const summary = errorSummary(errors, SETUP_FIELDS, t(request));
     return reply.header('cache-control', NO_STORE).view('pages/auth/setup.eta', {
-      title: summary.length ? t(request)('form.errorTitle', { title: t(request)('setup.title') }) : t(request)('setup.title'),
+      ...formPage(t(request), t(request)('setup.title'), form.errors, SETUP_FIELDS),
       csrfToken: app.sessionCookies.anonymousCsrfToken(request, reply),
       values: form.values ?? {},
-      errors,
-      summary,
     });
   }
 
@@ -88,23 +85,17 @@ async function formsBeforeSignIn(app: FastifyInstance, { services }: { services:
     form: {
       values?: Record<string, string>;
       errors?: FieldErrors;
-      formError?: string;
+      refusal?: DomainError;
       next?: string | null;
       notice?: MessageKey | null;
       setupNeeded?: boolean;
     } = {},
   ) {
-    const errors = form.errors ?? {};
-    const summary: ErrorSummaryItem[] = form.formError
-      ? [{ field: 'email', label: '', message: form.formError, id: 'form-error' }]
-      : errorSummary(errors, SIGN_IN_FIELDS, t(request));
+    const formError = form.refusal ? { message: refusalText(t(request), form.refusal), field: 'email' } : undefined;
     return reply.header('cache-control', NO_STORE).view('pages/auth/sign-in.eta', {
-      title: summary.length ? t(request)('form.errorTitle', { title: t(request)('signIn.title') }) : t(request)('signIn.title'),
+      ...formPage(t(request), t(request)('signIn.title'), form.errors, SIGN_IN_FIELDS, formError),
       csrfToken: app.sessionCookies.anonymousCsrfToken(request, reply),
       values: form.values ?? {},
-      errors,
-      summary,
-      formError: form.formError ?? null,
       next: form.next ?? null,
       notice: form.notice ?? null,
       setupNeeded: form.setupNeeded ?? false,
@@ -138,17 +129,10 @@ async function formsBeforeSignIn(app: FastifyInstance, { services }: { services:
       return reply.redirect(next ?? '/espace', 303);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      if (error.code === 'invalid_credentials') {
-        return renderSignIn(request, reply.code(401), { values, next, formError: t(request)('signIn.invalid') });
-      }
+      if (error.code === 'invalid_credentials') return renderSignIn(request, reply.code(401), { values, next, refusal: error });
       if (error.code === 'too_many_attempts') {
-        const minutes = Number(error.params.minutes);
         reply.code(429).header('retry-after', String(error.params.seconds));
-        return renderSignIn(request, reply, {
-          values,
-          next,
-          formError: minutes === 1 ? t(request)('signIn.throttled.one') : t(request)('signIn.throttled.many', { minutes }),
-        });
+        return renderSignIn(request, reply, { values, next, refusal: error });
       }
       throw error;
     }
@@ -164,12 +148,6 @@ const NEW_ACCOUNT_FIELDS: [string, MessageKey][] = [
   ['password', 'accounts.reset.password'],
   ['passwordConfirmation', 'accounts.reset.passwordConfirmation'],
 ];
-
-/** The page titles of forms with errors say so first (screen readers announce the title). */
-const titled = (request: FastifyRequest, key: MessageKey, params: Record<string, string> | undefined, failed: boolean) => {
-  const title = t(request)(key, params);
-  return failed ? t(request)('form.errorTitle', { title }) : title;
-};
 
 /** New password and its confirmation, checked the way the setup checks them. */
 function checkNewPassword(request: FastifyRequest, body: Record<string, unknown>, extra: { name?: true } = {}) {
@@ -191,17 +169,12 @@ async function forgottenPasswordRoutes(app: FastifyInstance, { services }: { ser
     reply: FastifyReply,
     form: { values?: Record<string, string>; errors?: FieldErrors; sentTo?: string } = {},
   ) {
-    const errors = form.errors ?? {};
-    const summary = errorSummary(errors, FIELDS, t(request));
+    const page = formPage(t(request), t(request)('accounts.forgot.title'), form.errors, FIELDS);
     return reply.header('cache-control', NO_STORE).view('pages/auth/forgot.eta', {
-      title:
-        form.sentTo !== undefined
-          ? t(request)('accounts.forgot.sent.title')
-          : titled(request, 'accounts.forgot.title', undefined, summary.length > 0),
+      ...page,
+      title: form.sentTo !== undefined ? t(request)('accounts.forgot.sent.title') : page.title,
       csrfToken: app.sessionCookies.anonymousCsrfToken(request, reply),
       values: form.values ?? {},
-      errors,
-      summary,
       sentTo: form.sentTo ?? null,
     });
   }
@@ -248,14 +221,11 @@ async function oneTimeLinkRoutes(app: FastifyInstance, { services }: { services:
 
   // ── New password ──
   function renderReset(request: FastifyRequest, reply: FastifyReply, token: string, email: string, errors: FieldErrors = {}) {
-    const summary = errorSummary(errors, RESET_FIELDS, t(request));
     return reply.view('pages/auth/reset.eta', {
-      title: titled(request, 'accounts.reset.title', undefined, summary.length > 0),
+      ...formPage(t(request), t(request)('accounts.reset.title'), errors, RESET_FIELDS),
       csrfToken: app.sessionCookies.anonymousCsrfToken(request, reply, bindOf(request)),
       action: paths.passwordReset(token),
       email,
-      errors,
-      summary,
     });
   }
 
@@ -305,23 +275,25 @@ async function oneTimeLinkRoutes(app: FastifyInstance, { services }: { services:
     reply: FastifyReply,
     token: string,
     invitation: NonNullable<Awaited<ReturnType<Services['accounts']['invitation']>>>,
-    form: { values?: Record<string, string>; errors?: FieldErrors; formError?: string } = {},
+    form: { values?: Record<string, string>; errors?: FieldErrors; refusal?: DomainError } = {},
   ) {
-    const errors = form.errors ?? {};
     const mode = modeOf(request, invitation);
-    const summary: ErrorSummaryItem[] = form.formError
-      ? [{ field: mode === 'existing' ? 'password' : 'accept', label: '', message: form.formError, id: 'form-error' }]
-      : errorSummary(errors, NEW_ACCOUNT_FIELDS, t(request));
+    const formError = form.refusal
+      ? { message: refusalText(t(request), form.refusal), field: mode === 'existing' ? 'password' : 'accept' }
+      : undefined;
     return reply.view('pages/auth/invitation.eta', {
-      title: titled(request, 'accounts.invitation.title', { structure: invitation.structureName }, summary.length > 0),
+      ...formPage(
+        t(request),
+        t(request)('accounts.invitation.title', { structure: invitation.structureName }),
+        form.errors,
+        NEW_ACCOUNT_FIELDS,
+        formError,
+      ),
       csrfToken: app.sessionCookies.anonymousCsrfToken(request, reply, bindOf(request)),
       action: paths.invitation(token),
       invitation,
       mode,
       values: form.values ?? {},
-      errors,
-      summary,
-      formError: form.formError ?? null,
     });
   }
 
@@ -379,21 +351,12 @@ async function oneTimeLinkRoutes(app: FastifyInstance, { services }: { services:
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       if (error.code === 'link_invalid') return renderInvalid(request, reply, 'invitation');
-      if (error.code === 'invalid_credentials') {
-        return renderInvitation(request, reply.code(401), token, invitation, { formError: t(request)('signIn.invalid') });
-      }
+      if (error.code === 'invalid_credentials') return renderInvitation(request, reply.code(401), token, invitation, { refusal: error });
       if (error.code === 'too_many_attempts') {
-        const minutes = Number(error.params.minutes);
         reply.code(429).header('retry-after', String(error.params.seconds));
-        return renderInvitation(request, reply, token, invitation, {
-          formError: minutes === 1 ? t(request)('signIn.throttled.one') : t(request)('signIn.throttled.many', { minutes }),
-        });
+        return renderInvitation(request, reply, token, invitation, { refusal: error });
       }
-      if (error.code === 'user_exists') {
-        return renderInvitation(request, reply.code(409), token, invitation, {
-          formError: t(request)('accounts.invitation.accountExists'),
-        });
-      }
+      if (error.code === 'user_exists') return renderInvitation(request, reply.code(409), token, invitation, { refusal: error });
       throw error;
     }
   });
