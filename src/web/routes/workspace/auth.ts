@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { MessageKey } from '../../../i18n/index.ts';
 import { newAccountInput, newPasswordInput } from '../../../services/account-links.ts';
 import { DomainError, notFound } from '../../../services/errors.ts';
@@ -8,6 +9,7 @@ import { email as emailInput, setupInput, signInInput } from '../../../services/
 import { paths } from '../../../services/urls.ts';
 import { type FieldErrors, fieldErrors, formBody, formPage, textValue } from '../../forms.ts';
 import { refusalText } from '../../refusals.ts';
+import { query } from '../../schemas.ts';
 import { localeOf, translate } from '../../locale.ts';
 import { FORM_LIMIT } from '../../plugins/rate-limits.ts';
 import { safeReturnPath, verifyAnonymousCsrf } from '../../plugins/session.ts';
@@ -38,7 +40,18 @@ export async function authRoutes(app: FastifyInstance, { services }: { services:
   await app.register(oneTimeLinkRoutes, { services });
 }
 
-async function formsBeforeSignIn(app: FastifyInstance, { services }: { services: Services }) {
+/** What the sign-in page is told by the address: where to go next, and what just happened. */
+const signInQuery = query({
+  suivant: z.string().max(2000).optional().catch(undefined),
+  bienvenue: z.string().optional().catch(undefined),
+  deconnecte: z.string().optional().catch(undefined),
+});
+
+/** A one-time link's token as the address carries it (checked, and looked up by its hash, by the service). */
+const linkParams = z.object({ token: z.string().max(200) });
+
+async function formsBeforeSignIn(fastify: FastifyInstance, { services }: { services: Services }) {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   app.addHook('preValidation', verifyAnonymousCsrf);
   await app.register(forgottenPasswordRoutes, { services });
 
@@ -102,8 +115,8 @@ async function formsBeforeSignIn(app: FastifyInstance, { services }: { services:
     });
   }
 
-  app.get('/connexion', async (request, reply) => {
-    const query = (request.query ?? {}) as Record<string, unknown>;
+  app.get('/connexion', { schema: { querystring: signInQuery } }, async (request, reply) => {
+    const query = request.query;
     const next = safeReturnPath(query.suivant);
     if (request.auth) return reply.redirect(next ?? '/espace', 303);
     const notice: MessageKey | null = query.bienvenue ? 'setup.done' : query.deconnecte ? 'signIn.signedOut' : null;
@@ -198,7 +211,9 @@ async function forgottenPasswordRoutes(app: FastifyInstance, { services }: { ser
  * never uses the link; the form's token is bound to the browser's pre-session
  * cookie and to the link, so it serves for this link only.
  */
-async function oneTimeLinkRoutes(app: FastifyInstance, { services }: { services: Services }) {
+async function oneTimeLinkRoutes(fastify: FastifyInstance, { services }: { services: Services }) {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const oneLink = { schema: { params: linkParams } };
   const bindOf = (request: FastifyRequest) => `${request.url.split('?')[0]}`;
 
   app.addHook('onSend', async (_request, reply) => {
@@ -229,13 +244,13 @@ async function oneTimeLinkRoutes(app: FastifyInstance, { services }: { services:
     });
   }
 
-  app.get<{ Params: { token: string } }>('/mot-de-passe/:token', async (request, reply) => {
+  app.get('/mot-de-passe/:token', oneLink, async (request, reply) => {
     const link = await services.accounts.passwordResetLink(request.params.token);
     if (!link) return renderInvalid(request, reply, 'reset');
     return renderReset(request, reply, request.params.token, link.email);
   });
 
-  app.post<{ Params: { token: string } }>('/mot-de-passe/:token', async (request, reply) => {
+  app.post('/mot-de-passe/:token', oneLink, async (request, reply) => {
     const token = request.params.token;
     const link = await services.accounts.passwordResetLink(token);
     if (!link) return renderInvalid(request, reply, 'reset');
@@ -297,13 +312,13 @@ async function oneTimeLinkRoutes(app: FastifyInstance, { services }: { services:
     });
   }
 
-  app.get<{ Params: { token: string } }>('/invitation/:token', async (request, reply) => {
+  app.get('/invitation/:token', oneLink, async (request, reply) => {
     const invitation = await services.accounts.invitation(request.params.token);
     if (!invitation) return renderInvalid(request, reply, 'invitation');
     return renderInvitation(request, reply, request.params.token, invitation);
   });
 
-  app.post<{ Params: { token: string } }>('/invitation/:token', async (request, reply) => {
+  app.post('/invitation/:token', oneLink, async (request, reply) => {
     const token = request.params.token;
     const invitation = await services.accounts.invitation(token);
     if (!invitation) return renderInvalid(request, reply, 'invitation');
