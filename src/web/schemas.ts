@@ -6,8 +6,9 @@ import { uuid } from '../services/ids.ts';
  * `schema.querystring`) and checked by the zod type provider before the
  * handler runs, so that handlers read typed values instead of casting.
  *
- * - A path parameter that cannot name anything (not a UUID, not a line
- *   number) answers 404, as an address that does not exist (plugins/errors.ts).
+ * - A page's path parameter that cannot name anything (not a UUID, not a
+ *   line number) answers 404, as an address that does not exist
+ *   (plugins/errors.ts); the API answers 400 naming the parameter.
  * - A query string parameter that is wrong is read as absent (`.catch`): links
  *   are bookmarked and shared, and the page should still open. The following
  *   pages' filters, which name a wrong filter on the page, are checked in the

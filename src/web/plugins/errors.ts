@@ -41,12 +41,13 @@ function isConnectionError(error: unknown): boolean {
   return false;
 }
 
-function problemOf(error: FastifyError | Error, locale: Locale): Problem {
+function problemOf(error: FastifyError | Error, locale: Locale, api: boolean): Problem {
   if (error instanceof DomainError) {
     return { status: error.status, code: error.code, messageKey: error.messageKey as MessageKey, params: error.params };
   }
-  // A path parameter that cannot name anything (src/web/schemas.ts): the address does not exist.
-  if (hasZodFastifySchemaValidationErrors(error) && error.validationContext === 'params') {
+  // A page's path parameter that cannot name anything (src/web/schemas.ts): the address does not exist.
+  // The API says which parameter is wrong instead (400 with details), as integrators expect.
+  if (hasZodFastifySchemaValidationErrors(error) && error.validationContext === 'params' && !api) {
     return { status: 404, code: 'not_found', messageKey: 'error.not_found' };
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
@@ -104,7 +105,11 @@ async function sendProblem(request: FastifyRequest, reply: FastifyReply, problem
 /** Every failure gets a status, a stable code and a message in the reader's language; never a stack trace. */
 export const errorHandling = fp(async (app: FastifyInstance) => {
   app.setErrorHandler(async (error, request, reply) => {
-    const problem = problemOf(error as FastifyError, localeOf(request, { acceptLanguage: !wantsHtml(request) }));
+    const problem = problemOf(
+      error as FastifyError,
+      localeOf(request, { acceptLanguage: !wantsHtml(request) }),
+      request.url.startsWith('/api/'),
+    );
     if (problem.status >= 500) request.log.error({ err: errorForLog(error) }, 'request failed');
     return sendProblem(request, reply, problem);
   });
