@@ -12,9 +12,9 @@ import { type FieldErrors, errorSummary, fieldErrors, formBody, textValue } from
 import { localeOf, translate } from '../../locale.ts';
 import { FORM_LIMIT } from '../../plugins/rate-limits.ts';
 import { verifyAnonymousCsrf } from '../../plugins/session.ts';
+import { idParams, query } from '../../schemas.ts';
 
 const t = translate;
-const idParams = z.object({ id: z.uuid() });
 const tokenParams = z.object({ token: z.string().max(200) });
 const requestLinkInput = z.object({ email: emailSchema });
 
@@ -250,9 +250,11 @@ export async function learnerRoutes(app: FastifyInstance, { services }: { servic
     },
   );
 
-  r.get('/mon-espace/badges/:id/qr.svg', { onRequest: requireLearner, schema: { params: idParams } }, async (request, reply) => {
+  const qrQuery = query({ download: z.string().optional().catch(undefined) });
+
+  r.get('/mon-espace/badges/:id/qr.svg', { onRequest: requireLearner, schema: { params: idParams, querystring: qrQuery } }, async (request, reply) => {
     const svg = await learners.qrSvg(sessionOf(request), request.params.id);
-    if ((request.query as Record<string, unknown>)?.download === '1') {
+    if (request.query.download === '1') {
       reply.header('content-disposition', `attachment; filename="qr-badge-${request.params.id.slice(0, 8)}.svg"`);
     }
     return reply
@@ -285,9 +287,11 @@ export async function learnerRoutes(app: FastifyInstance, { services }: { servic
 
   // ---- Privacy -----------------------------------------------------------
 
-  r.get('/mon-espace/mes-donnees', { onRequest: requireLearner }, async (request, reply) => {
+  const privacyQuery = query({ enregistre: z.string().optional().catch(undefined) });
+
+  r.get('/mon-espace/mes-donnees', { onRequest: requireLearner, schema: { querystring: privacyQuery } }, async (request, reply) => {
     const session = sessionOf(request);
-    const saved = (request.query as Record<string, unknown>)?.enregistre;
+    const saved = request.query.enregistre;
     return reply.view('pages/learner/privacy.eta', {
       title: t(request)('learner.privacy.title'),
       nav: navView(request, session, 'privacy'),

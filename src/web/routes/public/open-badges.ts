@@ -1,12 +1,13 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { uuid } from '../../../services/ids.ts';
 import type { Services } from '../../../services/index.ts';
 import { jsonContentType, negotiateDocument, type Representation } from '../../negotiation.ts';
 import { PAGE_LIMIT } from '../../plugins/rate-limits.ts';
 import { renderAssertionPage, renderBadgeClassPage, renderIssuerPage } from './html-pages.ts';
 
-const uuidParam = z.uuid();
+const uuidParam = uuid;
 
 /**
  * The Open Badges documents, each served at exactly its id. Verifiers get

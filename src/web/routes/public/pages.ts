@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { uuid } from '../../../services/ids.ts';
 import { FRAMEWORK, REGIONAL_CATALOGUE } from '../../../catalogue/regional.ts';
 import type { Services } from '../../../services/index.ts';
 import { FORM_LIMIT } from '../../plugins/rate-limits.ts';
@@ -30,7 +31,7 @@ export async function pageRoutes(app: FastifyInstance, { services }: { services:
     {
       config: { rateLimit: FORM_LIMIT },
       schema: {
-        params: z.object({ assertionId: z.uuid() }),
+        params: z.object({ assertionId: uuid }),
         body: z.object({ email: z.string().trim().max(320) }),
       },
     },
