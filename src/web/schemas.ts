@@ -27,8 +27,11 @@ export const pageNumber = z.coerce.number().int().min(1).max(999_999).catch(1);
 /** `?fait=…`: what the redirect that led here says was done (a notice); an unknown word says nothing. */
 export const doneNotice = z.string().max(40).optional().catch(undefined);
 
+/** A UUID in an address, as the database stores it (lower case): the links we write are, a hand-typed one may not be. */
+export const pathId = uuid.transform((id) => id.toLowerCase());
+
 /** `/…/:id` where the id is a UUID. */
-export const idParams = z.object({ id: uuid });
+export const idParams = z.object({ id: pathId });
 
 /** A line number of a CSV file (1 is the header). */
 export const lineNumber = z

@@ -438,6 +438,19 @@ function csvRows(body: string): string[][] {
 }
 
 describe('figures', () => {
+  // The pages whose query string is declared keep the parameters other plugins read: the language switch works on them.
+  it.each([
+    ['/espace/chiffres?lang=en', 'Your structure’s figures'],
+    ['/espace/chiffres?mois=24&lang=en', 'Your structure’s figures'],
+    ['/espace/journal?lang=en', 'Structure’s audit trail'],
+  ])('answers %s in English', async (url, title) => {
+    const page = await people.adminA.get(url);
+    // The choice is remembered (a cookie): back to French for the other tests.
+    await people.adminA.get('/espace?lang=fr');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(title);
+  });
+
   it('counts each month exactly, draws the chart as SVG with the same figures in a table', async () => {
     const page = await people.advisorA.get('/espace/chiffres');
     expect(page.statusCode).toBe(200);

@@ -48,7 +48,8 @@ const signInQuery = query({
 });
 
 /** A one-time link's token as the address carries it (checked, and looked up by its hash, by the service). */
-const linkParams = z.object({ token: z.string().max(200) });
+// A token too long to be one of ours opens the « link no longer valid » page, like any unknown one.
+const linkParams = z.object({ token: z.string().max(200).catch('') });
 
 async function formsBeforeSignIn(fastify: FastifyInstance, { services }: { services: Services }) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();

@@ -4,16 +4,15 @@ import { z } from 'zod';
 import type { MessageKey } from '../../../i18n/index.ts';
 import { INVITATION_ID, invitationInput } from '../../../services/account-links.ts';
 import { DomainError } from '../../../services/errors.ts';
-import { uuid } from '../../../services/ids.ts';
 import type { Services } from '../../../services/index.ts';
 import { type FieldErrors, fieldErrors, formBody, formPage, textValue } from '../../forms.ts';
 import { localeOf, translate } from '../../locale.ts';
 import { actorOf, currentStructureId, requireRole } from '../../plugins/session.ts';
-import { doneNotice, query } from '../../schemas.ts';
+import { doneNotice, pathId, query } from '../../schemas.ts';
 
 /** An invitation's id is the SHA-256 of its link's token, in hexadecimal (services/account-links.ts). */
 const invitationParams = z.object({ id: z.string().regex(INVITATION_ID) });
-const memberParams = z.object({ userId: uuid });
+const memberParams = z.object({ userId: pathId });
 /** After a change: what was done, and to which address (an invitation's). */
 const membersQuery = query({ fait: doneNotice, email: z.string().max(320).optional().catch(undefined) });
 

@@ -7,7 +7,6 @@ import { countRows, rowOutcome } from '../../../../services/award-imports/servic
 import { PERSONAL_MESSAGE_MAX } from '../../../../services/awarding.ts';
 import { spreadsheetCsv } from '../../../../services/csv-writer.ts';
 import { notFound } from '../../../../services/errors.ts';
-import { uuid } from '../../../../services/ids.ts';
 import { personalMessage, withoutForbidden } from '../../../../services/inputs.ts';
 import type { Services } from '../../../../services/index.ts';
 import type { AwardImportRecord, AwardImportRow, AwardImportSummary } from '../../../../services/records.ts';
@@ -17,7 +16,7 @@ import { refusalErrors } from '../../../refusals.ts';
 import { acceptMultipartForms, isUploadedFile } from '../../../multipart.ts';
 import { actorOf, currentStructureId, requireRole } from '../../../plugins/session.ts';
 import { viewContext } from '../../../plugins/views.ts';
-import { lineNumber, pageNumber, query } from '../../../schemas.ts';
+import { lineNumber, pageNumber, pathId, query } from '../../../schemas.ts';
 
 // ---------------------------------------------------------------------------
 // Multipart: the CSV upload
@@ -87,8 +86,8 @@ const columnList = (t: Translate, fields: string) =>
     .map((f) => `« ${t(`awarding.csv.column.${f}` as MessageKey)} »`)
     .join(', ');
 
-const importParams = z.object({ importId: uuid });
-const rowParams = z.object({ importId: uuid, line: lineNumber });
+const importParams = z.object({ importId: pathId });
+const rowParams = z.object({ importId: pathId, line: lineNumber });
 const pageQuery = query({ page: pageNumber });
 
 /** A CSV file of awards: its template, upload, preview and corrections, progress, result and result file. */

@@ -13,7 +13,7 @@ import { StructureLearnerService } from '../../../../services/structure-learners
 import { errorSummary, type FieldErrors, fieldErrors, formBody, LINE_FORBIDDEN, TEXT_FORBIDDEN, textValue } from '../../../forms.ts';
 import { translate } from '../../../locale.ts';
 import { actorOf, currentStructureId, requireRole } from '../../../plugins/session.ts';
-import { query } from '../../../schemas.ts';
+import { pathId, query } from '../../../schemas.ts';
 
 // ---------------------------------------------------------------------------
 // The single award form
@@ -257,7 +257,7 @@ export async function oneAwardRoutes(fastify: FastifyInstance, { services }: { s
 
   app.get(
     '/espace/delivrer/delivre/:assertionId',
-    { ...advisor, schema: { params: z.object({ assertionId: uuid }) } },
+    { ...advisor, schema: { params: z.object({ assertionId: pathId }) } },
     async (request, reply) => {
       const t = translate(request);
       const structureId = currentStructureId(request);

@@ -3,7 +3,8 @@ import { uuid } from '../../../../services/ids.ts';
 import { isPlainLine, isPlainText } from '../../../../services/inputs.ts';
 
 /**
- * What the following pages accept from a query string or a form. Filters come
+ * What the following pages accept from a query string or a form. A query
+ * string's schema is loose: it keeps the parameters other plugins read (`lang`). Filters come
  * from GET links people bookmark and share: each is checked on its own, and a
  * bad one is named on the page instead of silently widening the list.
  */
@@ -57,7 +58,7 @@ export const apiTokenInput = z.object({
   name: z.string().trim().min(1).max(100).refine(plainLine, 'control_characters'),
 });
 
-export const auditFiltersInput = z.object({
+export const auditFiltersInput = z.looseObject({
   action: optional(
     z
       .string()
@@ -67,6 +68,6 @@ export const auditFiltersInput = z.object({
   page: optional(z.coerce.number().int().min(1).max(100_000)),
 });
 
-export const monthsInput = z.object({
+export const monthsInput = z.looseObject({
   mois: optional(z.enum(['12', '24'])),
 });
