@@ -43,7 +43,8 @@ export interface VerifyOptions {
   recipientEmail?: string;
 }
 
-export type CheckCode = 'structure' | 'hostedId' | 'signature' | 'keyOwnership' | 'revocation' | 'expiry' | 'issuedOn' | 'recipient';
+export type CheckCode =
+  'structure' | 'issuer' | 'hostedId' | 'signature' | 'keyOwnership' | 'revocation' | 'expiry' | 'issuedOn' | 'recipient';
 
 /** Machine-readable causes, for the web layer to translate. */
 export type CheckReason =
@@ -60,6 +61,8 @@ export type CheckReason =
   | 'verification_type_mismatch'
   | StructureProblem['reason']
   | 'unexpected_error'
+  // issuer
+  | 'issuer_not_established'
   // hostedId
   | 'id_mismatch'
   | 'assertion_host_mismatch'
@@ -94,6 +97,21 @@ export interface Check {
 
 export type VerificationStatus = 'valid' | 'expired' | 'revoked' | 'invalid';
 
+/**
+ * Who issued the badge, as far as it can be proven: established only when the
+ * issuer Profile was fetched at its own http(s) address and that Profile
+ * vouches for the badge (its key for a signed badge, its host for a hosted
+ * one). A Profile embedded in the badge is shown, never trusted: anyone can
+ * write one.
+ */
+export interface IssuerIdentity {
+  established: boolean;
+  /** The host (and port, when not the default) that published the issuer Profile. */
+  publishedBy?: string;
+  /** The host that published the signing key, for a signed badge. */
+  keyPublishedBy?: string;
+}
+
 export interface VerificationReport {
   /** True only when status is 'valid' and no check failed (a wrong recipient fails it). */
   valid: boolean;
@@ -106,12 +124,14 @@ export interface VerificationReport {
   assertion?: Assertion;
   badgeClass?: BadgeClass;
   issuer?: IssuerProfile;
+  issuerIdentity: IssuerIdentity;
   revocationReason?: string;
   recipientMatches?: boolean;
 }
 
 const CHECK_ORDER: readonly CheckCode[] = [
   'structure',
+  'issuer',
   'hostedId',
   'signature',
   'keyOwnership',
@@ -137,6 +157,9 @@ class Verification {
   assertion?: Assertion;
   badgeClass?: BadgeClass;
   issuer?: IssuerProfile;
+  /** The issuer Profile as fetched at its own http(s) id; undefined when only an embedded copy was seen. */
+  private hostedIssuer?: IssuerProfile;
+  private keyHost?: string;
   revocationReason?: string;
   recipientMatches?: boolean;
 
@@ -164,6 +187,10 @@ class Verification {
 
   failed(code: CheckCode): boolean {
     return this.checks.get(code)!.ok === false;
+  }
+
+  checkPassed(code: CheckCode): boolean {
+    return this.checks.get(code)!.ok === true;
   }
 
   private fetch(url: string): Promise<Fetched> {
@@ -333,8 +360,10 @@ class Verification {
 
     const badgeClass = await this.loadBadgeClass(isJsonObject(body) ? body.badge : undefined);
     const issuerRaw = badgeClass ? await this.loadIssuer(badgeClass.raw) : undefined;
-    if (issuerRaw && badgeClass) {
+    if (issuerRaw && badgeClass && this.hostedIssuer) {
       this.checkHostedScope(assertion.id, badgeClass.value.id, issuerRaw.value, hostedScopeOf(issuerRaw.raw));
+      // The issuer's own host serves the assertion (or its Profile allows where it lives): it vouches for it.
+      if (!this.failed('hostedId')) this.pass('issuer', `the issuer Profile is published at ${this.hostedIssuer.id}`);
     }
     if (!revoked) this.pass('revocation', `${url} serves the assertion and does not mark it revoked`);
     this.common(assertion);
@@ -390,17 +419,25 @@ class Verification {
     }
     const creator = assertion.verification.creator;
 
-    const badgeClass = await this.loadBadgeClass(isJsonObject(payload) ? payload.badge : undefined);
-    const issuer = badgeClass ? await this.loadIssuer(badgeClass.raw) : undefined;
-    const key = await this.loadKey(creator);
+    const [issuer, key] = await Promise.all([
+      this.loadBadgeClass(isJsonObject(payload) ? payload.badge : undefined).then((badgeClass) =>
+        badgeClass ? this.loadIssuer(badgeClass.raw) : undefined,
+      ),
+      this.loadKey(creator),
+    ]);
 
     if (jws === null) {
       this.fail('signature', 'signature_missing', 'a SignedBadge assertion was given without its JWS');
     } else if (key) {
       await this.checkSignature(jws, key);
     }
-    if (key && issuer) this.checkKeyOwnership(creator, key, issuer.value);
-    if (issuer) await this.checkRevocationList(assertion, issuer.value, isJsonObject(payload) ? payload : {});
+    // Only a Profile fetched at its own address can own a key: an embedded one is the signer's own word.
+    const hostedIssuer = this.hostedIssuer;
+    if (key && hostedIssuer) this.checkKeyOwnership(creator, key, hostedIssuer);
+    if (hostedIssuer && this.checkPassed('signature') && this.checkPassed('keyOwnership')) {
+      this.pass('issuer', `the key ${creator} is listed by the issuer Profile published at ${hostedIssuer.id}`);
+    }
+    if (issuer && hostedIssuer) await this.checkRevocationList(assertion, hostedIssuer, isJsonObject(payload) ? payload : {});
     if (assertion.revoked === true) {
       this.fail('revocation', 'revoked', 'the signed assertion itself says it is revoked');
     }
@@ -418,6 +455,7 @@ class Verification {
       this.fail('signature', 'invalid_key', problemsText(validated.problems));
       return undefined;
     }
+    this.keyHost = hostOf(creator);
     return validated.value;
   }
 
@@ -542,9 +580,29 @@ class Verification {
     return { value: loaded.value, raw: loaded.raw };
   }
 
+  /**
+   * The issuer Profile is proof only when fetched at its own http(s) id. One
+   * embedded under another id (a `urn:uuid:`, say) is read for display and
+   * the issuer stays unestablished: a signer cannot vouch for itself.
+   */
   private async loadIssuer(badgeClassRaw: Record<string, unknown>): Promise<{ value: IssuerProfile; raw: unknown } | undefined> {
-    const loaded = await this.loadLinked(badgeClassRaw.issuer, 'issuer', validateIssuerProfile);
-    if (loaded) this.issuer = loaded.value;
+    const ref = badgeClassRaw.issuer;
+    const id = idOf(ref);
+    if (id !== undefined && !isHttpUrl(id) && isJsonObject(ref)) {
+      const embedded = validateIssuerProfile(ref, { embedded: true });
+      if (embedded.ok) this.issuer = embedded.value;
+      this.fail(
+        'issuer',
+        'issuer_not_established',
+        `the issuer Profile ${id} is only embedded in the badge, not published at an http(s) address: nothing proves who issued it`,
+      );
+      return undefined;
+    }
+    const loaded = await this.loadLinked(ref, 'issuer', validateIssuerProfile);
+    if (loaded) {
+      this.issuer = loaded.value;
+      if (isHttpUrl(id)) this.hostedIssuer = loaded.value;
+    }
     return loaded;
   }
 
@@ -591,10 +649,21 @@ class Verification {
       ...(this.assertion !== undefined && { assertion: this.assertion }),
       ...(this.badgeClass !== undefined && { badgeClass: this.badgeClass }),
       ...(this.issuer !== undefined && { issuer: this.issuer }),
+      issuerIdentity: {
+        established: this.checkPassed('issuer'),
+        ...(this.hostedIssuer !== undefined && { publishedBy: hostOf(this.hostedIssuer.id) }),
+        ...(this.keyHost !== undefined && { keyPublishedBy: this.keyHost }),
+      },
       ...(this.revocationReason !== undefined && { revocationReason: this.revocationReason }),
       ...(this.recipientMatches !== undefined && { recipientMatches: this.recipientMatches }),
     };
   }
+}
+
+/** What a person reads as "the site": the host, with its port when not the scheme's default. */
+function hostOf(url: string): string | undefined {
+  const parsed = parseHttpUrl(url);
+  return parsed ? parsed.host.toLowerCase() : undefined;
 }
 
 function errorText(error: unknown): string {

@@ -80,13 +80,15 @@ export interface VerifierOutcome {
 
 export type VerifierResult = { ok: true; outcome: VerifierOutcome } | { ok: false; problem: VerifierInputProblem };
 
-const UNAVAILABLE = new Set([
+/** Reasons that leave the badge unproven rather than proven false. */
+const UNVERIFIABLE = new Set([
   'assertion_unavailable',
   'badge_class_unavailable',
   'issuer_unavailable',
   'key_unavailable',
   'revocation_list_unavailable',
   'unexpected_error',
+  'issuer_not_established',
 ]);
 
 export class VerifierService {
@@ -250,5 +252,5 @@ export class VerifierService {
 
 function verdictOf(report: VerificationReport): Verdict {
   if (report.status !== 'invalid') return report.status;
-  return report.reason !== undefined && UNAVAILABLE.has(report.reason) ? 'unverifiable' : 'invalid';
+  return report.reason !== undefined && UNVERIFIABLE.has(report.reason) ? 'unverifiable' : 'invalid';
 }

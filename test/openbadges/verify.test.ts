@@ -118,6 +118,7 @@ describe('hosted badges', () => {
     expect(report.reason).toBeUndefined();
     expect(checks(report)).toEqual({
       structure: true,
+      issuer: true,
       hostedId: true,
       signature: null,
       keyOwnership: null,
@@ -269,6 +270,7 @@ describe('signed badges', () => {
       expect(report, input.kind).toMatchObject({ valid: true, status: 'valid', verificationType: 'SignedBadge' });
       expect(checks(report)).toEqual({
         structure: true,
+        issuer: true,
         hostedId: null,
         signature: true,
         keyOwnership: true,
@@ -389,6 +391,81 @@ describe('signed badges', () => {
   });
 });
 
+describe('the issuer is established only by a Profile fetched at its own address', () => {
+  const FORGER = 'https://forger.example.net';
+
+  /** The forgery of issue 9: the signer's own key, owned by the urn:uuid of an issuer it embeds itself. */
+  async function forgery(loader: MemoryLoader, issuerId: string) {
+    const keyUrl = `${FORGER}/key`;
+    // Written by hand: our builder refuses a non-http owner, a forger does not use our builder.
+    loader.serve(keyUrl, {
+      '@context': 'https://w3id.org/openbadges/v2',
+      type: 'CryptographicKey',
+      id: keyUrl,
+      owner: issuerId,
+      publicKeyPem: otherKeys.publicKeyPem,
+    });
+    const payload = {
+      '@context': 'https://w3id.org/openbadges/v2',
+      type: 'Assertion',
+      id: `urn:uuid:${randomUUID()}`,
+      recipient: hashEmailIdentity(EMAIL),
+      badge: {
+        type: 'BadgeClass',
+        id: `urn:uuid:${randomUUID()}`,
+        name: 'Master',
+        description: 'Diplôme.',
+        image: 'data:image/png;base64,iVBORw0KGgo=',
+        criteria: { narrative: 'Quatre semestres.' },
+        issuer: {
+          type: 'Issuer',
+          id: issuerId,
+          name: 'Université de Caen Normandie',
+          url: 'https://www.unicaen.fr',
+          email: 'contact@unicaen.fr',
+          publicKey: keyUrl,
+        },
+      },
+      verification: { type: 'SignedBadge', creator: keyUrl },
+      issuedOn: ISSUED.toISOString(),
+    };
+    return signAssertion(payload, otherKeys.privateKeyPem);
+  }
+
+  it('refuses a signer that vouches for itself with an embedded urn:uuid issuer', async () => {
+    const loader = memoryLoader();
+    const jws = await forgery(loader, `urn:uuid:${randomUUID()}`);
+    const report = await verifyBadge({ kind: 'jws', jws }, { loader, ...at });
+    expect(report.status).toBe('invalid');
+    expect(report.valid).toBe(false);
+    expect(report.reason).toBe('issuer_not_established');
+    expect(check(report, 'issuer')).toMatchObject({ ok: false, reason: 'issuer_not_established' });
+    expect(check(report, 'keyOwnership').ok).not.toBe(true);
+    expect(report.issuerIdentity).toEqual({ established: false, keyPublishedBy: 'forger.example.net' });
+    // Shown for what it claims, never as proven.
+    expect(report.issuer?.name).toBe('Université de Caen Normandie');
+  });
+
+  it('refuses a key that names a real issuer as owner when that issuer does not list it', async () => {
+    const w = world();
+    const jws = await forgery(w.loader, ISSUER);
+    const report = await verifyBadge({ kind: 'jws', jws }, { loader: w.loader, ...at });
+    expect(report.status).toBe('invalid');
+    expect(check(report, 'keyOwnership')).toMatchObject({ ok: false, reason: 'key_not_listed' });
+    expect(report.issuerIdentity.established).toBe(false);
+    // The Profile shown is the one fetched from the issuer, not the forger's copy.
+    expect(report.issuer?.name).toBe('CFA de Normandie');
+  });
+
+  it('establishes a genuine signed issuer and names the hosts of its Profile and key', async () => {
+    const w = world();
+    const { jws } = await w.signed();
+    const report = await verifyBadge({ kind: 'jws', jws }, { loader: w.loader, ...at });
+    expect(report.status).toBe('valid');
+    expect(report.issuerIdentity).toEqual({ established: true, publishedBy: 'badges.example.org', keyPublishedBy: 'badges.example.org' });
+  });
+});
+
 describe('recipient', () => {
   it('matches the email the badge was awarded to, whatever its case', async () => {
     const w = world();
@@ -432,6 +509,7 @@ describe('bad input', () => {
     expect(report.reason).toBeDefined();
     expect(report.checks.map((c) => c.code)).toEqual([
       'structure',
+      'issuer',
       'hostedId',
       'signature',
       'keyOwnership',

@@ -153,15 +153,19 @@ async function sign(payload: Json, key: CryptoKey = foreignPrivateKey): Promise<
   return new CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader({ alg: 'RS256' }).sign(key);
 }
 
+type Served = { status?: number; type?: string; headers?: Record<string, string>; delayMs?: number; body: string | Buffer };
+/** What the foreign server answers, by path (query string included): tests add their own documents. */
+let documents: Map<string, () => Served>;
+const json =
+  (doc: Json, status = 200) =>
+  (): Served => ({ status, type: 'application/ld+json', body: JSON.stringify(doc) });
+
 async function startForeignIssuer() {
   const { publicKey, privateKey } = await generateKeyPair('RS256', { modulusLength: 2048, extractable: true });
   foreignPrivateKey = privateKey;
   const publicKeyPem = await exportSPKI(publicKey);
   const revokedId = `urn:uuid:${randomUUID()}`;
-  const documents = new Map<string, () => { status?: number; type?: string; body: string | Buffer }>();
-  const json =
-    (doc: Json, status = 200) =>
-    () => ({ status, type: 'application/ld+json', body: JSON.stringify(doc) });
+  documents = new Map();
 
   foreign = createServer((request, response) => {
     const found = documents.get(request.url ?? '');
@@ -171,8 +175,12 @@ async function startForeignIssuer() {
       return;
     }
     const doc = found();
-    response.writeHead(doc.status ?? 200, { 'content-type': doc.type ?? 'application/json' });
-    response.end(doc.body);
+    const answer = () => {
+      response.writeHead(doc.status ?? 200, { 'content-type': doc.type ?? 'application/json', ...doc.headers });
+      response.end(doc.body);
+    };
+    if (doc.delayMs) setTimeout(answer, doc.delayMs);
+    else answer();
   });
   await new Promise<void>((resolve) => foreign.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(foreign.address() as AddressInfo).port}`;
@@ -484,6 +492,65 @@ describe('a foreign issuer (the test switch on)', () => {
     const missing = await submit(ctxOn, { text: `${base}/assertions/404` });
     expect(verdictOf(missing.body)).toBe(UNVERIFIABLE);
     expect(text(missing.body)).toContain('le site a répondu avec le statut HTTP 404.');
+  });
+});
+
+describe('a forged signed badge (issue 9, point 1)', () => {
+  /**
+   * Exactly as anyone can make one in a minute: a key pair of one's own, its
+   * key document on one's own site with `owner` set to a `urn:uuid:`, and a
+   * payload that embeds an issuer of that id, named after a real university.
+   */
+  async function forge(issuerId: string, extra: Json = {}) {
+    const { publicKey, privateKey } = await generateKeyPair('RS256', { modulusLength: 2048, extractable: true });
+    const keyPath = `/forger/keys/${randomUUID()}`;
+    documents.set(
+      keyPath,
+      json({
+        '@context': CONTEXT,
+        type: 'CryptographicKey',
+        id: `${base}${keyPath}`,
+        owner: issuerId,
+        publicKeyPem: await exportSPKI(publicKey),
+      }),
+    );
+    const payload = {
+      '@context': CONTEXT,
+      type: 'Assertion',
+      id: `urn:uuid:${randomUUID()}`,
+      recipient: hashed(FOREIGN_LEARNER),
+      badge: {
+        type: 'BadgeClass',
+        id: `urn:uuid:${randomUUID()}`,
+        name: 'Master Informatique',
+        description: 'Diplôme national de master.',
+        image: `data:image/png;base64,${PNG_1PX.toString('base64')}`,
+        criteria: { narrative: 'Avoir validé les quatre semestres.' },
+        issuer: {
+          type: 'Issuer',
+          id: issuerId,
+          name: 'Université de Caen Normandie',
+          url: 'https://www.unicaen.fr',
+          email: 'contact@unicaen.fr',
+          publicKey: `${base}${keyPath}`,
+          ...extra,
+        },
+      },
+      verification: { type: 'SignedBadge', creator: `${base}${keyPath}` },
+      issuedOn: '2024-03-01T10:00:00Z',
+    };
+    return sign(payload, privateKey);
+  }
+
+  it('is never « authentique »: the issuer could not be established', async () => {
+    const response = await submit(ctxOn, { text: await forge(`urn:uuid:${randomUUID()}`), email: FOREIGN_LEARNER });
+    expect(response.statusCode).toBe(200);
+    expect(verdictOf(response.body)).toBe(UNVERIFIABLE);
+    const page = text(response.body);
+    expect(page).toContain('L’émetteur n’a pas pu être établi');
+    expect(page).not.toContain('Ce badge a bien été délivré par');
+    expect(checkLine(response.body, 'issuer')).toMatch(/^failed: .*L’émetteur n’a pas pu être établi/);
+    expect(checkLine(response.body, 'keyOwnership')).not.toMatch(/^ok: /);
   });
 });
 

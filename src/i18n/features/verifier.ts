@@ -102,6 +102,7 @@ export const fr = {
   'verifier.checks.state.failed': 'échec',
   'verifier.checks.state.na': 'non contrôlé',
   'verifier.check.structure': 'Conformité à la norme Open Badges 2.0',
+  'verifier.check.issuer': 'Identité de l’émetteur',
   'verifier.check.hostedId': 'Publication chez l’émetteur',
   'verifier.check.signature': 'Signature électronique',
   'verifier.check.keyOwnership': 'Propriétaire de la clé de signature',
@@ -111,6 +112,7 @@ export const fr = {
   'verifier.check.recipient': 'Titulaire (adresse e-mail)',
 
   'verifier.check.structure.ok': 'Le badge et les documents de son émetteur respectent la norme Open Badges 2.0.',
+  'verifier.check.issuer.ok': 'Le profil de l’émetteur est publié par le site {host}, et c’est lui qui se porte garant du badge.',
   'verifier.check.hostedId.ok': 'Le badge est publié à sa propre adresse, sur le site de l’émetteur.',
   'verifier.check.hostedId.signed': 'Sans objet pour un badge signé : c’est la signature électronique qui le garantit.',
   'verifier.check.signature.ok': 'La signature électronique correspond au contenu : le badge n’a pas été modifié depuis sa délivrance.',
@@ -141,6 +143,8 @@ export const fr = {
   'verifier.reason.missing_property': 'Il manque une information obligatoire au badge ou à l’un des documents de son émetteur.',
   'verifier.reason.invalid_property': 'Une information du badge ou de l’un des documents de son émetteur n’est pas valide.',
   'verifier.reason.unexpected_error': 'La vérification n’a pas pu aller à son terme.',
+  'verifier.reason.issuer_not_established':
+    'L’émetteur n’a pas pu être établi : le badge contient lui-même le profil de son émetteur, au lieu de renvoyer à un profil publié sur le site de l’émetteur. N’importe qui peut écrire un tel profil, au nom de n’importe qui.',
   'verifier.reason.id_mismatch': 'Le badge publié à cette adresse en porte une autre : ce n’est pas le même badge.',
   'verifier.reason.assertion_host_mismatch': 'Le badge n’est pas publié sur le site de l’émetteur qu’il déclare.',
   'verifier.reason.badge_class_host_mismatch': 'La description du badge n’est pas publiée sur le site de l’émetteur qu’il déclare.',
@@ -265,6 +269,7 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'verifier.checks.state.failed': 'failed',
   'verifier.checks.state.na': 'not checked',
   'verifier.check.structure': 'Conformity to the Open Badges 2.0 standard',
+  'verifier.check.issuer': 'Identity of the issuer',
   'verifier.check.hostedId': 'Published by the issuer',
   'verifier.check.signature': 'Electronic signature',
   'verifier.check.keyOwnership': 'Owner of the signing key',
@@ -274,6 +279,7 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'verifier.check.recipient': 'Holder (email address)',
 
   'verifier.check.structure.ok': 'The badge and its issuer’s documents follow the Open Badges 2.0 standard.',
+  'verifier.check.issuer.ok': 'The issuer’s profile is published by the site {host}, and that site vouches for the badge.',
   'verifier.check.hostedId.ok': 'The badge is published at its own address, on the issuer’s site.',
   'verifier.check.hostedId.signed': 'Not applicable to a signed badge: its electronic signature vouches for it.',
   'verifier.check.signature.ok': 'The electronic signature matches the content: the badge has not been changed since it was awarded.',
@@ -304,6 +310,8 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'verifier.reason.missing_property': 'A required piece of information is missing from the badge or from one of its issuer’s documents.',
   'verifier.reason.invalid_property': 'A piece of information in the badge or in one of its issuer’s documents is not valid.',
   'verifier.reason.unexpected_error': 'The verification could not be completed.',
+  'verifier.reason.issuer_not_established':
+    'The issuer could not be established: the badge carries its issuer’s profile inside itself instead of pointing to a profile published on the issuer’s site. Anyone can write such a profile, in anyone’s name.',
   'verifier.reason.id_mismatch': 'The badge published at this address carries another one: it is not the same badge.',
   'verifier.reason.assertion_host_mismatch': 'The badge is not published on the site of the issuer it names.',
   'verifier.reason.badge_class_host_mismatch': 'The badge’s description is not published on the site of the issuer it names.',

@@ -223,7 +223,9 @@ function checkLine(check: Check, report: VerificationReport, t: Translate, dates
         ? t('verifier.check.expiry.ok', { date: dates.expires })
         : check.code === 'issuedOn'
           ? t('verifier.check.issuedOn.ok', { date: dates.issuedOn })
-          : t(`verifier.check.${check.code}.ok` as MessageKey);
+          : check.code === 'issuer'
+            ? t('verifier.check.issuer.ok', { host: report.issuerIdentity.publishedBy ?? '' })
+            : t(`verifier.check.${check.code}.ok` as MessageKey);
   } else if (check.ok === false) {
     sentence = t(`verifier.reason.${check.reason ?? 'unexpected_error'}` as MessageKey, { date: dates.expires });
   } else if (check.reason === 'no_revocation_list') {
