@@ -631,6 +631,10 @@ class Verification {
   }
 
   report(): VerificationReport {
+    // Never a verdict about a badge whose issuer nothing established, even if every other check passed.
+    if (this.assertion && this.checks.get('issuer')!.ok === null && !CHECK_ORDER.some((code) => this.failed(code))) {
+      this.fail('issuer', 'issuer_not_established', 'no issuer Profile fetched at its own address vouches for this badge');
+    }
     const checks = CHECK_ORDER.map((code) => this.checks.get(code)!);
     const failures = checks.filter((c) => c.ok === false);
     const revoked = failures.find((c) => c.code === 'revocation' && c.reason === 'revoked');

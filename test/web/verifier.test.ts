@@ -96,6 +96,7 @@ const svg = (text: string, filename = 'badge.svg'): FilePart => ({ filename, typ
 /** The page as a person reads it: tags dropped, entities and spaces folded. */
 function text(html: string): string {
   return html
+    .replace(/<\/?bdi>/g, '')
     .replace(/<[^>]+>/g, ' ')
     .replace(/&#39;/g, '’')
     .replace(/&quot;/g, '"')
@@ -309,7 +310,9 @@ describe('our own badges, verified in-process', () => {
     expect(response.statusCode).toBe(200);
     expect(verdictOf(response.body)).toBe(VALID);
     const page = text(response.body);
-    expect(page).toContain('Ce badge a bien été délivré par Mission Locale de Caen');
+    expect(page).toContain(
+      `Ce badge a bien été délivré par l’émetteur publié sur le site ${new URL(TEST_PUBLIC_URL).host}, qui se présente sous le nom Mission Locale de Caen`,
+    );
     expect(page).toContain(S.badgeClasses[0]!.name);
     expect(page).toContain('Badge hébergé par l’émetteur');
     expect(checkLine(response.body, 'hostedId')).toMatch(/^ok: /);
@@ -443,7 +446,15 @@ describe('a foreign issuer (the test switch on)', () => {
     expect(response.statusCode).toBe(200);
     expect(verdictOf(response.body)).toBe(VALID);
     const page = text(response.body);
-    expect(page).toContain('Ce badge a bien été délivré par Pôle Compétences de Rouen');
+    const host = new URL(base).host;
+    expect(page).toContain(
+      `Ce badge a bien été délivré par l’émetteur publié sur le site ${host}, qui se présente sous le nom Pôle Compétences de Rouen`,
+    );
+    // The host that published the Profile stands beside the name, which is said to be the issuer's own statement.
+    expect(page).toContain(`Profil publié par le site ${host}`);
+    expect(page).toContain('Nom (déclaré par l’émetteur) Pôle Compétences de Rouen');
+    expect(page).toContain('Ce nom est la déclaration de l’émetteur lui-même');
+    expect(page).toContain(`Clé de signature publiée par le site ${host}`);
     expect(page).toContain('Animer une réunion');
     expect(page).toContain('Avoir animé trois réunions observées par un tuteur.');
     expect(response.body).toContain('href="https://pole-competences.example.org"');
@@ -475,7 +486,9 @@ describe('a foreign issuer (the test switch on)', () => {
     const expired = await sign({ ...payload, id: `urn:uuid:${randomUUID()}`, expires: '2024-06-01T12:00:00Z' });
     const response = await submit(ctxOn, { text: expired });
     expect(verdictOf(response.body)).toBe('Badge authentique, mais expiré');
-    expect(text(response.body)).toContain('Ce badge a bien été délivré par Pôle Compétences de Rouen, mais il a expiré le 1 juin 2024.');
+    expect(text(response.body)).toContain(
+      `Ce badge a bien été délivré par l’émetteur publié sur le site ${new URL(base).host}, qui se présente sous le nom Pôle Compétences de Rouen, mais il a expiré le 1 juin 2024.`,
+    );
     expect(checkLine(response.body, 'expiry')).toMatch(/^failed: .*Le badge a expiré le 1 juin 2024\./);
   });
 
@@ -551,6 +564,90 @@ describe('a forged signed badge (issue 9, point 1)', () => {
     expect(page).not.toContain('Ce badge a bien été délivré par');
     expect(checkLine(response.body, 'issuer')).toMatch(/^failed: .*L’émetteur n’a pas pu être établi/);
     expect(checkLine(response.body, 'keyOwnership')).not.toMatch(/^ok: /);
+  });
+});
+
+describe('what the page states about the issuer (issue 9, points 2 and 6)', () => {
+  /** A look-alike: a real Profile, on the forger's own host, in a real university's name, listing its own key. */
+  async function lookAlike(name: string) {
+    const { publicKey, privateKey } = await generateKeyPair('RS256', { modulusLength: 2048, extractable: true });
+    const n = randomUUID();
+    const issuer = `${base}/lookalike/${n}/issuer`;
+    const key = `${base}/lookalike/${n}/key`;
+    documents.set(
+      `/lookalike/${n}/issuer`,
+      json({
+        '@context': CONTEXT,
+        type: 'Issuer',
+        id: issuer,
+        name,
+        url: 'https://www.unicaen.fr',
+        email: 'contact@unicaen.fr',
+        publicKey: key,
+      }),
+    );
+    documents.set(
+      `/lookalike/${n}/key`,
+      json({ '@context': CONTEXT, type: 'CryptographicKey', id: key, owner: issuer, publicKeyPem: await exportSPKI(publicKey) }),
+    );
+    const payload = {
+      '@context': CONTEXT,
+      type: 'Assertion',
+      id: `urn:uuid:${randomUUID()}`,
+      recipient: hashed(FOREIGN_LEARNER),
+      badge: {
+        type: 'BadgeClass',
+        id: `urn:uuid:${randomUUID()}`,
+        name: `Master ${name}`,
+        description: 'Diplôme national de master.',
+        image: `data:image/png;base64,${PNG_1PX.toString('base64')}`,
+        criteria: { narrative: 'Avoir validé les quatre semestres.' },
+        issuer,
+      },
+      verification: { type: 'SignedBadge', creator: key },
+      issuedOn: '2024-03-01T10:00:00Z',
+    };
+    return sign(payload, privateKey);
+  }
+
+  it('shows a look-alike issuer with the host that really published it, beside the name it claims', async () => {
+    const response = await submit(ctxOn, { text: await lookAlike('Université de Caen Normandie') });
+    expect(verdictOf(response.body)).toBe(VALID);
+    const host = new URL(base).host;
+    expect(response.body).toMatch(
+      new RegExp(`<dt>Profil publié par le site</dt><dd><strong><bdi>${host.replace(/\./g, '\\.')}</bdi></strong></dd>`),
+    );
+    expect(text(response.body)).toContain(`publié sur le site ${host}, qui se présente sous le nom Université de Caen Normandie`);
+    expect(text(response.body)).toContain('Ce nom est la déclaration de l’émetteur lui-même');
+  });
+
+  it('isolates a name carrying a right-to-left override wherever it is printed', async () => {
+    const name = 'Université \u202Eedoc\u202C de Caen';
+    const response = await submit(ctxOn, { text: await lookAlike(name) });
+    expect(response.statusCode).toBe(200);
+    const escaped = name.replace(/'/g, '&#39;');
+    // In the verdict's sentence, the issuer's facts, the badge's name and its image's alt text.
+    expect(response.body).toContain(`qui se présente sous le nom <bdi>${escaped}</bdi>`);
+    expect(response.body).toContain(`<dd><bdi>${escaped}</bdi></dd>`);
+    expect(response.body).toContain(`<h3 class="badge-name"><bdi>Master ${escaped}</bdi></h3>`);
+    expect(response.body).toContain(`alt="\u2068Master ${escaped}\u2069"`);
+    // Never printed bare.
+    const bare = response.body.split(escaped).length - 1;
+    const isolated =
+      response.body.split(`<bdi>${escaped}</bdi>`).length - 1 + (response.body.split(`<bdi>Master ${escaped}</bdi>`).length - 1) + 1;
+    expect(bare).toBe(isolated);
+  });
+
+  it('isolates our own learner’s name on the assertion page and in its OpenGraph tags', async () => {
+    // Our forms refuse bidi controls in names; a right-to-left name is still isolated from the text around it.
+    const name = 'ليلى مارتن';
+    const awarded = await awardVia(ctx, S, { recipient: { email: 'layla@example.org', name } });
+    const page = await ctx.app.inject({ method: 'GET', url: local(awarded.url), headers: { accept: BROWSER } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(`<bdi>${name}</bdi>`);
+    expect(page.body).toMatch(new RegExp(`<meta property="og:title" content="[^"]*\u2068${name}\u2069">`));
+    expect(page.body).toMatch(/<meta property="og:description" content="[^"]*\u2068Mission Locale de Caen\u2069/);
+    expect(page.body).toMatch(/<bdi>Mission Locale de Caen<\/bdi>/);
   });
 });
 

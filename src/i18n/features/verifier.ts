@@ -41,10 +41,15 @@ export const fr = {
 
   'verifier.result.title': 'Résultat de la vérification',
   'verifier.verdict.valid': 'Badge authentique et valide',
-  'verifier.verdict.valid.detail': 'Ce badge a bien été délivré par {issuer}, et il n’a pas été modifié depuis.',
+  'verifier.verdict.valid.detail':
+    'Ce badge a bien été délivré par l’émetteur publié sur le site {host}, qui se présente sous le nom {issuer}, et il n’a pas été modifié depuis.',
   'verifier.verdict.expired': 'Badge authentique, mais expiré',
-  'verifier.verdict.expired.detail': 'Ce badge a bien été délivré par {issuer}, mais il a expiré le {date}.',
-  'verifier.verdict.expired.noDate': 'Ce badge a bien été délivré par {issuer}, mais il a expiré.',
+  'verifier.verdict.expired.detail':
+    'Ce badge a bien été délivré par l’émetteur publié sur le site {host}, qui se présente sous le nom {issuer}, mais il a expiré le {date}.',
+  'verifier.verdict.expired.noDate':
+    'Ce badge a bien été délivré par l’émetteur publié sur le site {host}, qui se présente sous le nom {issuer}, mais il a expiré.',
+  'verifier.verdict.nameIsClaim':
+    'Ce nom est la déclaration de l’émetteur lui-même : ce qui est vérifié, c’est le site {host} qui a publié son profil. Assurez-vous que ce site est bien celui de l’organisme que vous attendez.',
   'verifier.verdict.revoked': 'Badge révoqué',
   'verifier.verdict.revoked.detail': 'L’émetteur a révoqué ce badge : il ne certifie plus rien.',
   'verifier.verdict.revoked.reason': 'Motif donné par l’émetteur :',
@@ -86,9 +91,13 @@ export const fr = {
   'verifier.badge.ours': 'Ce badge a été délivré sur cette plateforme.',
   'verifier.badge.ours.link': 'Voir la page de ce badge',
   'verifier.issuer.title': 'L’émetteur',
-  'verifier.issuer.name': 'Nom',
-  'verifier.issuer.url': 'Site web',
-  'verifier.issuer.email': 'Contact',
+  'verifier.issuer.publishedBy': 'Profil publié par le site',
+  'verifier.issuer.keyPublishedBy': 'Clé de signature publiée par le site',
+  'verifier.issuer.name': 'Nom (déclaré par l’émetteur)',
+  'verifier.issuer.url': 'Site web (déclaré par l’émetteur)',
+  'verifier.issuer.email': 'Contact (déclaré par l’émetteur)',
+  'verifier.issuer.notEstablished':
+    'Ces informations ne sont garanties par aucun site : elles viennent du badge lui-même, ou d’un profil qui ne se porte pas garant de ce badge. Rien ne prouve qui l’a délivré.',
   'verifier.recipient.title': 'Le titulaire',
   'verifier.recipient.match': 'Oui : ce badge a été délivré à l’adresse e-mail indiquée.',
   'verifier.recipient.mismatch': 'Non : ce badge n’a pas été délivré à l’adresse e-mail indiquée.',
@@ -208,10 +217,15 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
 
   'verifier.result.title': 'Result of the verification',
   'verifier.verdict.valid': 'Genuine and valid badge',
-  'verifier.verdict.valid.detail': 'This badge was indeed awarded by {issuer}, and it has not been changed since.',
+  'verifier.verdict.valid.detail':
+    'This badge was indeed awarded by the issuer published on the site {host}, which calls itself {issuer}, and it has not been changed since.',
   'verifier.verdict.expired': 'Genuine badge, but expired',
-  'verifier.verdict.expired.detail': 'This badge was indeed awarded by {issuer}, but it expired on {date}.',
-  'verifier.verdict.expired.noDate': 'This badge was indeed awarded by {issuer}, but it has expired.',
+  'verifier.verdict.expired.detail':
+    'This badge was indeed awarded by the issuer published on the site {host}, which calls itself {issuer}, but it expired on {date}.',
+  'verifier.verdict.expired.noDate':
+    'This badge was indeed awarded by the issuer published on the site {host}, which calls itself {issuer}, but it has expired.',
+  'verifier.verdict.nameIsClaim':
+    'That name is the issuer’s own statement: what is verified is the site {host} that published its profile. Make sure that site is the one of the organisation you expect.',
   'verifier.verdict.revoked': 'Revoked badge',
   'verifier.verdict.revoked.detail': 'The issuer has revoked this badge: it no longer certifies anything.',
   'verifier.verdict.revoked.reason': 'Reason given by the issuer:',
@@ -253,9 +267,13 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'verifier.badge.ours': 'This badge was awarded on this platform.',
   'verifier.badge.ours.link': 'See this badge’s page',
   'verifier.issuer.title': 'The issuer',
-  'verifier.issuer.name': 'Name',
-  'verifier.issuer.url': 'Website',
-  'verifier.issuer.email': 'Contact',
+  'verifier.issuer.publishedBy': 'Profile published by the site',
+  'verifier.issuer.keyPublishedBy': 'Signing key published by the site',
+  'verifier.issuer.name': 'Name (stated by the issuer)',
+  'verifier.issuer.url': 'Website (stated by the issuer)',
+  'verifier.issuer.email': 'Contact (stated by the issuer)',
+  'verifier.issuer.notEstablished':
+    'No site vouches for this information: it comes from the badge itself, or from a profile that does not vouch for this badge. Nothing proves who awarded it.',
   'verifier.recipient.title': 'The holder',
   'verifier.recipient.match': 'Yes: this badge was awarded to the email address typed.',
   'verifier.recipient.mismatch': 'No: this badge was not awarded to the email address typed.',

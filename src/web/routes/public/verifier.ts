@@ -10,6 +10,7 @@ import {
   type VerifierOutcome,
   type VerifierSubmission,
 } from '../../../services/verifier.ts';
+import { isolate, sentenceHtml } from '../../bidi.ts';
 import { formBody } from '../../forms.ts';
 import { acceptMultipartForms, isUploadedFile, TOO_MANY_PARTS } from '../../multipart.ts';
 import { localeOf, translate } from '../../locale.ts';
@@ -152,17 +153,21 @@ const httpUrl = (value: string | undefined) => (value && /^https?:\/\//i.test(va
 /** Everything the report says, in sentences: the template only lays it out. */
 function resultView(outcome: VerifierOutcome, t: Translate, date: (d: Date) => string) {
   const { report, verdict } = outcome;
-  const issuerName = report.issuer?.name ?? t('verifier.unknownIssuer');
+  const identity = report.issuerIdentity;
+  // The name is the issuer's own statement: always shown beside the host that published it, isolated.
+  const names = { issuer: TRUNCATE(report.issuer?.name, 300) ?? t('verifier.unknownIssuer') };
+  const host = identity.publishedBy ?? '';
   const dates = {
     issuedOn: outcome.issuedOn ? date(outcome.issuedOn) : '',
     expires: outcome.expires ? date(outcome.expires) : '',
   };
-  const detail =
+  const detailHtml =
     verdict === 'expired'
       ? dates.expires
-        ? t('verifier.verdict.expired.detail', { issuer: issuerName, date: dates.expires })
-        : t('verifier.verdict.expired.noDate', { issuer: issuerName })
-      : t(`verifier.verdict.${verdict}.detail` as MessageKey, { issuer: issuerName });
+        ? sentenceHtml(t, 'verifier.verdict.expired.detail', names, { host, date: dates.expires })
+        : sentenceHtml(t, 'verifier.verdict.expired.noDate', names, { host })
+      : sentenceHtml(t, `verifier.verdict.${verdict}.detail` as MessageKey, names, { host });
+  const nameIsClaim = (verdict === 'valid' || verdict === 'expired') && identity.established ? t('verifier.verdict.nameIsClaim', { host }) : null;
   const why =
     (verdict === 'invalid' || verdict === 'unverifiable') && report.reason
       ? t(`verifier.reason.${report.reason}` as MessageKey, { date: dates.expires })
@@ -173,7 +178,8 @@ function resultView(outcome: VerifierOutcome, t: Translate, date: (d: Date) => s
     icon: { valid: '✓', expired: '!', revoked: '✕', invalid: '✕', unverifiable: '?' }[verdict],
     statusClass: verdict === 'unverifiable' ? 'invalid' : verdict,
     heading: t(`verifier.verdict.${verdict}`),
-    detail,
+    detailHtml,
+    nameIsClaim,
     why,
     revocation:
       verdict === 'revoked'
@@ -190,6 +196,7 @@ function resultView(outcome: VerifierOutcome, t: Translate, date: (d: Date) => s
     badge: badgeClass
       ? {
           name: TRUNCATE(badgeClass.name, 300),
+          alt: isolate(TRUNCATE(badgeClass.name, 300)!),
           description: TRUNCATE(badgeClass.description, 2000),
           image: outcome.image,
           // Escaped Markdown subset, as on our own pages; bounded, since anyone's text lands in its cache.
@@ -202,6 +209,9 @@ function resultView(outcome: VerifierOutcome, t: Translate, date: (d: Date) => s
     kind: report.verificationType,
     issuer: report.issuer
       ? {
+          established: identity.established,
+          publishedBy: identity.established ? identity.publishedBy : undefined,
+          keyPublishedBy: identity.established ? identity.keyPublishedBy : undefined,
           name: TRUNCATE(report.issuer.name, 300),
           url: httpUrl(report.issuer.url),
           urlText: TRUNCATE(report.issuer.url, 300),
