@@ -343,7 +343,8 @@ export interface HostedScope {
 }
 
 export function hostedScopeOf(issuerJson: unknown): HostedScope {
-  const verification = isJsonObject(issuerJson) ? issuerJson.verification : undefined;
+  // `verify` is the context's alias of `verification`, in a Profile as in an Assertion.
+  const verification = isJsonObject(issuerJson) ? (issuerJson.verification ?? issuerJson.verify) : undefined;
   if (!isJsonObject(verification)) return { allowedOrigins: [], startsWith: [] };
   const strings = (value: unknown) => asList(value).filter((v): v is string => typeof v === 'string' && v !== '');
   return { allowedOrigins: strings(verification.allowedOrigins), startsWith: strings(verification.startsWith) };

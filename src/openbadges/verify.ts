@@ -33,7 +33,29 @@ export type { BadgeInput } from './input.ts';
  * means the document could not be fetched at all.
  */
 export interface DocumentLoader {
-  fetchJson(url: string): Promise<{ status: number; body: unknown }>;
+  fetchJson(url: string, options?: { acceptImage?: boolean }): Promise<LoadedDocument>;
+  /** A BadgeClass image, to check it is one (VAL does). Without it, linked images are not checked. */
+  fetchImage?(url: string): Promise<{ status: number; mime: string; bytes: Uint8Array }>;
+}
+
+export interface LoadedDocument {
+  status: number;
+  body: unknown;
+  /** The content type, when it was not JSON(-LD) and the body was parsed as JSON anyway. */
+  contentType?: string;
+  /** Where the answer finally came from, when redirects led elsewhere. */
+  finalUrl?: string;
+  /** A baked badge image answered instead of JSON (only when acceptImage was asked). */
+  image?: { mime: 'image/png' | 'image/svg+xml'; bytes: Uint8Array };
+}
+
+/** What was accepted although it departs from the spec's letter, as the reference validator accepts it: said, not failed. */
+export interface VerificationNote {
+  code: 'fetched_at_id' | 'redirected' | 'content_type' | 'baked_image_url';
+  url: string;
+  detail: string;
+  /** For content_type: the type the document was served as. */
+  contentType?: string;
 }
 
 export interface VerifyOptions {
@@ -61,6 +83,7 @@ export type CheckReason =
   | 'verification_type_mismatch'
   | StructureProblem['reason']
   | 'unexpected_error'
+  | 'older_version'
   // issuer
   | 'issuer_not_established'
   // hostedId
@@ -127,6 +150,9 @@ export interface VerificationReport {
   issuerIdentity: IssuerIdentity;
   revocationReason?: string;
   recipientMatches?: boolean;
+  /** The version of the standard the badge follows, when it could be told: '2.0', or an older one (not checked). */
+  openBadgesVersion?: '2.0' | '1.1' | '1.0' | '0.5';
+  notes: VerificationNote[];
 }
 
 const CHECK_ORDER: readonly CheckCode[] = [
@@ -149,6 +175,24 @@ type Source =
 
 type Fetched = { ok: true; body: unknown } | { ok: false; detail: string };
 
+const V1_CONTEXT = /^https?:\/\/w3id\.org\/openbadges\/v1\/?$/;
+
+/**
+ * Open Badges 0.5, 1.0 and 1.1 assertions, told apart as the reference
+ * validator tells them: a v1 @context (1.1); no @context but a `verify`
+ * object or a `uid` (1.0); a recipient given as a bare string with the badge
+ * embedded (0.5). They are not checked here, and said so: never « forged ».
+ */
+function olderVersionOf(json: Record<string, unknown>): '1.1' | '1.0' | '0.5' | undefined {
+  const context = json['@context'];
+  const contexts = Array.isArray(context) ? context : [context];
+  if (contexts.some((c) => typeof c === 'string' && V1_CONTEXT.test(c))) return '1.1';
+  if (context !== undefined) return undefined;
+  if (typeof json.recipient === 'string' && isJsonObject(json.badge)) return '0.5';
+  if (isJsonObject(json.verify) || typeof json.uid === 'string') return '1.0';
+  return undefined;
+}
+
 class Verification {
   private readonly checks = new Map<CheckCode, Check>(CHECK_ORDER.map((code) => [code, { code, ok: null }]));
   private readonly fetches = new Map<string, Promise<Fetched>>();
@@ -162,6 +206,8 @@ class Verification {
   private keyHost?: string;
   revocationReason?: string;
   recipientMatches?: boolean;
+  openBadgesVersion?: VerificationReport['openBadgesVersion'];
+  private readonly notes: VerificationNote[] = [];
 
   constructor(private readonly options: VerifyOptions) {
     this.now = options.now;
@@ -202,6 +248,7 @@ class Verification {
           if (!isJsonObject(response) || typeof response.status !== 'number') {
             return { ok: false, detail: `no usable response for ${url}` };
           }
+          this.noteServing(url, response);
           return response.status === 200
             ? { ok: true, body: response.body }
             : { ok: false, detail: `${url} answered HTTP ${response.status}` };
@@ -212,6 +259,28 @@ class Verification {
       this.fetches.set(url, pending);
     }
     return pending;
+  }
+
+  note(code: VerificationNote['code'], url: string, detail: string, contentType?: string): void {
+    if (!this.notes.some((n) => n.code === code && n.url === url)) {
+      this.notes.push({ code, url, detail, ...(contentType !== undefined && { contentType }) });
+    }
+  }
+
+  private noteServing(url: string, response: LoadedDocument): void {
+    if (typeof response.contentType === 'string') {
+      const type = response.contentType;
+      this.note('content_type', url, `${url} is served as ${type}, not application/ld+json: it was read as JSON`, type);
+    }
+  }
+
+  /** An assertion of an older version of the standard: recognised, and said not to be checked. */
+  private olderVersion(json: unknown): boolean {
+    const version = isJsonObject(json) ? olderVersionOf(json) : undefined;
+    if (version === undefined) return false;
+    this.openBadgesVersion = version;
+    this.fail('structure', 'older_version', `an Open Badges ${version} assertion: older versions of the standard are not checked`);
+    return true;
   }
 
   // ------------------------------------------------------------- input
@@ -304,6 +373,7 @@ class Verification {
       this.fail('structure', 'not_an_object', 'the assertion is not a JSON object');
       return null;
     }
+    if (this.olderVersion(json)) return null;
     const type = verificationTypeOf(json);
     if (type === 'HostedBadge') {
       if (isHttpUrl(json.id)) return { kind: 'hosted', url: json.id };
@@ -317,18 +387,46 @@ class Verification {
 
   // ------------------------------------------------------------ hosted
 
-  private async hosted(url: string): Promise<void> {
+  private async hosted(url: string, pasted = true): Promise<void> {
     this.verificationType = 'HostedBadge';
-    let response: { status: number; body: unknown };
+    let response: LoadedDocument;
     try {
-      const raw = await this.options.loader.fetchJson(url);
+      const raw = await this.options.loader.fetchJson(url, pasted ? { acceptImage: true } : undefined);
       if (!isJsonObject(raw) || typeof raw.status !== 'number') throw new Error('no usable response');
       response = raw;
     } catch (error) {
       this.fail('structure', 'assertion_unavailable', `${url} could not be fetched: ${errorText(error)}`);
       return;
     }
+    this.noteServing(url, response);
+    if (pasted && response.status === 200 && response.image) {
+      // The URL of a baked badge image: the badge is what is baked into it.
+      this.note('baked_image_url', url, `${url} is a baked badge image (${response.image.mime}): the badge baked into it was verified`);
+      const image = response.image;
+      const source = this.resolve(
+        image.mime === 'image/png'
+          ? { kind: 'png', bytes: image.bytes }
+          : { kind: 'svg', text: new TextDecoder('utf-8').decode(image.bytes) },
+      );
+      if (!source) return;
+      if (source.kind === 'hosted') return this.hosted(source.url, false);
+      return this.signed(source.kind === 'signed' ? source.jws : null, source.kind === 'signedWithoutJws' ? source.json : null);
+    }
     const body = response.body;
+    // The id is the source of truth (spec, "HostedBadge Verification"): a URL that
+    // differs from it (an old path redirected, a query string added) is
+    // fetched again at the id, as the reference validator does, and noted.
+    const id = isJsonObject(body) && typeof body.id === 'string' ? body.id : undefined;
+    if (pasted && id !== undefined && isHttpUrl(id) && !sameUrl(id, url)) {
+      if (response.finalUrl !== undefined && sameUrl(response.finalUrl, id)) {
+        this.note('redirected', url, `${url} redirects to the assertion's id ${id}`);
+      } else {
+        this.note('fetched_at_id', url, `${url} serves the assertion whose id is ${id}: it was fetched again at its id`);
+        return this.hosted(id, false);
+      }
+      url = id;
+    }
+    if (this.olderVersion(body)) return;
     const revoked = response.status === 410 || (isJsonObject(body) && body.revoked === true);
     if (revoked) {
       const reason = isJsonObject(body) && typeof body.revocationReason === 'string' ? body.revocationReason : undefined;
@@ -352,6 +450,7 @@ class Verification {
     }
     const assertion = validated.value;
     this.assertion = assertion;
+    this.openBadgesVersion = '2.0';
     if (assertion.verification.type !== 'HostedBadge') {
       this.fail('structure', 'verification_type_mismatch', `${url} serves an assertion that is not HostedBadge`);
       return;
@@ -376,6 +475,9 @@ class Verification {
 
   /** The spec's default scope is the issuer's host and port; a Profile may widen or narrow it. */
   private checkHostedScope(assertionId: string, badgeClassId: string, issuer: IssuerProfile, scope: HostedScope): void {
+    // A declared scope (startsWith, allowedOrigins) applies to the assertion's id, its
+    // verificationProperty; only the default scope also holds the BadgeClass (spec, HostedBadge).
+    const declared = scope.startsWith.length > 0 || scope.allowedOrigins.length > 0;
     const inScope = (id: string): boolean => {
       if (scope.startsWith.length > 0) return scope.startsWith.some((prefix) => id.startsWith(prefix));
       if (scope.allowedOrigins.length > 0) {
@@ -386,7 +488,7 @@ class Verification {
     };
     if (!inScope(assertionId)) {
       this.fail('hostedId', 'assertion_host_mismatch', `the assertion ${assertionId} is not on the issuer's host (${issuer.id})`);
-    } else if (!inScope(badgeClassId)) {
+    } else if (!declared && isHttpUrl(badgeClassId) && !inScope(badgeClassId)) {
       this.fail('hostedId', 'badge_class_host_mismatch', `the BadgeClass ${badgeClassId} is not on the issuer's host (${issuer.id})`);
     } else {
       this.pass('hostedId');
@@ -406,6 +508,7 @@ class Verification {
         return;
       }
     }
+    if (this.olderVersion(payload)) return;
     const validated = validateAssertion(payload);
     if (!validated.ok) {
       this.failStructure(validated);
@@ -413,6 +516,7 @@ class Verification {
     }
     const assertion = validated.value;
     this.assertion = assertion;
+    this.openBadgesVersion = '2.0';
     if (assertion.verification.type !== 'SignedBadge') {
       this.fail('structure', 'verification_type_mismatch', 'a JWS must carry a SignedBadge assertion');
       return;
@@ -660,6 +764,8 @@ class Verification {
       },
       ...(this.revocationReason !== undefined && { revocationReason: this.revocationReason }),
       ...(this.recipientMatches !== undefined && { recipientMatches: this.recipientMatches }),
+      ...(this.openBadgesVersion !== undefined && { openBadgesVersion: this.openBadgesVersion }),
+      notes: [...this.notes],
     };
   }
 }

@@ -180,11 +180,23 @@ describe('hosted badges', () => {
     expect(report.badgeClass?.id).toBe(BADGE);
   });
 
-  it('fails hostedId when the document is not served at its id', async () => {
+  it('verifies the assertion at its id when the URL given serves a copy, and notes it (the id is the source of truth)', async () => {
+    const w = world();
+    const assertion = w.hosted();
+    const elsewhere = `${O}/copies/1`;
+    w.loader.serve(elsewhere, { ...assertion, narrative: 'changed in the copy' });
+    const report = await verifyBadge({ kind: 'url', url: elsewhere }, { loader: w.loader, ...at });
+    expect(report.status).toBe('valid');
+    expect(report.assertion).toEqual(assertion);
+    expect(report.notes).toEqual([expect.objectContaining({ code: 'fetched_at_id', url: elsewhere })]);
+  });
+
+  it('fails hostedId when the document at the id is not served at its id either', async () => {
     const w = world();
     const assertion = w.hosted();
     const elsewhere = `${O}/copies/1`;
     w.loader.serve(elsewhere, assertion);
+    w.loader.serve(assertion.id, { ...assertion, id: `${O}/assertions/other` });
     const report = await verifyBadge({ kind: 'url', url: elsewhere }, { loader: w.loader, ...at });
     expect(report.status).toBe('invalid');
     expect(check(report, 'hostedId')).toMatchObject({ ok: false, reason: 'id_mismatch' });

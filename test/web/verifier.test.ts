@@ -567,6 +567,212 @@ describe('a forged signed badge (issue 9, point 1)', () => {
   });
 });
 
+describe('genuine badges as other issuers publish them (issue 9, point 3)', () => {
+  /** One issuer of its own per test, under a path prefix, so that tests do not share documents. */
+  function issuerAt(prefix: string, profile: Json = {}) {
+    const issuer = `${base}${prefix}/issuer`;
+    documents.set(
+      `${prefix}/issuer`,
+      json({
+        '@context': CONTEXT,
+        type: 'Issuer',
+        id: issuer,
+        name: 'Organisme de formation',
+        url: 'https://of.example.org',
+        email: 'contact@of.example.org',
+        ...profile,
+      }),
+    );
+    return issuer;
+  }
+
+  function badgeClassAt(path: string, issuer: string, extra: Json = {}) {
+    documents.set(
+      path,
+      json({
+        '@context': CONTEXT,
+        type: 'BadgeClass',
+        id: `${base}${path}`,
+        name: 'Accueillir du public',
+        description: 'Accueille et oriente le public.',
+        image: `${base}/badge.png`,
+        criteria: { narrative: 'Avoir tenu l’accueil une semaine.' },
+        issuer,
+        ...extra,
+      }),
+    );
+    return `${base}${path}`;
+  }
+
+  function assertionDoc(id: string, badge: string, extra: Json = {}): Json {
+    return {
+      '@context': CONTEXT,
+      type: 'Assertion',
+      id,
+      recipient: hashed(FOREIGN_LEARNER),
+      badge,
+      verification: { type: 'HostedBadge' },
+      issuedOn: '2024-03-01T10:00:00Z',
+      ...extra,
+    };
+  }
+
+  const expectValid = (response: { body: string }) => {
+    expect(verdictOf(response.body), text(response.body).slice(0, 3000)).toBe(VALID);
+  };
+
+  it('verifies a Badgr-style hosted badge: BadgeClass and criteria by URL, unhashed recipient, type arrays, data-URI image', async () => {
+    const issuer = issuerAt('/badgr');
+    documents.set(
+      '/badgr/badge',
+      json({
+        '@context': CONTEXT,
+        type: ['BadgeClass'],
+        id: `${base}/badgr/badge`,
+        name: 'Badgr badge',
+        description: 'Issued the way Badgr does.',
+        image: `data:image/png;base64,${PNG_1PX.toString('base64')}`,
+        criteria: `${base}/badgr/criteria`,
+        issuer,
+      }),
+    );
+    documents.set(
+      '/badgr/assertion',
+      json(
+        assertionDoc(`${base}/badgr/assertion`, `${base}/badgr/badge`, {
+          type: ['Assertion'],
+          recipient: { type: 'email', hashed: false, identity: FOREIGN_LEARNER },
+          verification: { type: ['HostedBadge'] },
+        }),
+      ),
+    );
+    const response = await submit(ctxOn, { text: `${base}/badgr/assertion`, email: FOREIGN_LEARNER });
+    expectValid(response);
+    expect(checkLine(response.body, 'recipient')).toMatch(/^ok: /);
+    expect(response.body).toContain(`href="${base}/badgr/criteria"`);
+  });
+
+  it('follows a redirect from an old path to the id, and says so', async () => {
+    const issuer = issuerAt('/moved');
+    const badge = badgeClassAt('/moved/badge', issuer);
+    documents.set('/moved/assertions/1', json(assertionDoc(`${base}/moved/assertions/1`, badge)));
+    documents.set('/old/assertion-1', () => ({ status: 301, headers: { location: `${base}/moved/assertions/1` }, body: '' }));
+    const response = await submit(ctxOn, { text: `${base}/old/assertion-1` });
+    expectValid(response);
+    expect(text(response.body)).toContain(`L’adresse ${base}/old/assertion-1 redirige vers l’adresse du badge.`);
+  });
+
+  it('verifies an assertion URL typed with a query string, fetching it again at its id', async () => {
+    const issuer = issuerAt('/query');
+    const badge = badgeClassAt('/query/badge', issuer);
+    const doc = assertionDoc(`${base}/query/assertions/1`, badge);
+    documents.set('/query/assertions/1', json(doc));
+    documents.set('/query/assertions/1?v=2_0&utm_source=mail', json(doc));
+    const response = await submit(ctxOn, { text: `${base}/query/assertions/1?v=2_0&utm_source=mail` });
+    expectValid(response);
+    expect(text(response.body)).toContain(
+      'renvoie au badge publié à une autre adresse (son identifiant) : c’est celui-ci qui a été vérifié.',
+    );
+    expect(checkLine(response.body, 'hostedId')).toMatch(/^ok: /);
+  });
+
+  it('reads JSON served as text/html or application/octet-stream, and notes it', async () => {
+    const issuer = issuerAt('/types');
+    const badge = badgeClassAt('/types/badge', issuer);
+    const body = JSON.stringify(assertionDoc(`${base}/types/assertion`, badge));
+    documents.set('/types/assertion', () => ({ type: 'text/html; charset=utf-8', body }));
+    const badgeDoc = documents.get('/types/badge')!();
+    documents.set('/types/badge', () => ({ ...badgeDoc, type: 'application/octet-stream' }));
+    const response = await submit(ctxOn, { text: `${base}/types/assertion` });
+    expectValid(response);
+    const page = text(response.body);
+    expect(page).toContain(`Le document ${base}/types/assertion n’est pas servi comme JSON-LD (type déclaré : text/html)`);
+    expect(page).toContain(`Le document ${base}/types/badge n’est pas servi comme JSON-LD (type déclaré : application/octet-stream)`);
+  });
+
+  it('applies an issuer’s verify.startsWith to the assertion’s id, not to its BadgeClass', async () => {
+    const issuer = issuerAt('/sw', { verify: { type: 'VerificationObject', startsWith: `${base}/sw/assertions/` } });
+    const badge = badgeClassAt('/sw/badges/1', issuer);
+    documents.set('/sw/assertions/1', json(assertionDoc(`${base}/sw/assertions/1`, badge)));
+    expectValid(await submit(ctxOn, { text: `${base}/sw/assertions/1` }));
+    // And it still refuses an assertion outside the declared prefix.
+    documents.set('/sw/elsewhere/1', json(assertionDoc(`${base}/sw/elsewhere/1`, badge)));
+    const outside = await submit(ctxOn, { text: `${base}/sw/elsewhere/1` });
+    expect(verdictOf(outside.body)).toBe(INVALID);
+    expect(checkLine(outside.body, 'hostedId')).toMatch(/^failed: /);
+  });
+
+  it('verifies the URL of a baked PNG or SVG pasted as a link', async () => {
+    const issuer = issuerAt('/baked');
+    const badge = badgeClassAt('/baked/badge', issuer);
+    const doc = assertionDoc(`${base}/baked/assertion`, badge);
+    documents.set('/baked/assertion', json(doc));
+    documents.set('/baked/badge-baked.png', () => ({ type: 'image/png', body: Buffer.from(bakePng(PNG_1PX, JSON.stringify(doc))) }));
+    documents.set('/baked/badge-baked.svg', () => ({
+      type: 'image/svg+xml',
+      body: `<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="http://openbadges.org"><openbadges:assertion verify="${base}/baked/assertion"/></svg>`,
+    }));
+    const signedPng = Buffer.from(bakePng(PNG_1PX, foreignJws));
+    documents.set('/baked/signed.png', () => ({ type: 'application/octet-stream', body: signedPng }));
+    for (const path of ['/baked/badge-baked.png', '/baked/badge-baked.svg', '/baked/signed.png']) {
+      const response = await submit(ctxOn, { text: `${base}${path}` });
+      expectValid(response);
+      expect(text(response.body)).toContain(`L’adresse ${base}${path} est l’image du badge`);
+    }
+  });
+
+  it('waits for an issuer that answers in 6 s', { timeout: 30_000 }, async () => {
+    issuerAt('/slow');
+    const profile = documents.get('/slow/issuer')!();
+    documents.set('/slow/issuer', () => ({ ...profile, delayMs: 6_000 }));
+    const badge = badgeClassAt('/slow/badge', `${base}/slow/issuer`);
+    documents.set('/slow/assertion', json(assertionDoc(`${base}/slow/assertion`, badge)));
+    expectValid(await submit(ctxOn, { text: `${base}/slow/assertion` }));
+  });
+
+  it.each([
+    [
+      'an Open Badges 1.1 hosted assertion',
+      () => {
+        documents.set(
+          '/v1/assertion',
+          json({
+            '@context': 'https://w3id.org/openbadges/v1',
+            type: 'Assertion',
+            id: `${base}/v1/assertion`,
+            uid: 'abc123',
+            recipient: hashed(FOREIGN_LEARNER),
+            badge: `${base}/v1/badge`,
+            verify: { type: 'hosted', url: `${base}/v1/assertion` },
+            issuedOn: 1709287200,
+          }),
+        );
+        return `${base}/v1/assertion`;
+      },
+      'Open Badges 1.1',
+    ],
+    [
+      'an Open Badges 1.0 assertion pasted as JSON',
+      () =>
+        JSON.stringify({
+          uid: 'abc123',
+          recipient: 'sha256$' + '0'.repeat(64),
+          badge: `${base}/v1/badge`,
+          verify: { type: 'hosted', url: `${base}/v1/old` },
+          issuedOn: '2013-06-01',
+        }),
+      'Open Badges 1.0',
+    ],
+  ])('says %s is of an older version, not checked, never « non authentique »', async (_label, input, version) => {
+    const response = await submit(ctxOn, { text: input() });
+    expect(verdictOf(response.body)).toBe(UNVERIFIABLE);
+    expect(text(response.body)).toContain(
+      `Ce badge suit une version plus ancienne de la norme (${version}), que cette page ne vérifie pas.`,
+    );
+    expect(response.body).not.toContain(INVALID);
+  });
+});
+
 describe('what the page states about the issuer (issue 9, points 2 and 6)', () => {
   /** A look-alike: a real Profile, on the forger's own host, in a real university's name, listing its own key. */
   async function lookAlike(name: string) {

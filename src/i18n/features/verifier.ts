@@ -65,6 +65,13 @@ export const fr = {
   'verifier.unknownIssuer': 'un émetteur inconnu',
 
   'verifier.fetch.title': 'Documents qui n’ont pas pu être obtenus',
+  'verifier.notes.title': 'À noter',
+  'verifier.notes.intro': 'Ces écarts à la norme n’empêchent pas la vérification ; l’outil de validation de référence les accepte aussi.',
+  'verifier.note.fetched_at_id':
+    'L’adresse {url} renvoie au badge publié à une autre adresse (son identifiant) : c’est celui-ci qui a été vérifié.',
+  'verifier.note.redirected': 'L’adresse {url} redirige vers l’adresse du badge.',
+  'verifier.note.content_type': 'Le document {url} n’est pas servi comme JSON-LD (type déclaré : {type}) ; il a été lu comme JSON.',
+  'verifier.note.baked_image_url': 'L’adresse {url} est l’image du badge : c’est le badge qu’elle contient qui a été vérifié.',
   'verifier.fetch.item': '{url} : {why}',
   'verifier.fetch.private_address': 'adresse privée refusée (elle désigne un réseau interne, pas un site public).',
   'verifier.fetch.name_not_found': 'nom introuvable : ce site n’existe pas, ou son adresse est mal écrite.',
@@ -152,6 +159,8 @@ export const fr = {
   'verifier.reason.missing_property': 'Il manque une information obligatoire au badge ou à l’un des documents de son émetteur.',
   'verifier.reason.invalid_property': 'Une information du badge ou de l’un des documents de son émetteur n’est pas valide.',
   'verifier.reason.unexpected_error': 'La vérification n’a pas pu aller à son terme.',
+  'verifier.reason.older_version':
+    'Ce badge suit une version plus ancienne de la norme ({version}), que cette page ne vérifie pas. Cela ne veut pas dire qu’il est faux : vérifiez-le auprès de son émetteur, ou demandez au candidat un badge à la norme Open Badges 2.0.',
   'verifier.reason.issuer_not_established':
     'L’émetteur n’a pas pu être établi : le badge contient lui-même le profil de son émetteur, au lieu de renvoyer à un profil publié sur le site de l’émetteur. N’importe qui peut écrire un tel profil, au nom de n’importe qui.',
   'verifier.reason.id_mismatch': 'Le badge publié à cette adresse en porte une autre : ce n’est pas le même badge.',
@@ -241,6 +250,12 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'verifier.unknownIssuer': 'an unknown issuer',
 
   'verifier.fetch.title': 'Documents that could not be obtained',
+  'verifier.notes.title': 'Worth knowing',
+  'verifier.notes.intro': 'These departures from the standard do not prevent verification; the reference validator accepts them too.',
+  'verifier.note.fetched_at_id': 'The address {url} leads to the badge published at another address (its id): that one was verified.',
+  'verifier.note.redirected': 'The address {url} redirects to the badge’s address.',
+  'verifier.note.content_type': 'The document {url} is not served as JSON-LD (declared type: {type}); it was read as JSON.',
+  'verifier.note.baked_image_url': 'The address {url} is the badge’s image: the badge baked into it was verified.',
   'verifier.fetch.item': '{url}: {why}',
   'verifier.fetch.private_address': 'private address refused (it points into an internal network, not a public site).',
   'verifier.fetch.name_not_found': 'name not found: this site does not exist, or its address is misspelt.',
@@ -328,6 +343,8 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'verifier.reason.missing_property': 'A required piece of information is missing from the badge or from one of its issuer’s documents.',
   'verifier.reason.invalid_property': 'A piece of information in the badge or in one of its issuer’s documents is not valid.',
   'verifier.reason.unexpected_error': 'The verification could not be completed.',
+  'verifier.reason.older_version':
+    'This badge follows an older version of the standard ({version}), which this page does not check. That does not mean it is false: check it with its issuer, or ask the candidate for an Open Badges 2.0 badge.',
   'verifier.reason.issuer_not_established':
     'The issuer could not be established: the badge carries its issuer’s profile inside itself instead of pointing to a profile published on the issuer’s site. Anyone can write such a profile, in anyone’s name.',
   'verifier.reason.id_mismatch': 'The badge published at this address carries another one: it is not the same badge.',

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formatDate, type MessageKey, type Translate } from '../../../i18n/index.ts';
-import type { Check, CheckCode, CheckReason, VerificationReport } from '../../../openbadges/index.ts';
+import type { Check, CheckCode, CheckReason, VerificationNote, VerificationReport } from '../../../openbadges/index.ts';
 import type { Services } from '../../../services/index.ts';
 import {
   type FetchFailureCode,
@@ -28,7 +28,8 @@ const KEYS_EXIST: [
   Keys<'verifier.fetch.', FetchFailureCode>,
   Keys<'verifier.input.', FormProblem>,
   Keys<'verifier.check.', CheckCode>,
-] extends [MessageKey, MessageKey, MessageKey, MessageKey]
+  Keys<'verifier.note.', VerificationNote['code']>,
+] extends [MessageKey, MessageKey, MessageKey, MessageKey, MessageKey]
   ? true
   : never = true;
 void KEYS_EXIST;
@@ -170,7 +171,7 @@ function resultView(outcome: VerifierOutcome, t: Translate, date: (d: Date) => s
   const nameIsClaim = (verdict === 'valid' || verdict === 'expired') && identity.established ? t('verifier.verdict.nameIsClaim', { host }) : null;
   const why =
     (verdict === 'invalid' || verdict === 'unverifiable') && report.reason
-      ? t(`verifier.reason.${report.reason}` as MessageKey, { date: dates.expires })
+      ? t(`verifier.reason.${report.reason}` as MessageKey, { date: dates.expires, version: versionName(report) })
       : null;
   const badgeClass = report.badgeClass;
   return {
@@ -189,6 +190,7 @@ function resultView(outcome: VerifierOutcome, t: Translate, date: (d: Date) => s
         : null,
     recipient:
       report.recipientMatches === true ? 'match' : report.recipientMatches === false ? 'mismatch' : 'notChecked',
+    notes: report.notes.map((n) => t(`verifier.note.${n.code}`, { url: TRUNCATE(n.url, 300)!, type: n.contentType ?? '' })),
     failures: outcome.failures.map((f) => ({
       url: TRUNCATE(f.url, 300),
       why: t(`verifier.fetch.${f.code}` as MessageKey, { status: f.status ?? '' }),
@@ -224,6 +226,8 @@ function resultView(outcome: VerifierOutcome, t: Translate, date: (d: Date) => s
   };
 }
 
+const versionName = (report: VerificationReport) => `Open Badges ${report.openBadgesVersion ?? '1.x'}`;
+
 function checkLine(check: Check, report: VerificationReport, t: Translate, dates: { issuedOn: string; expires: string }) {
   const state = check.ok === true ? 'ok' : check.ok === false ? 'failed' : 'na';
   let sentence: string;
@@ -237,7 +241,7 @@ function checkLine(check: Check, report: VerificationReport, t: Translate, dates
             ? t('verifier.check.issuer.ok', { host: report.issuerIdentity.publishedBy ?? '' })
             : t(`verifier.check.${check.code}.ok` as MessageKey);
   } else if (check.ok === false) {
-    sentence = t(`verifier.reason.${check.reason ?? 'unexpected_error'}` as MessageKey, { date: dates.expires });
+    sentence = t(`verifier.reason.${check.reason ?? 'unexpected_error'}` as MessageKey, { date: dates.expires, version: versionName(report) });
   } else if (check.reason === 'no_revocation_list') {
     sentence = t('verifier.reason.no_revocation_list');
   } else if (check.code === 'expiry' && report.assertion) {
