@@ -1,5 +1,5 @@
 // One file because one verification is one object: the hosted and the signed paths share its fetch cache, its list of checks and its loaders of the badge class, issuer and key.
-import { unbakePng } from './bake/png.ts';
+import { isPng, unbakePng } from './bake/png.ts';
 import { unbakeSvg } from './bake/svg.ts';
 import { parseDateTime } from './context.ts';
 import type { Assertion, BadgeClass, CryptographicKey, IssuerProfile } from './documents.ts';
@@ -8,8 +8,9 @@ import { hasExpired } from './expiry.ts';
 import type { BadgeInput } from './input.ts';
 import { decodeAssertionJws, looksLikeCompactJws, verifyAssertionJws } from './jws.ts';
 import { recipientMatches } from './recipient.ts';
-import { isHttpUrl, parseHttpUrl, sameHostAndPort, sameUrl } from './urls.ts';
+import { isDataUri, isHttpUrl, parseHttpUrl, sameHostAndPort, sameUrl } from './urls.ts';
 import {
+  type DocumentKind,
   type HostedScope,
   hostedScopeOf,
   idOf,
@@ -34,8 +35,12 @@ export type { BadgeInput } from './input.ts';
  */
 export interface DocumentLoader {
   fetchJson(url: string, options?: { acceptImage?: boolean }): Promise<LoadedDocument>;
-  /** A BadgeClass image, to check it is one (VAL does). Without it, linked images are not checked. */
-  fetchImage?(url: string): Promise<{ status: number; mime: string; bytes: Uint8Array }>;
+  /**
+   * A BadgeClass image, to check it is one (VAL does). null: a source the
+   * caller trusts (its own images), not checked; without the method, linked
+   * images are not checked.
+   */
+  fetchImage?(url: string): Promise<{ status: number; mime: string; bytes: Uint8Array } | null>;
 }
 
 export interface LoadedDocument {
@@ -84,6 +89,8 @@ export type CheckReason =
   | StructureProblem['reason']
   | 'unexpected_error'
   | 'older_version'
+  | 'badge_class_image_unavailable'
+  | 'badge_class_image_not_image'
   // issuer
   | 'issuer_not_established'
   // hostedId
@@ -96,10 +103,12 @@ export type CheckReason =
   | 'invalid_key'
   | 'unsupported_algorithm'
   | 'bad_signature'
+  | 'weak_key'
   // keyOwnership
   | 'key_id_mismatch'
   | 'key_owner_mismatch'
   | 'key_not_listed'
+  | 'key_replaced'
   // revocation
   | 'revoked'
   | 'revocation_list_unavailable'
@@ -116,7 +125,14 @@ export interface Check {
   reason?: CheckReason;
   /** English, for logs; the UI translates `code` and `reason`. */
   detail?: string;
+  /** The document and the property a failure is about, for the verdict to name them. */
+  document?: DocumentKind;
+  field?: string;
+  /** Values the translated message quotes (an algorithm, a key size). */
+  params?: Record<string, string>;
 }
+
+type Where = Pick<Check, 'document' | 'field' | 'params'>;
 
 export type VerificationStatus = 'valid' | 'expired' | 'revoked' | 'invalid';
 
@@ -153,6 +169,8 @@ export interface VerificationReport {
   /** The version of the standard the badge follows, when it could be told: '2.0', or an older one (not checked). */
   openBadgesVersion?: '2.0' | '1.1' | '1.0' | '0.5';
   notes: VerificationNote[];
+  /** The BadgeClass image as fetched and checked, for display without fetching it again. */
+  badgeClassImage?: { mime: 'image/png' | 'image/svg+xml'; bytes: Uint8Array };
 }
 
 const CHECK_ORDER: readonly CheckCode[] = [
@@ -208,6 +226,8 @@ class Verification {
   recipientMatches?: boolean;
   openBadgesVersion?: VerificationReport['openBadgesVersion'];
   private readonly notes: VerificationNote[] = [];
+  private pendingImage: Promise<void> = Promise.resolve();
+  private badgeClassImage?: VerificationReport['badgeClassImage'];
 
   constructor(private readonly options: VerifyOptions) {
     this.now = options.now;
@@ -220,8 +240,8 @@ class Verification {
   }
 
   /** The first failure of a check is kept: it is the cause, later ones are consequences. */
-  fail(code: CheckCode, reason: CheckReason, detail: string): false {
-    if (this.checks.get(code)!.ok !== false) this.checks.set(code, { code, ok: false, reason, detail });
+  fail(code: CheckCode, reason: CheckReason, detail: string, where: Where = {}): false {
+    if (this.checks.get(code)!.ok !== false) this.checks.set(code, { code, ok: false, reason, detail, ...where });
     return false;
   }
 
@@ -290,6 +310,7 @@ class Verification {
     if (!source) return;
     if (source.kind === 'hosted') await this.hosted(source.url);
     else await this.signed(source.kind === 'signed' ? source.jws : null, source.kind === 'signedWithoutJws' ? source.json : null);
+    await this.pendingImage;
   }
 
   private resolve(input: BadgeInput): Source | null {
@@ -377,11 +398,14 @@ class Verification {
     const type = verificationTypeOf(json);
     if (type === 'HostedBadge') {
       if (isHttpUrl(json.id)) return { kind: 'hosted', url: json.id };
-      this.fail('structure', 'invalid_property', 'a hosted assertion needs its http(s) URL as id');
+      this.fail('structure', 'invalid_property', 'a hosted assertion needs its http(s) URL as id', { document: 'assertion', field: 'id' });
       return null;
     }
     if (type === 'SignedBadge') return { kind: 'signedWithoutJws', json };
-    this.fail('structure', 'invalid_property', 'the assertion declares neither HostedBadge nor SignedBadge verification');
+    this.fail('structure', 'invalid_property', 'the assertion declares neither HostedBadge nor SignedBadge verification', {
+      document: 'assertion',
+      field: 'verification.type',
+    });
     return null;
   }
 
@@ -556,7 +580,11 @@ class Verification {
     }
     const validated = validateCryptographicKey(fetched.body);
     if (!validated.ok) {
-      this.fail('signature', 'invalid_key', problemsText(validated.problems));
+      const first = validated.problems[0];
+      this.fail('signature', 'invalid_key', problemsText(validated.problems), {
+        document: 'key',
+        ...(first?.field !== undefined && { field: first.field }),
+      });
       return undefined;
     }
     this.keyHost = hostOf(creator);
@@ -574,10 +602,22 @@ class Verification {
           ? 'bad_signature'
           : error.code === 'jws_unsupported_algorithm'
             ? 'unsupported_algorithm'
-            : error.code === 'jws_bad_key'
-              ? 'invalid_key'
-              : 'malformed_jws';
-      this.fail('signature', reason, error.message);
+            : error.code === 'jws_weak_key'
+              ? 'weak_key'
+              : error.code === 'jws_bad_key'
+                ? 'invalid_key'
+                : 'malformed_jws';
+      const header = (() => {
+        try {
+          return decodeAssertionJws(jws).header;
+        } catch {
+          return {};
+        }
+      })();
+      this.fail('signature', reason, error.message, {
+        ...(reason === 'unsupported_algorithm' && { params: { alg: String(header.alg ?? '?') } }),
+        ...((reason === 'weak_key' || reason === 'invalid_key') && { document: 'key' as const, field: 'publicKeyPem' }),
+      });
     }
   }
 
@@ -587,16 +627,29 @@ class Verification {
    */
   private checkKeyOwnership(creator: string, key: CryptographicKey, issuer: IssuerProfile): void {
     if (!sameUrl(key.id, creator)) {
-      this.fail('keyOwnership', 'key_id_mismatch', `the key fetched from ${creator} has id ${key.id}`);
+      this.fail('keyOwnership', 'key_id_mismatch', `the key fetched from ${creator} has id ${key.id}`, { document: 'key', field: 'id' });
       return;
     }
+    // Stricter than the reference validator, which does not check owner: without it, nothing ties the key to the issuer.
     if (!sameUrl(key.owner, issuer.id)) {
-      this.fail('keyOwnership', 'key_owner_mismatch', `the key's owner ${key.owner} is not the issuer ${issuer.id}`);
+      this.fail('keyOwnership', 'key_owner_mismatch', `the key's owner ${key.owner} is not the issuer ${issuer.id}`, {
+        document: 'key',
+        field: 'owner',
+      });
       return;
     }
     const listed = [issuer.publicKey ?? []].flat();
     if (!listed.some((k) => sameUrl(k, creator))) {
-      this.fail('keyOwnership', 'key_not_listed', `the issuer's publicKey does not list ${creator}`);
+      // A key the issuer's own host still publishes, naming the issuer, but no longer listed: a rotation, not a forgery.
+      const replaced = sameHostAndPort(creator, issuer.id);
+      this.fail(
+        'keyOwnership',
+        replaced ? 'key_replaced' : 'key_not_listed',
+        replaced
+          ? `the issuer no longer lists ${creator}, which its host still publishes: the key was replaced`
+          : `the issuer's publicKey does not list ${creator}`,
+        { document: 'issuer', field: 'publicKey' },
+      );
       return;
     }
     this.pass('keyOwnership');
@@ -614,7 +667,7 @@ class Verification {
     }
     const list = validateRevocationList(fetched.body);
     if (!list.ok) {
-      this.fail('revocation', 'revocation_list_unavailable', problemsText(list.problems));
+      this.fail('revocation', 'revocation_list_unavailable', problemsText(list.problems), { document: 'revocationList' });
       return;
     }
     const uid = typeof payload.uid === 'string' ? payload.uid : undefined;
@@ -631,7 +684,11 @@ class Verification {
 
   private failStructure(validated: Validated<unknown>): void {
     if (validated.ok) return;
-    this.fail('structure', validated.problems[0]?.reason ?? 'invalid_property', problemsText(validated.problems));
+    const first = validated.problems[0];
+    this.fail('structure', first?.reason ?? 'invalid_property', problemsText(validated.problems), {
+      ...(first?.document !== undefined && { document: first.document }),
+      ...(first?.field !== undefined && { field: first.field }),
+    });
   }
 
   /**
@@ -648,7 +705,10 @@ class Verification {
     const label = what === 'badge_class' ? 'BadgeClass' : 'issuer Profile';
     const id = idOf(ref);
     if (id === undefined) {
-      this.fail('structure', 'missing_property', `no ${label} is linked`);
+      this.fail('structure', 'missing_property', `no ${label} is linked`, {
+        document: what === 'badge_class' ? 'assertion' : 'badgeClass',
+        field: what === 'badge_class' ? 'badge' : 'issuer',
+      });
       return undefined;
     }
     let raw: unknown = ref;
@@ -681,7 +741,52 @@ class Verification {
     const loaded = await this.loadLinked(ref, 'badge_class', validateBadgeClass);
     if (!loaded || !isJsonObject(loaded.raw)) return undefined;
     this.badgeClass = loaded.value;
+    // Checked while the issuer and key are fetched.
+    this.pendingImage = this.checkBadgeClassImage(loaded.value.image);
     return { value: loaded.value, raw: loaded.raw };
+  }
+
+  /** The BadgeClass image must be a PNG or SVG image, fetchable when linked (VAL refuses a badge otherwise). */
+  private async checkBadgeClassImage(image: string): Promise<void> {
+    const where: Where = { document: 'badgeClass', field: 'image' };
+    if (isDataUri(image)) {
+      if (!/^data:image\/(?:png|svg\+xml)[;,]/i.test(image.trim())) {
+        this.fail('structure', 'badge_class_image_not_image', 'the BadgeClass image is a data URI of neither PNG nor SVG', where);
+      }
+      return;
+    }
+    if (!isHttpUrl(image)) {
+      this.fail(
+        'structure',
+        'badge_class_image_not_image',
+        `the BadgeClass image ${image} is neither an http(s) URL nor a data URI`,
+        where,
+      );
+      return;
+    }
+    const loader = this.options.loader;
+    if (typeof loader.fetchImage !== 'function') return;
+    try {
+      const fetched = await loader.fetchImage(image);
+      if (fetched === null) return;
+      if (!isJsonObject(fetched) || fetched.status !== 200) {
+        this.fail('structure', 'badge_class_image_unavailable', `the BadgeClass image ${image} answered HTTP ${fetched?.status}`, where);
+        return;
+      }
+      const mime = imageType(fetched.bytes);
+      if (!mime) {
+        this.fail('structure', 'badge_class_image_not_image', `the BadgeClass image ${image} is not a PNG or SVG image`, where);
+        return;
+      }
+      this.badgeClassImage = { mime, bytes: fetched.bytes };
+    } catch (error) {
+      this.fail(
+        'structure',
+        'badge_class_image_unavailable',
+        `the BadgeClass image ${image} could not be fetched: ${errorText(error)}`,
+        where,
+      );
+    }
   }
 
   /**
@@ -746,8 +851,9 @@ class Verification {
     const recipient = failures.find((c) => c.code === 'recipient');
     // A wrong recipient says nothing about the badge itself, only about who holds it.
     const integrity = failures.filter((c) => c !== revoked && c !== expired && c !== recipient);
-    const status: VerificationStatus = integrity.length > 0 ? 'invalid' : revoked ? 'revoked' : expired ? 'expired' : 'valid';
-    const decisive = integrity[0] ?? revoked ?? expired ?? recipient;
+    // Revoked first, whatever else fails: the issuer's own word that the badge no longer counts.
+    const status: VerificationStatus = revoked ? 'revoked' : integrity.length > 0 ? 'invalid' : expired ? 'expired' : 'valid';
+    const decisive = revoked ?? integrity[0] ?? expired ?? recipient;
     return {
       valid: status === 'valid' && failures.length === 0,
       status,
@@ -766,8 +872,17 @@ class Verification {
       ...(this.recipientMatches !== undefined && { recipientMatches: this.recipientMatches }),
       ...(this.openBadgesVersion !== undefined && { openBadgesVersion: this.openBadgesVersion }),
       notes: [...this.notes],
+      ...(this.badgeClassImage !== undefined && { badgeClassImage: this.badgeClassImage }),
     };
   }
+}
+
+/** A PNG by its signature, an SVG by its root element near the start: what the bytes are, whatever they were served as. */
+function imageType(bytes: unknown): 'image/png' | 'image/svg+xml' | undefined {
+  if (!(bytes instanceof Uint8Array)) return undefined;
+  if (isPng(bytes)) return 'image/png';
+  const head = new TextDecoder('utf-8').decode(bytes.subarray(0, 4096)).replace(/^\uFEFF/, '');
+  return /^\s*(?:<\?xml[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*|<!DOCTYPE[^>]*>\s*)*<svg[\s>]/i.test(head) ? 'image/svg+xml' : undefined;
 }
 
 /** What a person reads as "the site": the host, with its port when not the scheme's default. */

@@ -217,6 +217,12 @@ export class RemoteDocuments {
   }
 
   /** A badge image, to show on the page: PNG or SVG only. */
+  /** Whatever an image URL answers, for the verifier to judge (a BadgeClass image must be one). */
+  async fetchImageBytes(url: string, options: FetchOptions = {}): Promise<{ status: number; mime: string; bytes: Uint8Array }> {
+    const { status, mime, bytes } = await this.fetch(url, IMAGE_ACCEPT, options.timeoutMs);
+    return { status, mime, bytes };
+  }
+
   async fetchImage(
     url: string,
     options: FetchOptions = {},

@@ -97,6 +97,9 @@ const UNVERIFIABLE = new Set([
   'unexpected_error',
   'issuer_not_established',
   'older_version',
+  'badge_class_image_unavailable',
+  // Signed before a key rotation: genuine once, to be downloaded again, not forged.
+  'key_replaced',
 ]);
 
 export class VerifierService {
@@ -187,7 +190,11 @@ export class VerifierService {
       : undefined;
     const issuedOn = report.assertion ? parseDateTime(report.assertion.issuedOn) : null;
     const expires = report.assertion?.expires ? parseDateTime(report.assertion.expires) : null;
-    const image = report.badgeClass?.image ? await this.image(report.badgeClass.image) : undefined;
+    const image = report.badgeClassImage
+      ? `data:${report.badgeClassImage.mime};base64,${Buffer.from(report.badgeClassImage.bytes).toString('base64')}`
+      : report.badgeClass?.image
+        ? this.image(report.badgeClass.image)
+        : undefined;
 
     return {
       ok: true,
@@ -233,11 +240,23 @@ export class VerifierService {
           throw error;
         }
       },
+      // Our own images are ours to trust; others' are fetched for the verifier to check that they are images.
+      fetchImage: async (url) => {
+        if (this.isOurs(url)) return null;
+        try {
+          const response = await this.remote.fetchImageBytes(url, { timeoutMs: remaining() });
+          if (response.status !== 200) note({ url, code: 'http_status', status: response.status });
+          return response;
+        } catch (error) {
+          note({ url, code: error instanceof RemoteDocumentError ? error.code : 'connection_failed' });
+          throw error;
+        }
+      },
     };
   }
 
   /** The badge picture for the page: our own URL, or others' image inlined (the page's CSP allows data: only). */
-  private async image(source: string): Promise<string | undefined> {
+  private image(source: string): string | undefined {
     if (this.isOurs(source)) return source;
     const data = /^data:(image\/png|image\/svg\+xml)(;base64)?,(.*)$/is.exec(source.trim());
     if (data) {
@@ -251,14 +270,8 @@ export class VerifierService {
       if (data[1] === 'image/png' && !isPng(bytes)) return undefined;
       return `data:${data[1]!.toLowerCase()};base64,${bytes.toString('base64')}`;
     }
-    if (!/^https?:\/\//i.test(source)) return undefined;
-    try {
-      const image = await this.remote.fetchImage(source);
-      return `data:${image.mime};base64,${Buffer.from(image.bytes).toString('base64')}`;
-    } catch {
-      // A missing picture is not a verification failure: the page shows the name instead.
-      return undefined;
-    }
+    // A linked image was fetched, and checked, by the verification itself (report.badgeClassImage).
+    return undefined;
   }
 }
 

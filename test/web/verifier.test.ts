@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes, randomUUID, sign as cryptoSign } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CompactSign, exportSPKI, generateKeyPair } from 'jose';
@@ -323,7 +323,7 @@ describe('our own badges, verified in-process', () => {
 
   it('reports in English when the person chose English', async () => {
     const response = await submit(ctx, { text: award.url, email: 'someone@example.org' }, nextAddress(), '/verifier?lang=en');
-    expect(verdictOf(response.body)).toBe('Genuine and valid badge');
+    expect(verdictOf(response.body)).toBe('Genuine badge, but not awarded to this email address');
     expect(text(response.body)).toContain('Warning: this badge was not awarded to the email address you typed.');
     expect(checkLine(response.body, 'hostedId')).toMatch(/^ok: Published by the issuer: verified\./);
   });
@@ -469,7 +469,10 @@ describe('a foreign issuer (the test switch on)', () => {
 
   it('verifies its hosted badge from its URL', async () => {
     const response = await submit(ctxOn, { text: `${base}/assertions/1`, email: 'someone.else@example.net' });
-    expect(verdictOf(response.body)).toBe(VALID);
+    // Genuine, but never under the green headline when the email does not match.
+    expect(verdictOf(response.body)).toBe('Badge authentique, mais pas délivré à cette adresse e-mail');
+    expect(response.body).toContain('class="status status-expired verifier-verdict"');
+    expect(verdictOf((await submit(ctxOn, { text: `${base}/assertions/1` })).body)).toBe(VALID);
     expect(text(response.body)).toContain('Attention : ce badge n’a pas été délivré à l’adresse e-mail que vous avez indiquée.');
   });
 
@@ -567,60 +570,60 @@ describe('a forged signed badge (issue 9, point 1)', () => {
   });
 });
 
-describe('genuine badges as other issuers publish them (issue 9, point 3)', () => {
-  /** One issuer of its own per test, under a path prefix, so that tests do not share documents. */
-  function issuerAt(prefix: string, profile: Json = {}) {
-    const issuer = `${base}${prefix}/issuer`;
-    documents.set(
-      `${prefix}/issuer`,
-      json({
-        '@context': CONTEXT,
-        type: 'Issuer',
-        id: issuer,
-        name: 'Organisme de formation',
-        url: 'https://of.example.org',
-        email: 'contact@of.example.org',
-        ...profile,
-      }),
-    );
-    return issuer;
-  }
-
-  function badgeClassAt(path: string, issuer: string, extra: Json = {}) {
-    documents.set(
-      path,
-      json({
-        '@context': CONTEXT,
-        type: 'BadgeClass',
-        id: `${base}${path}`,
-        name: 'Accueillir du public',
-        description: 'Accueille et oriente le public.',
-        image: `${base}/badge.png`,
-        criteria: { narrative: 'Avoir tenu l’accueil une semaine.' },
-        issuer,
-        ...extra,
-      }),
-    );
-    return `${base}${path}`;
-  }
-
-  function assertionDoc(id: string, badge: string, extra: Json = {}): Json {
-    return {
+/** One issuer of its own per test, under a path prefix, so that tests do not share documents. */
+function issuerAt(prefix: string, profile: Json = {}) {
+  const issuer = `${base}${prefix}/issuer`;
+  documents.set(
+    `${prefix}/issuer`,
+    json({
       '@context': CONTEXT,
-      type: 'Assertion',
-      id,
-      recipient: hashed(FOREIGN_LEARNER),
-      badge,
-      verification: { type: 'HostedBadge' },
-      issuedOn: '2024-03-01T10:00:00Z',
+      type: 'Issuer',
+      id: issuer,
+      name: 'Organisme de formation',
+      url: 'https://of.example.org',
+      email: 'contact@of.example.org',
+      ...profile,
+    }),
+  );
+  return issuer;
+}
+
+function badgeClassAt(path: string, issuer: string, extra: Json = {}) {
+  documents.set(
+    path,
+    json({
+      '@context': CONTEXT,
+      type: 'BadgeClass',
+      id: `${base}${path}`,
+      name: 'Accueillir du public',
+      description: 'Accueille et oriente le public.',
+      image: `${base}/badge.png`,
+      criteria: { narrative: 'Avoir tenu l’accueil une semaine.' },
+      issuer,
       ...extra,
-    };
-  }
+    }),
+  );
+  return `${base}${path}`;
+}
 
-  const expectValid = (response: { body: string }) => {
-    expect(verdictOf(response.body), text(response.body).slice(0, 3000)).toBe(VALID);
+function assertionDoc(id: string, badge: string, extra: Json = {}): Json {
+  return {
+    '@context': CONTEXT,
+    type: 'Assertion',
+    id,
+    recipient: hashed(FOREIGN_LEARNER),
+    badge,
+    verification: { type: 'HostedBadge' },
+    issuedOn: '2024-03-01T10:00:00Z',
+    ...extra,
   };
+}
 
+const expectValid = (response: { body: string }) => {
+  expect(verdictOf(response.body), text(response.body).slice(0, 3000)).toBe(VALID);
+};
+
+describe('genuine badges as other issuers publish them (issue 9, point 3)', () => {
   it('verifies a Badgr-style hosted badge: BadgeClass and criteria by URL, unhashed recipient, type arrays, data-URI image', async () => {
     const issuer = issuerAt('/badgr');
     documents.set(
@@ -770,6 +773,120 @@ describe('genuine badges as other issuers publish them (issue 9, point 3)', () =
       `Ce badge suit une version plus ancienne de la norme (${version}), que cette page ne vérifie pas.`,
     );
     expect(response.body).not.toContain(INVALID);
+  });
+});
+
+describe('checks the reference validator makes, and verdicts that name the document and field (issue 9, points 4 and 5)', () => {
+  const refused = async (input: string, verdict: string, message: string) => {
+    const response = await submit(ctxOn, { text: input });
+    expect(verdictOf(response.body), text(response.body).slice(0, 3000)).toBe(verdict);
+    expect(text(response.body)).toContain(message);
+    return response;
+  };
+
+  it('refuses a BadgeClass image that cannot be fetched, or is not an image, naming the field', async () => {
+    const issuer = issuerAt('/img');
+    const missing = badgeClassAt('/img/badge-missing', issuer, { image: `${base}/img/nothing.png` });
+    documents.set('/img/a1', json(assertionDoc(`${base}/img/a1`, missing)));
+    await refused(`${base}/img/a1`, UNVERIFIABLE, 'L’image du badge (champ « image » de la description du badge) n’a pas pu être obtenue.');
+    documents.set('/img/page.png', () => ({ type: 'text/html', body: '<!doctype html><p>not an image</p>' }));
+    const html = badgeClassAt('/img/badge-html', issuer, { image: `${base}/img/page.png` });
+    documents.set('/img/a2', json(assertionDoc(`${base}/img/a2`, html)));
+    await refused(
+      `${base}/img/a2`,
+      INVALID,
+      'L’image du badge (champ « image » de la description du badge) n’est pas une image PNG ou SVG.',
+    );
+  });
+
+  it('refuses an issuer url that is not a URL', async () => {
+    const issuer = issuerAt('/url', { url: 'www.organisme.example' });
+    documents.set('/url/a', json(assertionDoc(`${base}/url/a`, badgeClassAt('/url/badge', issuer))));
+    await refused(`${base}/url/a`, INVALID, 'Le champ « url » du profil de l’émetteur n’est pas valide.');
+  });
+
+  it('refuses a hashed identity not of the algo$hex form', async () => {
+    const badge = badgeClassAt('/hash/badge', issuerAt('/hash'));
+    const recipient = { type: 'email', hashed: true, salt: 'abc', identity: 'c2hhMjU2IG9mIHRoZSBlbWFpbA==' };
+    documents.set('/hash/a', json(assertionDoc(`${base}/hash/a`, badge, { recipient })));
+    await refused(
+      `${base}/hash/a`,
+      INVALID,
+      'Le champ « recipient.identity » du badge (l’assertion) n’a pas la forme d’une empreinte d’adresse e-mail',
+    );
+  });
+
+  it('refuses an Assertion image given as a data URI', async () => {
+    const badge = badgeClassAt('/datauri/badge', issuerAt('/datauri'));
+    const image = `data:image/png;base64,${PNG_1PX.toString('base64')}`;
+    documents.set('/datauri/a', json(assertionDoc(`${base}/datauri/a`, badge, { image })));
+    await refused(`${base}/datauri/a`, INVALID, 'Le champ « image » du badge (l’assertion) contient l’image elle-même (une « data URI »)');
+  });
+
+  it('names the missing field and its document', async () => {
+    const issuer = issuerAt('/noemail', { email: undefined });
+    documents.set('/noemail/a', json(assertionDoc(`${base}/noemail/a`, badgeClassAt('/noemail/badge', issuer))));
+    const response = await refused(`${base}/noemail/a`, INVALID, 'Il manque le champ obligatoire « email » dans le profil de l’émetteur.');
+    expect(checkLine(response.body, 'structure')).toMatch(/^failed: .*« email »/);
+  });
+
+  /** A signed badge of its own issuer under a prefix: its key, its Profile (listing the keys given), its JWS. */
+  async function signedIssuer(prefix: string, options: { modulusLength?: number; owner?: string; listed?: string[] } = {}) {
+    // node:crypto, not jose: jose refuses to make the keys under 2048 bits this test needs.
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: options.modulusLength ?? 2048 });
+    const key = `${base}${prefix}/key`;
+    const issuer = issuerAt(prefix, { publicKey: options.listed ?? key });
+    const publicKeyPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    documents.set(
+      `${prefix}/key`,
+      json({ '@context': CONTEXT, type: 'CryptographicKey', id: key, owner: options.owner ?? issuer, publicKeyPem }),
+    );
+    const badge = badgeClassAt(`${prefix}/badge`, issuer);
+    const payload = assertionDoc(`urn:uuid:${randomUUID()}`, badge, { verification: { type: 'SignedBadge', creator: key } });
+    const input = `${Buffer.from(JSON.stringify({ alg: 'RS256' })).toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
+    const jws = `${input}.${cryptoSign('sha256', Buffer.from(input), privateKey).toString('base64url')}`;
+    return { jws, payload, issuer, key };
+  }
+
+  it('says exactly when it is stricter than the reference validator: a key whose owner is not the issuer', async () => {
+    const { jws } = await signedIssuer('/owner', { owner: `${base}/someone-else` });
+    const response = await refused(jws, INVALID, 'La clé de signature (champ « owner ») ne désigne pas le profil de cet émetteur');
+    expect(text(response.body)).toContain('plus strictement que l’outil de validation de référence');
+  });
+
+  it('says exactly when it is stricter than the reference validator: a key under 2048 bits', async () => {
+    const { jws } = await signedIssuer('/weak', { modulusLength: 1024 });
+    await refused(jws, INVALID, 'La clé de signature de l’émetteur fait moins de 2048 bits');
+  });
+
+  it('names the algorithm when it is not RS256', async () => {
+    const { payload } = await signedIssuer('/alg');
+    const { privateKey } = await generateKeyPair('ES256');
+    const es256 = await new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
+      .setProtectedHeader({ alg: 'ES256' })
+      .sign(privateKey);
+    await refused(es256, INVALID, 'Le badge est signé avec l’algorithme ES256 ; seul RS256 est accepté');
+  });
+
+  it('tells an old file signed before a key rotation from a forgery: ask for a fresh file', async () => {
+    const { jws } = await signedIssuer('/rotated', { listed: [`${base}/rotated/new-key`] });
+    const response = await refused(
+      jws,
+      UNVERIFIABLE,
+      'Ce badge a été signé avec une clé que l’émetteur a depuis remplacée : demandez au candidat un fichier récent',
+    );
+    expect(response.body).not.toContain(INVALID);
+  });
+
+  it('shows revoked first, whatever else fails', async () => {
+    // Revoked (410) and its BadgeClass gone: revoked is what the person must read.
+    documents.set(
+      '/gone/a',
+      json({ ...assertionDoc(`${base}/gone/a`, `${base}/gone/no-badge`), revoked: true, revocationReason: 'Fraude' }, 410),
+    );
+    const response = await submit(ctxOn, { text: `${base}/gone/a` });
+    expect(verdictOf(response.body)).toBe(REVOKED);
+    expect(text(response.body)).toContain('Motif donné par l’émetteur : Fraude');
   });
 });
 

@@ -50,6 +50,7 @@ export const fr = {
     'Ce badge a bien été délivré par l’émetteur publié sur le site {host}, qui se présente sous le nom {issuer}, mais il a expiré.',
   'verifier.verdict.nameIsClaim':
     'Ce nom est la déclaration de l’émetteur lui-même : ce qui est vérifié, c’est le site {host} qui a publié son profil. Assurez-vous que ce site est bien celui de l’organisme que vous attendez.',
+  'verifier.verdict.otherRecipient': 'Badge authentique, mais pas délivré à cette adresse e-mail',
   'verifier.verdict.revoked': 'Badge révoqué',
   'verifier.verdict.revoked.detail': 'L’émetteur a révoqué ce badge : il ne certifie plus rien.',
   'verifier.verdict.revoked.reason': 'Motif donné par l’émetteur :',
@@ -143,6 +144,16 @@ export const fr = {
   'verifier.check.recipient.none': 'Non vérifié : aucune adresse e-mail n’a été indiquée.',
   'verifier.check.notReached': 'Non contrôlé : une vérification précédente a échoué.',
 
+  'verifier.document.assertion.in': 'dans le badge (l’assertion)',
+  'verifier.document.assertion.of': 'du badge (l’assertion)',
+  'verifier.document.badgeClass.in': 'dans la description du badge (BadgeClass)',
+  'verifier.document.badgeClass.of': 'de la description du badge (BadgeClass)',
+  'verifier.document.issuer.in': 'dans le profil de l’émetteur',
+  'verifier.document.issuer.of': 'du profil de l’émetteur',
+  'verifier.document.key.in': 'dans la clé de signature',
+  'verifier.document.key.of': 'de la clé de signature',
+  'verifier.document.revocationList.in': 'dans la liste des badges révoqués',
+  'verifier.document.revocationList.of': 'de la liste des badges révoqués',
   'verifier.reason.unrecognised_input': 'Ce qui a été fourni n’est pas un badge reconnu.',
   'verifier.reason.unreadable_image': 'L’image est abîmée ou illisible : le fichier a pu être modifié ou tronqué.',
   'verifier.reason.not_baked':
@@ -156,8 +167,15 @@ export const fr = {
   'verifier.reason.verification_type_mismatch': 'Le badge ne déclare pas le bon mode de vérification.',
   'verifier.reason.not_an_object': 'Les données fournies ne sont pas un document Open Badges.',
   'verifier.reason.not_open_badges_v2': 'Ce n’est pas un badge à la norme Open Badges 2.0.',
-  'verifier.reason.missing_property': 'Il manque une information obligatoire au badge ou à l’un des documents de son émetteur.',
-  'verifier.reason.invalid_property': 'Une information du badge ou de l’un des documents de son émetteur n’est pas valide.',
+  'verifier.reason.missing_property': 'Il manque le champ obligatoire « {field} » {in}.',
+  'verifier.reason.invalid_property': 'Le champ « {field} » {of} n’est pas valide.',
+  'verifier.reason.invalid_identity_hash':
+    'Le champ « {field} » {of} n’a pas la forme d’une empreinte d’adresse e-mail (« sha256$ » suivi de l’empreinte en hexadécimal).',
+  'verifier.reason.data_uri_image':
+    'Le champ « {field} » {of} contient l’image elle-même (une « data URI ») : la norme ne le permet pas pour un badge délivré.',
+  'verifier.reason.badge_class_image_unavailable': 'L’image du badge (champ « image » de la description du badge) n’a pas pu être obtenue.',
+  'verifier.reason.badge_class_image_not_image':
+    'L’image du badge (champ « image » de la description du badge) n’est pas une image PNG ou SVG.',
   'verifier.reason.unexpected_error': 'La vérification n’a pas pu aller à son terme.',
   'verifier.reason.older_version':
     'Ce badge suit une version plus ancienne de la norme ({version}), que cette page ne vérifie pas. Cela ne veut pas dire qu’il est faux : vérifiez-le auprès de son émetteur, ou demandez au candidat un badge à la norme Open Badges 2.0.',
@@ -169,13 +187,19 @@ export const fr = {
   'verifier.reason.signature_missing': 'Le badge se dit signé, mais sa signature électronique manque.',
   'verifier.reason.key_unavailable': 'La clé de signature de l’émetteur n’a pas pu être obtenue.',
   'verifier.reason.invalid_key': 'La clé de signature publiée par l’émetteur n’est pas utilisable.',
-  'verifier.reason.unsupported_algorithm': 'Le badge est signé avec une méthode que la norme n’accepte pas.',
+  'verifier.reason.unsupported_algorithm':
+    'Le badge est signé avec l’algorithme {alg} ; seul RS256 est accepté, comme par l’outil de validation de référence.',
+  'verifier.reason.weak_key':
+    'La clé de signature de l’émetteur fait moins de 2048 bits : cette page la refuse, plus strictement que l’outil de validation de référence, car une clé aussi courte peut être cassée.',
   'verifier.reason.bad_signature':
     'La signature électronique ne correspond pas au contenu : le badge a été modifié après sa délivrance, ou il n’a pas été signé par cet émetteur.',
   'verifier.reason.key_id_mismatch': 'La clé de signature ne porte pas l’adresse où elle est publiée.',
-  'verifier.reason.key_owner_mismatch': 'La clé de signature appartient à un autre émetteur.',
+  'verifier.reason.key_owner_mismatch':
+    'La clé de signature (champ « owner ») ne désigne pas le profil de cet émetteur comme son propriétaire. Cette page l’exige, plus strictement que l’outil de validation de référence : sans ce lien, rien ne prouve que la clé est celle de l’émetteur.',
   'verifier.reason.key_not_listed':
-    'L’émetteur ne reconnaît pas (ou plus) cette clé de signature comme la sienne. Si le badge est ancien, demandez au candidat de le télécharger à nouveau.',
+    'Le profil de l’émetteur (champ « publicKey ») ne cite pas la clé qui a signé ce badge : rien ne prouve que l’émetteur l’a signé.',
+  'verifier.reason.key_replaced':
+    'Ce badge a été signé avec une clé que l’émetteur a depuis remplacée : demandez au candidat un fichier récent (il peut le télécharger à nouveau chez l’émetteur).',
   'verifier.reason.revoked': 'L’émetteur a révoqué ce badge.',
   'verifier.reason.revocation_list_unavailable':
     'La liste des badges révoqués de l’émetteur n’a pas pu être obtenue : impossible de savoir si ce badge a été révoqué.',
@@ -235,6 +259,7 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
     'This badge was indeed awarded by the issuer published on the site {host}, which calls itself {issuer}, but it has expired.',
   'verifier.verdict.nameIsClaim':
     'That name is the issuer’s own statement: what is verified is the site {host} that published its profile. Make sure that site is the one of the organisation you expect.',
+  'verifier.verdict.otherRecipient': 'Genuine badge, but not awarded to this email address',
   'verifier.verdict.revoked': 'Revoked badge',
   'verifier.verdict.revoked.detail': 'The issuer has revoked this badge: it no longer certifies anything.',
   'verifier.verdict.revoked.reason': 'Reason given by the issuer:',
@@ -327,6 +352,16 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'verifier.check.recipient.none': 'Not checked: no email address was typed.',
   'verifier.check.notReached': 'Not checked: an earlier check failed.',
 
+  'verifier.document.assertion.in': 'from the badge (the assertion)',
+  'verifier.document.assertion.of': 'of the badge (the assertion)',
+  'verifier.document.badgeClass.in': 'from the badge’s description (BadgeClass)',
+  'verifier.document.badgeClass.of': 'of the badge’s description (BadgeClass)',
+  'verifier.document.issuer.in': 'from the issuer’s profile',
+  'verifier.document.issuer.of': 'of the issuer’s profile',
+  'verifier.document.key.in': 'from the signing key',
+  'verifier.document.key.of': 'of the signing key',
+  'verifier.document.revocationList.in': 'from the list of revoked badges',
+  'verifier.document.revocationList.of': 'of the list of revoked badges',
   'verifier.reason.unrecognised_input': 'What was given is not a recognised badge.',
   'verifier.reason.unreadable_image': 'The image is damaged or unreadable: the file may have been changed or cut short.',
   'verifier.reason.not_baked':
@@ -340,8 +375,14 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'verifier.reason.verification_type_mismatch': 'The badge does not declare the right way of verifying it.',
   'verifier.reason.not_an_object': 'The data given is not an Open Badges document.',
   'verifier.reason.not_open_badges_v2': 'This is not an Open Badges 2.0 badge.',
-  'verifier.reason.missing_property': 'A required piece of information is missing from the badge or from one of its issuer’s documents.',
-  'verifier.reason.invalid_property': 'A piece of information in the badge or in one of its issuer’s documents is not valid.',
+  'verifier.reason.missing_property': 'The required field “{field}” is missing {in}.',
+  'verifier.reason.invalid_property': 'The field “{field}” {of} is not valid.',
+  'verifier.reason.invalid_identity_hash':
+    'The field “{field}” {of} does not have the form of an email address digest (“sha256$” followed by the hexadecimal digest).',
+  'verifier.reason.data_uri_image':
+    'The field “{field}” {of} holds the image itself (a “data URI”): the standard does not allow it for an awarded badge.',
+  'verifier.reason.badge_class_image_unavailable': 'The badge’s image (field “image” of the badge’s description) could not be obtained.',
+  'verifier.reason.badge_class_image_not_image': 'The badge’s image (field “image” of the badge’s description) is not a PNG or SVG image.',
   'verifier.reason.unexpected_error': 'The verification could not be completed.',
   'verifier.reason.older_version':
     'This badge follows an older version of the standard ({version}), which this page does not check. That does not mean it is false: check it with its issuer, or ask the candidate for an Open Badges 2.0 badge.',
@@ -353,13 +394,19 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'verifier.reason.signature_missing': 'The badge says it is signed, but its electronic signature is missing.',
   'verifier.reason.key_unavailable': 'The issuer’s signing key could not be obtained.',
   'verifier.reason.invalid_key': 'The signing key published by the issuer cannot be used.',
-  'verifier.reason.unsupported_algorithm': 'The badge is signed with a method the standard does not accept.',
+  'verifier.reason.unsupported_algorithm':
+    'The badge is signed with the algorithm {alg}; only RS256 is accepted, as by the reference validator.',
+  'verifier.reason.weak_key':
+    'The issuer’s signing key is shorter than 2048 bits: this page refuses it, more strictly than the reference validator, because so short a key can be broken.',
   'verifier.reason.bad_signature':
     'The electronic signature does not match the content: the badge was changed after it was awarded, or it was not signed by this issuer.',
   'verifier.reason.key_id_mismatch': 'The signing key does not carry the address where it is published.',
-  'verifier.reason.key_owner_mismatch': 'The signing key belongs to another issuer.',
+  'verifier.reason.key_owner_mismatch':
+    'The signing key (field “owner”) does not name this issuer’s profile as its owner. This page requires it, more strictly than the reference validator: without that link, nothing proves the key is the issuer’s.',
   'verifier.reason.key_not_listed':
-    'The issuer does not (or no longer) recognise this signing key as its own. If the badge is old, ask the candidate to download it again.',
+    'The issuer’s profile (field “publicKey”) does not list the key that signed this badge: nothing proves the issuer signed it.',
+  'verifier.reason.key_replaced':
+    'This badge was signed with a key the issuer has since replaced: ask the candidate for a fresh file (they can download it again from the issuer).',
   'verifier.reason.revoked': 'The issuer has revoked this badge.',
   'verifier.reason.revocation_list_unavailable':
     'The issuer’s list of revoked badges could not be obtained: there is no knowing whether this badge was revoked.',

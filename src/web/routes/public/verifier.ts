@@ -135,15 +135,16 @@ function renderPage(request: FastifyRequest, reply: FastifyReply, state: PageSta
     : null;
   const status = state.status ?? (state.problem ? (STATUS_OF[state.problem] ?? 400) : 200);
   const text = state.text !== undefined && state.text.length <= REDISPLAY_MAX ? state.text.trim() : '';
+  const result = state.outcome ? resultView(state.outcome, t, (d) => formatDate(d, localeOf(request))) : null;
   return reply
     .code(status)
     .header('cache-control', 'no-store')
     .view('pages/verifier.eta', {
-      title: state.outcome ? `${t(`verifier.verdict.${state.outcome.verdict}`)} · ${t('verifier.title')}` : t('verifier.title'),
+      title: result ? `${result.heading} · ${t('verifier.title')}` : t('verifier.title'),
       problem,
       summary: problem ? [{ field: `verifier-${problem.field}`, label: '', message: problem.message }] : [],
       text,
-      result: state.outcome ? resultView(state.outcome, t, (d) => formatDate(d, localeOf(request))) : null,
+      result,
     });
 }
 
@@ -169,16 +170,19 @@ function resultView(outcome: VerifierOutcome, t: Translate, date: (d: Date) => s
         : sentenceHtml(t, 'verifier.verdict.expired.noDate', names, { host })
       : sentenceHtml(t, `verifier.verdict.${verdict}.detail` as MessageKey, names, { host });
   const nameIsClaim = (verdict === 'valid' || verdict === 'expired') && identity.established ? t('verifier.verdict.nameIsClaim', { host }) : null;
+  const decisive = report.checks.find((c) => c.ok === false && c.reason === report.reason);
   const why =
     (verdict === 'invalid' || verdict === 'unverifiable') && report.reason
-      ? t(`verifier.reason.${report.reason}` as MessageKey, { date: dates.expires, version: versionName(report) })
+      ? t(`verifier.reason.${report.reason}` as MessageKey, reasonParams(decisive, report, t, dates))
       : null;
   const badgeClass = report.badgeClass;
+  // A genuine badge checked against an email it was not awarded to is never under the green headline.
+  const otherRecipient = report.recipientMatches === false && (verdict === 'valid' || verdict === 'expired');
   return {
     verdict,
-    icon: { valid: '✓', expired: '!', revoked: '✕', invalid: '✕', unverifiable: '?' }[verdict],
-    statusClass: verdict === 'unverifiable' ? 'invalid' : verdict,
-    heading: t(`verifier.verdict.${verdict}`),
+    icon: otherRecipient ? '!' : { valid: '✓', expired: '!', revoked: '✕', invalid: '✕', unverifiable: '?' }[verdict],
+    statusClass: otherRecipient ? 'expired' : verdict === 'unverifiable' ? 'invalid' : verdict,
+    heading: otherRecipient ? t('verifier.verdict.otherRecipient') : t(`verifier.verdict.${verdict}`),
     detailHtml,
     nameIsClaim,
     why,
@@ -226,7 +230,19 @@ function resultView(outcome: VerifierOutcome, t: Translate, date: (d: Date) => s
   };
 }
 
-const versionName = (report: VerificationReport) => `Open Badges ${report.openBadgesVersion ?? '1.x'}`;
+/** What a reason's sentence quotes: the document and field at fault, a date, a version, an algorithm. */
+function reasonParams(check: Check | undefined, report: VerificationReport, t: Translate, dates: { expires: string }) {
+  const document = check?.document;
+  return {
+    date: dates.expires,
+    version: `Open Badges ${report.openBadgesVersion ?? '1.x'}`,
+    field: check?.field ?? '',
+    in: document ? t(`verifier.document.${document}.in`) : '',
+    of: document ? t(`verifier.document.${document}.of`) : '',
+    alg: '',
+    ...check?.params,
+  };
+}
 
 function checkLine(check: Check, report: VerificationReport, t: Translate, dates: { issuedOn: string; expires: string }) {
   const state = check.ok === true ? 'ok' : check.ok === false ? 'failed' : 'na';
@@ -241,7 +257,7 @@ function checkLine(check: Check, report: VerificationReport, t: Translate, dates
             ? t('verifier.check.issuer.ok', { host: report.issuerIdentity.publishedBy ?? '' })
             : t(`verifier.check.${check.code}.ok` as MessageKey);
   } else if (check.ok === false) {
-    sentence = t(`verifier.reason.${check.reason ?? 'unexpected_error'}` as MessageKey, { date: dates.expires, version: versionName(report) });
+    sentence = t(`verifier.reason.${check.reason ?? 'unexpected_error'}` as MessageKey, reasonParams(check, report, t, dates));
   } else if (check.reason === 'no_revocation_list') {
     sentence = t('verifier.reason.no_revocation_list');
   } else if (check.code === 'expiry' && report.assertion) {
