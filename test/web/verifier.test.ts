@@ -511,53 +511,53 @@ describe('a foreign issuer (the test switch on)', () => {
   });
 });
 
-describe('a forged signed badge (issue 9, point 1)', () => {
-  /**
-   * Exactly as anyone can make one in a minute: a key pair of one's own, its
-   * key document on one's own site with `owner` set to a `urn:uuid:`, and a
-   * payload that embeds an issuer of that id, named after a real university.
-   */
-  async function forge(issuerId: string, extra: Json = {}) {
-    const { publicKey, privateKey } = await generateKeyPair('RS256', { modulusLength: 2048, extractable: true });
-    const keyPath = `/forger/keys/${randomUUID()}`;
-    documents.set(
-      keyPath,
-      json({
-        '@context': CONTEXT,
-        type: 'CryptographicKey',
-        id: `${base}${keyPath}`,
-        owner: issuerId,
-        publicKeyPem: await exportSPKI(publicKey),
-      }),
-    );
-    const payload = {
+/**
+ * Exactly as anyone can make one in a minute: a key pair of one's own, its
+ * key document on one's own site with `owner` set to a `urn:uuid:`, and a
+ * payload that embeds an issuer of that id, named after a real university.
+ */
+async function forge(issuerId: string, extra: Json = {}) {
+  const { publicKey, privateKey } = await generateKeyPair('RS256', { modulusLength: 2048, extractable: true });
+  const keyPath = `/forger/keys/${randomUUID()}`;
+  documents.set(
+    keyPath,
+    json({
       '@context': CONTEXT,
-      type: 'Assertion',
+      type: 'CryptographicKey',
+      id: `${base}${keyPath}`,
+      owner: issuerId,
+      publicKeyPem: await exportSPKI(publicKey),
+    }),
+  );
+  const payload = {
+    '@context': CONTEXT,
+    type: 'Assertion',
+    id: `urn:uuid:${randomUUID()}`,
+    recipient: hashed(FOREIGN_LEARNER),
+    badge: {
+      type: 'BadgeClass',
       id: `urn:uuid:${randomUUID()}`,
-      recipient: hashed(FOREIGN_LEARNER),
-      badge: {
-        type: 'BadgeClass',
-        id: `urn:uuid:${randomUUID()}`,
-        name: 'Master Informatique',
-        description: 'Diplôme national de master.',
-        image: `data:image/png;base64,${PNG_1PX.toString('base64')}`,
-        criteria: { narrative: 'Avoir validé les quatre semestres.' },
-        issuer: {
-          type: 'Issuer',
-          id: issuerId,
-          name: 'Université de Caen Normandie',
-          url: 'https://www.unicaen.fr',
-          email: 'contact@unicaen.fr',
-          publicKey: `${base}${keyPath}`,
-          ...extra,
-        },
+      name: 'Master Informatique',
+      description: 'Diplôme national de master.',
+      image: `data:image/png;base64,${PNG_1PX.toString('base64')}`,
+      criteria: { narrative: 'Avoir validé les quatre semestres.' },
+      issuer: {
+        type: 'Issuer',
+        id: issuerId,
+        name: 'Université de Caen Normandie',
+        url: 'https://www.unicaen.fr',
+        email: 'contact@unicaen.fr',
+        publicKey: `${base}${keyPath}`,
+        ...extra,
       },
-      verification: { type: 'SignedBadge', creator: `${base}${keyPath}` },
-      issuedOn: '2024-03-01T10:00:00Z',
-    };
-    return sign(payload, privateKey);
-  }
+    },
+    verification: { type: 'SignedBadge', creator: `${base}${keyPath}` },
+    issuedOn: '2024-03-01T10:00:00Z',
+  };
+  return sign(payload, privateKey);
+}
 
+describe('a forged signed badge (issue 9, point 1)', () => {
   it('is never « authentique »: the issuer could not be established', async () => {
     const response = await submit(ctxOn, { text: await forge(`urn:uuid:${randomUUID()}`), email: FOREIGN_LEARNER });
     expect(response.statusCode).toBe(200);
@@ -971,6 +971,148 @@ describe('what the page states about the issuer (issue 9, points 2 and 6)', () =
     expect(page.body).toMatch(new RegExp(`<meta property="og:title" content="[^"]*\u2068${name}\u2069">`));
     expect(page.body).toMatch(/<meta property="og:description" content="[^"]*\u2068Mission Locale de Caen\u2069/);
     expect(page.body).toMatch(/<bdi>Mission Locale de Caen<\/bdi>/);
+  });
+});
+
+describe('POST /api/v1/verifications (issue 9)', () => {
+  async function api(app: App, payload: Json | { body: Buffer; contentType: string }, remoteAddress = nextAddress(), headers: Json = {}) {
+    const multipartBody = 'contentType' in payload && Buffer.isBuffer(payload.body);
+    const response = await app.app.inject({
+      method: 'POST',
+      url: '/api/v1/verifications',
+      remoteAddress,
+      headers: { ...(multipartBody ? { 'content-type': payload.contentType as string } : {}), ...headers },
+      payload: multipartBody ? (payload.body as Buffer) : (payload as Json),
+    });
+    expect(response.statusCode, response.body).toBeLessThan(500);
+    return response;
+  }
+
+  it('verifies a URL, without a token, answering the report as JSON', async () => {
+    const response = await api(ctxOn, { url: `${base}/assertions/1` });
+    expect(response.statusCode).toBe(200);
+    const body = response.json() as Json;
+    expect(body).toMatchObject({
+      verdict: 'valid',
+      openBadgesVersion: '2.0',
+      verificationType: 'HostedBadge',
+      issuer: { name: 'Pôle Compétences de Rouen', publishedBy: new URL(base).host, verified: true },
+      recipient: { checked: false, matches: null },
+      reason: null,
+    });
+    expect(body.checks.map((c: Json) => c.name)).toEqual([
+      'structure',
+      'issuer',
+      'hostedId',
+      'signature',
+      'keyOwnership',
+      'revocation',
+      'expiry',
+      'issuedOn',
+      'recipient',
+    ]);
+    expect(body.checks[0]).toEqual({ name: 'structure', ok: true, message: expect.stringContaining('Open Badges 2.0') });
+  });
+
+  it('verifies a JWS against an email, in English when asked', async () => {
+    const response = await api(ctxOn, { jws: foreignJws, email: FOREIGN_LEARNER }, nextAddress(), { 'accept-language': 'en' });
+    const body = response.json() as Json;
+    expect(body).toMatchObject({ verdict: 'valid', verificationType: 'SignedBadge', recipient: { checked: true, matches: true } });
+    expect(body.issuer.keyPublishedBy).toBe(new URL(base).host);
+    expect(body.checks.find((c: Json) => c.name === 'signature').message).toMatch(/^The electronic signature matches/);
+    expect(response.body).not.toContain(FOREIGN_LEARNER);
+  });
+
+  it('verifies a baked file, and an assertion JSON', async () => {
+    const file = await download(ctx, local(award.images.signedPng));
+    const form = multipart({}, [png(file)]);
+    const fromFile = await api(ctx, { body: form.payload, contentType: form.contentType });
+    expect(fromFile.statusCode, fromFile.body).toBe(200);
+    expect((fromFile.json() as Json).verdict).toBe('valid');
+    const hosted = await ctx.app.inject({ method: 'GET', url: local(award.url), headers: { accept: 'application/ld+json' } });
+    const fromJson = await api(ctx, { json: hosted.json() as Json });
+    expect((fromJson.json() as Json).verdict).toBe('valid');
+  });
+
+  it('says a forgery is unverifiable: the issuer could not be established, whatever name it gives', async () => {
+    const body = (await api(ctxOn, { jws: await forge(`urn:uuid:${randomUUID()}`) })).json() as Json;
+    expect(body).toMatchObject({
+      verdict: 'unverifiable',
+      issuer: { name: 'Université de Caen Normandie', publishedBy: null, verified: false },
+      reason: { code: 'issuer_not_established', message: expect.stringContaining('L’émetteur n’a pas pu être établi') },
+    });
+    expect(body.checks.find((c: Json) => c.name === 'issuer')).toMatchObject({ ok: false });
+  });
+
+  it('names the field of a structural problem', async () => {
+    documents.set(
+      '/api/issuer',
+      json({ '@context': CONTEXT, type: 'Issuer', id: `${base}/api/issuer`, name: 'Sans e-mail', url: 'https://x.example.org' }),
+    );
+    documents.set(
+      '/api/badge',
+      json({
+        '@context': CONTEXT,
+        type: 'BadgeClass',
+        id: `${base}/api/badge`,
+        name: 'B',
+        description: 'D',
+        image: `${base}/badge.png`,
+        criteria: { narrative: 'N' },
+        issuer: `${base}/api/issuer`,
+      }),
+    );
+    documents.set(
+      '/api/a',
+      json({
+        '@context': CONTEXT,
+        type: 'Assertion',
+        id: `${base}/api/a`,
+        recipient: hashed(FOREIGN_LEARNER),
+        badge: `${base}/api/badge`,
+        verification: { type: 'HostedBadge' },
+        issuedOn: '2024-03-01T10:00:00Z',
+      }),
+    );
+    const body = (await api(ctxOn, { url: `${base}/api/a` })).json() as Json;
+    expect(body.verdict).toBe('invalid');
+    expect(body.checks.find((c: Json) => c.name === 'structure')).toEqual({
+      name: 'structure',
+      ok: false,
+      field: 'issuer.email',
+      message: 'Il manque le champ obligatoire « email » dans le profil de l’émetteur.',
+    });
+  });
+
+  it.each([
+    ['nothing', {}, 400, 'verification_empty'],
+    ['two inputs', { url: 'https://example.org/a', jws: 'a.b.c' }, 400, 'verification_both'],
+    ['a file:// URL', { url: 'file:///etc/passwd' }, 400, 'verification_url_scheme'],
+    ['a bad email', { url: 'https://example.org/a', email: 'nope' }, 400, 'verification_email_invalid'],
+  ])('refuses %s with a 4xx and a message', async (_label, payload, status, code) => {
+    const response = await api(ctx, payload);
+    expect(response.statusCode).toBe(status);
+    expect(response.json()).toEqual({ error: { code, message: expect.any(String) } });
+  });
+
+  it('is limited per address, with a JSON 429', async () => {
+    const address = '203.0.113.91';
+    let last;
+    for (let i = 0; i < 31; i++) last = await api(ctx, {}, address);
+    expect(last!.statusCode).toBe(429);
+    expect((last!.json() as Json).error.code).toBe('rate_limited');
+  });
+
+  it('is described in the OpenAPI document, without a token', async () => {
+    const doc = (await ctx.app.inject({ method: 'GET', url: '/api/docs/json' })).json() as Json;
+    const operation = doc.paths['/api/v1/verifications']?.post;
+    expect(operation).toBeDefined();
+    expect(operation.security).toEqual([]);
+    expect(Object.keys(operation.requestBody.content)).toEqual(expect.arrayContaining(['application/json', 'multipart/form-data']));
+    const schema = operation.responses['200'].content['application/json'].schema;
+    expect(Object.keys(schema.properties)).toEqual(
+      expect.arrayContaining(['verdict', 'issuer', 'recipient', 'checks', 'openBadgesVersion']),
+    );
   });
 });
 

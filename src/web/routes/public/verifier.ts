@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formatDate, type MessageKey, type Translate } from '../../../i18n/index.ts';
-import type { Check, CheckCode, CheckReason, VerificationNote, VerificationReport } from '../../../openbadges/index.ts';
+import type { CheckCode, CheckReason, VerificationNote } from '../../../openbadges/index.ts';
 import type { Services } from '../../../services/index.ts';
 import {
   type FetchFailureCode,
@@ -11,6 +11,7 @@ import {
   type VerifierSubmission,
 } from '../../../services/verifier.ts';
 import { isolate, sentenceHtml } from '../../bidi.ts';
+import { checkLine, reasonParams } from '../../verification-report.ts';
 import { formBody } from '../../forms.ts';
 import { acceptMultipartForms, isUploadedFile, TOO_MANY_PARTS } from '../../multipart.ts';
 import { localeOf, translate } from '../../locale.ts';
@@ -227,57 +228,5 @@ function resultView(outcome: VerifierOutcome, t: Translate, date: (d: Date) => s
     ours: outcome.ours,
     assertionPage: outcome.assertionPage,
     checks: report.checks.map((check) => checkLine(check, report, t, dates)),
-  };
-}
-
-/** What a reason's sentence quotes: the document and field at fault, a date, a version, an algorithm. */
-function reasonParams(check: Check | undefined, report: VerificationReport, t: Translate, dates: { expires: string }) {
-  const document = check?.document;
-  return {
-    date: dates.expires,
-    version: `Open Badges ${report.openBadgesVersion ?? '1.x'}`,
-    field: check?.field ?? '',
-    in: document ? t(`verifier.document.${document}.in`) : '',
-    of: document ? t(`verifier.document.${document}.of`) : '',
-    alg: '',
-    ...check?.params,
-  };
-}
-
-function checkLine(check: Check, report: VerificationReport, t: Translate, dates: { issuedOn: string; expires: string }) {
-  const state = check.ok === true ? 'ok' : check.ok === false ? 'failed' : 'na';
-  let sentence: string;
-  if (check.ok === true) {
-    sentence =
-      check.code === 'expiry'
-        ? t('verifier.check.expiry.ok', { date: dates.expires })
-        : check.code === 'issuedOn'
-          ? t('verifier.check.issuedOn.ok', { date: dates.issuedOn })
-          : check.code === 'issuer'
-            ? t('verifier.check.issuer.ok', { host: report.issuerIdentity.publishedBy ?? '' })
-            : t(`verifier.check.${check.code}.ok` as MessageKey);
-  } else if (check.ok === false) {
-    sentence = t(`verifier.reason.${check.reason ?? 'unexpected_error'}` as MessageKey, reasonParams(check, report, t, dates));
-  } else if (check.reason === 'no_revocation_list') {
-    sentence = t('verifier.reason.no_revocation_list');
-  } else if (check.code === 'expiry' && report.assertion) {
-    sentence = t('verifier.check.expiry.none');
-  } else if (check.code === 'recipient' && report.assertion) {
-    sentence = t('verifier.check.recipient.none');
-  } else if (check.code === 'hostedId' && report.verificationType === 'SignedBadge') {
-    sentence = t('verifier.check.hostedId.signed');
-  } else if (check.code === 'signature' && report.verificationType === 'HostedBadge') {
-    sentence = t('verifier.check.signature.hosted');
-  } else if (check.code === 'keyOwnership' && report.verificationType === 'HostedBadge') {
-    sentence = t('verifier.check.keyOwnership.hosted');
-  } else {
-    sentence = t('verifier.check.notReached');
-  }
-  return {
-    code: check.code,
-    state,
-    label: t(`verifier.check.${check.code}`),
-    stateText: t(`verifier.checks.state.${state}`),
-    sentence,
   };
 }
