@@ -2,11 +2,13 @@ import {
   type BadgeInput,
   type DocumentLoader,
   isPng,
+  type LoadedDocument,
   looksLikeCompactJws,
   parseDateTime,
   type VerificationReport,
   verifyBadge,
 } from '../openbadges/index.ts';
+import { DomainError } from './errors.ts';
 import type { PublicationService } from './publication.ts';
 import { type RemoteDocuments, RemoteDocumentError, type RemoteFailure } from './remote-documents.ts';
 import type { PublicUrls } from './urls.ts';
@@ -230,7 +232,7 @@ export class VerifierService {
     };
     return {
       fetchJson: async (url, options) => {
-        if (this.isOurs(url)) return local.fetchJson(url);
+        if (this.isOurs(url)) return options?.acceptImage ? this.ourBakedImage(url, local) : local.fetchJson(url);
         try {
           const response = await this.remote.fetchJson(url, { ...options, timeoutMs: remaining() });
           if (response.status !== 200 && response.status !== 410) note({ url, code: 'http_status', status: response.status });
@@ -253,6 +255,20 @@ export class VerifierService {
         }
       },
     };
+  }
+
+  /** One of our own baked files pasted as a link: baked in-process, as it would be served. */
+  private async ourBakedImage(url: string, local: DocumentLoader): Promise<LoadedDocument> {
+    const match = /\/assertions\/([0-9a-f-]{36})\/(signed|hosted)\.(png|svg)$/.exec(url.slice(this.urls.origin.length));
+    if (!match) return local.fetchJson(url);
+    try {
+      const baked = await this.publication.bakedImage(match[1]!, match[2] as 'signed' | 'hosted', match[3] as 'png' | 'svg');
+      const bytes = typeof baked.bytes === 'string' ? new TextEncoder().encode(baked.bytes) : baked.bytes;
+      return { status: 200, body: undefined, image: { mime: match[3] === 'png' ? 'image/png' : 'image/svg+xml', bytes } };
+    } catch (error) {
+      if (error instanceof DomainError) return { status: error.status, body: null };
+      throw error;
+    }
   }
 
   /** The badge picture for the page: our own URL, or others' image inlined (the page's CSP allows data: only). */

@@ -478,6 +478,47 @@ describe('the issuer is established only by a Profile fetched at its own address
   });
 });
 
+describe('verdicts that help (issue 9, points 3 to 5)', () => {
+  it('says revoked first, whatever else fails', async () => {
+    const w = world();
+    const assertion = w.hosted();
+    w.loader.serve(assertion.id, { ...assertion, badge: `${O}/badges/missing`, revoked: true, revocationReason: 'Fraude' }, 410);
+    const report = await verifyBadge({ kind: 'url', url: assertion.id }, { loader: w.loader, ...at });
+    expect(check(report, 'structure').ok).toBe(false);
+    expect(report).toMatchObject({ status: 'revoked', reason: 'revoked', revocationReason: 'Fraude' });
+  });
+
+  it('names the document and the field of a structural problem', async () => {
+    const w = world();
+    const profile = w.loader.docs.get(ISSUER)!.body as Record<string, unknown>;
+    delete profile.email;
+    const report = await verifyBadge({ kind: 'url', url: w.hosted().id }, { loader: w.loader, ...at });
+    expect(check(report, 'structure')).toMatchObject({ ok: false, reason: 'missing_property', document: 'issuer', field: 'email' });
+  });
+
+  it('reads an older version of the standard as such, not as a forgery', async () => {
+    const report = await verifyBadge(
+      {
+        kind: 'json',
+        json: { '@context': 'https://w3id.org/openbadges/v1', type: 'Assertion', verify: { type: 'hosted', url: `${O}/a` } },
+      },
+      { loader: memoryLoader(), ...at },
+    );
+    expect(report).toMatchObject({ status: 'invalid', reason: 'older_version', openBadgesVersion: '1.1' });
+  });
+
+  it("applies a Profile's startsWith to the assertion's id only", async () => {
+    const w = world();
+    w.loader.serve(ISSUER, { ...(w.loader.docs.get(ISSUER)!.body as object), verification: { startsWith: `${O}/assertions/` } });
+    w.loader.serve(BADGE, { ...(w.loader.docs.get(BADGE)!.body as object) });
+    const report = await verifyBadge({ kind: 'url', url: w.hosted().id }, { loader: w.loader, ...at });
+    expect(report.status).toBe('valid');
+    const outside = w.hosted({ id: `${O}/elsewhere/${randomUUID()}` } as never);
+    const refused = await verifyBadge({ kind: 'url', url: outside.id }, { loader: w.loader, ...at });
+    expect(check(refused, 'hostedId')).toMatchObject({ ok: false, reason: 'assertion_host_mismatch' });
+  });
+});
+
 describe('recipient', () => {
   it('matches the email the badge was awarded to, whatever its case', async () => {
     const w = world();

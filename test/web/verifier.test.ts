@@ -335,6 +335,14 @@ describe('our own badges, verified in-process', () => {
     expect(refused.body).toMatch(/<textarea id="verifier-text"[^>]*>htp\/\/badge\.example\.org\/1<\/textarea>/);
   });
 
+  it('verifies the URL of one of our baked files pasted as a link', async () => {
+    for (const url of [award.images.signedPng, award.images.hostedSvg]) {
+      const response = await submit(ctx, { text: url });
+      expect(verdictOf(response.body), url).toBe(VALID);
+      expect(text(response.body)).toContain(`L’adresse ${url} est l’image du badge`);
+    }
+  });
+
   it('verifies the JWS', async () => {
     const jws = (await download(ctx, local(award.jwsUrl))).toString('utf8');
     const response = await submit(ctx, { text: jws });
