@@ -12,13 +12,29 @@ const declared: readonly { prefix: string; param?: string }[] = Object.values(SE
  */
 const SECRET_PATHS = new RegExp(`^(${declared.map((l) => escapeRegExp(l.prefix)).join('|')})[^/?#]+`);
 const SECRET_PARAMS = [...new Set(declared.flatMap((l) => (l.param ? [l.param] : [])))];
+/**
+ * Query parameters that name a person by their address: the API's
+ * `recipientEmail` filter, the members page's `email` notice after an
+ * invitation. Any other parameter or path segment holding an `@` (a search
+ * typed as an address, a return path carrying one) is hidden as well, so a
+ * new one cannot leak a learner's address into the log by being forgotten here.
+ */
+const ADDRESS_PARAMS = new Set(['email', 'recipientEmail']);
+const HIDDEN = '***';
+
+const holdsAddress = (text: string) => /@|%40/i.test(text);
 
 export function redactUrl(url: string): string {
   const [path = '', query] = url.split('?', 2) as [string, string | undefined];
-  const safePath = path.replace(SECRET_PATHS, '$1***');
+  const safePath = path
+    .replace(SECRET_PATHS, `$1${HIDDEN}`)
+    .split('/')
+    .map((segment) => (holdsAddress(segment) ? HIDDEN : segment))
+    .join('/');
   if (query === undefined) return safePath;
   const params = new URLSearchParams(query);
-  for (const name of SECRET_PARAMS) if (params.has(name)) params.set(name, '***');
+  const hidden = [...params].filter(([name, value]) => SECRET_PARAMS.includes(name) || ADDRESS_PARAMS.has(name) || holdsAddress(value));
+  for (const [name] of hidden) params.set(name, HIDDEN);
   return `${safePath}?${params.toString().replace(/%2A/g, '*')}`;
 }
 

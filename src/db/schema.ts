@@ -333,8 +333,14 @@ export const outboxMessages = pgTable(
     status: text('status').$type<'pending' | 'sending' | 'sent' | 'failed' | 'held' | 'suppressed'>().notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull(),
-    /** Until when a `sending` claim holds; past it, another instance may take the message over. */
+    /**
+     * Until when a `sending` claim holds: a short lease its dispatcher renews
+     * while it works (its heartbeat); past it, another instance may take the
+     * message over.
+     */
     claimedUntil: timestamp('claimed_until', { withTimezone: true }),
+    /** Which claim holds the message (a random id per round): only its holder records the outcome. */
+    claimedBy: uuid('claimed_by'),
     lastError: text('last_error'),
     sentAt: timestamp('sent_at', { withTimezone: true }),
     createdByUserId: uuid('created_by_user_id').references(() => users.id),
@@ -477,6 +483,10 @@ export const awardImports = pgTable(
     createdAt: createdAt(),
     startedAt: timestamp('started_at', { withTimezone: true }),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
+    /** A `running` import's lease, renewed by its runner's heartbeat; past it, another runner takes the import over. */
+    claimedUntil: timestamp('claimed_until', { withTimezone: true }),
+    /** Which run holds the import (a random id per claim): a run that lost it stops and writes nothing more. */
+    claimedBy: uuid('claimed_by'),
   },
   (t) => [index('award_imports_structure_idx').on(t.structureId, t.createdAt)],
 );

@@ -173,6 +173,7 @@ const core: CoreMessages = {
   'form.controlCharacters':
     'This text contains characters that are not allowed (line break, control character). Enter it on a single line.',
   'form.invalid': 'This value is not valid.',
+  'form.optional': '(optional)',
 
   'setup.title': 'Setting up the platform',
   'setup.intro':

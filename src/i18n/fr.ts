@@ -174,6 +174,7 @@ const core = {
   'form.controlCharacters':
     'Ce texte contient des caractères non autorisés (retour à la ligne, caractère de contrôle). Saisissez-le sur une seule ligne.',
   'form.invalid': 'Cette valeur n’est pas valide.',
+  'form.optional': '(facultatif)',
 
   'setup.title': 'Mise en service de la plateforme',
   'setup.intro':

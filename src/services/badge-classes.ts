@@ -32,15 +32,13 @@ export interface BadgeClassImage {
   svg: string | null;
 }
 
-export type BadgeClassRefusalCode = 'superseded' | 'catalogue_key_taken' | 'not_archived' | 'already_archived';
+export const BADGE_CLASS_REFUSALS = ['superseded', 'catalogue_key_taken', 'not_archived', 'already_archived'] as const;
+export type BadgeClassRefusalCode = (typeof BADGE_CLASS_REFUSALS)[number];
 
-/** A refusal of the badge class pages (shown on the page, never a 500). */
-export class BadgeClassRefusal extends Error {
-  constructor(
-    readonly code: BadgeClassRefusalCode,
-    readonly params: Record<string, string | number> = {},
-  ) {
-    super(code);
+/** An action on a badge class that cannot be done now (409, shown on the page): worded by `error.badgeClass.<code>`. */
+export class BadgeClassRefusal extends DomainError<BadgeClassRefusalCode> {
+  constructor(code: BadgeClassRefusalCode, params: Record<string, string | number> = {}) {
+    super(code, 409, params, { messageKey: `error.badgeClass.${code}` });
     this.name = 'BadgeClassRefusal';
   }
 }

@@ -38,12 +38,20 @@ export interface CatalogueItem extends BadgeClassDefinition {
   proposedByStructureName: string | null;
 }
 
-export type CatalogueRefusalCode = 'already_adopted' | 'already_proposed' | 'not_own_badge' | 'not_pending' | 'not_published' | 'archived';
+export const CATALOGUE_REFUSALS = [
+  'already_adopted',
+  'already_proposed',
+  'not_own_badge',
+  'not_pending',
+  'not_published',
+  'archived',
+] as const;
+export type CatalogueRefusalCode = (typeof CATALOGUE_REFUSALS)[number];
 
-/** A catalogue action that cannot be done now (shown on the page, never a 500). */
-export class CatalogueRefusal extends Error {
-  constructor(readonly code: CatalogueRefusalCode) {
-    super(code);
+/** A catalogue action that cannot be done now (409, shown on the page): worded by `error.catalogue.<code>`. */
+export class CatalogueRefusal extends DomainError<CatalogueRefusalCode> {
+  constructor(code: CatalogueRefusalCode) {
+    super(code, 409, {}, { messageKey: `error.catalogue.${code}` });
     this.name = 'CatalogueRefusal';
   }
 }

@@ -1,15 +1,33 @@
+export type RefusalStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 429;
+
 /**
- * A refusal the user can act on. `code` is stable (the API returns it, the
- * web layer translates it); `status` is the HTTP status it maps to.
+ * The one refusal type: what the user can act on, from any service, to any
+ * entry point. `code` is stable (the API returns it); `params` fill in its
+ * message; `status` is the HTTP status it maps to; `field` names the input it
+ * is about (a form field, a CSV column, an API property), when it is about one.
+ *
+ * Its message is `messageKey` in src/i18n: `error.<code>`, or
+ * `error.<topic>.<code>` for a family of refusals whose codes are only
+ * meaningful together (a badge class's actions, the catalogue's, an uploaded
+ * image, a CSV file, a badge class definition's field: the subclasses of DomainError, each
+ * with the list of its codes).
+ * The web layer words every refusal through that one key (src/web/refusals.ts);
+ * no route keeps its own table of messages.
  */
-export class DomainError extends Error {
+export class DomainError<Code extends string = ErrorCode> extends Error {
+  readonly field: string | undefined;
+  readonly messageKey: string;
+
   constructor(
-    readonly code: ErrorCode,
-    readonly status: 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 429,
+    readonly code: Code,
+    readonly status: RefusalStatus,
     readonly params: Record<string, string | number> = {},
+    options: { field?: string; messageKey?: string } = {},
   ) {
     super(code);
     this.name = 'DomainError';
+    this.field = options.field;
+    this.messageKey = options.messageKey ?? `error.${code}`;
   }
 }
 
@@ -43,15 +61,6 @@ export type ErrorCode =
   | 'already_member'
   | 'invitation_not_found'
   | 'member_not_found'
-  | 'last_admin'
-  // A CSV import's file as a whole (ImportFileError; i18n under awarding.csv.file.* in src/i18n/features/awarding.ts).
-  | 'empty'
-  | 'too_large'
-  | 'spreadsheet'
-  | 'malformed'
-  | 'missing_columns'
-  | 'duplicate_column'
-  | 'no_rows'
-  | 'too_many_rows';
+  | 'last_admin';
 
 export const notFound = (code: ErrorCode = 'not_found') => new DomainError(code, 404);

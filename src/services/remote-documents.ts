@@ -1,9 +1,9 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
-import ipaddr from 'ipaddr.js';
 import { createRequire } from 'node:module';
 import type { Agent, buildConnector as BuildConnector } from 'undici';
 import { type DocumentLoader, isPng } from '../openbadges/index.ts';
+import { isPublicAddress } from './network-addresses.ts';
 
 /**
  * Fetching another issuer's documents for « Vérifier un badge ». Anyone can
@@ -86,28 +86,6 @@ export interface FetchOptions {
   acceptImage?: boolean;
 }
 const USER_AGENT = 'Insigne-Verifier/1.0 (Open Badges 2.0)';
-
-/**
- * Only ordinary public unicast addresses: ipaddr.js names every special
- * range (loopback, private, link-local — hence cloud metadata at
- * 169.254.169.254 —, unique-local, multicast, CGNAT, unspecified, broadcast,
- * reserved, NAT64, 6to4, Teredo…), so anything not 'unicast' is refused.
- * IPv4-mapped IPv6 (::ffff:127.0.0.1) is judged as the IPv4 it carries.
- */
-export function isPublicAddress(address: string): boolean {
-  const bare = address.startsWith('[') && address.endsWith(']') ? address.slice(1, -1) : address;
-  if (isIP(bare) === 0) return false;
-  let parsed: ipaddr.IPv4 | ipaddr.IPv6;
-  try {
-    parsed = ipaddr.parse(bare);
-  } catch {
-    return false;
-  }
-  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) {
-    parsed = (parsed as ipaddr.IPv6).toIPv4Address();
-  }
-  return parsed.range() === 'unicast';
-}
 
 /** The URL itself before any connection: a scheme we fetch, a host. */
 export function checkRemoteUrl(raw: string): URL {

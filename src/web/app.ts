@@ -6,6 +6,7 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Platform } from '../platform.ts';
+import { secureCookies } from './cookie-session.ts';
 import { errorHandling } from './plugins/errors.ts';
 import { rateLimits } from './plugins/rate-limits.ts';
 import { sessions } from './plugins/session.ts';
@@ -63,7 +64,9 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
     decorateReply: false,
     maxAge: config.NODE_ENV === 'production' ? '1d' : 0,
   });
-  await app.register(views, { production: config.NODE_ENV === 'production' });
+  // An https PUBLIC_URL is the public face even behind a plain-HTTP proxy: cookies are Secure, HSTS is sent.
+  const https = secureCookies(config.PUBLIC_URL);
+  await app.register(views, { production: config.NODE_ENV === 'production', secureCookies: https });
   await app.register(errorHandling);
   await app.register(rateLimits, { enabled: config.RATE_LIMITS });
   await app.register(sessions, { services, publicUrl: config.PUBLIC_URL });
@@ -71,6 +74,8 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   app.addHook('onSend', async (_request, reply) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'strict-origin-when-cross-origin');
+    // One year, this host only: other hosts of the same domain (the Région's own site) are not ours to commit to https.
+    if (https) reply.header('strict-transport-security', 'max-age=31536000');
     if (!reply.hasHeader('content-security-policy')) {
       reply.header(
         'content-security-policy',

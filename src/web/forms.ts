@@ -29,6 +29,14 @@ export function textValue(body: Record<string, unknown>, field: string, max = 40
   return typeof value === 'string' ? value.slice(0, max) : '';
 }
 
+/** The fields of a form as text, for redisplay, each bounded by its own limit. */
+export function textValues<F extends string>(body: Record<string, unknown>, limits: Record<F, number>): Record<F, string> {
+  return Object.fromEntries(Object.entries<number>(limits).map(([field, max]) => [field, textValue(body, field, max)])) as Record<
+    F,
+    string
+  >;
+}
+
 type Issue = z.core.$ZodIssue;
 
 function messageOf(issue: Issue, t: Translate, sent: unknown): string {
@@ -66,6 +74,28 @@ export function fieldErrors(error: z.ZodError, t: Translate, input: Record<strin
 /** The summary at the top of the form, in the order of the fields on the page. */
 export function errorSummary(errors: FieldErrors, labels: [field: string, label: MessageKey][], t: Translate): ErrorSummaryItem[] {
   return labels.filter(([field]) => errors[field]).map(([field, label]) => ({ field, label: t(label), message: errors[field]! }));
+}
+
+/**
+ * The one way a form page shows itself again after a refusal: its title says
+ * so (for screen readers and the browser tab), the fields keep their message,
+ * and the summary at the top links to each of them in the page's order.
+ */
+export interface FormPage {
+  title: string;
+  errors: FieldErrors;
+  summary: ErrorSummaryItem[];
+}
+
+export function formPage(
+  t: Translate,
+  heading: string,
+  errors: FieldErrors = {},
+  labels: [field: string, label: MessageKey][] | ErrorSummaryItem[] = [],
+): FormPage {
+  const summary =
+    labels.length && Array.isArray(labels[0]) ? errorSummary(errors, labels as [string, MessageKey][], t) : (labels as ErrorSummaryItem[]);
+  return { title: summary.length ? t('form.errorTitle', { title: heading }) : heading, errors, summary };
 }
 
 /** The characters refused in typed text: defined once, in src/services/inputs.ts. */

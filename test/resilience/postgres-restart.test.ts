@@ -1,8 +1,10 @@
 import { count, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertions, awardImports, idempotencyKeys } from '../../src/db/schema.ts';
+import { enqueueMail } from '../../src/db/repositories/outbox.ts';
+import { assertions, awardImports, idempotencyKeys, outboxMessages } from '../../src/db/schema.ts';
 import { IMPORT_BATCH } from '../../src/services/award-imports/service.ts';
-import { seedStructure, startTestApp } from '../support/platform.ts';
+import { startSmtpServer } from '../support/mail.ts';
+import { seedStructure, startTestApp, startTestPlatform } from '../support/platform.ts';
 import { startOwnPostgres } from '../support/postgres-server.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -169,5 +171,64 @@ describe('a PostgreSQL restart under load', () => {
     const rows = await db.select({ email: assertions.recipientEmail }).from(assertions).where(like(assertions.recipientEmail, 'csv.%'));
     expect(rows).toHaveLength(total);
     expect(new Set(rows.map((r) => r.email)).size).toBe(total);
+  }, 180_000);
+
+  it('delivers every email exactly once through an outage: a message sent while the database is away is marked sent when it is back', async () => {
+    const smtp = await startSmtpServer();
+    // An instance of its own, sending: the outbox drains while PostgreSQL goes down and comes back.
+    const mailer = await startTestPlatform({ adminDatabaseUrl: server.url, env: { SMTP_URL: smtp.url, MAIL_POLL_INTERVAL_MS: '50' } });
+    try {
+      const db = mailer.platform.database.db;
+      const { structure } = await seedStructure(mailer.platform.services);
+      const total = 1500;
+      await db.transaction((tx) =>
+        enqueueMail(
+          tx,
+          Array.from({ length: total }, (_, i) => ({
+            kind: 'award' as const,
+            to: `restart.${i}@example.org`,
+            subject: `Message ${i}`,
+            text: `Bonjour ${i}`,
+            html: `<p>Bonjour ${i}</p>`,
+            structureId: structure.id,
+          })),
+          { now: mailer.platform.services.clock() },
+        ),
+      );
+      mailer.platform.services.mailSignal.notify();
+
+      // Down once some have gone and most have not: sends then end while it is away.
+      await waitFor(() => smtp.received.length >= 150, { message: 'the dispatcher did not start sending', timeout: 60_000, interval: 5 });
+      await server.shutDown();
+      const receivedAtOutage = smtp.received.length;
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      await server.start();
+      expect(receivedAtOutage).toBeLessThan(total);
+
+      const state = async () => {
+        const rows = await db.select({ status: outboxMessages.status, n: count() }).from(outboxMessages).groupBy(outboxMessages.status);
+        return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+      };
+      // Every message ends sent, well within the lease: none waits in 'sending' for a claim to lapse.
+      let last: Record<string, number> = {};
+      await waitFor(async () => (last = await state()).sent === total, {
+        message: () => `not every message was marked sent (${JSON.stringify(last)})`,
+        timeout: 60_000,
+        interval: 100,
+        retryOnError: true,
+      });
+      await mailer.platform.mailDispatcher!.idle();
+      // Each message reached the SMTP server exactly once, and was claimed once.
+      const perMessage = new Map<string, number>();
+      for (const mail of smtp.received) perMessage.set(mail.parsed.messageId!, (perMessage.get(mail.parsed.messageId!) ?? 0) + 1);
+      expect(perMessage.size).toBe(total);
+      expect([...perMessage.values()].filter((n) => n > 1)).toEqual([]);
+      expect(smtp.received).toHaveLength(total);
+      const attempts = await db.select({ attempts: outboxMessages.attempts }).from(outboxMessages);
+      expect(attempts.every((r) => r.attempts === 1)).toBe(true);
+    } finally {
+      await mailer.close().catch(() => {});
+      await smtp.close();
+    }
   }, 180_000);
 });

@@ -1,10 +1,12 @@
 import { deflateSync } from 'node:zlib';
+import { Resvg } from '@resvg/resvg-js';
 import CRC32 from 'crc-32';
 import { imageSize } from 'image-size';
 import { describe, expect, it } from 'vitest';
 import { loadCatalogueImage } from '../../src/catalogue/assets.ts';
 import { generatedBadgeImage, renderSvgToPng } from '../../src/catalogue/images.ts';
 import { bakeSvg, unbakePng } from '../../src/openbadges/index.ts';
+import { SVG_MIXED_CASE_ATTRIBUTES, SVG_MIXED_CASE_TAGS } from '../../src/services/images/svg-names.ts';
 import { checkUploadedImage, MAX_IMAGE_BYTES, sanitiseSvg, UploadedImageError } from '../../src/services/images/uploads.ts';
 
 /**
@@ -149,6 +151,64 @@ describe('SVG uploads are sanitised', () => {
   });
 });
 
+describe('SVG uploads keep what rendering needs', () => {
+  /** The RGBA of one pixel of the SVG drawn `width` pixels wide. */
+  const pixel = (svg: string, x: number, y: number, width = 400) => {
+    const rendered = new Resvg(svg, { fitTo: { mode: 'width', value: width }, logLevel: 'off' }).render();
+    const at = (y * rendered.width + x) * 4;
+    return [...rendered.pixels.subarray(at, at + 4)];
+  };
+
+  it('keeps viewBox, so a drawing scaled by it renders as drawn', () => {
+    // 100 × 100 on the page, drawn in a 10 × 10 space: the red square is the bottom-right quarter.
+    const upload = `<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100" viewBox="0 0 10 10" preserveAspectRatio="xMidYMid meet"><rect x="5" y="5" width="5" height="5" fill="#ff0000"/></svg>`;
+    const svg = cleaned(upload);
+    expect(svg).toContain('viewBox="0 0 10 10"');
+    expect(svg).toContain('preserveAspectRatio="xMidYMid meet"');
+    expect(pixel(svg, 300, 300)).toEqual([255, 0, 0, 255]);
+    expect(pixel(svg, 100, 100)[3]).toBe(0);
+  });
+
+  it('keeps gradients, clip paths and filters with their mixed-case names', () => {
+    const svg = cleaned(
+      `${SVG_OPEN}<defs>` +
+        '<linearGradient id="g" gradientUnits="userSpaceOnUse" x1="0" y1="0" x2="200" y2="0" spreadMethod="pad" gradientTransform="rotate(0)"><stop offset="0" stop-color="#ff0000"/><stop offset="1" stop-color="#0000ff"/></linearGradient>' +
+        '<clipPath id="c" clipPathUnits="userSpaceOnUse"><rect width="100" height="200"/></clipPath>' +
+        '<filter id="f" filterUnits="userSpaceOnUse"><feGaussianBlur stdDeviation="0"/><feImage href="https://tracker.example.org/p.png"/></filter>' +
+        '</defs><rect width="200" height="200" fill="url(#g)" clip-path="url(#c)"/></svg>',
+    );
+    for (const name of [
+      'linearGradient',
+      'gradientUnits',
+      'spreadMethod',
+      'gradientTransform',
+      'clipPath',
+      'clipPathUnits',
+      'filterUnits',
+      'feGaussianBlur',
+      'stdDeviation',
+      'feImage',
+    ]) {
+      expect(svg).toContain(name);
+    }
+    // A kept element is still held to the rules: no reference leaving the document.
+    expect(svg).not.toContain('tracker.example.org');
+    // Left half gradient (red at the left edge), right half clipped away.
+    const left = pixel(svg, 4, 200);
+    expect(left[0]).toBeGreaterThan(200);
+    expect(left[2]).toBeLessThan(60);
+    expect(pixel(svg, 300, 200)[3]).toBe(0);
+  });
+
+  it('keeps every mixed-case SVG name the sanitiser allows', () => {
+    const attributes = SVG_MIXED_CASE_ATTRIBUTES.map((name) => `${name}="1"`).join(' ');
+    const tags = SVG_MIXED_CASE_TAGS.map((name) => `<${name} id="${name}-x"/>`).join('');
+    const svg = sanitiseSvg(`${SVG_OPEN}<g ${attributes}>${tags}</g></svg>`);
+    for (const name of SVG_MIXED_CASE_ATTRIBUTES) expect(svg).toContain(` ${name}="1"`);
+    for (const name of SVG_MIXED_CASE_TAGS) expect(svg).toContain(`<${name} id="${name}-x"`);
+  });
+});
+
 describe('files that only claim to be images', () => {
   it('refuses a PNG renamed .svg, and an SVG renamed .png', () => {
     const realPng = loadCatalogueImage('general').png;
@@ -205,6 +265,41 @@ describe('PNG uploads', () => {
     expect(result.svg).toBeUndefined();
     expect(Buffer.from(result.png).includes(Buffer.from('Someone'))).toBe(false);
     expect(unbakePng(result.png)).toBeNull();
+    expect(imageSize(result.png)).toMatchObject({ width: 128, height: 128 });
+  });
+
+  it('keeps only the chunks that draw the picture and give its colours', () => {
+    const chunk = (name: string, bytes: number[] | string) => ({
+      name,
+      data: typeof bytes === 'string' ? utf8(bytes) : new Uint8Array(bytes),
+    });
+    const colour = [
+      chunk('gAMA', [0, 0, 0xb1, 0x8f]),
+      chunk('sRGB', [0]),
+      chunk(
+        'cHRM',
+        Array.from({ length: 32 }, () => 1),
+      ),
+    ];
+    const others = [
+      chunk('pHYs', [0, 0, 0x0b, 0x13, 0, 0, 0x0b, 0x13, 1]),
+      chunk('bKGD', [0, 0xff, 0, 0xff, 0, 0xff]),
+      chunk('sBIT', [8, 8, 8, 8]),
+      chunk('acTL', [0, 0, 0, 1, 0, 0, 0, 0]),
+      chunk('prVt', 'a private chunk that rides along'),
+      chunk('zzZz', 'an unknown ancillary chunk'),
+      chunk('tIME', [0x07, 0xea, 5, 4, 8, 0, 0]),
+    ];
+    const upload = png(128, 128, [...colour, ...others]);
+    const result = checkUploadedImage(upload, 'badge.png');
+    const names: string[] = [];
+    for (let offset = 8; offset < result.png.length;) {
+      const length = Buffer.from(result.png).readUInt32BE(offset);
+      names.push(Buffer.from(result.png.subarray(offset + 4, offset + 8)).toString('latin1'));
+      offset += 12 + length;
+    }
+    expect(names).toEqual(['IHDR', 'gAMA', 'sRGB', 'cHRM', 'IDAT', 'IEND']);
+    expect(Buffer.from(result.png).includes(Buffer.from('rides along'))).toBe(false);
     expect(imageSize(result.png)).toMatchObject({ width: 128, height: 128 });
   });
 

@@ -2,8 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/config.ts';
+import { isPublicAddress } from '../../src/services/network-addresses.ts';
 import {
-  isPublicAddress,
   REMOTE_MAX_BYTES,
   REMOTE_MAX_REDIRECTS,
   REMOTE_TIMEOUT_MS,

@@ -72,6 +72,8 @@ export async function startSmtpServer() {
       stream.on('end', () => void receive().catch((error: Error) => callback(error)));
     },
   });
+  // A client that vanishes mid-session (a sender killed -9) resets its connection: that is the sender's story, not an error here.
+  server.on('error', () => {});
   const port = await freePort();
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {

@@ -166,7 +166,7 @@ describe('the rules of a badge class definition', () => {
     expect(refusal({ description: 'a\u0000b' })).toMatchObject({ params: { field: 'description', problem: 'control_characters' } });
     expect(refusal({ criteriaNarrative: 'c'.repeat(5001) })).toMatchObject({ params: { field: 'criteriaNarrative', max: 5000 } });
     expect(refusal({ tags: Array.from({ length: 11 }, (_, i) => `t${i}`) })).toMatchObject({
-      params: { field: 'tags', problem: 'too_many' },
+      params: { field: 'tags', problem: 'too_many_tags' },
     });
     expect(refusal({ tags: ['t'.repeat(51)] })).toMatchObject({ params: { field: 'tags', problem: 'too_long', max: 50 } });
     expect(refusal({ validityDays: 0 })).toMatchObject({ params: { field: 'validityDays', problem: 'out_of_range' } });

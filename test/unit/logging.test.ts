@@ -13,6 +13,10 @@ describe('URLs in the log', () => {
     ['/invitation/abcDEF123_-xyz?lang=en', '/invitation/***?lang=en'],
     ['/courriels/arret/bGVhQGV4YW1wbGUub3Jn.mac', '/courriels/arret/***'],
     ['/courriels/arret?jeton=bGVhQGV4YW1wbGUub3Jn.mac&lang=fr', '/courriels/arret?jeton=***&lang=fr'],
+    ['/api/v1/assertions?recipientEmail=lea%40example.org&page=2', '/api/v1/assertions?recipientEmail=***&page=2'],
+    ['/espace/membres?fait=invite&email=camille%40example.org', '/espace/membres?fait=invite&email=***'],
+    ['/espace/apprenants?q=lea@example.org', '/espace/apprenants?q=***'],
+    ['/espace/apprenants/lea%40example.org?lang=en', '/espace/apprenants/***?lang=en'],
   ])('hides the secret of %s', (url, expected) => {
     expect(redactUrl(url)).toBe(expected);
   });

@@ -791,7 +791,7 @@ describe('the structure’s public profile', () => {
           bytes:
             '<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><svg xmlns="http://www.w3.org/2000/svg" width="100" height="100"><text>&b;</text></svg>',
         },
-        'Ce SVG contient des éléments interdits',
+        'Ce fichier SVG contient des éléments refusés (script, lien externe',
       ],
       [{ name: '<b>logo</b>.svg', type: 'image/svg+xml', bytes: png }, 'Le nom du fichier ne correspond pas à son contenu'],
     ];

@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { and, count, eq } from 'drizzle-orm';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -381,6 +382,34 @@ describe('awarding from a CSV file', () => {
     // Line 6 was corrected in the first import only: in this one it is still wrong.
     expect(await assertionCount(caen.structure.id)).toBe(before + 31);
     expect(text((await advisor.get(againUrl)).body)).toContain('Déjà délivrés 30');
+  });
+
+  it('writes the result file so that no cell becomes a formula or a new row in a spreadsheet, whatever its line breaks', async () => {
+    // A quoted cell of the upload may hold line breaks; each line of it that
+    // starts like a formula must come back as text, and the cell quoted.
+    const rows = [
+      `formule.1@example.org;Inès;Formule;organiser-je-pratique;"a\n=1+1";;`,
+      `formule.2@example.org;"=HYPERLINK(""http://x"")";"b\r\n@SUM(A1)";organiser-je-pratique;"-2;+3, fin\r\tTAB";;`,
+    ];
+    const uploaded = await uploadFile(advisor, file(rows));
+    expect(uploaded.statusCode, uploaded.body.slice(0, 500)).toBe(303);
+    const url = uploaded.headers.location as string;
+    expect((await advisor.post(`${url}/confirmer`, {}, csrfOf((await advisor.get(url)).body))).statusCode).toBe(303);
+    await ctx.platform.awardImportRunner!.drain();
+    const download = await advisor.get(`${url}/resultat.csv`);
+    expect(download.statusCode).toBe(200);
+    const body = download.body.replace(/^\ufeff/, '');
+    // No physical line of the file starts like a formula.
+    for (const line of body.split(/\r\n|\n|\r/)) expect(line, JSON.stringify(line)).not.toMatch(/^[=+\-@\t]/);
+    const records = parse(body, { delimiter: ';', relax_column_count: false }) as string[][];
+    expect(records).toHaveLength(3);
+    // (The upload reads any line break as \n; what matters is what follows it.)
+    const [, first, second] = records.map((r) => r.map((cell) => cell.replace(/\r\n?/g, '\n')));
+    expect(first![5]).toBe("a\n'=1+1");
+    expect(second![2]).toBe(`'=HYPERLINK("http://x")`);
+    expect(second![3]).toBe("b\n'@SUM(A1)");
+    expect(second![5]).toBe("'-2;+3, fin\n'\tTAB");
+    expect(body).toContain('"a\n\'=1+1"');
   });
 
   it('explains a file it cannot use, on the upload page, with a 4xx; stores nothing', async () => {

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertions } from '../../src/db/schema.ts';
+import { assertions, outboxMessages } from '../../src/db/schema.ts';
 import { csrfOf, InjectBrowser, pageText } from '../support/inject-browser.ts';
 import { seedStructure, startTestApp } from '../support/platform.ts';
 
@@ -74,9 +74,9 @@ async function formAward(fields: { firstName?: string; expires?: string; email?:
 }
 
 /** A CSV file of one row, uploaded: the import's id (its preview holds the row's problems). */
-async function csvUpload(fields: { firstName?: string; expires?: string; email?: string }) {
+async function csvUpload(fields: { firstName?: string; expires?: string; email?: string; evidence?: string }) {
   const page = (await advisor.get('/espace/delivrer/csv')).body;
-  const csv = `Courriel;Prénom;Nom;Badge;Expiration\r\n${fields.email ?? 'csv@example.org'};${fields.firstName ?? 'Léa'};Martin;organiser-je-pratique;${fields.expires ?? ''}\r\n`;
+  const csv = `Courriel;Prénom;Nom;Badge;Expiration;Preuve\r\n${fields.email ?? 'csv@example.org'};${fields.firstName ?? 'Léa'};Martin;organiser-je-pratique;${fields.expires ?? ''};${fields.evidence ?? ''}\r\n`;
   const body = new FormData();
   body.append('_csrf', csrfOf(page));
   body.append('file', new Blob([new TextEncoder().encode(csv)], { type: 'text/csv' }), 'promo.csv');
@@ -210,6 +210,34 @@ describe('a NUL byte in each of the API’s text fields', () => {
     const response = await api('POST', '/assertions', { badgeClass: badgeId(), ...payload });
     expect(response.statusCode, response.body).toBe(400);
     expect((response.json().error.details as { field: string }[]).map((d) => d.field)).toEqual([field]);
+    // Nothing written: no award, no email to the learner.
+    expect(await db().select({ id: assertions.id }).from(assertions).where(eq(assertions.recipientEmail, 'nul@example.org'))).toEqual([]);
+    expect(
+      await db().select({ id: outboxMessages.id }).from(outboxMessages).where(eq(outboxMessages.toAddress, 'nul@example.org')),
+    ).toEqual([]);
+  });
+
+  it('refuses it in the evidence of the single-award form and of a CSV row, naming the field, awarding nothing', async () => {
+    const page = (await advisor.get('/espace/delivrer')).body;
+    const viaForm = await advisor.post('/espace/delivrer/confirmer', {
+      _csrf: csrfOf(page),
+      key: /name="key" value="([^"]+)"/.exec(page)![1]!,
+      email: 'nul@example.org',
+      firstName: 'Léa',
+      lastName: 'Martin',
+      badgeClassId: badgeId(),
+      evidence: 'A organisé\u0000 le planning',
+      expires: '',
+      action: 'confirm',
+    });
+    expect(viaForm.statusCode).toBe(422);
+    expect(viaForm.body).toContain('id="evidence-error"');
+    expect(pageText(viaForm.body)).toContain('caractères non autorisés');
+
+    const importUrl = await csvUpload({ email: 'nul@example.org', evidence: 'a\u0000b' });
+    const record = await ctx.services.awardImports.get(caen.structure.id, importUrl.split('/').pop()!);
+    expect(record.rows[0]!.errors).toEqual([{ column: 'evidence', message: 'control_characters' }]);
+    expect(await db().select({ id: assertions.id }).from(assertions).where(eq(assertions.recipientEmail, 'nul@example.org'))).toEqual([]);
   });
 
   it('refuses it in a revocation reason and in the recipientEmail filter', async () => {
@@ -217,6 +245,15 @@ describe('a NUL byte in each of the API’s text fields', () => {
     const revoke = await api('POST', `/assertions/${awarded.json().id}/revoke`, { reason: 'Erreur\u0000' });
     expect(revoke.statusCode).toBe(400);
     expect(revoke.json().error.details.map((d: { field: string }) => d.field)).toEqual(['body.reason']);
+    expect((await api('GET', `/assertions/${awarded.json().id}`)).json().status).toBe('valid');
+
+    // The same reason through the workspace's form: its 4xx names the field, and the award stays valid.
+    const form = await advisor.get(`/espace/delivres/${awarded.json().id}/revoquer`);
+    expect(form.statusCode).toBe(200);
+    const viaForm = await advisor.post(`/espace/delivres/${awarded.json().id}/revoquer`, { reason: 'Erreur\u0000' }, csrfOf(form.body));
+    expect(viaForm.statusCode).toBe(422);
+    expect(viaForm.body).toContain('id="reason-error"');
+    expect(pageText(viaForm.body)).toContain('caractères non autorisés');
     expect((await api('GET', `/assertions/${awarded.json().id}`)).json().status).toBe('valid');
 
     const filter = await api('GET', '/assertions?recipientEmail=lea%00%40example.org');

@@ -345,7 +345,7 @@ describe('the space', () => {
       expect(response.statusCode, suffix).toBe(404);
       expect(response.body).not.toContain(OTHER.name);
     }
-    expect((await browser.get('/mon-espace/badges/pas-un-uuid')).statusCode).toBe(400);
+    expect((await browser.get('/mon-espace/badges/pas-un-uuid')).statusCode).toBe(404);
     expect((await browser.get(`/mon-espace/badges/${encodeURIComponent(XSS)}`)).body).not.toContain('<script>alert(1)');
   });
 

@@ -178,15 +178,15 @@ describe('unknown and malformed addresses', () => {
     expect(response.body).not.toMatch(/stack|at \//);
   });
 
-  // Validation happens before the preHandler hook that sets the view context, so the
-  // HTML error page throws "it.t is not a function" and fastify answers its own JSON.
+  // A path parameter that cannot name anything is an address that does not exist (src/web/schemas.ts).
+  // Validation happens before the preHandler hook that sets the view context: the error page must not need it.
   it.each(['/assertions/not-a-uuid', '/assertions/%00', '/badges/not-a-uuid', '/issuers/not-a-uuid'])(
-    'answers %s to a browser with a 400 error page in French',
+    'answers %s to a browser with a 404 error page in French',
     async (url) => {
       const response = await get(url, { accept: BROWSER });
-      expect(response.statusCode).toBe(400);
+      expect(response.statusCode).toBe(404);
       expect(response.headers['content-type']).toBe('text/html; charset=utf-8');
-      expect(response.body).toContain('Certaines données sont invalides.');
+      expect(response.body).toContain('Cette page n’existe pas.');
       expect(response.body).not.toContain('is not a function');
     },
   );

@@ -3,7 +3,8 @@ import type { Database } from '../database.ts';
 import { type AwardImportRow, awardImports } from '../schema.ts';
 
 export type AwardImportRecord = typeof awardImports.$inferSelect;
-export type AwardImportSummary = Omit<AwardImportRecord, 'rows'>;
+/** What pages show of an import: not its rows, nor its runner's claim. */
+export type AwardImportSummary = Omit<AwardImportRecord, 'rows' | 'claimedUntil' | 'claimedBy'>;
 
 const summaryColumns = {
   id: awardImports.id,
@@ -86,24 +87,27 @@ export async function queueAwardImport(db: Database, structureId: string, id: st
   return updated.length > 0;
 }
 
+/** A run's hold on an import: which claim it is, and until when it holds unless renewed. */
+export interface ImportClaim {
+  claimedBy: string;
+  claimedUntil: Date;
+}
+
 /**
- * Takes one queued import for this process, atomically: with several
- * instances, SKIP LOCKED lets each claim a different one and never the same.
- * An import left 'running' by an instance that died is taken again after
- * `staleAfterMs`; its per-row idempotency keys make the second run award
- * nothing twice.
+ * Takes one import for this run, atomically: with several instances, SKIP
+ * LOCKED lets each claim a different one and never the same. Queued imports
+ * first come first; an import left 'running' by a runner that stopped
+ * renewing its lease (its process died) is taken again once the lease is
+ * past; its per-row idempotency keys make the second run award nothing twice.
  */
-export async function claimQueuedAwardImport(
-  db: Database,
-  options: { now: Date; staleAfterMs: number },
-): Promise<AwardImportRecord | undefined> {
-  const staleBefore = new Date(options.now.getTime() - options.staleAfterMs);
+export async function claimQueuedAwardImport(db: Database, options: { now: Date } & ImportClaim): Promise<AwardImportRecord | undefined> {
   const result = await db.execute(sql`
-    update award_imports set status = 'running', started_at = ${options.now}
+    update award_imports
+       set status = 'running', started_at = ${options.now}, claimed_until = ${options.claimedUntil}, claimed_by = ${options.claimedBy}
     where id = (
       select id from award_imports
       where status = 'queued'
-         or (status = 'running' and started_at < ${staleBefore})
+         or (status = 'running' and (claimed_until is null or claimed_until < ${options.now}))
       order by created_at
       limit 1
       for update skip locked
@@ -116,35 +120,58 @@ export async function claimQueuedAwardImport(
   return row;
 }
 
-/** Progress after each batch; started_at doubles as the runner's heartbeat. */
+const ourRun = (id: string, claimedBy: string) =>
+  and(eq(awardImports.id, id), eq(awardImports.status, 'running'), eq(awardImports.claimedBy, claimedBy));
+
+/** The runner's heartbeat: its lease moved on; false when the import is no longer this run's (taken over, finished). */
+export async function renewAwardImportClaim(db: Database, id: string, claim: ImportClaim): Promise<boolean> {
+  const rows = await db
+    .update(awardImports)
+    .set({ claimedUntil: claim.claimedUntil })
+    .where(ourRun(id, claim.claimedBy))
+    .returning({ id: awardImports.id });
+  return rows.length > 0;
+}
+
+/** Progress after each batch, which renews the lease too; false when the import is no longer this run's. */
 export async function recordImportProgress(
   db: Database,
   id: string,
-  values: { awarded: number; failed: number; now: Date },
-): Promise<void> {
-  await db
+  values: { awarded: number; failed: number } & ImportClaim,
+): Promise<boolean> {
+  const rows = await db
     .update(awardImports)
-    .set({ awarded: values.awarded, failed: values.failed, startedAt: values.now })
-    .where(and(eq(awardImports.id, id), eq(awardImports.status, 'running')));
+    .set({ awarded: values.awarded, failed: values.failed, claimedUntil: values.claimedUntil })
+    .where(ourRun(id, values.claimedBy))
+    .returning({ id: awardImports.id });
+  return rows.length > 0;
 }
 
+/** The end of a run; false (and nothing written) when another run holds the import now. */
 export async function finishAwardImport(
   db: Database,
   id: string,
-  values: { rows: AwardImportRow[]; awarded: number; failed: number; now: Date },
-): Promise<void> {
-  await db
+  values: { rows: AwardImportRow[]; awarded: number; failed: number; now: Date; claimedBy: string },
+): Promise<boolean> {
+  const rows = await db
     .update(awardImports)
-    .set({ rows: values.rows, awarded: values.awarded, failed: values.failed, status: 'done', finishedAt: values.now })
-    .where(eq(awardImports.id, id));
+    .set({
+      rows: values.rows,
+      awarded: values.awarded,
+      failed: values.failed,
+      status: 'done',
+      finishedAt: values.now,
+      claimedUntil: null,
+      claimedBy: null,
+    })
+    .where(ourRun(id, values.claimedBy))
+    .returning({ id: awardImports.id });
+  return rows.length > 0;
 }
 
-/** A runner stopping mid-way hands the import back; the next one resumes it. */
-export async function requeueAwardImport(db: Database, id: string): Promise<void> {
-  await db
-    .update(awardImports)
-    .set({ status: 'queued' })
-    .where(and(eq(awardImports.id, id), eq(awardImports.status, 'running')));
+/** A runner stopping mid-way hands the import back (if it still holds it); the next one resumes it. */
+export async function requeueAwardImport(db: Database, id: string, claimedBy: string): Promise<void> {
+  await db.update(awardImports).set({ status: 'queued', claimedUntil: null, claimedBy: null }).where(ourRun(id, claimedBy));
 }
 
 /** The structure's import, locked until the transaction ends (two advisors' edits never overwrite each other). */

@@ -85,29 +85,35 @@ export interface ClaimedMessage {
   textBody: string;
   htmlBody: string;
   attempts: number;
-  claimedUntil: Date;
+  /** The claim of the round that holds it (see claimDueMessages). */
+  claimedBy: string;
 }
 
 /**
  * Takes up to `limit` messages that are due (pending and past their
- * next_attempt_at, or `sending` under a claim that lapsed: its instance died
- * mid-send) and marks them `sending` until `claimedUntil`, in one statement.
- * `for update skip locked` lets several instances claim at once without ever
- * taking the same row; the attempt is counted at the claim, so a message
- * that crashes its sender still runs out of attempts.
+ * next_attempt_at, or `sending` under a lease that lapsed: its instance died
+ * mid-send) and marks them `sending` for the claim `claimedBy` until
+ * `claimedUntil`, in one statement. The dispatcher renews that lease while
+ * it sends (renewMessageClaims). `for update skip locked` lets several
+ * instances claim at once without ever taking the same row; the attempt is
+ * counted at the claim, so a message that crashes its sender still runs out
+ * of attempts.
  */
-export async function claimDueMessages(db: Database, options: { now: Date; claimedUntil: Date; limit: number }): Promise<ClaimedMessage[]> {
+export async function claimDueMessages(
+  db: Database,
+  options: { now: Date; claimedUntil: Date; claimedBy: string; limit: number },
+): Promise<ClaimedMessage[]> {
   const result = await db.execute(sql`
     update outbox_messages
-       set status = 'sending', claimed_until = ${options.claimedUntil}, attempts = attempts + 1
+       set status = 'sending', claimed_until = ${options.claimedUntil}, claimed_by = ${options.claimedBy}, attempts = attempts + 1
      where id in (
        select id from outbox_messages
         where (status = 'pending' and next_attempt_at <= ${options.now})
-           or (status = 'sending' and claimed_until < ${options.now})
+           or (status = 'sending' and (claimed_until is null or claimed_until < ${options.now}))
         order by next_attempt_at
         limit ${options.limit}
         for update skip locked)
-    returning id, kind, to_address, subject, text_body, html_body, attempts, claimed_until`);
+    returning id, kind, to_address, subject, text_body, html_body, attempts`);
   const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Record<string, unknown>[];
   return rows.map((r) => ({
     id: String(r.id),
@@ -117,16 +123,29 @@ export async function claimDueMessages(db: Database, options: { now: Date; claim
     textBody: String(r.text_body),
     htmlBody: String(r.html_body),
     attempts: Number(r.attempts),
-    claimedUntil: options.claimedUntil,
+    claimedBy: options.claimedBy,
   }));
 }
 
+/** The dispatcher's heartbeat: the lease of the claim's messages still being sent moves on; false when none is left. */
+export async function renewMessageClaims(db: Database, claim: { claimedBy: string; claimedUntil: Date }): Promise<boolean> {
+  const rows = await db
+    .update(outboxMessages)
+    .set({ claimedUntil: claim.claimedUntil })
+    .where(and(eq(outboxMessages.status, 'sending'), eq(outboxMessages.claimedBy, claim.claimedBy)))
+    .returning({ id: outboxMessages.id });
+  return rows.length > 0;
+}
+
 /** Only the holder of the claim records the outcome: a claim that lapsed and was taken over is no longer ours. */
-const ourClaim = (message: Pick<ClaimedMessage, 'id' | 'claimedUntil'>) =>
-  and(eq(outboxMessages.id, message.id), eq(outboxMessages.status, 'sending'), eq(outboxMessages.claimedUntil, message.claimedUntil));
+const ourClaim = (message: Pick<ClaimedMessage, 'id' | 'claimedBy'>) =>
+  and(eq(outboxMessages.id, message.id), eq(outboxMessages.status, 'sending'), eq(outboxMessages.claimedBy, message.claimedBy));
 
 export async function markSent(db: Database, message: ClaimedMessage, at: Date): Promise<void> {
-  await db.update(outboxMessages).set({ status: 'sent', sentAt: at, claimedUntil: null, lastError: null }).where(ourClaim(message));
+  await db
+    .update(outboxMessages)
+    .set({ status: 'sent', sentAt: at, claimedUntil: null, claimedBy: null, lastError: null })
+    .where(ourClaim(message));
 }
 
 /** A failed attempt: tried again at `retryAt`, or given up (`failed`) when there is none. */
@@ -139,8 +158,8 @@ export async function markAttemptFailed(
     .update(outboxMessages)
     .set(
       outcome.retryAt
-        ? { status: 'pending', nextAttemptAt: outcome.retryAt, claimedUntil: null, lastError: outcome.error }
-        : { status: 'failed', claimedUntil: null, lastError: outcome.error },
+        ? { status: 'pending', nextAttemptAt: outcome.retryAt, claimedUntil: null, claimedBy: null, lastError: outcome.error }
+        : { status: 'failed', claimedUntil: null, claimedBy: null, lastError: outcome.error },
     )
     .where(ourClaim(message));
 }

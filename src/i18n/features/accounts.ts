@@ -140,16 +140,7 @@ export const fr = {
   'accounts.profile.logo.saved': 'Logo publié : les badges de la structure l’affichent dès maintenant.',
   'accounts.profile.logo.removed': 'Logo retiré.',
   'accounts.profile.logo.error.noFile': 'Choisissez un fichier PNG ou SVG.',
-  'accounts.profile.logo.error.empty': 'Ce fichier est vide. Choisissez le fichier de votre logo.',
-  'accounts.profile.logo.error.tooLarge': 'Ce fichier est trop lourd : {kilobytes} Ko au maximum.',
-  'accounts.profile.logo.error.notAnImage': 'Ce fichier n’est pas une image PNG ou SVG lisible.',
-  'accounts.profile.logo.error.typeMismatch':
-    'Le nom du fichier ne correspond pas à son contenu (PNG ou SVG). Enregistrez-le à nouveau depuis votre logiciel.',
-  'accounts.profile.logo.error.tooSmall': 'Cette image est trop petite ({width} × {height} pixels) : {min} pixels au moins de côté.',
-  'accounts.profile.logo.error.tooBig': 'Cette image est trop grande ({width} × {height} pixels) : {max} pixels au plus de côté.',
-  'accounts.profile.logo.error.shape': 'Cette image est trop allongée ({width} × {height}) : au plus 4 fois plus large que haute.',
-  'accounts.profile.logo.error.unsafe':
-    'Ce SVG contient des éléments interdits (script, lien externe…). Exportez-le à nouveau en SVG simple, ou envoyez un PNG.',
+  'error.image.too_elongated': 'Cette image est trop allongée ({width} × {height}) : au plus {ratio} fois plus large que haute.',
 
   // Emails
   'accounts.mail.greeting': 'Bonjour {name},',
@@ -309,15 +300,7 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'accounts.profile.logo.saved': 'Logo published: the structure’s badges show it from now on.',
   'accounts.profile.logo.removed': 'Logo removed.',
   'accounts.profile.logo.error.noFile': 'Choose a PNG or SVG file.',
-  'accounts.profile.logo.error.empty': 'This file is empty. Choose your logo’s file.',
-  'accounts.profile.logo.error.tooLarge': 'This file is too heavy: {kilobytes} KB at most.',
-  'accounts.profile.logo.error.notAnImage': 'This file is not a readable PNG or SVG image.',
-  'accounts.profile.logo.error.typeMismatch': 'The file’s name does not match its content (PNG or SVG). Save it again from your software.',
-  'accounts.profile.logo.error.tooSmall': 'This image is too small ({width} × {height} pixels): at least {min} pixels a side.',
-  'accounts.profile.logo.error.tooBig': 'This image is too big ({width} × {height} pixels): at most {max} pixels a side.',
-  'accounts.profile.logo.error.shape': 'This image is too elongated ({width} × {height}): at most 4 times wider than high.',
-  'accounts.profile.logo.error.unsafe':
-    'This SVG holds forbidden parts (script, external link…). Export it again as plain SVG, or send a PNG.',
+  'error.image.too_elongated': 'This image is too elongated ({width} × {height}): at most {ratio} times wider than high.',
 
   'accounts.mail.greeting': 'Hello {name},',
   'accounts.mail.hello': 'Hello,',

@@ -12,7 +12,6 @@ export const fr = {
   'awarding.csvLink': 'Délivrer des badges à partir d’un fichier CSV',
   'awarding.noBadge': 'Votre structure n’a aucun badge à délivrer pour le moment.',
   'awarding.noBadge.link': 'Voir les badges de la structure',
-  'awarding.optional': '(facultatif)',
   'awarding.step.learner': '1. La personne',
   'awarding.step.learner.hint':
     'Le badge est lié à son adresse e-mail : c’est à cette adresse qu’elle le reçoit, et c’est elle qui permet de le vérifier. Les personnes à qui votre structure a déjà délivré un badge vous sont proposées pendant la saisie.',
@@ -116,17 +115,17 @@ export const fr = {
   'awarding.csv.status.done': 'terminé',
   'awarding.csv.status.cancelled': 'abandonné',
   'awarding.csv.file.missing': 'Choisissez un fichier CSV à envoyer.',
-  'awarding.csv.file.empty': 'Ce fichier est vide.',
-  'awarding.csv.file.tooLarge': 'Ce fichier est trop volumineux : {maxMb} Mo au plus. Envoyez-le en plusieurs parties.',
-  'awarding.csv.file.spreadsheet':
+  'error.import.empty': 'Ce fichier est vide.',
+  'error.import.too_large': 'Ce fichier est trop volumineux : {maxMb} Mo au plus. Envoyez-le en plusieurs parties.',
+  'error.import.spreadsheet':
     'Ce fichier est un classeur Excel, pas un CSV. Dans Excel, choisissez Fichier › Enregistrer sous › CSV, puis envoyez ce fichier.',
-  'awarding.csv.file.malformed':
+  'error.import.malformed':
     'Ce fichier n’a pas pu être lu à partir de la ligne {line} : un guillemet y est sans doute ouvert et jamais fermé.',
-  'awarding.csv.file.missingColumns':
+  'error.import.missing_columns':
     'Colonne introuvable : {columns}. La première ligne du fichier doit nommer les colonnes, comme dans le modèle.',
-  'awarding.csv.file.duplicateColumn': 'La colonne « {column} » apparaît deux fois dans la première ligne.',
-  'awarding.csv.file.noRows': 'Ce fichier ne contient que la ligne des en-têtes : aucune personne à qui délivrer un badge.',
-  'awarding.csv.file.tooManyRows': 'Ce fichier dépasse {max} lignes. Envoyez-le en plusieurs parties.',
+  'error.import.duplicate_column': 'La colonne « {column} » apparaît deux fois dans la première ligne.',
+  'error.import.no_rows': 'Ce fichier ne contient que la ligne des en-têtes : aucune personne à qui délivrer un badge.',
+  'error.import.too_many_rows': 'Ce fichier dépasse {max} lignes. Envoyez-le en plusieurs parties.',
   'awarding.csv.column.line': 'Ligne',
   'awarding.csv.column.email': 'email',
   'awarding.csv.column.firstName': 'prénom',
@@ -287,7 +286,6 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'awarding.csvLink': 'Award badges from a CSV file',
   'awarding.noBadge': 'Your organisation has no badge to award yet.',
   'awarding.noBadge.link': 'See the organisation’s badges',
-  'awarding.optional': '(optional)',
   'awarding.step.learner': '1. The person',
   'awarding.step.learner.hint':
     'The badge is tied to their email address: they receive it there, and it is what verifies it. People your organisation has already awarded a badge to are suggested as you type.',
@@ -389,15 +387,14 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'awarding.csv.status.done': 'finished',
   'awarding.csv.status.cancelled': 'abandoned',
   'awarding.csv.file.missing': 'Choose a CSV file to send.',
-  'awarding.csv.file.empty': 'This file is empty.',
-  'awarding.csv.file.tooLarge': 'This file is too large: at most {maxMb} MB. Send it in several parts.',
-  'awarding.csv.file.spreadsheet': 'This file is an Excel workbook, not a CSV. In Excel, choose File › Save As › CSV, then send that file.',
-  'awarding.csv.file.malformed':
-    'This file could not be read from line {line}: a quotation mark is probably opened there and never closed.',
-  'awarding.csv.file.missingColumns': 'Column not found: {columns}. The first line of the file must name the columns, as in the template.',
-  'awarding.csv.file.duplicateColumn': 'The column “{column}” appears twice in the first line.',
-  'awarding.csv.file.noRows': 'This file only has the header line: nobody to award a badge to.',
-  'awarding.csv.file.tooManyRows': 'This file has more than {max} rows. Send it in several parts.',
+  'error.import.empty': 'This file is empty.',
+  'error.import.too_large': 'This file is too large: at most {maxMb} MB. Send it in several parts.',
+  'error.import.spreadsheet': 'This file is an Excel workbook, not a CSV. In Excel, choose File › Save As › CSV, then send that file.',
+  'error.import.malformed': 'This file could not be read from line {line}: a quotation mark is probably opened there and never closed.',
+  'error.import.missing_columns': 'Column not found: {columns}. The first line of the file must name the columns, as in the template.',
+  'error.import.duplicate_column': 'The column “{column}” appears twice in the first line.',
+  'error.import.no_rows': 'This file only has the header line: nobody to award a badge to.',
+  'error.import.too_many_rows': 'This file has more than {max} rows. Send it in several parts.',
   'awarding.csv.column.line': 'Line',
   'awarding.csv.column.email': 'email',
   'awarding.csv.column.firstName': 'first name',

@@ -62,7 +62,12 @@ export const fr = {
     'Ce qui a été observé pour délivrer le badge. Séparez les paragraphes par une ligne vide ; commencez une ligne par « - » pour une liste ; entourez un mot de ** pour le mettre en gras.',
   'badgeClasses.editor.tags': 'Mots-clés',
   'badgeClasses.editor.tagsHint': 'Facultatif. Séparez-les par des virgules, par exemple : travail en équipe, communication.',
-  'badgeClasses.editor.tooManyTags': 'Indiquez {max} mots-clés au maximum.',
+  'error.definition.too_many_tags': 'Indiquez {max} mots-clés au maximum.',
+  'error.definition.required': 'Ce champ est obligatoire.',
+  'error.definition.too_long': 'Ce texte est trop long : {max} caractères au maximum.',
+  'error.definition.control_characters':
+    'Ce texte contient des caractères non autorisés (retour à la ligne, caractère de contrôle). Saisissez-le sur une seule ligne.',
+  'error.definition.out_of_range': 'La durée de validité doit être comprise entre 1 et {max} jours.',
   'badgeClasses.editor.tagTooLong': 'Chaque mot-clé doit faire {max} caractères au maximum.',
   'badgeClasses.editor.alignment': 'Alignement',
   'badgeClasses.editor.alignmentIntro':
@@ -78,7 +83,7 @@ export const fr = {
   'badgeClasses.editor.alignmentFramework': 'Nom du référentiel (facultatif)',
   'badgeClasses.editor.alignmentCode': 'Code (facultatif)',
   'badgeClasses.editor.addAlignment': 'Ajouter un autre alignement',
-  'badgeClasses.editor.tooManyAlignments': 'Indiquez {max} alignements au maximum.',
+  'error.definition.too_many_alignments': 'Indiquez {max} alignements au maximum.',
   'badgeClasses.editor.validity': 'Durée de validité',
   'badgeClasses.editor.validityHint':
     'Facultatif. Laissez vide si le badge n’expire pas. Sinon, chaque badge délivré portera une date d’expiration.',
@@ -127,17 +132,17 @@ export const fr = {
   'badgeClasses.image.previewTitle': 'Aperçu :',
   'badgeClasses.image.previewAlt': 'Aperçu de l’image du badge',
   'badgeClasses.image.error.noFile': 'Choisissez un fichier PNG ou SVG, ou créez une image.',
-  'badgeClasses.image.error.empty': 'Ce fichier est vide.',
-  'badgeClasses.image.error.tooLarge': 'Ce fichier est trop lourd : {kilobytes} Ko au maximum.',
-  'badgeClasses.image.error.unsupportedType': 'Ce type de fichier n’est pas accepté : envoyez une image PNG ou SVG.',
-  'badgeClasses.image.error.typeMismatch':
+  'error.image.empty': 'Ce fichier est vide.',
+  'error.image.too_large': 'Ce fichier est trop lourd : {kilobytes} Ko au maximum.',
+  'error.image.unsupported_type': 'Ce type de fichier n’est pas accepté : envoyez une image PNG ou SVG.',
+  'error.image.type_mismatch':
     'Le nom du fichier ne correspond pas à son contenu (par exemple une image PNG nommée .svg). Renommez-le ou enregistrez-le au bon format.',
-  'badgeClasses.image.error.notAnImage': 'Ce fichier n’est pas une image PNG ou SVG lisible.',
-  'badgeClasses.image.error.tooSmall': 'Cette image est trop petite ({width} × {height} pixels) : {min} pixels de côté au minimum.',
-  'badgeClasses.image.error.tooBigDimensions': 'Cette image est trop grande ({width} × {height} pixels) : {max} pixels de côté au maximum.',
-  'badgeClasses.image.error.notSquare': 'Cette image n’est pas carrée ({width} × {height}) : un badge doit être carré ou presque.',
-  'badgeClasses.image.error.unsafeSvg':
-    'Ce fichier SVG contient des éléments refusés (déclarations d’entités, contenu non graphique). Exportez-le à nouveau en « SVG simple ».',
+  'error.image.not_an_image': 'Ce fichier n’est pas une image PNG ou SVG lisible.',
+  'error.image.too_small': 'Cette image est trop petite ({width} × {height} pixels) : {min} pixels de côté au minimum.',
+  'error.image.too_big_dimensions': 'Cette image est trop grande ({width} × {height} pixels) : {max} pixels de côté au maximum.',
+  'error.image.not_square': 'Cette image n’est pas carrée ({width} × {height}) : un badge doit être carré ou presque.',
+  'error.image.unsafe_svg':
+    'Ce fichier SVG contient des éléments refusés (script, lien externe, déclarations d’entités, contenu non graphique). Exportez-le à nouveau en « SVG simple », ou envoyez un PNG.',
 
   'badgeClasses.notice.created': 'Le badge est créé. Il peut être délivré dès maintenant.',
   'badgeClasses.notice.updated': 'Vos modifications sont enregistrées.',
@@ -148,12 +153,12 @@ export const fr = {
   'badgeClasses.notice.unarchived': 'Le badge est de nouveau proposé à la délivrance.',
   'badgeClasses.notice.adopted': 'Le badge du catalogue est ajouté aux badges de votre structure.',
   'badgeClasses.notice.proposed': 'Votre proposition est envoyée à la Région, qui l’acceptera ou la refusera.',
-  'badgeClasses.refusal.superseded':
+  'error.badgeClass.superseded':
     'Cette version a été remplacée par la version {version} : c’est celle-ci qu’il faut utiliser. Elle ne peut pas être désarchivée.',
-  'badgeClasses.refusal.catalogueKeyTaken':
+  'error.badgeClass.catalogue_key_taken':
     'Votre structure a déjà ce badge du catalogue parmi ses badges à délivrer : archivez-le d’abord pour désarchiver celui-ci.',
-  'badgeClasses.refusal.notArchived': 'Ce badge n’est pas archivé.',
-  'badgeClasses.refusal.alreadyArchived': 'Ce badge est déjà archivé.',
+  'error.badgeClass.not_archived': 'Ce badge n’est pas archivé.',
+  'error.badgeClass.already_archived': 'Ce badge est déjà archivé.',
 
   'catalogue.structure.title': 'Le catalogue partagé',
   'catalogue.structure.intro':
@@ -199,12 +204,12 @@ export const fr = {
   'catalogue.notice.withdrawn': 'Le badge est retiré du catalogue. Les structures qui l’ont adopté le gardent.',
   'catalogue.notice.accepted': 'La proposition est acceptée : le badge est publié au catalogue.',
   'catalogue.notice.declined': 'La proposition est refusée ; la structure verra votre motif.',
-  'catalogue.refusal.alreadyAdopted': 'Votre structure a déjà ce badge parmi ses badges à délivrer.',
-  'catalogue.refusal.alreadyProposed': 'Ce badge est déjà proposé : la Région n’a pas encore décidé.',
-  'catalogue.refusal.notOwnBadge': 'Ce badge vient déjà du catalogue : seuls les badges créés par votre structure peuvent être proposés.',
-  'catalogue.refusal.notPending': 'Cette proposition a déjà reçu une décision.',
-  'catalogue.refusal.notPublished': 'Ce badge n’est plus publié au catalogue.',
-  'catalogue.refusal.archived': 'Un badge archivé ne peut pas être proposé.',
+  'error.catalogue.already_adopted': 'Votre structure a déjà ce badge parmi ses badges à délivrer.',
+  'error.catalogue.already_proposed': 'Ce badge est déjà proposé : la Région n’a pas encore décidé.',
+  'error.catalogue.not_own_badge': 'Ce badge vient déjà du catalogue : seuls les badges créés par votre structure peuvent être proposés.',
+  'error.catalogue.not_pending': 'Cette proposition a déjà reçu une décision.',
+  'error.catalogue.not_published': 'Ce badge n’est plus publié au catalogue.',
+  'error.catalogue.archived': 'Un badge archivé ne peut pas être proposé.',
 } as const;
 
 export const en: { readonly [K in keyof typeof fr]: string } = {
@@ -269,7 +274,12 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
     'What was observed to award the badge. Separate paragraphs with an empty line; start a line with “- ” for a list; surround a word with ** to make it bold.',
   'badgeClasses.editor.tags': 'Tags',
   'badgeClasses.editor.tagsHint': 'Optional. Separate them with commas, for instance: teamwork, communication.',
-  'badgeClasses.editor.tooManyTags': 'Give {max} tags at most.',
+  'error.definition.too_many_tags': 'Give {max} tags at most.',
+  'error.definition.required': 'This field is required.',
+  'error.definition.too_long': 'This text is too long: {max} characters at most.',
+  'error.definition.control_characters':
+    'This text contains characters that are not allowed (line break, control character). Enter it on a single line.',
+  'error.definition.out_of_range': 'The validity must be between 1 and {max} days.',
   'badgeClasses.editor.tagTooLong': 'Each tag must be {max} characters at most.',
   'badgeClasses.editor.alignment': 'Alignment',
   'badgeClasses.editor.alignmentIntro':
@@ -285,7 +295,7 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'badgeClasses.editor.alignmentFramework': 'Framework name (optional)',
   'badgeClasses.editor.alignmentCode': 'Code (optional)',
   'badgeClasses.editor.addAlignment': 'Add another alignment',
-  'badgeClasses.editor.tooManyAlignments': 'Give {max} alignments at most.',
+  'error.definition.too_many_alignments': 'Give {max} alignments at most.',
   'badgeClasses.editor.validity': 'Validity',
   'badgeClasses.editor.validityHint':
     'Optional. Leave empty if the badge does not expire. Otherwise each badge awarded carries an expiry date.',
@@ -334,17 +344,17 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'badgeClasses.image.previewTitle': 'Preview:',
   'badgeClasses.image.previewAlt': 'Preview of the badge image',
   'badgeClasses.image.error.noFile': 'Choose a PNG or SVG file, or make an image.',
-  'badgeClasses.image.error.empty': 'This file is empty.',
-  'badgeClasses.image.error.tooLarge': 'This file is too large: {kilobytes} KB at most.',
-  'badgeClasses.image.error.unsupportedType': 'This kind of file is not accepted: upload a PNG or SVG image.',
-  'badgeClasses.image.error.typeMismatch':
+  'error.image.empty': 'This file is empty.',
+  'error.image.too_large': 'This file is too large: {kilobytes} KB at most.',
+  'error.image.unsupported_type': 'This kind of file is not accepted: upload a PNG or SVG image.',
+  'error.image.type_mismatch':
     'The file’s name does not match its content (for instance a PNG image named .svg). Rename it or save it in the right format.',
-  'badgeClasses.image.error.notAnImage': 'This file is not a readable PNG or SVG image.',
-  'badgeClasses.image.error.tooSmall': 'This image is too small ({width} × {height} pixels): {min} pixels wide at least.',
-  'badgeClasses.image.error.tooBigDimensions': 'This image is too big ({width} × {height} pixels): {max} pixels wide at most.',
-  'badgeClasses.image.error.notSquare': 'This image is not square ({width} × {height}): a badge must be square or nearly.',
-  'badgeClasses.image.error.unsafeSvg':
-    'This SVG file contains refused parts (entity declarations, non-graphic content). Export it again as “plain SVG”.',
+  'error.image.not_an_image': 'This file is not a readable PNG or SVG image.',
+  'error.image.too_small': 'This image is too small ({width} × {height} pixels): {min} pixels wide at least.',
+  'error.image.too_big_dimensions': 'This image is too big ({width} × {height} pixels): {max} pixels wide at most.',
+  'error.image.not_square': 'This image is not square ({width} × {height}): a badge must be square or nearly.',
+  'error.image.unsafe_svg':
+    'This SVG file contains refused parts (script, external link, entity declarations, non-graphic content). Export it again as “plain SVG”, or send a PNG.',
 
   'badgeClasses.notice.created': 'The badge is created. It can be awarded right away.',
   'badgeClasses.notice.updated': 'Your changes are saved.',
@@ -355,11 +365,11 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'badgeClasses.notice.unarchived': 'The badge is offered for awarding again.',
   'badgeClasses.notice.adopted': 'The catalogue badge is added to your structure’s badges.',
   'badgeClasses.notice.proposed': 'Your proposal is sent to the Région, which will accept or decline it.',
-  'badgeClasses.refusal.superseded': 'This version was replaced by version {version}: use that one. This one cannot be unarchived.',
-  'badgeClasses.refusal.catalogueKeyTaken':
+  'error.badgeClass.superseded': 'This version was replaced by version {version}: use that one. This one cannot be unarchived.',
+  'error.badgeClass.catalogue_key_taken':
     'Your structure already has this catalogue badge among the badges it awards: archive that one first to unarchive this one.',
-  'badgeClasses.refusal.notArchived': 'This badge is not archived.',
-  'badgeClasses.refusal.alreadyArchived': 'This badge is already archived.',
+  'error.badgeClass.not_archived': 'This badge is not archived.',
+  'error.badgeClass.already_archived': 'This badge is already archived.',
 
   'catalogue.structure.title': 'The shared catalogue',
   'catalogue.structure.intro':
@@ -404,10 +414,10 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'catalogue.notice.withdrawn': 'The badge is withdrawn from the catalogue. Structures that adopted it keep it.',
   'catalogue.notice.accepted': 'The proposal is accepted: the badge is published in the catalogue.',
   'catalogue.notice.declined': 'The proposal is declined; the structure will see your reason.',
-  'catalogue.refusal.alreadyAdopted': 'Your structure already has this badge among the badges it awards.',
-  'catalogue.refusal.alreadyProposed': 'This badge is already proposed: the Région has not decided yet.',
-  'catalogue.refusal.notOwnBadge': 'This badge already comes from the catalogue: only badges your structure created can be proposed.',
-  'catalogue.refusal.notPending': 'This proposal has already been decided.',
-  'catalogue.refusal.notPublished': 'This badge is no longer published in the catalogue.',
-  'catalogue.refusal.archived': 'An archived badge cannot be proposed.',
+  'error.catalogue.already_adopted': 'Your structure already has this badge among the badges it awards.',
+  'error.catalogue.already_proposed': 'This badge is already proposed: the Région has not decided yet.',
+  'error.catalogue.not_own_badge': 'This badge already comes from the catalogue: only badges your structure created can be proposed.',
+  'error.catalogue.not_pending': 'This proposal has already been decided.',
+  'error.catalogue.not_published': 'This badge is no longer published in the catalogue.',
+  'error.catalogue.archived': 'An archived badge cannot be proposed.',
 };

@@ -33,15 +33,22 @@ const HEADER_ALIASES: Readonly<Record<ImportField, readonly string[]>> = {
 };
 
 /** What is wrong with the file as a whole: nothing is stored. */
-export type ImportFileProblem =
-  'empty' | 'too_large' | 'spreadsheet' | 'malformed' | 'missing_columns' | 'duplicate_column' | 'no_rows' | 'too_many_rows';
+export const IMPORT_FILE_REFUSALS = [
+  'empty',
+  'too_large',
+  'spreadsheet',
+  'malformed',
+  'missing_columns',
+  'duplicate_column',
+  'no_rows',
+  'too_many_rows',
+] as const;
+export type ImportFileProblem = (typeof IMPORT_FILE_REFUSALS)[number];
 
-/** A refusal like any other (code + params); a file over the size limit is 413, anything else 422. */
-export class ImportFileError extends DomainError {
-  declare readonly code: ImportFileProblem;
-
+/** A refusal like any other, about the form's `file` field: worded by `error.import.<code>`; too large is 413, anything else 422. */
+export class ImportFileError extends DomainError<ImportFileProblem> {
   constructor(code: ImportFileProblem, params: Record<string, string | number> = {}) {
-    super(code, code === 'too_large' ? 413 : 422, params);
+    super(code, code === 'too_large' ? 413 : 422, params, { field: 'file', messageKey: `error.import.${code}` });
     this.name = 'ImportFileError';
   }
 }
@@ -114,7 +121,7 @@ export interface ParsedFile {
 /** Bytes → rows with their line in the file (the header is line 1). Problems with the file as a whole throw. */
 export function parseAwardCsv(bytes: Uint8Array): ParsedFile {
   if (bytes.length === 0) throw new ImportFileError('empty');
-  if (bytes.length > MAX_IMPORT_BYTES) throw new ImportFileError('too_large');
+  if (bytes.length > MAX_IMPORT_BYTES) throw new ImportFileError('too_large', { maxMb: MAX_IMPORT_BYTES / 1024 / 1024 });
   // An .xlsx (a zip) or an old .xls saved without "CSV".
   if ((bytes[0] === 0x50 && bytes[1] === 0x4b) || (bytes[0] === 0xd0 && bytes[1] === 0xcf)) {
     throw new ImportFileError('spreadsheet');

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { stringify } from 'csv-stringify/sync';
+// One file because an import is one life (upload, preview, corrections, confirmation, the run) over one row of award_imports.
+import { createHash, randomUUID } from 'node:crypto';
 import type { Clock } from '../../clock.ts';
 import type { Database } from '../../db/database.ts';
 import {
@@ -16,6 +16,7 @@ import {
   lockAwardImportOfStructure,
   queueAwardImport,
   recordImportProgress,
+  renewAwardImportClaim,
   requeueAwardImport,
   setAwardImportRows,
 } from '../../db/repositories/award-imports.ts';
@@ -23,6 +24,8 @@ import { listLiveBadgeClasses } from '../../db/repositories/badge-classes.ts';
 import type { AwardImportRow, EvidenceRecord } from '../../db/schema.ts';
 import { type Actor, recordAudit } from '../audit.ts';
 import type { AwardingService, BulkAwardItem } from '../awarding.ts';
+import { CLAIM_LEASE_MS, Heartbeat } from '../background/heartbeat.ts';
+import { spreadsheetCsv } from '../csv-writer.ts';
 import { DomainError, notFound } from '../errors.ts';
 import { endOfProgrammeDay, parseCalendarDay } from '../rules/expiry-date.ts';
 import { IMPORT_FIELDS, type ImportField, parseAwardCsv } from './csv-file.ts';
@@ -262,41 +265,53 @@ export class AwardImportService {
   ): string {
     const lines = record.rows.map((r) => [
       String(r.line),
-      ...IMPORT_FIELDS.map((f) => csvSafe(r.values[f] ?? '')),
+      ...IMPORT_FIELDS.map((f) => r.values[f] ?? ''),
       labels.outcome(r),
       labels.reason(r),
       r.assertionId ? labels.url(r.assertionId) : '',
     ]);
-    return `\ufeff${stringify([labels.header, ...lines], { delimiter: ';', record_delimiter: '\r\n' })}`;
+    return spreadsheetCsv([labels.header, ...lines]);
   }
 
   // -------------------------------------------------------------------------
   // Awarding (the runner)
 
-  /** Claims one queued import and awards it; false when there was none. */
+  /**
+   * Claims one queued import (or one whose runner stopped beating) and awards
+   * it; false when there was none. While it runs, a heartbeat renews the
+   * claim's short lease, so that if this process dies another runner takes
+   * the import over within CLAIM_LEASE_MS; a run that finds its claim taken
+   * over stops between two batches and writes nothing more.
+   */
   async runNext(shouldStop: () => boolean = () => false): Promise<boolean> {
     // Imports interrupted while the database was away go back to the queue
-    // first, instead of waiting STALE_AFTER_MS for another instance to notice.
-    for (const id of [...this.interrupted]) {
-      await requeueAwardImport(this.db, id);
+    // first, instead of waiting for their lease to lapse.
+    for (const [id, claimedBy] of [...this.interrupted]) {
+      await requeueAwardImport(this.db, id, claimedBy);
       this.interrupted.delete(id);
     }
-    const record = await claimQueuedAwardImport(this.db, { now: this.now(), staleAfterMs: STALE_AFTER_MS });
+    const claimedBy = randomUUID();
+    const lease = () => new Date(this.now().getTime() + CLAIM_LEASE_MS);
+    const record = await claimQueuedAwardImport(this.db, { now: this.now(), claimedBy, claimedUntil: lease() });
     if (!record) return false;
+    const heartbeat = new Heartbeat(() => renewAwardImportClaim(this.db, record.id, { claimedBy, claimedUntil: lease() }));
     try {
-      await this.run(record, shouldStop);
+      await this.run(record, { claimedBy, lease }, () => shouldStop() || heartbeat.lost);
     } catch (error) {
       // Hand it back at once; the keys make the retry safe. If the database
       // cannot be told now (it is restarting), the next round tells it.
-      await requeueAwardImport(this.db, record.id).catch(() => this.interrupted.add(record.id));
+      await requeueAwardImport(this.db, record.id, claimedBy).catch(() => this.interrupted.set(record.id, claimedBy));
       throw error;
+    } finally {
+      await heartbeat.stop();
     }
     return true;
   }
 
-  private readonly interrupted = new Set<string>();
+  /** Import id → the claim of the run the database could not be told had stopped. */
+  private readonly interrupted = new Map<string, string>();
 
-  private async run(record: AwardImportRecord, shouldStop: () => boolean): Promise<void> {
+  private async run(record: AwardImportRecord, claim: { claimedBy: string; lease: () => Date }, shouldStop: () => boolean): Promise<void> {
     const badges = await this.lookup(record.structureId);
     const actor: Actor = { kind: 'user', userId: record.createdByUserId };
     const rows = record.rows.map((r) => ({ ...r }));
@@ -314,7 +329,7 @@ export class AwardImportService {
 
     for (let start = 0; start < pending.length; start += IMPORT_BATCH) {
       if (shouldStop()) {
-        await requeueAwardImport(this.db, record.id);
+        await requeueAwardImport(this.db, record.id, claim.claimedBy);
         return;
       }
       const batch: { index: number; item: BulkAwardItem }[] = [];
@@ -362,11 +377,13 @@ export class AwardImportService {
           awarded++;
         }
       });
-      await recordImportProgress(this.db, record.id, { awarded, failed, now: this.now() });
+      // Taken over by another runner (this one was cut off longer than the lease): it carries on, this one stops.
+      if (!(await recordImportProgress(this.db, record.id, { awarded, failed, claimedBy: claim.claimedBy, claimedUntil: claim.lease() })))
+        return;
     }
     await this.db.transaction(async (tx) => {
       const now = this.now();
-      await finishAwardImport(tx, record.id, { rows, awarded, failed, now });
+      if (!(await finishAwardImport(tx, record.id, { rows, awarded, failed, now, claimedBy: claim.claimedBy }))) return;
       await recordAudit(tx, actor, {
         at: now,
         structureId: record.structureId,
@@ -383,11 +400,3 @@ export class AwardImportService {
     return countPendingAwardImports(this.db);
   }
 }
-
-/** A formula in a cell would run when the result file is opened in a spreadsheet. */
-function csvSafe(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
-
-/** A 'running' import whose runner gave no news for this long is taken over (its instance died). */
-export const STALE_AFTER_MS = 10 * 60_000;

@@ -4,16 +4,17 @@
  *
  * - PNG: the signature, every chunk's length and CRC, IHDR first and IEND
  *   last, and the pixel data inflated (bounded) to the size IHDR announces:
- *   a file that merely starts like a PNG is refused. Text and EXIF chunks are
- *   dropped (author metadata, and an `openbadges` chunk that would make the
- *   badge class's own image look like somebody's baked badge).
+ *   a file that merely starts like a PNG is refused. Only the chunks that
+ *   draw the picture and give its colours are kept (KEPT_CHUNKS): text,
+ *   EXIF, animation and any unknown chunk are dropped.
  * - SVG: strict XML whose root is an SVG <svg>; no DOCTYPE internal subset
  *   (entity expansion); then DOMPurify (svg profile) on jsdom with our own
  *   rules: no script, no foreignObject, no animation (which can rewrite an
  *   href), no event handler, no reference leaving the document (href or url()
  *   not starting with '#', except inline raster data), no <style> with
- *   @import. The sanitised SVG is rendered with resvg to the PNG that baking
- *   uses.
+ *   @import; SVG's mixed-case names (viewBox, linearGradient…) are kept,
+ *   as the reader will see them (./svg-names.ts). The sanitised SVG is
+ *   rendered with resvg to the PNG that baking uses.
  *
  * Decisions come from the bytes, never from the name alone; a name that says
  * .png while the bytes are an SVG (or the other way round) is refused, so
@@ -24,6 +25,8 @@ import { createRequire } from 'node:module';
 import CRC32 from 'crc-32';
 import type { DOMPurify } from 'dompurify';
 import { imageSize } from 'image-size';
+import { DomainError } from '../errors.ts';
+import { SVG_MIXED_CASE_ATTRIBUTES, SVG_MIXED_CASE_TAGS } from './svg-names.ts';
 
 // jsdom, DOMPurify and resvg are large, and only an upload needs them: they
 // are loaded on the first upload, not by every server at start-up.
@@ -40,24 +43,24 @@ export const MAX_ASPECT_RATIO = 1.25;
 /** Width of the PNG rendered from an uploaded SVG (the catalogue badges' size). */
 export const RENDERED_PNG_WIDTH = 400;
 
-export type UploadedImageErrorCode =
-  | 'empty'
-  | 'too_large'
-  | 'unsupported_type'
-  | 'type_mismatch'
-  | 'not_an_image'
-  | 'too_small'
-  | 'too_big_dimensions'
-  | 'not_square'
-  | 'unsafe_svg';
+export const UPLOADED_IMAGE_REFUSALS = [
+  'empty',
+  'too_large',
+  'unsupported_type',
+  'type_mismatch',
+  'not_an_image',
+  'too_small',
+  'too_big_dimensions',
+  'not_square',
+  'too_elongated',
+  'unsafe_svg',
+] as const;
+export type UploadedImageErrorCode = (typeof UPLOADED_IMAGE_REFUSALS)[number];
 
-/** Why an upload was refused; `code` maps to a message in the uploader's language. */
-export class UploadedImageError extends Error {
-  constructor(
-    readonly code: UploadedImageErrorCode,
-    readonly params: Record<string, string | number> = {},
-  ) {
-    super(`uploaded image refused: ${code}`);
+/** Why an upload was refused (422): worded by `error.image.<code>` in the uploader's language. */
+export class UploadedImageError extends DomainError<UploadedImageErrorCode> {
+  constructor(code: UploadedImageErrorCode, params: Record<string, string | number> = {}) {
+    super(code, 422, params, { messageKey: `error.image.${code}` });
     this.name = 'UploadedImageError';
   }
 }
@@ -118,8 +121,14 @@ function checkDimensions(width: number, height: number, options: CheckOptions, r
     throw new UploadedImageError('too_big_dimensions', { max: MAX_IMAGE_PIXELS, width, height });
   }
   const ratio = Math.max(width, height) / Math.min(width, height);
-  if (ratio > (options.maxAspectRatio ?? MAX_ASPECT_RATIO)) {
-    throw new UploadedImageError('not_square', { width: Math.round(width), height: Math.round(height) });
+  const maxRatio = options.maxAspectRatio ?? MAX_ASPECT_RATIO;
+  if (ratio > maxRatio) {
+    // A badge is square or nearly (the rule people know); another image, a logo, is only "too elongated".
+    throw new UploadedImageError(maxRatio === MAX_ASPECT_RATIO ? 'not_square' : 'too_elongated', {
+      width: Math.round(width),
+      height: Math.round(height),
+      ratio: maxRatio,
+    });
   }
 }
 
@@ -151,8 +160,18 @@ function pngChunks(png: Uint8Array): PngChunk[] {
 }
 
 const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
-/** Metadata that is not the picture: dropped from what we publish. */
-const DROPPED_CHUNKS = new Set(['tEXt', 'zTXt', 'iTXt', 'eXIf', 'tIME']);
+/**
+ * The chunks we publish: the picture (IHDR, PLTE, tRNS, IDAT, IEND) and how
+ * to show its colours (gAMA, cHRM, sRGB, iCCP, cICP: without them a
+ * colour-managed viewer shifts the colours). Everything else is dropped:
+ * text and EXIF (author metadata, and an `openbadges` chunk that would make
+ * the badge class's own image look like somebody's baked badge), animation
+ * (acTL, fcTL, fdAT: a badge is a still image, and frames no viewer shows
+ * would be hidden content), pHYs (a print resolution that some viewers turn
+ * into a display size: a badge is shown at its pixel size), bKGD, sBIT,
+ * hIST, sPLT, tIME and any private or unknown chunk.
+ */
+const KEPT_CHUNKS = new Set(['IHDR', 'PLTE', 'tRNS', 'IDAT', 'IEND', 'gAMA', 'cHRM', 'sRGB', 'iCCP', 'cICP']);
 
 function checkPng(bytes: Uint8Array, options: CheckOptions): CheckedImage {
   const chunks = pngChunks(bytes);
@@ -195,7 +214,7 @@ function checkPng(bytes: Uint8Array, options: CheckOptions): CheckedImage {
     throw new UploadedImageError('not_an_image');
   }
   const png = new Uint8Array(
-    Buffer.concat([Buffer.from(bytes.subarray(0, 8)), ...chunks.filter((c) => !DROPPED_CHUNKS.has(c.name)).map((c) => c.raw)]),
+    Buffer.concat([Buffer.from(bytes.subarray(0, 8)), ...chunks.filter((c) => KEPT_CHUNKS.has(c.name)).map((c) => c.raw)]),
   );
   return { mime: 'image/png', png, width, height };
 }
@@ -303,7 +322,8 @@ export function sanitiseSvg(text: string): string {
     // that parses differently from the readers is the classic way past it.
     PARSER_MEDIA_TYPE: 'application/xhtml+xml',
     USE_PROFILES: { svg: true, svgFilters: true },
-    ADD_TAGS: ['use'],
+    ADD_TAGS: ['use', ...SVG_MIXED_CASE_TAGS],
+    ADD_ATTR: SVG_MIXED_CASE_ATTRIBUTES,
     FORBID_TAGS: FORBIDDEN_TAGS,
     RETURN_DOM_FRAGMENT: true,
   }) as unknown as DocumentFragment | null;

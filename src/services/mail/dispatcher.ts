@@ -1,6 +1,15 @@
 import type { Database } from '../../db/database.ts';
-import { type ClaimedMessage, claimDueMessages, holdDueMessages, markAttemptFailed, markSent } from '../../db/repositories/outbox.ts';
+import { randomUUID } from 'node:crypto';
+import {
+  type ClaimedMessage,
+  claimDueMessages,
+  holdDueMessages,
+  markAttemptFailed,
+  markSent,
+  renewMessageClaims,
+} from '../../db/repositories/outbox.ts';
 import type { MailKind } from '../../db/schema.ts';
+import { CLAIM_LEASE_MS, Heartbeat } from '../background/heartbeat.ts';
 import { Poller } from '../background/poller.ts';
 import type { MailSignal } from './signal.ts';
 import { MailSendError, type MailTransport } from './transport.ts';
@@ -11,12 +20,15 @@ const MINUTE = 60_000;
 /** Wait before attempt 2, 3, …: after the last one, the message is `failed`. */
 export const RETRY_DELAYS_MS: readonly number[] = [MINUTE, 5 * MINUTE, 30 * MINUTE, 120 * MINUTE, 720 * MINUTE];
 /**
- * How long a claim holds. A batch goes over the transport's 3 connections,
- * two messages each at most, and one SMTP exchange can take up to ~100 s
- * before its timeouts fire: 15 minutes is far beyond a batch's worst case, so
- * no other instance takes over a message that is still being sent.
+ * Recording the outcome of a send (above all `sent`) is tried again until
+ * the database answers, waiting from 100 ms doubling up to 5 s: a message
+ * left `sending` would be sent again once its lease lapsed. Once the
+ * dispatcher is stopping, it gives up after RECORD_TRIES_WHEN_STOPPING more
+ * tries rather than hold the shutdown forever.
  */
-const CLAIM_MS = 15 * MINUTE;
+const RECORD_RETRY_FIRST_MS = 100;
+const RECORD_RETRY_MAX_MS = 5_000;
+const RECORD_TRIES_WHEN_STOPPING = 5;
 const BATCH = 6;
 
 /** Kinds a learner receives without asking: they carry the one-click unsubscribe headers. */
@@ -101,12 +113,20 @@ export class MailDispatcher {
     const now = this.now();
     const transport = this.options.transport;
     if (!transport) return holdDueMessages(this.db, now);
-    const claimed = await claimDueMessages(this.db, {
-      now,
-      claimedUntil: new Date(now.getTime() + CLAIM_MS),
-      limit: BATCH,
-    });
-    await Promise.all(claimed.map((message) => this.deliver(transport, message)));
+    // A short lease, renewed every few seconds while the batch is sent (one
+    // SMTP exchange can take ~100 s before its timeouts fire): if this
+    // process dies, another instance takes the messages over within
+    // CLAIM_LEASE_MS instead of after a long fixed claim.
+    const claimedBy = randomUUID();
+    const lease = () => new Date(this.now().getTime() + CLAIM_LEASE_MS);
+    const claimed = await claimDueMessages(this.db, { now, claimedUntil: lease(), claimedBy, limit: BATCH });
+    if (claimed.length === 0) return 0;
+    const heartbeat = new Heartbeat(() => renewMessageClaims(this.db, { claimedBy, claimedUntil: lease() }));
+    try {
+      await Promise.all(claimed.map((message) => this.deliver(transport, message)));
+    } finally {
+      await heartbeat.stop();
+    }
     return claimed.length;
   }
 
@@ -131,12 +151,29 @@ export class MailDispatcher {
       const permanent = error instanceof MailSendError && error.permanent;
       const delay = RETRY_DELAYS_MS[message.attempts - 1];
       const text = error instanceof MailSendError ? error.message : 'unexpected error while sending';
-      await markAttemptFailed(this.db, message, {
-        error: text,
-        retryAt: permanent || delay === undefined ? null : new Date(this.now().getTime() + delay),
-      });
+      const retryAt = permanent || delay === undefined ? null : new Date(this.now().getTime() + delay);
+      await this.record(() => markAttemptFailed(this.db, message, { error: text, retryAt }));
       return;
     }
-    await markSent(this.db, message, this.now());
+    // Sent: from here the only way to send it twice is to lose this mark, so
+    // a database that is away (restarting) is waited for.
+    const sentAt = this.now();
+    await this.record(() => markSent(this.db, message, sentAt));
+  }
+
+  /** Writes an outcome, trying again with back-off while the database does not answer. */
+  private async record(write: () => Promise<void>): Promise<void> {
+    let wait = RECORD_RETRY_FIRST_MS;
+    let triesWhenStopping = 0;
+    for (;;) {
+      try {
+        await write();
+        return;
+      } catch (error) {
+        if (this.poller.stopping && ++triesWhenStopping > RECORD_TRIES_WHEN_STOPPING) throw error;
+        await new Promise((resolve) => setTimeout(resolve, wait));
+        wait = Math.min(wait * 2, RECORD_RETRY_MAX_MS);
+      }
+    }
   }
 }

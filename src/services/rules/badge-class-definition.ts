@@ -51,11 +51,30 @@ export interface BadgeClassFields {
   validityDays: number | null;
 }
 
-/** Which field of a definition is refused, and why: the params of the DomainError 'badge_class_invalid'. */
-export type BadgeClassProblem = 'required' | 'too_long' | 'too_many' | 'control_characters' | 'out_of_range';
+/**
+ * Why a field of a definition is refused: the DomainError 'badge_class_invalid'
+ * names the field and the problem, and is worded by `error.definition.<problem>`.
+ */
+export const DEFINITION_PROBLEMS = [
+  'required',
+  'too_long',
+  'too_many_tags',
+  'too_many_alignments',
+  'control_characters',
+  'out_of_range',
+] as const;
+export type BadgeClassProblem = (typeof DEFINITION_PROBLEMS)[number];
 
 const refuse = (field: string, problem: BadgeClassProblem, max?: number): never => {
-  throw new DomainError('badge_class_invalid', 422, { field, problem, ...(max === undefined ? {} : { max }) });
+  throw new DomainError(
+    'badge_class_invalid',
+    422,
+    { field, problem, ...(max === undefined ? {} : { max }) },
+    {
+      field,
+      messageKey: `error.definition.${problem}`,
+    },
+  );
 };
 
 function checkText(field: string, value: string | undefined, max: number, options: { required: boolean; line: boolean }): void {
@@ -74,9 +93,9 @@ export function checkBadgeClassDefinition(d: BadgeClassFields): void {
   checkText('name', d.name, L.name, { required: true, line: true });
   checkText('description', d.description, L.description, { required: true, line: false });
   checkText('criteriaNarrative', d.criteriaNarrative, L.criteria, { required: true, line: false });
-  if (d.tags.length > L.tags) refuse('tags', 'too_many', L.tags);
+  if (d.tags.length > L.tags) refuse('tags', 'too_many_tags', L.tags);
   for (const tag of d.tags) checkText('tags', tag, L.tag, { required: true, line: true });
-  if (d.alignment.length > L.alignments) refuse('alignment', 'too_many', L.alignments);
+  if (d.alignment.length > L.alignments) refuse('alignment', 'too_many_alignments', L.alignments);
   for (const a of d.alignment) {
     checkText('alignment', a.targetName, L.alignmentText, { required: true, line: true });
     checkText('alignment', a.targetUrl, L.alignmentUrl, { required: true, line: true });

@@ -43,7 +43,11 @@ function isConnectionError(error: unknown): boolean {
 
 function problemOf(error: FastifyError | Error, locale: Locale): Problem {
   if (error instanceof DomainError) {
-    return { status: error.status, code: error.code, messageKey: `error.${error.code}` as MessageKey, params: error.params };
+    return { status: error.status, code: error.code, messageKey: error.messageKey as MessageKey, params: error.params };
+  }
+  // A path parameter that cannot name anything (src/web/schemas.ts): the address does not exist.
+  if (hasZodFastifySchemaValidationErrors(error) && error.validationContext === 'params') {
+    return { status: 404, code: 'not_found', messageKey: 'error.not_found' };
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
     return {

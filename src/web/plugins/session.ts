@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { AuthContext } from '../../services/staff-sign-in.ts';
+import type { Actor } from '../../services/audit.ts';
 import { DomainError } from '../../services/errors.ts';
 import type { Services } from '../../services/index.ts';
 import { LEARNER_SESSION_ABSOLUTE_MS } from '../../services/learners/sign-in.ts';
@@ -156,6 +157,11 @@ export function currentStructureId(request: FastifyRequest): string {
   const id = request.auth?.current?.structureId;
   if (!id) throw new DomainError('member_only', 403);
   return id;
+}
+
+/** The signed-in person, as the audit trail names whoever acted. Use after a guard. */
+export function actorOf(request: FastifyRequest): Extract<Actor, { kind: 'user' }> {
+  return { kind: 'user', userId: request.auth!.user.id };
 }
 
 /** What the layout shows of the signed-in person (header block, forms' tokens). */

@@ -15,6 +15,17 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * The path of this page as a link that can only stay on this site. The
+ * request's path is raw: `/.//evil.com` normalises to `//evil.com`, which a
+ * browser reads as another host. Runs of slashes (backslashes are already
+ * slashes once parsed) become one: no route has an empty segment, so no
+ * page that exists changes, and the result always starts with one `/`.
+ */
+function samePagePath(pathname: string): string {
+  return `/${pathname.replace(/^[/\\]+/, '').replace(/[/\\]{2,}/g, '/')}`;
+}
+
 /** What every template can use: the translator, the locale, and formatting helpers. */
 export function viewContext(request: FastifyRequest) {
   const locale: Locale = localeOf(request);
@@ -28,13 +39,13 @@ export function viewContext(request: FastifyRequest) {
     // The language switch keeps the person on the page they are reading.
     switchLocaleHref: (target: Locale) => {
       url.searchParams.set('lang', target);
-      return `${url.pathname}?${url.searchParams.toString()}`;
+      return `${samePagePath(url.pathname)}?${url.searchParams.toString()}`;
     },
     path: url.pathname,
   };
 }
 
-export const views = fp(async (app: FastifyInstance, options: { production: boolean }) => {
+export const views = fp(async (app: FastifyInstance, options: { production: boolean; secureCookies: boolean }) => {
   // Eta escapes `<%= %>` by default; raw output (`<%~ %>`) is kept to
   // markup we build ourselves (the layout body, rendered narratives).
   const eta = new Eta({ views: VIEWS_DIR, cache: options.production, autoEscape: true, autoTrim: [false, 'nl'] });
@@ -51,7 +62,7 @@ export const views = fp(async (app: FastifyInstance, options: { production: bool
   app.addHook('onRequest', async (request, reply) => {
     const lang = (request.query as Record<string, unknown> | undefined)?.lang;
     if ((lang === 'fr' || lang === 'en') && request.cookies.lang !== lang) {
-      reply.setCookie('lang', lang, { path: '/', sameSite: 'lax', httpOnly: true, maxAge: 31_536_000 });
+      reply.setCookie('lang', lang, { path: '/', sameSite: 'lax', httpOnly: true, secure: options.secureCookies, maxAge: 31_536_000 });
     }
   });
 });

@@ -1,15 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../../services/index.ts';
 import { verifySessionCsrf } from '../../plugins/session.ts';
-import { accountRoutes } from './account.ts';
-import { accountRoutesForAdmins } from './accounts.ts';
-import { awardingRoutes } from './awarding.ts';
-import { badgeClassRoutes } from './badge-classes.ts';
-import { followingRoutes } from './following.ts';
+import { awardingRoutes } from './awarding/index.ts';
+import { badgeClassAndCatalogueRoutes } from './badge-classes/index.ts';
+import { followingRoutes } from './following/index.ts';
 import { homeRoutes } from './home.ts';
 import { mailRoutes } from './mail.ts';
 import { memberRoutes } from './members.ts';
 import { platformRoutes } from './platform.ts';
+import { staffSessionRoutes } from './staff-session.ts';
+import { structureProfileRoutes } from './structure-profile.ts';
 
 /**
  * Everything behind sign-in. Each route guards itself (requireUser,
@@ -27,12 +27,12 @@ export async function workspaceRoutes(app: FastifyInstance, { services }: { serv
   app.addHook('onSend', async (_request, reply) => {
     reply.header('cache-control', 'private, no-store');
   });
-  await app.register(accountRoutes, { services });
+  await app.register(staffSessionRoutes, { services });
   await app.register(homeRoutes, { services });
   await app.register(platformRoutes, { services });
   await app.register(memberRoutes, { services });
-  await app.register(accountRoutesForAdmins, { services });
-  await app.register(badgeClassRoutes, { services });
+  await app.register(structureProfileRoutes, { services });
+  await app.register(badgeClassAndCatalogueRoutes, { services });
   await app.register(awardingRoutes, { services });
   await app.register(followingRoutes, { services });
   await app.register(mailRoutes, { services });

@@ -1,11 +1,21 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { MessageKey } from '../../../i18n/index.ts';
-import { invitationInput } from '../../../services/account-links.ts';
+import { INVITATION_ID, invitationInput } from '../../../services/account-links.ts';
 import { DomainError } from '../../../services/errors.ts';
+import { uuid } from '../../../services/ids.ts';
 import type { Services } from '../../../services/index.ts';
-import { errorSummary, type FieldErrors, fieldErrors, formBody, textValue } from '../../forms.ts';
+import { type FieldErrors, fieldErrors, formBody, formPage, textValue } from '../../forms.ts';
 import { localeOf, translate } from '../../locale.ts';
-import { currentStructureId, requireRole } from '../../plugins/session.ts';
+import { actorOf, currentStructureId, requireRole } from '../../plugins/session.ts';
+import { doneNotice, query } from '../../schemas.ts';
+
+/** An invitation's id is the SHA-256 of its link's token, in hexadecimal (services/account-links.ts). */
+const invitationParams = z.object({ id: z.string().regex(INVITATION_ID) });
+const memberParams = z.object({ userId: uuid });
+/** After a change: what was done, and to which address (an invitation's). */
+const membersQuery = query({ fait: doneNotice, email: z.string().max(320).optional().catch(undefined) });
 
 const INVITE_FIELDS: [string, MessageKey][] = [
   ['email', 'accounts.members.invite.email'],
@@ -27,9 +37,9 @@ const NOTICES: Record<string, MessageKey> = {
  * change is scoped to the session's structure; an id from the URL that is not
  * of this structure is a 404.
  */
-export async function memberRoutes(app: FastifyInstance, { services }: { services: Services }) {
+export async function memberRoutes(fastify: FastifyInstance, { services }: { services: Services }) {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   const admin = { onRequest: requireRole('admin') };
-  const actorOf = (request: FastifyRequest) => ({ kind: 'user' as const, userId: request.auth!.user.id });
 
   async function renderMembers(
     request: FastifyRequest,
@@ -42,31 +52,27 @@ export async function memberRoutes(app: FastifyInstance, { services }: { service
       services.accounts.members(structureId),
       services.accounts.openInvitations(structureId),
     ]);
-    const query = (request.query ?? {}) as Record<string, unknown>;
-    const noticeKey = typeof query.fait === 'string' ? NOTICES[query.fait] : undefined;
-    const email = typeof query.email === 'string' ? query.email.slice(0, 320) : '';
-    const errors = form.errors ?? {};
-    const summary = errorSummary(errors, INVITE_FIELDS, t);
+    const query = request.query as z.infer<typeof membersQuery>;
+    const noticeKey = query.fait ? NOTICES[query.fait] : undefined;
     const structureName = request.auth!.current!.structureName;
-    const title = t('members.title', { structure: structureName });
     return reply.view('pages/workspace/members.eta', {
-      title: summary.length ? t('form.errorTitle', { title }) : title,
+      ...formPage(t, t('members.title', { structure: structureName }), form.errors, INVITE_FIELDS),
       structureName,
       members,
       admins: members.filter((m) => m.role === 'admin').length,
       invitations,
       userId: request.auth!.user.id,
-      notice: noticeKey && !form.problem ? t(noticeKey, { email }) : null,
+      notice: noticeKey && !form.problem ? t(noticeKey, { email: query.email ?? '' }) : null,
       problem: form.problem ?? null,
       values: form.values ?? { role: 'advisor' },
-      errors,
-      summary,
     });
   }
 
-  app.get('/espace/membres', admin, async (request, reply) => renderMembers(request, reply));
+  const membersPage = { ...admin, schema: { querystring: membersQuery } };
 
-  app.post('/espace/membres/invitations', admin, async (request, reply) => {
+  app.get('/espace/membres', membersPage, async (request, reply) => renderMembers(request, reply));
+
+  app.post('/espace/membres/invitations', membersPage, async (request, reply) => {
     const body = formBody(request.body);
     const values = { email: textValue(body, 'email', 320), role: textValue(body, 'role', 20) };
     const parsed = invitationInput.safeParse({ email: body.email, role: body.role });
@@ -87,7 +93,7 @@ export async function memberRoutes(app: FastifyInstance, { services }: { service
     return reply.redirect(`/espace/membres?fait=invite&email=${encodeURIComponent(parsed.data.email.trim().toLowerCase())}`, 303);
   });
 
-  app.post<{ Params: { id: string } }>('/espace/membres/invitations/:id/renvoyer', admin, async (request, reply) => {
+  app.post('/espace/membres/invitations/:id/renvoyer', { ...admin, schema: { params: invitationParams } }, async (request, reply) => {
     const email = await services.accounts.resendInvitation(
       currentStructureId(request),
       request.params.id,
@@ -97,40 +103,48 @@ export async function memberRoutes(app: FastifyInstance, { services }: { service
     return reply.redirect(`/espace/membres?fait=renvoi&email=${encodeURIComponent(email)}`, 303);
   });
 
-  app.post<{ Params: { id: string } }>('/espace/membres/invitations/:id/annuler', admin, async (request, reply) => {
+  app.post('/espace/membres/invitations/:id/annuler', { ...admin, schema: { params: invitationParams } }, async (request, reply) => {
     const email = await services.accounts.cancelInvitation(currentStructureId(request), request.params.id, actorOf(request));
     return reply.redirect(`/espace/membres?fait=annulation&email=${encodeURIComponent(email)}`, 303);
   });
 
-  app.post<{ Params: { userId: string } }>('/espace/membres/:userId/role', admin, async (request, reply) => {
-    const role = formBody(request.body).role;
-    try {
-      await services.accounts.changeRole(
-        currentStructureId(request),
-        request.params.userId,
-        typeof role === 'string' ? role : '',
-        actorOf(request),
-      );
-    } catch (error) {
-      if (error instanceof DomainError && error.code === 'last_admin') {
-        return renderMembers(request, reply.code(409), { problem: translate(request)('error.last_admin') });
+  app.post(
+    '/espace/membres/:userId/role',
+    { ...admin, schema: { params: memberParams, querystring: membersQuery } },
+    async (request, reply) => {
+      const role = formBody(request.body).role;
+      try {
+        await services.accounts.changeRole(
+          currentStructureId(request),
+          request.params.userId,
+          typeof role === 'string' ? role : '',
+          actorOf(request),
+        );
+      } catch (error) {
+        if (error instanceof DomainError && error.code === 'last_admin') {
+          return renderMembers(request, reply.code(409), { problem: translate(request)('error.last_admin') });
+        }
+        throw error;
       }
-      throw error;
-    }
-    return reply.redirect('/espace/membres?fait=role', 303);
-  });
+      return reply.redirect('/espace/membres?fait=role', 303);
+    },
+  );
 
-  app.post<{ Params: { userId: string } }>('/espace/membres/:userId/retirer', admin, async (request, reply) => {
-    try {
-      await services.accounts.removeMember(currentStructureId(request), request.params.userId, actorOf(request));
-    } catch (error) {
-      if (error instanceof DomainError && error.code === 'last_admin') {
-        return renderMembers(request, reply.code(409), { problem: translate(request)('error.last_admin') });
+  app.post(
+    '/espace/membres/:userId/retirer',
+    { ...admin, schema: { params: memberParams, querystring: membersQuery } },
+    async (request, reply) => {
+      try {
+        await services.accounts.removeMember(currentStructureId(request), request.params.userId, actorOf(request));
+      } catch (error) {
+        if (error instanceof DomainError && error.code === 'last_admin') {
+          return renderMembers(request, reply.code(409), { problem: translate(request)('error.last_admin') });
+        }
+        throw error;
       }
-      throw error;
-    }
-    // Someone who removed themselves no longer has this page.
-    if (request.params.userId === request.auth!.user.id) return reply.redirect('/espace', 303);
-    return reply.redirect('/espace/membres?fait=retrait', 303);
-  });
+      // Someone who removed themselves no longer has this page.
+      if (request.params.userId === request.auth!.user.id) return reply.redirect('/espace', 303);
+      return reply.redirect('/espace/membres?fait=retrait', 303);
+    },
+  );
 }

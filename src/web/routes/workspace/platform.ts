@@ -1,13 +1,17 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { MessageKey } from '../../../i18n/index.ts';
 import { DomainError } from '../../../services/errors.ts';
 import type { Services } from '../../../services/index.ts';
 import { email as emailInput } from '../../../services/inputs.ts';
 import { structureDescription, structureProfileInput } from '../../../services/structures.ts';
-import { errorSummary, type FieldErrors, formBody, textValue } from '../../forms.ts';
+import { uuid } from '../../../services/ids.ts';
+import { type FieldErrors, formBody, formPage, textValues } from '../../forms.ts';
 import { localeOf, translate } from '../../locale.ts';
-import { requirePlatformAdmin } from '../../plugins/session.ts';
-import { structureFieldErrors } from './accounts.ts';
+import { actorOf, requirePlatformAdmin } from '../../plugins/session.ts';
+import { query } from '../../schemas.ts';
+import { STRUCTURE_FIELD_LIMITS, structureFieldErrors } from './structure-profile.ts';
 
 const NEW_STRUCTURE_FIELDS: [string, MessageKey][] = [
   ['name', 'accounts.structure.name'],
@@ -22,8 +26,14 @@ const newStructureForm = structureProfileInput.omit({ telephone: true }).extend(
   adminEmail: emailInput,
 });
 
+/** After opening a structure: which one, and the address its first admin was invited at. */
+const structuresQuery = query({ ouverte: uuid.optional().catch(undefined), email: z.string().max(320).optional().catch(undefined) });
+
 /** The Région's view of the programme: every structure and its figures, and opening a new one. */
-export async function platformRoutes(app: FastifyInstance, { services }: { services: Services }) {
+export async function platformRoutes(fastify: FastifyInstance, { services }: { services: Services }) {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const structuresPage = { onRequest: requirePlatformAdmin, schema: { querystring: structuresQuery } };
+
   async function renderStructures(
     request: FastifyRequest,
     reply: FastifyReply,
@@ -31,31 +41,23 @@ export async function platformRoutes(app: FastifyInstance, { services }: { servi
   ) {
     const t = translate(request);
     const { totals, structures } = await services.workspace.platformOverview();
-    const query = (request.query ?? {}) as Record<string, unknown>;
-    const created =
-      typeof query.ouverte === 'string' && typeof query.email === 'string' ? structures.find((s) => s.id === query.ouverte) : undefined;
-    const errors = form.errors ?? {};
-    const summary = errorSummary(errors, NEW_STRUCTURE_FIELDS, t);
+    const sent = request.query as z.infer<typeof structuresQuery>;
+    const created = sent.ouverte && sent.email ? structures.find((s) => s.id === sent.ouverte) : undefined;
+    const page = formPage(t, t('structures.title'), form.errors, NEW_STRUCTURE_FIELDS);
     return reply.view('pages/workspace/structures.eta', {
-      title: summary.length ? t('form.errorTitle', { title: t('structures.title') }) : t('structures.title'),
+      title: page.title,
       totals,
       structures,
-      created: created ? t('accounts.structures.created', { structure: created.name, email: String(query.email).slice(0, 320) }) : null,
-      newStructure: { values: form.values ?? {}, errors, summary },
+      created: created ? t('accounts.structures.created', { structure: created.name, email: sent.email ?? '' }) : null,
+      newStructure: { values: form.values ?? {}, errors: page.errors, summary: page.summary },
     });
   }
 
-  app.get('/espace/structures', { onRequest: requirePlatformAdmin }, async (request, reply) => renderStructures(request, reply));
+  app.get('/espace/structures', structuresPage, async (request, reply) => renderStructures(request, reply));
 
-  app.post('/espace/structures', { onRequest: requirePlatformAdmin }, async (request, reply) => {
+  app.post('/espace/structures', structuresPage, async (request, reply) => {
     const body = formBody(request.body);
-    const values = {
-      name: textValue(body, 'name', 200),
-      url: textValue(body, 'url', 2000),
-      email: textValue(body, 'email', 320),
-      description: textValue(body, 'description', 2000),
-      adminEmail: textValue(body, 'adminEmail', 320),
-    };
+    const values = textValues(body, { ...STRUCTURE_FIELD_LIMITS, adminEmail: 320 });
     const input = {
       name: body.name,
       url: body.url,
@@ -70,12 +72,7 @@ export async function platformRoutes(app: FastifyInstance, { services }: { servi
     const { adminEmail, ...structure } = parsed.data;
     let created;
     try {
-      created = await services.accounts.createStructureWithAdmin(
-        structure,
-        adminEmail,
-        { kind: 'user', userId: request.auth!.user.id },
-        localeOf(request),
-      );
+      created = await services.accounts.createStructureWithAdmin(structure, adminEmail, actorOf(request), localeOf(request));
     } catch (error) {
       if (error instanceof DomainError && error.code === 'validation_failed') {
         return renderStructures(request, reply.code(422), { values, errors: { adminEmail: translate(request)('form.email') } });

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import type { Services } from '../../../services/index.ts';
-import { followingAdminRoutes } from './following-admin.ts';
-import { followingAwardRoutes } from './following-awards.ts';
-import { followingFigureRoutes } from './following-figures.ts';
+import type { Services } from '../../../../services/index.ts';
+import { followingAdminRoutes } from './admin.ts';
+import { followingAwardRoutes } from './awards.ts';
+import { followingFigureRoutes } from './figures.ts';
 
 /** Following: awarded badges and their detail, figures, API tokens, the audit trail. */
 export async function followingRoutes(app: FastifyInstance, options: { services: Services }) {

@@ -1,12 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { MessageKey } from '../../../i18n/index.ts';
-import { DomainError } from '../../../services/errors.ts';
-import type { Services } from '../../../services/index.ts';
-import { errorSummary, type FieldErrors, fieldErrors, formBody, textValue } from '../../forms.ts';
-import { isUuid } from '../../../services/ids.ts';
-import { translate } from '../../locale.ts';
-import { currentStructureId, requireRole } from '../../plugins/session.ts';
-import { AWARD_FILTER_FIELDS, awardFiltersInput, filterQuery, revocationInput } from './following-inputs.ts';
+import type { MessageKey } from '../../../../i18n/index.ts';
+import { DomainError } from '../../../../services/errors.ts';
+import type { Services } from '../../../../services/index.ts';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { type FieldErrors, fieldErrors, formBody, formPage, textValue } from '../../../forms.ts';
+import { translate } from '../../../locale.ts';
+import { actorOf, currentStructureId, requireRole } from '../../../plugins/session.ts';
+import { idParams, query } from '../../../schemas.ts';
+import { AWARD_FILTER_FIELDS, awardFiltersInput, filterQuery, revocationInput } from './inputs.ts';
 
 const FILTER_LABELS: [string, MessageKey][] = [
   ['q', 'following.awards.search'],
@@ -18,33 +20,29 @@ const FILTER_LABELS: [string, MessageKey][] = [
   ['page', 'following.awards.page'],
 ];
 
-const assertionId = (request: FastifyRequest): string => {
-  const id = (request.params as { id?: string }).id ?? '';
-  // Not even a uuid: nothing of ours is there.
-  if (!isUuid(id)) throw new DomainError('assertion_not_found', 404);
-  return id.toLowerCase();
-};
+/** The detail says what was just done (a revocation here, a re-send or an address correction in mail.ts). */
+const awardQuery = query({ revoque: z.string().optional().catch(undefined), courriel: z.string().optional().catch(undefined) });
 
 /** The awarded badges of the current structure: the list, each one's detail, its revocation. */
-export async function followingAwardRoutes(app: FastifyInstance, { services }: { services: Services }) {
+export async function followingAwardRoutes(fastify: FastifyInstance, { services }: { services: Services }) {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   const member = { onRequest: requireRole('advisor') };
+  const oneAward = { ...member, schema: { params: idParams } };
 
-  app.get('/espace/delivres', member, async (request, reply) => {
+  // The filters are checked here, not by the route's schema: a wrong one is named on the page (inputs.ts).
+  app.get('/espace/delivres', { ...member, schema: { querystring: query({}) } }, async (request, reply) => {
     const t = translate(request);
     const structureId = currentStructureId(request);
-    const query = (request.query ?? {}) as Record<string, unknown>;
+    const query = request.query;
     const raw = Object.fromEntries(AWARD_FILTER_FIELDS.map((f) => [f, textValue(query, f, 200)]));
     const parsed = awardFiltersInput.safeParse({ ...Object.fromEntries(AWARD_FILTER_FIELDS.map((f) => [f, query[f]])), page: query.page });
     const choices = await services.following.awardFilterChoices(structureId);
     if (!parsed.success) {
       const errors: FieldErrors = fieldErrors(parsed.error, t, query);
       if (errors.au && parsed.error.issues.some((i) => i.message === 'range')) errors.au = t('following.awards.rangeError');
-      const summary = errorSummary(errors, FILTER_LABELS, t);
       return reply.code(400).view('pages/workspace/following/awards.eta', {
-        title: t('form.errorTitle', { title: t('following.awards.title') }),
+        ...formPage(t, t('following.awards.title'), errors, FILTER_LABELS),
         filters: raw,
-        errors,
-        summary,
         choices,
         result: null,
         links: null,
@@ -80,10 +78,10 @@ export async function followingAwardRoutes(app: FastifyInstance, { services }: {
     });
   });
 
-  app.get('/espace/delivres/:id', member, async (request, reply) => {
+  app.get('/espace/delivres/:id', { ...member, schema: { params: idParams, querystring: awardQuery } }, async (request, reply) => {
     const t = translate(request);
-    const award = await services.following.award(currentStructureId(request), assertionId(request));
-    const query = (request.query ?? {}) as Record<string, unknown>;
+    const award = await services.following.award(currentStructureId(request), request.params.id);
+    const query = request.query;
     return reply.view('pages/workspace/following/award.eta', {
       title: t('following.award.title', { name: award.recipientName, badge: award.badgeClassName }),
       award,
@@ -100,8 +98,8 @@ export async function followingAwardRoutes(app: FastifyInstance, { services }: {
   });
 
   // The hosted assertion as a file: its public URL answers HTML to a browser.
-  app.get('/espace/delivres/:id/assertion.json', member, async (request, reply) => {
-    const id = assertionId(request);
+  app.get('/espace/delivres/:id/assertion.json', oneAward, async (request, reply) => {
+    const id = request.params.id;
     await services.following.award(currentStructureId(request), id);
     const published = await services.publication.assertion(id);
     return reply
@@ -117,28 +115,23 @@ export async function followingAwardRoutes(app: FastifyInstance, { services }: {
     form: { reason?: string; errors?: FieldErrors } = {},
   ) {
     const t = translate(request);
-    const errors = form.errors ?? {};
-    const summary = errorSummary(errors, [['reason', 'following.revoke.reason']], t);
-    const title = t('following.revoke.title');
     return reply.view('pages/workspace/following/revoke.eta', {
-      title: summary.length ? t('form.errorTitle', { title }) : title,
+      ...formPage(t, t('following.revoke.title'), form.errors, [['reason', 'following.revoke.reason']]),
       award,
       reason: form.reason ?? '',
-      errors,
-      summary,
     });
   }
 
-  app.get('/espace/delivres/:id/revoquer', member, async (request, reply) => {
-    const award = await services.following.award(currentStructureId(request), assertionId(request));
+  app.get('/espace/delivres/:id/revoquer', oneAward, async (request, reply) => {
+    const award = await services.following.award(currentStructureId(request), request.params.id);
     if (award.status === 'revoked') return reply.redirect(`/espace/delivres/${award.id}`, 303);
     return renderRevoke(request, reply, award);
   });
 
-  app.post('/espace/delivres/:id/revoquer', member, async (request, reply) => {
+  app.post('/espace/delivres/:id/revoquer', oneAward, async (request, reply) => {
     const t = translate(request);
     const structureId = currentStructureId(request);
-    const award = await services.following.award(structureId, assertionId(request));
+    const award = await services.following.award(structureId, request.params.id);
     const body = formBody(request.body);
     const parsed = revocationInput.safeParse({ reason: body.reason });
     if (!parsed.success) {
@@ -148,7 +141,7 @@ export async function followingAwardRoutes(app: FastifyInstance, { services }: {
       });
     }
     try {
-      await services.awarding.revoke(structureId, award.id, parsed.data.reason, { kind: 'user', userId: request.auth!.user.id });
+      await services.awarding.revoke(structureId, award.id, parsed.data.reason, actorOf(request));
     } catch (error) {
       // Revoked meanwhile (another tab, a colleague): the detail says so.
       if (!(error instanceof DomainError && error.code === 'already_revoked')) throw error;

@@ -1,13 +1,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { z } from 'zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { MessageKey } from '../../../i18n/index.ts';
 import type { Services } from '../../../services/index.ts';
-import { checkUploadedImage, MAX_IMAGE_BYTES, UploadedImageError, type UploadedImageErrorCode } from '../../../services/images/uploads.ts';
+import { checkUploadedImage, MAX_IMAGE_BYTES, UploadedImageError } from '../../../services/images/uploads.ts';
 import { structureProfileInput } from '../../../services/structures.ts';
-import { errorSummary, type FieldErrors, fieldErrors, formBody, textValue } from '../../forms.ts';
+import { type FieldErrors, fieldErrors, formBody, formPage, textValues } from '../../forms.ts';
 import { translate } from '../../locale.ts';
-import { currentStructureId, requireRole } from '../../plugins/session.ts';
-import { acceptMultipartForms } from '../../multipart.ts';
+import { acceptMultipartForms, isUploadedFile } from '../../multipart.ts';
+import { actorOf, currentStructureId, requireRole } from '../../plugins/session.ts';
+import { refusalText } from '../../refusals.ts';
+import { query } from '../../schemas.ts';
 
 const PROFILE_FIELDS: [string, MessageKey][] = [
   ['name', 'accounts.structure.name'],
@@ -16,6 +19,9 @@ const PROFILE_FIELDS: [string, MessageKey][] = [
   ['description', 'accounts.structure.description'],
   ['telephone', 'accounts.structure.telephone'],
 ];
+
+/** How much of a structure's fields a refused form shows again (the structure page and the Région's new structure). */
+export const STRUCTURE_FIELD_LIMITS = { name: 200, url: 2000, email: 320, description: 2000 };
 
 /** A structure's fields, with the words a person needs for the two whose rules are not obvious. */
 export function structureFieldErrors(error: z.ZodError, request: FastifyRequest, body: Record<string, unknown>): FieldErrors {
@@ -37,20 +43,9 @@ export function structureFieldErrors(error: z.ZodError, request: FastifyRequest,
 const LOGO_BODY_LIMIT = MAX_IMAGE_BYTES + 64 * 1024;
 const LOGO_OPTIONS = { minPixels: 32, maxAspectRatio: 4 };
 
-const LOGO_MESSAGES: Record<UploadedImageErrorCode, MessageKey> = {
-  empty: 'accounts.profile.logo.error.empty',
-  too_large: 'accounts.profile.logo.error.tooLarge',
-  unsupported_type: 'accounts.profile.logo.error.notAnImage',
-  type_mismatch: 'accounts.profile.logo.error.typeMismatch',
-  not_an_image: 'accounts.profile.logo.error.notAnImage',
-  too_small: 'accounts.profile.logo.error.tooSmall',
-  too_big_dimensions: 'accounts.profile.logo.error.tooBig',
-  not_square: 'accounts.profile.logo.error.shape',
-  unsafe_svg: 'accounts.profile.logo.error.unsafe',
-};
-
 /** The structure's public profile: what its issuer Profile publishes, for its administrators. */
-export async function accountRoutesForAdmins(app: FastifyInstance, { services }: { services: Services }) {
+export async function structureProfileRoutes(fastify: FastifyInstance, { services }: { services: Services }) {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   const admin = { onRequest: requireRole('admin') };
   // The logo form is multipart; at most a few fields and the file.
   acceptMultipartForms(app, { bodyLimit: LOGO_BODY_LIMIT, maxParts: 10 });
@@ -63,11 +58,10 @@ export async function accountRoutesForAdmins(app: FastifyInstance, { services }:
     const t = translate(request);
     const structureId = currentStructureId(request);
     const structure = await services.structures.get(structureId);
-    const errors = form.errors ?? {};
-    const summary = errorSummary(errors, PROFILE_FIELDS, t);
-    const query = (request.query ?? {}) as Record<string, unknown>;
+    const page = formPage(t, t('accounts.profile.title'), form.errors, PROFILE_FIELDS);
+    const query = request.query as z.infer<typeof profileQuery>;
     return reply.view('pages/workspace/profile.eta', {
-      title: summary.length ? t('form.errorTitle', { title: t('accounts.profile.title') }) : t('accounts.profile.title'),
+      ...page,
       structure,
       issuerUrl: services.urls.issuer(structureId),
       logoUrl: structure.logoMime ? services.urls.issuerImage(structureId) : null,
@@ -78,9 +72,7 @@ export async function accountRoutesForAdmins(app: FastifyInstance, { services }:
         description: structure.description ?? '',
         telephone: structure.telephone ?? '',
       },
-      errors,
-      summary,
-      saved: query.enregistre === '1' && !summary.length && !form.logoError,
+      saved: query.enregistre === '1' && !page.summary.length && !form.logoError,
       logoNotice: form.logoError
         ? null
         : query.logo === 'publie'
@@ -93,17 +85,15 @@ export async function accountRoutesForAdmins(app: FastifyInstance, { services }:
     });
   }
 
-  app.get('/espace/structure', admin, async (request, reply) => renderProfile(request, reply));
+  // What the redirect after a save says was done.
+  const profileQuery = query({ enregistre: z.string().optional().catch(undefined), logo: z.string().optional().catch(undefined) });
+  const profilePage = { ...admin, schema: { querystring: profileQuery } };
 
-  app.post('/espace/structure', admin, async (request, reply) => {
+  app.get('/espace/structure', profilePage, async (request, reply) => renderProfile(request, reply));
+
+  app.post('/espace/structure', profilePage, async (request, reply) => {
     const body = formBody(request.body);
-    const values = {
-      name: textValue(body, 'name', 200),
-      url: textValue(body, 'url', 2000),
-      email: textValue(body, 'email', 320),
-      description: textValue(body, 'description', 2000),
-      telephone: textValue(body, 'telephone', 30),
-    };
+    const values = textValues(body, { ...STRUCTURE_FIELD_LIMITS, telephone: 30 });
     const input = {
       name: body.name,
       url: body.url,
@@ -115,35 +105,28 @@ export async function accountRoutesForAdmins(app: FastifyInstance, { services }:
     if (!parsed.success) {
       return renderProfile(request, reply.code(422), { values, errors: structureFieldErrors(parsed.error, request, body) });
     }
-    await services.structures.updateProfile(currentStructureId(request), parsed.data, { kind: 'user', userId: request.auth!.user.id });
+    await services.structures.updateProfile(currentStructureId(request), parsed.data, actorOf(request));
     return reply.redirect('/espace/structure?enregistre=1', 303);
   });
 
-  app.post('/espace/structure/logo', admin, async (request, reply) => {
+  app.post('/espace/structure/logo', profilePage, async (request, reply) => {
     const t = translate(request);
-    const file = formBody(request.body).logo;
-    if (!file || typeof file !== 'object' || Array.isArray(file) || !((file as { bytes?: unknown }).bytes instanceof Uint8Array)) {
-      return renderProfile(request, reply.code(422), { logoError: t('accounts.profile.logo.error.noFile') });
-    }
-    const upload = file as { fileName: string; bytes: Uint8Array };
+    const upload = formBody(request.body).logo;
+    if (!isUploadedFile(upload)) return renderProfile(request, reply.code(422), { logoError: t('accounts.profile.logo.error.noFile') });
     let checked;
     try {
       checked = checkUploadedImage(upload.bytes, upload.fileName, LOGO_OPTIONS);
     } catch (error) {
       if (!(error instanceof UploadedImageError)) throw error;
-      return renderProfile(request, reply.code(422), { logoError: t(LOGO_MESSAGES[error.code], error.params) });
+      return renderProfile(request, reply.code(422), { logoError: refusalText(t, error) });
     }
     // Published as PNG (an SVG is sanitised, then rendered): what every badge backpack shows.
-    await services.structures.updateLogo(
-      currentStructureId(request),
-      { mime: 'image/png', bytes: checked.png },
-      { kind: 'user', userId: request.auth!.user.id },
-    );
+    await services.structures.updateLogo(currentStructureId(request), { mime: 'image/png', bytes: checked.png }, actorOf(request));
     return reply.redirect('/espace/structure?logo=publie#logo-title', 303);
   });
 
   app.post('/espace/structure/logo/retirer', admin, async (request, reply) => {
-    await services.structures.updateLogo(currentStructureId(request), null, { kind: 'user', userId: request.auth!.user.id });
+    await services.structures.updateLogo(currentStructureId(request), null, actorOf(request));
     return reply.redirect('/espace/structure?logo=retire#logo-title', 303);
   });
 }

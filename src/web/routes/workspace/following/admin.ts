@@ -1,13 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { MessageKey, Translate } from '../../../i18n/index.ts';
-import type { AuditListRow } from '../../../services/records.ts';
-import { DomainError } from '../../../services/errors.ts';
-import { isUuid } from '../../../services/ids.ts';
-import type { Services } from '../../../services/index.ts';
-import { errorSummary, type FieldErrors, fieldErrors, formBody, textValue } from '../../forms.ts';
-import { localeOf, translate } from '../../locale.ts';
-import { currentStructureId, requireRole } from '../../plugins/session.ts';
-import { apiTokenInput, auditFiltersInput, filterQuery } from './following-inputs.ts';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { MessageKey, Translate } from '../../../../i18n/index.ts';
+import type { AuditListRow } from '../../../../services/records.ts';
+import { isUuid } from '../../../../services/ids.ts';
+import type { Services } from '../../../../services/index.ts';
+import { type FieldErrors, fieldErrors, formBody, formPage, textValue } from '../../../forms.ts';
+import { localeOf, translate } from '../../../locale.ts';
+import { actorOf, currentStructureId, requireRole } from '../../../plugins/session.ts';
+import { idParams, query } from '../../../schemas.ts';
+import { apiTokenInput, auditFiltersInput, filterQuery } from './inputs.ts';
 
 /** Names of the audit trail's actions, in the reader's words; others show as recorded. */
 const ACTION_LABELS: Record<string, MessageKey> = {
@@ -79,7 +81,8 @@ export function auditLine(row: AuditListRow, t: Translate) {
 }
 
 /** For the structure's administrators: its API tokens and its audit trail. */
-export async function followingAdminRoutes(app: FastifyInstance, { services }: { services: Services }) {
+export async function followingAdminRoutes(fastify: FastifyInstance, { services }: { services: Services }) {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   const admin = { onRequest: requireRole('admin') };
 
   async function renderTokens(
@@ -88,15 +91,10 @@ export async function followingAdminRoutes(app: FastifyInstance, { services }: {
     form: { name?: string; errors?: FieldErrors; created?: { token: string; name: string }; notice?: string | null } = {},
   ) {
     const t = translate(request);
-    const errors = form.errors ?? {};
-    const summary = errorSummary(errors, [['name', 'following.tokens.name']], t);
-    const title = t('following.tokens.title');
     return reply.view('pages/workspace/following/tokens.eta', {
-      title: summary.length ? t('form.errorTitle', { title }) : title,
+      ...formPage(t, t('following.tokens.title'), form.errors, [['name', 'following.tokens.name']]),
       tokens: await services.following.apiTokens(currentStructureId(request)),
       name: form.name ?? '',
-      errors,
-      summary,
       created: form.created ?? null,
       notice: form.notice ?? null,
       apiBase: `${services.urls.origin}/api/v1`,
@@ -104,9 +102,10 @@ export async function followingAdminRoutes(app: FastifyInstance, { services }: {
     });
   }
 
-  app.get('/espace/jetons', admin, async (request, reply) => {
-    const query = (request.query ?? {}) as Record<string, unknown>;
-    return renderTokens(request, reply, { notice: query.revoque === '1' ? translate(request)('following.tokens.revoked') : null });
+  const tokensQuery = query({ revoque: z.string().optional().catch(undefined) });
+
+  app.get('/espace/jetons', { ...admin, schema: { querystring: tokensQuery } }, async (request, reply) => {
+    return renderTokens(request, reply, { notice: request.query.revoque === '1' ? translate(request)('following.tokens.revoked') : null });
   });
 
   app.post('/espace/jetons', admin, async (request, reply) => {
@@ -118,21 +117,17 @@ export async function followingAdminRoutes(app: FastifyInstance, { services }: {
     }
     const { token, record } = await services.apiTokens.create(
       { structureId: currentStructureId(request), name: parsed.data.name },
-      { kind: 'user', userId: request.auth!.user.id },
+      actorOf(request),
     );
     // Shown in this answer only: never stored, never shown again.
     return renderTokens(request, reply.code(201), { created: { token, name: record.name } });
   });
 
-  const tokenId = (request: FastifyRequest): string => {
-    const id = (request.params as { id?: string }).id ?? '';
-    if (!isUuid(id)) throw new DomainError('not_found', 404);
-    return id.toLowerCase();
-  };
+  const oneToken = { ...admin, schema: { params: idParams } };
 
-  app.get('/espace/jetons/:id/revoquer', admin, async (request, reply) => {
+  app.get('/espace/jetons/:id/revoquer', oneToken, async (request, reply) => {
     const t = translate(request);
-    const token = await services.following.apiToken(currentStructureId(request), tokenId(request));
+    const token = await services.following.apiToken(currentStructureId(request), request.params.id);
     if (token.revokedAt) return reply.redirect('/espace/jetons', 303);
     return reply.view('pages/workspace/following/token-revoke.eta', {
       title: t('following.tokens.revoke.title', { name: token.name }),
@@ -140,30 +135,28 @@ export async function followingAdminRoutes(app: FastifyInstance, { services }: {
     });
   });
 
-  app.post('/espace/jetons/:id/revoquer', admin, async (request, reply) => {
+  app.post('/espace/jetons/:id/revoquer', oneToken, async (request, reply) => {
     const structureId = currentStructureId(request);
-    const token = await services.following.apiToken(structureId, tokenId(request));
+    const token = await services.following.apiToken(structureId, request.params.id);
     if (!token.revokedAt) {
-      await services.apiTokens.revoke(structureId, token.id, { kind: 'user', userId: request.auth!.user.id });
+      await services.apiTokens.revoke(structureId, token.id, actorOf(request));
     }
     return reply.redirect('/espace/jetons?revoque=1', 303);
   });
 
-  app.get('/espace/journal', admin, async (request, reply) => {
+  app.get('/espace/journal', { ...admin, schema: { querystring: auditFiltersInput } }, async (request, reply) => {
     const t = translate(request);
-    const query = (request.query ?? {}) as Record<string, unknown>;
-    const parsed = auditFiltersInput.safeParse({ action: query.action, page: query.page });
-    if (!parsed.success) throw new DomainError('validation_failed', 400);
+    const filters = request.query;
     const trail = await services.following.auditTrail({
       structureId: currentStructureId(request),
-      action: parsed.data.action,
-      page: parsed.data.page ?? 1,
+      action: filters.action,
+      page: filters.page ?? 1,
     });
-    const kept = { action: parsed.data.action };
+    const kept = { action: filters.action };
     return reply.view('pages/workspace/following/audit.eta', {
       title: t('following.audit.title'),
       dateTime: (d: Date) => dateTimeFormat(localeOf(request)).format(d),
-      action: parsed.data.action ?? '',
+      action: filters.action ?? '',
       actions: trail.actions.map((a) => ({ value: a, label: ACTION_LABELS[a] ? t(ACTION_LABELS[a]) : a })),
       lines: trail.rows.map((row) => auditLine(row, t)),
       total: trail.total,

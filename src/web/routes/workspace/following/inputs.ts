@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { uuid } from '../../../services/ids.ts';
-import { isPlainLine, isPlainText } from '../../../services/inputs.ts';
+import { uuid } from '../../../../services/ids.ts';
+import { isPlainLine, isPlainText } from '../../../../services/inputs.ts';
 
 /**
  * What the following pages accept from a query string or a form. Filters come

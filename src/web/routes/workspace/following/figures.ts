@@ -1,13 +1,15 @@
-import { stringify } from 'csv-stringify/sync';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { LEVEL_LABELS, LEVELS } from '../../../catalogue/regional.ts';
-import type { Locale, Translate } from '../../../i18n/index.ts';
-import { DomainError } from '../../../services/errors.ts';
-import type { Figures, MonthFigure, PlatformFigures } from '../../../services/figures.ts';
-import type { Services } from '../../../services/index.ts';
-import { localeOf, translate } from '../../locale.ts';
-import { currentStructureId, requirePlatformAdmin, requireRole } from '../../plugins/session.ts';
-import { monthsInput } from './following-inputs.ts';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { LEVEL_LABELS, LEVELS } from '../../../../catalogue/regional.ts';
+import type { Locale, Translate } from '../../../../i18n/index.ts';
+import { spreadsheetCsv } from '../../../../services/csv-writer.ts';
+import { DomainError } from '../../../../services/errors.ts';
+import type { Figures, MonthFigure, PlatformFigures } from '../../../../services/figures.ts';
+import type { Services } from '../../../../services/index.ts';
+import { localeOf, translate } from '../../../locale.ts';
+import { currentStructureId, requirePlatformAdmin, requireRole } from '../../../plugins/session.ts';
+import { monthsInput } from './inputs.ts';
 
 /** One table of figures: what the page shows and what its CSV export holds, from the same cells. */
 export interface FigureTable {
@@ -115,19 +117,6 @@ export function figureTables(figures: Figures | PlatformFigures, t: Translate, l
   return tables;
 }
 
-/** A cell a spreadsheet would read as a formula is written as text (CSV injection). */
-const safeCell = (cell: string | number) => (typeof cell === 'string' && /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell);
-
-/** CSV as French spreadsheets open it: UTF-8 with a BOM, ';' between cells, CRLF between lines. */
-export function tableCsv(table: FigureTable): string {
-  return stringify([table.headers, ...table.rows.map((row) => row.map(safeCell))], {
-    bom: true,
-    delimiter: ';',
-    record_delimiter: '\r\n',
-    quoted_match: /[";\r\n]/,
-  });
-}
-
 export interface BarChart {
   width: number;
   height: number;
@@ -188,28 +177,30 @@ export function monthlyChart(monthly: MonthFigure[], t: Translate, locale: Local
   };
 }
 
-const monthsOf = (request: FastifyRequest): 12 | 24 => {
-  const parsed = monthsInput.safeParse(request.query ?? {});
-  if (!parsed.success) throw new DomainError('validation_failed', 400);
-  return parsed.data.mois === '24' ? 24 : 12;
-};
+const monthsOf = (query: z.infer<typeof monthsInput>): 12 | 24 => (query.mois === '24' ? 24 : 12);
 
-function sendCsv(request: FastifyRequest, reply: FastifyReply, tables: FigureTable[], prefix: string) {
-  const wanted = (request.query as Record<string, unknown>).table;
+/** A figures file: which table, over which months. */
+const csvQuery = monthsInput.extend({ table: z.string().max(40) });
+
+function sendCsv(reply: FastifyReply, tables: FigureTable[], wanted: string, prefix: string) {
   const table = tables.find((tb) => tb.key === wanted);
   if (!table) throw new DomainError('validation_failed', 400);
   return reply
     .header('content-type', 'text/csv; charset=utf-8')
     .header('content-disposition', `attachment; filename="${prefix}-${table.key}.csv"`)
-    .send(tableCsv(table));
+    .send(spreadsheetCsv([table.headers, ...table.rows]));
 }
 
 /** Figures of the current structure, and of the whole region for the platform administrator. */
-export async function followingFigureRoutes(app: FastifyInstance, { services }: { services: Services }) {
-  app.get('/espace/chiffres', { onRequest: requireRole('advisor') }, async (request, reply) => {
+export async function followingFigureRoutes(fastify: FastifyInstance, { services }: { services: Services }) {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const advisorPage = { onRequest: requireRole('advisor'), schema: { querystring: monthsInput } };
+  const regionPage = { onRequest: requirePlatformAdmin, schema: { querystring: monthsInput } };
+
+  app.get('/espace/chiffres', advisorPage, async (request, reply) => {
     const t = translate(request);
     const locale = localeOf(request);
-    const months = monthsOf(request);
+    const months = monthsOf(request.query);
     const figures = await services.following.figures(currentStructureId(request), months);
     return reply.view('pages/workspace/following/figures.eta', {
       title: t('following.figures.title'),
@@ -223,16 +214,15 @@ export async function followingFigureRoutes(app: FastifyInstance, { services }: 
     });
   });
 
-  app.get('/espace/chiffres.csv', { onRequest: requireRole('advisor') }, async (request, reply) => {
-    const months = monthsOf(request);
-    const figures = await services.following.figures(currentStructureId(request), months);
-    return sendCsv(request, reply, figureTables(figures, translate(request), localeOf(request), false), 'chiffres');
+  app.get('/espace/chiffres.csv', { onRequest: requireRole('advisor'), schema: { querystring: csvQuery } }, async (request, reply) => {
+    const figures = await services.following.figures(currentStructureId(request), monthsOf(request.query));
+    return sendCsv(reply, figureTables(figures, translate(request), localeOf(request), false), request.query.table, 'chiffres');
   });
 
-  app.get('/espace/plateforme/chiffres', { onRequest: requirePlatformAdmin }, async (request, reply) => {
+  app.get('/espace/plateforme/chiffres', regionPage, async (request, reply) => {
     const t = translate(request);
     const locale = localeOf(request);
-    const months = monthsOf(request);
+    const months = monthsOf(request.query);
     const figures = await services.following.platformFigures(months);
     return reply.view('pages/workspace/following/figures.eta', {
       title: t('following.platform.title'),
@@ -246,8 +236,12 @@ export async function followingFigureRoutes(app: FastifyInstance, { services }: 
     });
   });
 
-  app.get('/espace/plateforme/chiffres.csv', { onRequest: requirePlatformAdmin }, async (request, reply) => {
-    const figures = await services.following.platformFigures(monthsOf(request));
-    return sendCsv(request, reply, figureTables(figures, translate(request), localeOf(request), true), 'chiffres-region');
-  });
+  app.get(
+    '/espace/plateforme/chiffres.csv',
+    { onRequest: requirePlatformAdmin, schema: { querystring: csvQuery } },
+    async (request, reply) => {
+      const figures = await services.following.platformFigures(monthsOf(request.query));
+      return sendCsv(reply, figureTables(figures, translate(request), localeOf(request), true), request.query.table, 'chiffres-region');
+    },
+  );
 }

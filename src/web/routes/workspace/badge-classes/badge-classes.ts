@@ -1,0 +1,129 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Actor } from '../../../../services/audit.ts';
+import { DomainError } from '../../../../services/errors.ts';
+import type { Services } from '../../../../services/index.ts';
+import { translate } from '../../../locale.ts';
+import { actorOf, currentStructureId, requireRole } from '../../../plugins/session.ts';
+import { refusalText } from '../../../refusals.ts';
+import { idParams } from '../../../schemas.ts';
+import { type EditorTarget, handleEditorPost, newValues, renderEditor, validityFields, valuesFromDefinition } from './editor.ts';
+import { badgeClassImagePath, noticeOf, noticeQuery } from './notices.ts';
+
+/** A structure's badge classes: the list, the editor (admins), one badge class and its actions (archive, propose to the catalogue). */
+export async function badgeClassRoutes(fastify: FastifyInstance, { services }: { services: Services }) {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const isAdmin = (request: FastifyRequest) => request.auth?.current?.role === 'admin';
+  const advisor = { onRequest: requireRole('advisor') };
+  const admin = { onRequest: requireRole('admin') };
+
+  // ----- The list
+
+  app.get('/espace/badges', { ...advisor, schema: { querystring: noticeQuery } }, async (request, reply) => {
+    const structureId = currentStructureId(request);
+    const { live, archived } = await services.badgeClasses.overview(structureId);
+    const decorate = <T extends { id: string }>(row: T) => ({
+      ...row,
+      imageUrl: badgeClassImagePath(row.id),
+      url: `/espace/badges/${row.id}`,
+    });
+    return reply.view('pages/workspace/badge-classes/list.eta', {
+      title: translate(request)('badgeClasses.list.title'),
+      structureName: request.auth!.current!.structureName,
+      live: live.map(decorate),
+      archived: archived.map(decorate),
+      isAdmin: isAdmin(request),
+      notice: noticeOf(request.query),
+    });
+  });
+
+  // ----- The editor (structure admins)
+
+  app.get('/espace/badges/nouveau', admin, async (request, reply) => renderEditor(request, reply, { kind: 'create' }, newValues()));
+
+  app.post('/espace/badges/nouveau', admin, async (request, reply) => {
+    const structureId = currentStructureId(request);
+    return handleEditorPost(request, reply, { kind: 'create' }, async (definition, image) => {
+      const row = await services.badgeClasses.create(structureId, definition, image!, actorOf(request));
+      return reply.redirect(`/espace/badges/${row.id}?fait=cree`, 303);
+    });
+  });
+
+  async function editTarget(request: FastifyRequest, id: string) {
+    const details = await services.badgeClasses.details(currentStructureId(request), id);
+    if (details.row.archivedAt) throw new DomainError('badge_class_archived', 409);
+    const target: EditorTarget = {
+      kind: 'edit',
+      id: details.row.id,
+      version: details.row.version,
+      awarded: details.awarded,
+      currentImage: badgeClassImagePath(details.row.id),
+    };
+    return { details, target };
+  }
+
+  app.get('/espace/badges/:id/modifier', { ...admin, schema: { params: idParams } }, async (request, reply) => {
+    const { details, target } = await editTarget(request, request.params.id);
+    return renderEditor(request, reply, target, valuesFromDefinition(details.row));
+  });
+
+  app.post('/espace/badges/:id/modifier', { ...admin, schema: { params: idParams } }, async (request, reply) => {
+    const { details, target } = await editTarget(request, request.params.id);
+    return handleEditorPost(request, reply, target, async (definition, image) => {
+      const result = await services.badgeClasses.update(currentStructureId(request), details.row.id, definition, image, actorOf(request));
+      const done = result.versioned ? 'version' : result.changed.length ? 'modifie' : 'inchange';
+      return reply.redirect(`/espace/badges/${result.row.id}?fait=${done}`, 303);
+    });
+  });
+
+  // ----- One badge class
+
+  async function renderBadgeClass(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    state: { notice?: ReturnType<typeof noticeOf>; refusal?: DomainError<string> } = {},
+  ) {
+    const structureId = currentStructureId(request);
+    const details = await services.badgeClasses.details(structureId, id);
+    const { row } = details;
+    const view = await services.catalogue.forStructure(structureId);
+    const pendingProposal = view.ownBadgeClasses.find((b) => b.id === row.id)?.proposed ?? false;
+    return reply.view('pages/workspace/badge-classes/show.eta', {
+      title: row.name,
+      badgeClass: { ...row, imagePng: undefined, imageSvg: undefined },
+      awarded: details.awarded,
+      nextVersion: details.nextVersion,
+      previousVersion: details.previousVersion,
+      validity: validityFields(row.validityDays),
+      imageUrl: badgeClassImagePath(row.id),
+      publicUrl: services.urls.badgeClass(row.id),
+      isAdmin: isAdmin(request),
+      canPropose: !row.archivedAt && !row.catalogueKey && !pendingProposal,
+      pendingProposal,
+      notice: state.notice ?? null,
+      refusal: state.refusal ? refusalText(translate(request), state.refusal) : null,
+    });
+  }
+
+  app.get('/espace/badges/:id', { ...advisor, schema: { params: idParams, querystring: noticeQuery } }, async (request, reply) =>
+    renderBadgeClass(request, reply, request.params.id, { notice: noticeOf(request.query) }),
+  );
+
+  /** An action of the badge class's page: done, back to the page saying so; refused (409), the page saying why. */
+  const badgeClassAction = (path: string, run: (structureId: string, id: string, actor: Actor) => Promise<unknown>, done: string) =>
+    app.post(path, { ...admin, schema: { params: idParams } }, async (request, reply) => {
+      const id = request.params.id;
+      try {
+        await run(currentStructureId(request), id, actorOf(request));
+      } catch (error) {
+        if (error instanceof DomainError && error.status === 409) return renderBadgeClass(request, reply.code(409), id, { refusal: error });
+        throw error;
+      }
+      return reply.redirect(`/espace/badges/${id}?fait=${done}`, 303);
+    });
+
+  badgeClassAction('/espace/badges/:id/archiver', (s, id, a) => services.badgeClasses.archive(s, id, a), 'archive');
+  badgeClassAction('/espace/badges/:id/desarchiver', (s, id, a) => services.badgeClasses.unarchive(s, id, a), 'desarchive');
+  badgeClassAction('/espace/badges/:id/proposer', (s, id, a) => services.catalogue.propose(s, id, a), 'propose');
+}
