@@ -59,6 +59,8 @@ export interface RemoteDocumentsOptions {
  */
 export const REMOTE_TIMEOUT_MS = 10_000;
 export const REMOTE_MAX_BYTES = 1_048_576;
+/** A badge image may be a large PNG: a verification checks it is one, so it may not fail on its size alone. */
+export const REMOTE_MAX_IMAGE_BYTES = 5 * 1_048_576;
 export const REMOTE_MAX_REDIRECTS = 3;
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -197,7 +199,7 @@ export class RemoteDocuments {
   /** A badge image, to show on the page: PNG or SVG only. */
   /** Whatever an image URL answers, for the verifier to judge (a BadgeClass image must be one). */
   async fetchImageBytes(url: string, options: FetchOptions = {}): Promise<{ status: number; mime: string; bytes: Uint8Array }> {
-    const { status, mime, bytes } = await this.fetch(url, IMAGE_ACCEPT, options.timeoutMs);
+    const { status, mime, bytes } = await this.fetch(url, IMAGE_ACCEPT, options.timeoutMs, Math.max(this.maxBytes, REMOTE_MAX_IMAGE_BYTES));
     return { status, mime, bytes };
   }
 
@@ -220,6 +222,7 @@ export class RemoteDocuments {
     url: string,
     accept: string,
     timeoutMs = this.timeoutMs,
+    maxBytes = this.maxBytes,
   ): Promise<{ status: number; mime: string; bytes: Uint8Array; url: string }> {
     const limit = Math.max(0, Math.min(timeoutMs, this.timeoutMs));
     const controller = new AbortController();
@@ -257,11 +260,11 @@ export class RemoteDocuments {
           continue;
         }
         const declared = Number(headerOf(response.headers, 'content-length'));
-        if (Number.isFinite(declared) && declared > this.maxBytes) {
+        if (Number.isFinite(declared) && declared > maxBytes) {
           body.destroy();
           throw new RemoteDocumentError('too_large', `the answer announces ${declared} bytes`);
         }
-        const bytes = await this.readBounded(body, controller.signal);
+        const bytes = await this.readBounded(body, controller.signal, maxBytes);
         const mime = (headerOf(response.headers, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
         return { status: response.statusCode, mime, bytes, url: current.href };
       }
@@ -270,15 +273,15 @@ export class RemoteDocuments {
     }
   }
 
-  private async readBounded(body: Body, signal: AbortSignal): Promise<Uint8Array> {
+  private async readBounded(body: Body, signal: AbortSignal, maxBytes: number): Promise<Uint8Array> {
     const chunks: Uint8Array[] = [];
     let size = 0;
     try {
       for await (const chunk of body) {
         size += chunk.length;
-        if (size > this.maxBytes) {
+        if (size > maxBytes) {
           body.destroy();
-          throw new RemoteDocumentError('too_large', `the answer exceeds ${this.maxBytes} bytes`);
+          throw new RemoteDocumentError('too_large', `the answer exceeds ${maxBytes} bytes`);
         }
         chunks.push(chunk);
       }

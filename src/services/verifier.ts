@@ -192,11 +192,12 @@ export class VerifierService {
       : undefined;
     const issuedOn = report.assertion ? parseDateTime(report.assertion.issuedOn) : null;
     const expires = report.assertion?.expires ? parseDateTime(report.assertion.expires) : null;
-    const image = report.badgeClassImage
-      ? `data:${report.badgeClassImage.mime};base64,${Buffer.from(report.badgeClassImage.bytes).toString('base64')}`
-      : report.badgeClass?.image
-        ? this.image(report.badgeClass.image)
-        : undefined;
+    const image =
+      report.badgeClassImage && report.badgeClassImage.bytes.length <= MAX_IMAGE_DATA_URI
+        ? `data:${report.badgeClassImage.mime};base64,${Buffer.from(report.badgeClassImage.bytes).toString('base64')}`
+        : report.badgeClass?.image
+          ? this.image(report.badgeClass.image)
+          : undefined;
 
     return {
       ok: true,

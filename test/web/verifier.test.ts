@@ -807,6 +807,15 @@ describe('checks the reference validator makes, and verdicts that name the docum
     );
   });
 
+  it('accepts a large BadgeClass image: its size alone never fails a badge', async () => {
+    const issuer = issuerAt('/bigimg');
+    documents.set('/bigimg/image.png', () => ({ type: 'image/png', body: Buffer.concat([PNG_1PX, Buffer.alloc(2 * 1024 * 1024)]) }));
+    const badge = badgeClassAt('/bigimg/badge', issuer, { image: `${base}/bigimg/image.png` });
+    documents.set('/bigimg/a', json(assertionDoc(`${base}/bigimg/a`, badge)));
+    const response = await submit(ctxOn, { text: `${base}/bigimg/a` });
+    expect(verdictOf(response.body)).toBe(VALID);
+  });
+
   it('refuses an issuer url that is not a URL', async () => {
     const issuer = issuerAt('/url', { url: 'www.organisme.example' });
     documents.set('/url/a', json(assertionDoc(`${base}/url/a`, badgeClassAt('/url/badge', issuer))));
