@@ -59,7 +59,7 @@ export const fr = {
   'verifier.verdict.invalid.detail': 'Ne vous fiez pas à ce badge. Pourquoi :',
   'verifier.verdict.unverifiable': 'Badge impossible à vérifier',
   'verifier.verdict.unverifiable.detail':
-    'Les informations nécessaires n’ont pas pu être obtenues : ne vous fiez pas à ce badge tant qu’il n’a pas pu être vérifié. Pourquoi :',
+    'Ce badge n’a pas pu être vérifié : cela ne prouve pas qu’il est faux, mais ne vous y fiez pas tant qu’il n’a pas pu l’être. Pourquoi :',
   'verifier.verdict.recipientMatch': 'Ce badge a bien été délivré à l’adresse e-mail que vous avez indiquée.',
   'verifier.verdict.recipientMismatch':
     'Attention : ce badge n’a pas été délivré à l’adresse e-mail que vous avez indiquée. Il appartient peut-être à quelqu’un d’autre.',
@@ -109,6 +109,8 @@ export const fr = {
   'verifier.recipient.title': 'Le titulaire',
   'verifier.recipient.match': 'Oui : ce badge a été délivré à l’adresse e-mail indiquée.',
   'verifier.recipient.mismatch': 'Non : ce badge n’a pas été délivré à l’adresse e-mail indiquée.',
+  'verifier.recipient.matchUnproven':
+    'Le badge porte bien l’empreinte de cette adresse, mais comme le badge lui-même n’a pas pu être vérifié, cela ne prouve rien : n’importe qui peut l’y écrire.',
   'verifier.recipient.notChecked':
     'Non vérifié : vous n’avez pas indiqué d’adresse e-mail. Un badge ne montre pas l’adresse de son titulaire, seulement une empreinte qui permet de la vérifier.',
 
@@ -268,7 +270,7 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'verifier.verdict.invalid.detail': 'Do not rely on this badge. Why:',
   'verifier.verdict.unverifiable': 'This badge cannot be verified',
   'verifier.verdict.unverifiable.detail':
-    'The information needed could not be obtained: do not rely on this badge until it has been verified. Why:',
+    'This badge could not be verified: that does not prove it false, but do not rely on it until it has been. Why:',
   'verifier.verdict.recipientMatch': 'This badge was indeed awarded to the email address you typed.',
   'verifier.verdict.recipientMismatch':
     'Warning: this badge was not awarded to the email address you typed. It may belong to someone else.',
@@ -317,6 +319,8 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'verifier.recipient.title': 'The holder',
   'verifier.recipient.match': 'Yes: this badge was awarded to the email address typed.',
   'verifier.recipient.mismatch': 'No: this badge was not awarded to the email address typed.',
+  'verifier.recipient.matchUnproven':
+    'The badge does carry this address’s digest, but since the badge itself could not be verified, that proves nothing: anyone can write it there.',
   'verifier.recipient.notChecked':
     'Not checked: you did not type an email address. A badge does not show its holder’s address, only a fingerprint that lets you check it.',
 

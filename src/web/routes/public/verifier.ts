@@ -193,8 +193,15 @@ function resultView(outcome: VerifierOutcome, t: Translate, date: (d: Date) => s
           ? { label: t('verifier.verdict.revoked.reason'), text: TRUNCATE(report.revocationReason, 1000) }
           : { label: null, text: t('verifier.verdict.revoked.noReason') }
         : null,
+    // A match in a badge that could not be verified proves nothing: the hash is whatever its writer put there.
     recipient:
-      report.recipientMatches === true ? 'match' : report.recipientMatches === false ? 'mismatch' : 'notChecked',
+      report.recipientMatches === true
+        ? verdict === 'invalid' || verdict === 'unverifiable'
+          ? 'matchUnproven'
+          : 'match'
+        : report.recipientMatches === false
+          ? 'mismatch'
+          : 'notChecked',
     notes: report.notes.map((n) => t(`verifier.note.${n.code}`, { url: TRUNCATE(n.url, 300)!, type: n.contentType ?? '' })),
     failures: outcome.failures.map((f) => ({
       url: TRUNCATE(f.url, 300),

@@ -39,7 +39,9 @@ const verificationSchema = z.object({
     verified: z.boolean().describe('Whether that Profile, fetched at its own address, vouches for this badge'),
     keyPublishedBy: z.string().nullable(),
   }),
-  recipient: z.object({ checked: z.boolean(), matches: z.boolean().nullable() }),
+  recipient: z
+    .object({ checked: z.boolean(), matches: z.boolean().nullable() })
+    .describe('matches: the badge names the email given; it proves something only when the verdict is valid, expired or revoked'),
   badge: z
     .object({ name: z.string(), description: z.string(), issuedOn: z.string().nullable(), expires: z.string().nullable() })
     .nullable(),
