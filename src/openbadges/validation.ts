@@ -232,6 +232,8 @@ function optionalImage(c: Collector, doc: Json): string | undefined {
 export interface ValidateOptions {
   /** Embedded in another document, so `@context` may be inherited. */
   embedded?: boolean;
+  /** Upgraded from Open Badges 1.1, where an issuer's email was optional. */
+  legacy?: boolean;
 }
 
 export function validateAssertion(json: unknown, options: ValidateOptions = {}): Validated<Assertion> {
@@ -345,7 +347,7 @@ export function validateIssuerProfile(json: unknown, options: ValidateOptions = 
   const name = c.text(json, 'name');
   const url = c.text(json, 'url');
   if (url !== undefined && !isHttpUrl(url)) c.invalid('url', 'must be an http(s) URL');
-  const email = c.text(json, 'email');
+  const email = options.legacy && (json.email === undefined || json.email === '') ? '' : c.text(json, 'email');
   const description = c.optionalText(json, 'description');
   const telephone = c.optionalText(json, 'telephone');
   const image = optionalImage(c, json);

@@ -1,7 +1,7 @@
 // One file because one verification is one object: the hosted and the signed paths share its fetch cache, its list of checks and its loaders of the badge class, issuer and key.
 import { isPng, unbakePng } from './bake/png.ts';
 import { unbakeSvg } from './bake/svg.ts';
-import { parseDateTime } from './context.ts';
+import { OPEN_BADGES_V2_CONTEXT, parseDateTime } from './context.ts';
 import type { Assertion, BadgeClass, CryptographicKey, IssuerProfile } from './documents.ts';
 import { OpenBadgesError } from './errors.ts';
 import { hasExpired } from './expiry.ts';
@@ -56,7 +56,7 @@ export interface LoadedDocument {
 
 /** What was accepted although it departs from the spec's letter, as the reference validator accepts it: said, not failed. */
 export interface VerificationNote {
-  code: 'fetched_at_id' | 'redirected' | 'content_type' | 'baked_image_url';
+  code: 'fetched_at_id' | 'redirected' | 'content_type' | 'baked_image_url' | 'upgraded';
   url: string;
   detail: string;
   /** For content_type: the type the document was served as. */
@@ -201,6 +201,31 @@ const V1_CONTEXT = /^https?:\/\/w3id\.org\/openbadges\/v1\/?$/;
  * object or a `uid` (1.0); a recipient given as a bare string with the badge
  * embedded (0.5). They are not checked here, and said so: never « forged ».
  */
+function hasV1Context(json: Record<string, unknown>): boolean {
+  const context = json['@context'];
+  return (Array.isArray(context) ? context : [context]).some((c) => typeof c === 'string' && V1_CONTEXT.test(c));
+}
+
+/** 1.1 dates may be Unix timestamps (seconds) or bare days; 2.0 wants a date-time with a zone. */
+function upgradeDate(value: unknown): unknown {
+  const seconds = typeof value === 'number' ? value : typeof value === 'string' && /^\d{9,11}$/.test(value) ? Number(value) : undefined;
+  if (seconds !== undefined && Number.isFinite(seconds)) return formatUnixSeconds(seconds);
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) return `${value}T00:00:00Z`;
+  return value;
+}
+
+function formatUnixSeconds(seconds: number): string {
+  const date = new Date(seconds * 1000);
+  return Number.isNaN(date.getTime()) ? String(seconds) : date.toISOString().replace(/\.000Z$/, 'Z');
+}
+
+/** A 1.1 document in 2.0's shape: the v2 context, and dates in 2.0's form; the rest is read as 2.0 reads it. */
+function upgradeLegacyDocument(doc: Record<string, unknown>): Record<string, unknown> {
+  const upgraded: Record<string, unknown> = { ...doc, '@context': OPEN_BADGES_V2_CONTEXT };
+  for (const key of ['issuedOn', 'expires']) if (upgraded[key] !== undefined) upgraded[key] = upgradeDate(upgraded[key]);
+  return upgraded;
+}
+
 function olderVersionOf(json: Record<string, unknown>): '1.1' | '1.0' | '0.5' | undefined {
   const context = json['@context'];
   const contexts = Array.isArray(context) ? context : [context];
@@ -294,13 +319,22 @@ class Verification {
     }
   }
 
-  /** An assertion of an older version of the standard: recognised, and said not to be checked. */
-  private olderVersion(json: unknown): boolean {
+  /**
+   * An assertion of an older version of the standard. A hosted 1.1 one is
+   * read as 2.0 for the checks, as the reference validator does (same trust:
+   * fetched at its URL, on its issuer's host); the others (signed 1.x, whose
+   * keys are bare PEM files, 1.0 and 0.5) are said not to be checked.
+   */
+  private olderVersion(json: unknown, url?: string): 'upgrade' | 'stop' | 'none' {
     const version = isJsonObject(json) ? olderVersionOf(json) : undefined;
-    if (version === undefined) return false;
+    if (version === undefined) return 'none';
     this.openBadgesVersion = version;
+    if (version === '1.1' && url !== undefined && isJsonObject(json) && verificationTypeOf(json) === 'HostedBadge') {
+      this.note('upgraded', url, 'an Open Badges 1.1 hosted assertion: read as 2.0 for the checks, as the reference validator does');
+      return 'upgrade';
+    }
     this.fail('structure', 'older_version', `an Open Badges ${version} assertion: older versions of the standard are not checked`);
-    return true;
+    return 'stop';
   }
 
   // ------------------------------------------------------------- input
@@ -394,7 +428,12 @@ class Verification {
       this.fail('structure', 'not_an_object', 'the assertion is not a JSON object');
       return null;
     }
-    if (this.olderVersion(json)) return null;
+    const legacyUrl = idOf(json.id) ?? (isJsonObject(json.verify) ? idOf(json.verify.url) : undefined);
+    // A hosted 1.1 assertion in hand, like a 2.0 one, only says where the real one lives.
+    if (olderVersionOf(json) === '1.1' && verificationTypeOf(json) === 'HostedBadge' && isHttpUrl(legacyUrl)) {
+      return { kind: 'hosted', url: legacyUrl };
+    }
+    if (this.olderVersion(json) !== 'none') return null;
     const type = verificationTypeOf(json);
     if (type === 'HostedBadge') {
       if (isHttpUrl(json.id)) return { kind: 'hosted', url: json.id };
@@ -436,7 +475,7 @@ class Verification {
       if (source.kind === 'hosted') return this.hosted(source.url, false);
       return this.signed(source.kind === 'signed' ? source.jws : null, source.kind === 'signedWithoutJws' ? source.json : null);
     }
-    const body = response.body;
+    let body = response.body;
     // The id is the source of truth (spec, "HostedBadge Verification"): a URL that
     // differs from it (an old path redirected, a query string added) is
     // fetched again at the id, as the reference validator does, and noted.
@@ -450,7 +489,9 @@ class Verification {
       }
       url = id;
     }
-    if (this.olderVersion(body)) return;
+    const older = this.olderVersion(body, url);
+    if (older === 'stop') return;
+    if (older === 'upgrade') body = upgradeLegacyDocument(body as Record<string, unknown>);
     const revoked = response.status === 410 || (isJsonObject(body) && body.revoked === true);
     if (revoked) {
       const reason = isJsonObject(body) && typeof body.revocationReason === 'string' ? body.revocationReason : undefined;
@@ -474,7 +515,7 @@ class Verification {
     }
     const assertion = validated.value;
     this.assertion = assertion;
-    this.openBadgesVersion = '2.0';
+    this.openBadgesVersion ??= '2.0';
     if (assertion.verification.type !== 'HostedBadge') {
       this.fail('structure', 'verification_type_mismatch', `${url} serves an assertion that is not HostedBadge`);
       return;
@@ -532,7 +573,7 @@ class Verification {
         return;
       }
     }
-    if (this.olderVersion(payload)) return;
+    if (this.olderVersion(payload) !== 'none') return;
     const validated = validateAssertion(payload);
     if (!validated.ok) {
       this.failStructure(validated);
@@ -540,7 +581,7 @@ class Verification {
     }
     const assertion = validated.value;
     this.assertion = assertion;
-    this.openBadgesVersion = '2.0';
+    this.openBadgesVersion ??= '2.0';
     if (assertion.verification.type !== 'SignedBadge') {
       this.fail('structure', 'verification_type_mismatch', 'a JWS must carry a SignedBadge assertion');
       return;
@@ -699,7 +740,7 @@ class Verification {
   private async loadLinked<T extends { id: string }>(
     ref: unknown,
     what: 'badge_class' | 'issuer',
-    validate: (json: unknown, options: { embedded: boolean }) => Validated<T>,
+    validate: (json: unknown, options: { embedded: boolean; legacy?: boolean }) => Validated<T>,
   ): Promise<{ value: T; raw: unknown } | undefined> {
     const unavailable = what === 'badge_class' ? 'badge_class_unavailable' : 'issuer_unavailable';
     const label = what === 'badge_class' ? 'BadgeClass' : 'issuer Profile';
@@ -725,7 +766,12 @@ class Verification {
       this.fail('structure', unavailable, `the ${label} ${id} is neither fetchable nor embedded`);
       return undefined;
     }
-    const validated = validate(raw, { embedded });
+    // A 1.1 BadgeClass or Profile is read as 2.0, as the reference validator reads it.
+    const legacy = isJsonObject(raw) && hasV1Context(raw);
+    const validated = validate(legacy && isJsonObject(raw) ? upgradeLegacyDocument(raw) : raw, {
+      embedded,
+      ...(legacy && { legacy: true }),
+    });
     if (!validated.ok) {
       this.failStructure(validated);
       return undefined;

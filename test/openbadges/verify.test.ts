@@ -498,13 +498,41 @@ describe('verdicts that help (issue 9, points 3 to 5)', () => {
 
   it('reads an older version of the standard as such, not as a forgery', async () => {
     const report = await verifyBadge(
-      {
-        kind: 'json',
-        json: { '@context': 'https://w3id.org/openbadges/v1', type: 'Assertion', verify: { type: 'hosted', url: `${O}/a` } },
-      },
+      { kind: 'json', json: { uid: 'abc', recipient: 'sha256$00', badge: `${O}/b`, verify: { type: 'hosted', url: `${O}/a` } } },
       { loader: memoryLoader(), ...at },
     );
-    expect(report).toMatchObject({ status: 'invalid', reason: 'older_version', openBadgesVersion: '1.1' });
+    expect(report).toMatchObject({ status: 'invalid', reason: 'older_version', openBadgesVersion: '1.0' });
+  });
+
+  it('reads a hosted 1.1 badge as 2.0 for the checks, as the reference validator does', async () => {
+    const loader = memoryLoader();
+    const V1 = 'https://w3id.org/openbadges/v1';
+    loader.serve(ISSUER, { '@context': V1, type: 'Issuer', id: ISSUER, name: 'CFA', url: O });
+    loader.serve(BADGE, {
+      '@context': V1,
+      type: 'BadgeClass',
+      id: BADGE,
+      name: 'B',
+      description: 'D',
+      image: `${O}/i.png`,
+      criteria: `${O}/c`,
+      issuer: ISSUER,
+    });
+    const id = `${O}/assertions/1`;
+    loader.serve(id, {
+      '@context': V1,
+      type: 'Assertion',
+      id,
+      uid: '1',
+      recipient: hashEmailIdentity(EMAIL),
+      badge: BADGE,
+      verify: { type: 'hosted', url: id },
+      issuedOn: 1714550400,
+    });
+    const report = await verifyBadge({ kind: 'url', url: id }, { loader, recipientEmail: EMAIL, ...at });
+    expect(report).toMatchObject({ status: 'valid', valid: true, openBadgesVersion: '1.1', recipientMatches: true });
+    expect(report.assertion?.issuedOn).toBe('2024-05-01T08:00:00Z');
+    expect(report.notes).toEqual([expect.objectContaining({ code: 'upgraded', url: id })]);
   });
 
   it("applies a Profile's startsWith to the assertion's id only", async () => {

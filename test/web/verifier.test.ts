@@ -744,24 +744,62 @@ describe('genuine badges as other issuers publish them (issue 9, point 3)', () =
     expectValid(await submit(ctxOn, { text: `${base}/slow/assertion` }));
   });
 
+  it('verifies an Open Badges 1.1 hosted badge, read as 2.0 for the checks as the reference validator does, and says so', async () => {
+    const V1 = 'https://w3id.org/openbadges/v1';
+    documents.set(
+      '/v11/issuer',
+      json({ '@context': V1, type: 'Issuer', id: `${base}/v11/issuer`, name: 'Ancien émetteur', url: 'https://old.example.org' }),
+    );
+    documents.set(
+      '/v11/badge',
+      json({
+        '@context': V1,
+        type: 'BadgeClass',
+        id: `${base}/v11/badge`,
+        name: 'Badge 1.1',
+        description: 'Un badge de 2016.',
+        image: `${base}/badge.png`,
+        criteria: `${base}/v11/criteria`,
+        issuer: `${base}/v11/issuer`,
+      }),
+    );
+    documents.set(
+      '/v11/assertion',
+      json({
+        '@context': V1,
+        type: 'Assertion',
+        id: `${base}/v11/assertion`,
+        uid: 'v11',
+        recipient: hashed(FOREIGN_LEARNER),
+        badge: `${base}/v11/badge`,
+        verify: { type: 'hosted', url: `${base}/v11/assertion` },
+        issuedOn: 1459500000,
+      }),
+    );
+    const response = await submit(ctxOn, { text: `${base}/v11/assertion`, email: FOREIGN_LEARNER });
+    expectValid(response);
+    expect(text(response.body)).toContain(
+      'Ce badge suit la version 1.1 de la norme Open Badges : il a été lu comme un badge 2.0 pour les vérifications',
+    );
+    expect(checkLine(response.body, 'recipient')).toMatch(/^ok: /);
+  });
+
   it.each([
     [
-      'an Open Badges 1.1 hosted assertion',
+      'an Open Badges 1.1 signed assertion (its key is a bare PEM file)',
       () => {
-        documents.set(
-          '/v1/assertion',
-          json({
-            '@context': 'https://w3id.org/openbadges/v1',
-            type: 'Assertion',
-            id: `${base}/v1/assertion`,
-            uid: 'abc123',
-            recipient: hashed(FOREIGN_LEARNER),
-            badge: `${base}/v1/badge`,
-            verify: { type: 'hosted', url: `${base}/v1/assertion` },
-            issuedOn: 1709287200,
-          }),
-        );
-        return `${base}/v1/assertion`;
+        const payload = {
+          '@context': 'https://w3id.org/openbadges/v1',
+          type: 'Assertion',
+          id: `urn:uuid:${randomUUID()}`,
+          uid: 'abc123',
+          recipient: hashed(FOREIGN_LEARNER),
+          badge: `${base}/v1/badge`,
+          verify: { type: 'signed', url: `${base}/v1/public-key.pem` },
+          issuedOn: 1709287200,
+        };
+        const input = `${Buffer.from('{"alg":"RS256"}').toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
+        return `${input}.${Buffer.from('not checked').toString('base64url')}`;
       },
       'Open Badges 1.1',
     ],

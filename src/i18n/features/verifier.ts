@@ -73,6 +73,8 @@ export const fr = {
   'verifier.note.redirected': 'L’adresse {url} redirige vers l’adresse du badge.',
   'verifier.note.content_type': 'Le document {url} n’est pas servi comme JSON-LD (type déclaré : {type}) ; il a été lu comme JSON.',
   'verifier.note.baked_image_url': 'L’adresse {url} est l’image du badge : c’est le badge qu’elle contient qui a été vérifié.',
+  'verifier.note.upgraded':
+    'Ce badge suit la version 1.1 de la norme Open Badges : il a été lu comme un badge 2.0 pour les vérifications, comme le fait l’outil de validation de référence.',
   'verifier.fetch.item': '{url} : {why}',
   'verifier.fetch.private_address': 'adresse privée refusée (elle désigne un réseau interne, pas un site public).',
   'verifier.fetch.name_not_found': 'nom introuvable : ce site n’existe pas, ou son adresse est mal écrite.',
@@ -283,6 +285,8 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'verifier.note.redirected': 'The address {url} redirects to the badge’s address.',
   'verifier.note.content_type': 'The document {url} is not served as JSON-LD (declared type: {type}); it was read as JSON.',
   'verifier.note.baked_image_url': 'The address {url} is the badge’s image: the badge baked into it was verified.',
+  'verifier.note.upgraded':
+    'This badge follows version 1.1 of the Open Badges standard: it was read as a 2.0 badge for the checks, as the reference validator does.',
   'verifier.fetch.item': '{url}: {why}',
   'verifier.fetch.private_address': 'private address refused (it points into an internal network, not a public site).',
   'verifier.fetch.name_not_found': 'name not found: this site does not exist, or its address is misspelt.',
