@@ -6,6 +6,7 @@ export type OpenBadgesErrorCode =
   | 'jws_malformed'
   | 'jws_bad_signature'
   | 'jws_bad_key'
+  | 'jws_weak_key'
   | 'jws_unsupported_algorithm'
   | 'not_png'
   | 'corrupt_png'

@@ -73,6 +73,9 @@ export type {
   Check,
   CheckCode,
   CheckReason,
+  IssuerIdentity,
+  LoadedDocument,
+  VerificationNote,
 } from './verify.ts';
 
 export { sameHostAndPort } from './urls.ts';

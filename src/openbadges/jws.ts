@@ -54,7 +54,10 @@ const publicKeys = new KeyCache<KeyObject>(64);
 function assertRsa2048(keyObject: KeyObject): void {
   if (keyObject.asymmetricKeyType !== 'rsa') throw new JwsError('jws_bad_key', 'RS256 needs an RSA key');
   if ((keyObject.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) {
-    throw new JwsError('jws_bad_key', 'RS256 needs an RSA key of 2048 bits or more');
+    throw new JwsError(
+      'jws_weak_key',
+      `RS256 needs an RSA key of 2048 bits or more, not ${keyObject.asymmetricKeyDetails?.modulusLength ?? 0}`,
+    );
   }
 }
 

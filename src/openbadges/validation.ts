@@ -11,7 +11,7 @@ import type {
   IssuerProfile,
   VerificationObject,
 } from './documents.ts';
-import { isHttpUrl } from './urls.ts';
+import { isDataUri, isHttpUrl } from './urls.ts';
 
 // Data validation of documents received from anyone (the spec's "Data
 // Validation"). What the spec allows in several forms (a single value or a
@@ -19,11 +19,18 @@ import { isHttpUrl } from './urls.ts';
 // for `HostedBadge`) is folded into the one canonical shape our builders
 // emit, so callers read one shape whatever the issuer wrote.
 
-export type StructureReason = 'not_an_object' | 'not_open_badges_v2' | 'missing_property' | 'invalid_property';
+export type StructureReason =
+  'not_an_object' | 'not_open_badges_v2' | 'missing_property' | 'invalid_property' | 'invalid_identity_hash' | 'data_uri_image';
+
+/** Which of the badge's documents a problem is in, for the verdict to name it. */
+export type DocumentKind = 'assertion' | 'badgeClass' | 'issuer' | 'key' | 'revocationList';
 
 export interface StructureProblem {
   reason: StructureReason;
   detail: string;
+  document: DocumentKind;
+  /** The property at fault, as written in the document (`email`, `recipient.identity`…). */
+  field?: string;
 }
 
 export type Validated<T> = { ok: true; value: T } | { ok: false; problems: StructureProblem[] };
@@ -47,18 +54,29 @@ export function idOf(value: unknown): string | undefined {
 
 const V2_CONTEXTS = new Set([OPEN_BADGES_V2_CONTEXT, 'https://openbadgespec.org/v2/context.json']);
 
+const LABEL: Record<DocumentKind, string> = {
+  assertion: 'assertion',
+  badgeClass: 'BadgeClass',
+  issuer: 'issuer',
+  key: 'key',
+  revocationList: 'revocationList',
+};
+
 class Collector {
   readonly problems: StructureProblem[] = [];
+  private readonly what: string;
 
-  constructor(private readonly what: string) {}
+  constructor(private readonly document: DocumentKind) {
+    this.what = LABEL[document];
+  }
 
   missing(property: string): undefined {
-    this.problems.push({ reason: 'missing_property', detail: `${this.what} has no ${property}` });
+    this.problems.push({ reason: 'missing_property', detail: `${this.what} has no ${property}`, document: this.document, field: property });
     return undefined;
   }
 
-  invalid(property: string, why: string): undefined {
-    this.problems.push({ reason: 'invalid_property', detail: `${this.what}.${property} ${why}` });
+  invalid(property: string, why: string, reason: StructureReason = 'invalid_property'): undefined {
+    this.problems.push({ reason, detail: `${this.what}.${property} ${why}`, document: this.document, field: property });
     return undefined;
   }
 
@@ -70,6 +88,8 @@ class Collector {
       this.problems.push({
         reason: 'not_open_badges_v2',
         detail: `${this.what} @context is not ${OPEN_BADGES_V2_CONTEXT}`,
+        document: this.document,
+        field: '@context',
       });
     }
   }
@@ -122,9 +142,12 @@ class Collector {
   }
 }
 
-function notAnObject(what: string): Validated<never> {
-  return { ok: false, problems: [{ reason: 'not_an_object', detail: `${what} is not a JSON object` }] };
+function notAnObject(what: string, document: DocumentKind): Validated<never> {
+  return { ok: false, problems: [{ reason: 'not_an_object', detail: `${what} is not a JSON object`, document }] };
 }
+
+// The reference validator's form of a hashed identity: the algorithm, a dollar, the digest in hex.
+const HASHED_IDENTITY = /^(?:sha256\$[0-9a-f]{64}|md5\$[0-9a-f]{32})$/i;
 
 function readRecipient(c: Collector, doc: Json): IdentityObject | undefined {
   const recipient = doc.recipient;
@@ -135,6 +158,13 @@ function readRecipient(c: Collector, doc: Json): IdentityObject | undefined {
   if (typeof identity !== 'string' || identity === '') return c.invalid('recipient.identity', 'must be text');
   if (hashed !== undefined && typeof hashed !== 'boolean') return c.invalid('recipient.hashed', 'must be a boolean');
   if (salt !== undefined && salt !== null && typeof salt !== 'string') return c.invalid('recipient.salt', 'must be text');
+  if (hashed === true && !HASHED_IDENTITY.test(identity)) {
+    return c.invalid(
+      'recipient.identity',
+      'of a hashed recipient must be sha256$ or md5$ followed by the hex digest',
+      'invalid_identity_hash',
+    );
+  }
   return {
     type,
     hashed: hashed === true,
@@ -202,10 +232,12 @@ function optionalImage(c: Collector, doc: Json): string | undefined {
 export interface ValidateOptions {
   /** Embedded in another document, so `@context` may be inherited. */
   embedded?: boolean;
+  /** Upgraded from Open Badges 1.1, where an issuer's email was optional. */
+  legacy?: boolean;
 }
 
 export function validateAssertion(json: unknown, options: ValidateOptions = {}): Validated<Assertion> {
-  if (!isJsonObject(json)) return notAnObject('the assertion');
+  if (!isJsonObject(json)) return notAnObject('the assertion', 'assertion');
   const c = new Collector('assertion');
   c.context(json, options.embedded ?? false);
   c.type(json, ['Assertion']);
@@ -219,6 +251,8 @@ export function validateAssertion(json: unknown, options: ValidateOptions = {}):
   const issuedOn = c.date(json, 'issuedOn', true);
   const expires = c.date(json, 'expires', false);
   const image = optionalImage(c, json);
+  // A BadgeClass image may be a data URI; an Assertion's may not (spec, and VAL).
+  if (image !== undefined && isDataUri(image)) c.invalid('image', 'of an assertion may not be a data URI', 'data_uri_image');
   const evidence = readEvidence(c, json);
   const narrative = c.optionalText(json, 'narrative');
   const revocationReason = c.optionalText(json, 'revocationReason');
@@ -277,8 +311,8 @@ function readAlignment(c: Collector, doc: Json): Alignment[] {
 }
 
 export function validateBadgeClass(json: unknown, options: ValidateOptions = {}): Validated<BadgeClass> {
-  if (!isJsonObject(json)) return notAnObject('the BadgeClass');
-  const c = new Collector('BadgeClass');
+  if (!isJsonObject(json)) return notAnObject('the BadgeClass', 'badgeClass');
+  const c = new Collector('badgeClass');
   c.context(json, options.embedded ?? false);
   c.type(json, ['BadgeClass']);
   const id = c.text(json, 'id');
@@ -304,7 +338,7 @@ export function validateBadgeClass(json: unknown, options: ValidateOptions = {})
 }
 
 export function validateIssuerProfile(json: unknown, options: ValidateOptions = {}): Validated<IssuerProfile> {
-  if (!isJsonObject(json)) return notAnObject('the issuer Profile');
+  if (!isJsonObject(json)) return notAnObject('the issuer Profile', 'issuer');
   const c = new Collector('issuer');
   c.context(json, options.embedded ?? false);
   c.type(json, ['Issuer', 'Profile']);
@@ -312,7 +346,8 @@ export function validateIssuerProfile(json: unknown, options: ValidateOptions = 
   // Required of an issuer by the spec and by VAL, unlike other Profiles.
   const name = c.text(json, 'name');
   const url = c.text(json, 'url');
-  const email = c.text(json, 'email');
+  if (url !== undefined && !isHttpUrl(url)) c.invalid('url', 'must be an http(s) URL');
+  const email = options.legacy && (json.email === undefined || json.email === '') ? '' : c.text(json, 'email');
   const description = c.optionalText(json, 'description');
   const telephone = c.optionalText(json, 'telephone');
   const image = optionalImage(c, json);
@@ -343,14 +378,15 @@ export interface HostedScope {
 }
 
 export function hostedScopeOf(issuerJson: unknown): HostedScope {
-  const verification = isJsonObject(issuerJson) ? issuerJson.verification : undefined;
+  // `verify` is the context's alias of `verification`, in a Profile as in an Assertion.
+  const verification = isJsonObject(issuerJson) ? (issuerJson.verification ?? issuerJson.verify) : undefined;
   if (!isJsonObject(verification)) return { allowedOrigins: [], startsWith: [] };
   const strings = (value: unknown) => asList(value).filter((v): v is string => typeof v === 'string' && v !== '');
   return { allowedOrigins: strings(verification.allowedOrigins), startsWith: strings(verification.startsWith) };
 }
 
 export function validateCryptographicKey(json: unknown): Validated<CryptographicKey> {
-  if (!isJsonObject(json)) return notAnObject('the CryptographicKey');
+  if (!isJsonObject(json)) return notAnObject('the CryptographicKey', 'key');
   const c = new Collector('key');
   c.context(json, false);
   if (json.type !== undefined) c.type(json, ['CryptographicKey']);
@@ -379,7 +415,7 @@ export interface ReadRevocationList {
 }
 
 export function validateRevocationList(json: unknown): Validated<ReadRevocationList> {
-  if (!isJsonObject(json)) return notAnObject('the RevocationList');
+  if (!isJsonObject(json)) return notAnObject('the RevocationList', 'revocationList');
   const c = new Collector('revocationList');
   c.context(json, false);
   c.type(json, ['RevocationList']);

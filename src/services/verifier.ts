@@ -2,11 +2,13 @@ import {
   type BadgeInput,
   type DocumentLoader,
   isPng,
+  type LoadedDocument,
   looksLikeCompactJws,
   parseDateTime,
   type VerificationReport,
   verifyBadge,
 } from '../openbadges/index.ts';
+import { DomainError } from './errors.ts';
 import type { PublicationService } from './publication.ts';
 import { type RemoteDocuments, RemoteDocumentError, type RemoteFailure } from './remote-documents.ts';
 import type { PublicUrls } from './urls.ts';
@@ -23,8 +25,15 @@ export const VERIFIER_MAX_FILE_BYTES = 2 * 1024 * 1024;
 /** A JWS or an assertion's JSON is a few kilobytes; this leaves room for embedded images. */
 export const VERIFIER_MAX_TEXT_CHARS = 200_000;
 const MAX_EMAIL = 320;
-// Every remote fetch has its own 5 s; the whole verification stops asking after this.
-const VERIFICATION_BUDGET_MS = 15_000;
+/**
+ * The whole verification's budget. Each remote document has up to 10 s
+ * (REMOTE_TIMEOUT_MS), but the longest chain is four or five documents one
+ * after the other (the assertion, again at its id, its BadgeClass, the issuer
+ * Profile, the revocation list or the image): 30 s lets an issuer that
+ * answers each in 6 s verify, and bounds what one request may hold. A fetch
+ * started near the end gets only what is left.
+ */
+const VERIFICATION_BUDGET_MS = 30_000;
 const MAX_IMAGE_DATA_URI = 1_500_000;
 
 /** What a person sent: a file, a pasted text, and optionally the email the badge should belong to. */
@@ -80,13 +89,19 @@ export interface VerifierOutcome {
 
 export type VerifierResult = { ok: true; outcome: VerifierOutcome } | { ok: false; problem: VerifierInputProblem };
 
-const UNAVAILABLE = new Set([
+/** Reasons that leave the badge unproven rather than proven false. */
+const UNVERIFIABLE = new Set([
   'assertion_unavailable',
   'badge_class_unavailable',
   'issuer_unavailable',
   'key_unavailable',
   'revocation_list_unavailable',
   'unexpected_error',
+  'issuer_not_established',
+  'older_version',
+  'badge_class_image_unavailable',
+  // Signed before a key rotation: genuine once, to be downloaded again, not forged.
+  'key_replaced',
 ]);
 
 export class VerifierService {
@@ -177,7 +192,12 @@ export class VerifierService {
       : undefined;
     const issuedOn = report.assertion ? parseDateTime(report.assertion.issuedOn) : null;
     const expires = report.assertion?.expires ? parseDateTime(report.assertion.expires) : null;
-    const image = report.badgeClass?.image ? await this.image(report.badgeClass.image) : undefined;
+    const image =
+      report.badgeClassImage && report.badgeClassImage.bytes.length <= MAX_IMAGE_DATA_URI
+        ? `data:${report.badgeClassImage.mime};base64,${Buffer.from(report.badgeClassImage.bytes).toString('base64')}`
+        : report.badgeClass?.image
+          ? this.image(report.badgeClass.image)
+          : undefined;
 
     return {
       ok: true,
@@ -206,13 +226,29 @@ export class VerifierService {
     const note = (failure: FetchFailure) => {
       if (!failures.some((f) => f.url === failure.url)) failures.push(failure);
     };
+    const remaining = () => {
+      const left = deadline - performance.now();
+      if (left <= 0) throw new RemoteDocumentError('timeout', 'the verification took too long');
+      return left;
+    };
     return {
-      fetchJson: async (url) => {
-        if (this.isOurs(url)) return local.fetchJson(url);
+      fetchJson: async (url, options) => {
+        if (this.isOurs(url)) return options?.acceptImage ? this.ourBakedImage(url, local) : local.fetchJson(url);
         try {
-          if (performance.now() > deadline) throw new RemoteDocumentError('timeout', 'the verification took too long');
-          const response = await this.remote.fetchJson(url);
+          const response = await this.remote.fetchJson(url, { ...options, timeoutMs: remaining() });
           if (response.status !== 200 && response.status !== 410) note({ url, code: 'http_status', status: response.status });
+          return response;
+        } catch (error) {
+          note({ url, code: error instanceof RemoteDocumentError ? error.code : 'connection_failed' });
+          throw error;
+        }
+      },
+      // Our own images are ours to trust; others' are fetched for the verifier to check that they are images.
+      fetchImage: async (url) => {
+        if (this.isOurs(url)) return null;
+        try {
+          const response = await this.remote.fetchImageBytes(url, { timeoutMs: remaining() });
+          if (response.status !== 200) note({ url, code: 'http_status', status: response.status });
           return response;
         } catch (error) {
           note({ url, code: error instanceof RemoteDocumentError ? error.code : 'connection_failed' });
@@ -222,8 +258,22 @@ export class VerifierService {
     };
   }
 
+  /** One of our own baked files pasted as a link: baked in-process, as it would be served. */
+  private async ourBakedImage(url: string, local: DocumentLoader): Promise<LoadedDocument> {
+    const match = /\/assertions\/([0-9a-f-]{36})\/(signed|hosted)\.(png|svg)$/.exec(url.slice(this.urls.origin.length));
+    if (!match) return local.fetchJson(url);
+    try {
+      const baked = await this.publication.bakedImage(match[1]!, match[2] as 'signed' | 'hosted', match[3] as 'png' | 'svg');
+      const bytes = typeof baked.bytes === 'string' ? new TextEncoder().encode(baked.bytes) : baked.bytes;
+      return { status: 200, body: undefined, image: { mime: match[3] === 'png' ? 'image/png' : 'image/svg+xml', bytes } };
+    } catch (error) {
+      if (error instanceof DomainError) return { status: error.status, body: null };
+      throw error;
+    }
+  }
+
   /** The badge picture for the page: our own URL, or others' image inlined (the page's CSP allows data: only). */
-  private async image(source: string): Promise<string | undefined> {
+  private image(source: string): string | undefined {
     if (this.isOurs(source)) return source;
     const data = /^data:(image\/png|image\/svg\+xml)(;base64)?,(.*)$/is.exec(source.trim());
     if (data) {
@@ -237,18 +287,12 @@ export class VerifierService {
       if (data[1] === 'image/png' && !isPng(bytes)) return undefined;
       return `data:${data[1]!.toLowerCase()};base64,${bytes.toString('base64')}`;
     }
-    if (!/^https?:\/\//i.test(source)) return undefined;
-    try {
-      const image = await this.remote.fetchImage(source);
-      return `data:${image.mime};base64,${Buffer.from(image.bytes).toString('base64')}`;
-    } catch {
-      // A missing picture is not a verification failure: the page shows the name instead.
-      return undefined;
-    }
+    // A linked image was fetched, and checked, by the verification itself (report.badgeClassImage).
+    return undefined;
   }
 }
 
 function verdictOf(report: VerificationReport): Verdict {
   if (report.status !== 'invalid') return report.status;
-  return report.reason !== undefined && UNAVAILABLE.has(report.reason) ? 'unverifiable' : 'invalid';
+  return report.reason !== undefined && UNVERIFIABLE.has(report.reason) ? 'unverifiable' : 'invalid';
 }

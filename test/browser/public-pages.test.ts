@@ -136,7 +136,8 @@ describe('the verification page (an assertion URL opened in a browser)', () => {
     await goto(page, assertion.url);
 
     const og = async (property: string) => page.locator(`meta[property="${property}"]`).getAttribute('content');
-    expect(await og('og:title')).toBe(`${badgeClass.name} — ${LEARNER.name}`);
+    // Each outside name isolated (FSI…PDI), so that a right-to-left one cannot reorder the preview.
+    expect(await og('og:title')).toBe(`\u2068${badgeClass.name}\u2069 — \u2068${LEARNER.name}\u2069`);
     expect(await og('og:url')).toBe(assertion.url);
     const image = await og('og:image');
     expect(image).toBeTruthy();
@@ -315,7 +316,9 @@ describe('the verification page (an assertion URL opened in a browser)', () => {
     expect(await page.locator('main script').count()).toBe(0);
     expect(await page.locator('main b[onmouseover]').count()).toBe(0);
     // The OpenGraph title carries the name as an attribute value, not markup.
-    expect(await page.locator('meta[property="og:title"]').getAttribute('content')).toBe(`${badgeClass.name} — ${hostileName}`);
+    expect(await page.locator('meta[property="og:title"]').getAttribute('content')).toBe(
+      `\u2068${badgeClass.name}\u2069 — \u2068${hostileName}\u2069`,
+    );
     await page.locator('section[aria-labelledby="narrative-title"]').hover();
     expect(await page.evaluate(() => (globalThis as any).__pwned)).toBeUndefined();
   });

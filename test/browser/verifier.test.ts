@@ -93,7 +93,13 @@ describe('« Vérifier un badge » in a browser', () => {
 
     expect(normaliseText(await page.locator('#verdict-title').innerText())).toBe('Badge authentique et valide');
     const verdict = normaliseText(await page.locator('.verifier-verdict').innerText());
-    expect(verdict).toContain('Ce badge a bien été délivré par Mission Locale de Caen');
+    expect(verdict).toContain(
+      `Ce badge a bien été délivré par l’émetteur publié sur le site ${new URL(app.baseUrl).host}, qui se présente sous le nom Mission Locale de Caen`,
+    );
+    expect(verdict).toContain('Ce nom est la déclaration de l’émetteur lui-même');
+    // The host that published the issuer's profile is shown with the issuer's facts.
+    const issuer = normaliseText(await page.locator('.verifier-host').innerText());
+    expect(issuer).toContain(`Profil publié par le site ${new URL(app.baseUrl).host}`);
     expect(verdict).toContain('Ce badge a bien été délivré à l’adresse e-mail que vous avez indiquée.');
     // The badge's picture is ours and loads.
     const loaded = await page.locator('.badge-image').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth);
@@ -103,6 +109,20 @@ describe('« Vérifier un badge » in a browser', () => {
     expect(await page.content()).not.toContain(LEARNER.email);
 
     await expectNoAxeViolations(page, 'verifier result (valid)');
+    await expectNoHorizontalScroll(page);
+    await page.close();
+  });
+
+  test('a genuine badge checked against another email is not under the green headline, and stays accessible', async () => {
+    const page = await openVerifier();
+    await page.getByLabel('Le fichier du badge (image PNG ou SVG)').setInputFiles(signedPng);
+    await page.getByLabel('L’adresse e-mail du candidat (facultatif)').fill('quelquun.dautre@example.org');
+    await submit(page, 200);
+    expect(normaliseText(await page.locator('#verdict-title').innerText())).toBe(
+      'Badge authentique, mais pas délivré à cette adresse e-mail',
+    );
+    expect(await page.locator('.verifier-verdict').getAttribute('class')).toContain('status-expired');
+    await expectNoAxeViolations(page, 'verifier result (genuine, another recipient)');
     await expectNoHorizontalScroll(page);
     await page.close();
   });

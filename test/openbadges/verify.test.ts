@@ -118,6 +118,7 @@ describe('hosted badges', () => {
     expect(report.reason).toBeUndefined();
     expect(checks(report)).toEqual({
       structure: true,
+      issuer: true,
       hostedId: true,
       signature: null,
       keyOwnership: null,
@@ -179,11 +180,23 @@ describe('hosted badges', () => {
     expect(report.badgeClass?.id).toBe(BADGE);
   });
 
-  it('fails hostedId when the document is not served at its id', async () => {
+  it('verifies the assertion at its id when the URL given serves a copy, and notes it (the id is the source of truth)', async () => {
+    const w = world();
+    const assertion = w.hosted();
+    const elsewhere = `${O}/copies/1`;
+    w.loader.serve(elsewhere, { ...assertion, narrative: 'changed in the copy' });
+    const report = await verifyBadge({ kind: 'url', url: elsewhere }, { loader: w.loader, ...at });
+    expect(report.status).toBe('valid');
+    expect(report.assertion).toEqual(assertion);
+    expect(report.notes).toEqual([expect.objectContaining({ code: 'fetched_at_id', url: elsewhere })]);
+  });
+
+  it('fails hostedId when the document at the id is not served at its id either', async () => {
     const w = world();
     const assertion = w.hosted();
     const elsewhere = `${O}/copies/1`;
     w.loader.serve(elsewhere, assertion);
+    w.loader.serve(assertion.id, { ...assertion, id: `${O}/assertions/other` });
     const report = await verifyBadge({ kind: 'url', url: elsewhere }, { loader: w.loader, ...at });
     expect(report.status).toBe('invalid');
     expect(check(report, 'hostedId')).toMatchObject({ ok: false, reason: 'id_mismatch' });
@@ -269,6 +282,7 @@ describe('signed badges', () => {
       expect(report, input.kind).toMatchObject({ valid: true, status: 'valid', verificationType: 'SignedBadge' });
       expect(checks(report)).toEqual({
         structure: true,
+        issuer: true,
         hostedId: null,
         signature: true,
         keyOwnership: true,
@@ -319,11 +333,11 @@ describe('signed badges', () => {
     expect(report.status).toBe('invalid');
   });
 
-  it('fails keyOwnership when the issuer does not list the key', async () => {
+  it('says the key was replaced when the issuer no longer lists a key its own host still publishes', async () => {
     const w = world({ publicKey: `${ISSUER}/keys/2` });
     const { jws } = await w.signed();
     const report = await verifyBadge({ kind: 'jws', jws }, { loader: w.loader, ...at });
-    expect(check(report, 'keyOwnership')).toMatchObject({ ok: false, reason: 'key_not_listed' });
+    expect(check(report, 'keyOwnership')).toMatchObject({ ok: false, reason: 'key_replaced', document: 'issuer', field: 'publicKey' });
     expect(report.valid).toBe(false);
   });
 
@@ -389,6 +403,150 @@ describe('signed badges', () => {
   });
 });
 
+describe('the issuer is established only by a Profile fetched at its own address', () => {
+  const FORGER = 'https://forger.example.net';
+
+  /** The forgery of issue 9: the signer's own key, owned by the urn:uuid of an issuer it embeds itself. */
+  async function forgery(loader: MemoryLoader, issuerId: string) {
+    const keyUrl = `${FORGER}/key`;
+    // Written by hand: our builder refuses a non-http owner, a forger does not use our builder.
+    loader.serve(keyUrl, {
+      '@context': 'https://w3id.org/openbadges/v2',
+      type: 'CryptographicKey',
+      id: keyUrl,
+      owner: issuerId,
+      publicKeyPem: otherKeys.publicKeyPem,
+    });
+    const payload = {
+      '@context': 'https://w3id.org/openbadges/v2',
+      type: 'Assertion',
+      id: `urn:uuid:${randomUUID()}`,
+      recipient: hashEmailIdentity(EMAIL),
+      badge: {
+        type: 'BadgeClass',
+        id: `urn:uuid:${randomUUID()}`,
+        name: 'Master',
+        description: 'Diplôme.',
+        image: 'data:image/png;base64,iVBORw0KGgo=',
+        criteria: { narrative: 'Quatre semestres.' },
+        issuer: {
+          type: 'Issuer',
+          id: issuerId,
+          name: 'Université de Caen Normandie',
+          url: 'https://www.unicaen.fr',
+          email: 'contact@unicaen.fr',
+          publicKey: keyUrl,
+        },
+      },
+      verification: { type: 'SignedBadge', creator: keyUrl },
+      issuedOn: ISSUED.toISOString(),
+    };
+    return signAssertion(payload, otherKeys.privateKeyPem);
+  }
+
+  it('refuses a signer that vouches for itself with an embedded urn:uuid issuer', async () => {
+    const loader = memoryLoader();
+    const jws = await forgery(loader, `urn:uuid:${randomUUID()}`);
+    const report = await verifyBadge({ kind: 'jws', jws }, { loader, ...at });
+    expect(report.status).toBe('invalid');
+    expect(report.valid).toBe(false);
+    expect(report.reason).toBe('issuer_not_established');
+    expect(check(report, 'issuer')).toMatchObject({ ok: false, reason: 'issuer_not_established' });
+    expect(check(report, 'keyOwnership').ok).not.toBe(true);
+    expect(report.issuerIdentity).toEqual({ established: false, keyPublishedBy: 'forger.example.net' });
+    // Shown for what it claims, never as proven.
+    expect(report.issuer?.name).toBe('Université de Caen Normandie');
+  });
+
+  it('refuses a key that names a real issuer as owner when that issuer does not list it', async () => {
+    const w = world();
+    const jws = await forgery(w.loader, ISSUER);
+    const report = await verifyBadge({ kind: 'jws', jws }, { loader: w.loader, ...at });
+    expect(report.status).toBe('invalid');
+    expect(check(report, 'keyOwnership')).toMatchObject({ ok: false, reason: 'key_not_listed' });
+    expect(report.issuerIdentity.established).toBe(false);
+    // The Profile shown is the one fetched from the issuer, not the forger's copy.
+    expect(report.issuer?.name).toBe('CFA de Normandie');
+  });
+
+  it('establishes a genuine signed issuer and names the hosts of its Profile and key', async () => {
+    const w = world();
+    const { jws } = await w.signed();
+    const report = await verifyBadge({ kind: 'jws', jws }, { loader: w.loader, ...at });
+    expect(report.status).toBe('valid');
+    expect(report.issuerIdentity).toEqual({ established: true, publishedBy: 'badges.example.org', keyPublishedBy: 'badges.example.org' });
+  });
+});
+
+describe('verdicts that help (issue 9, points 3 to 5)', () => {
+  it('says revoked first, whatever else fails', async () => {
+    const w = world();
+    const assertion = w.hosted();
+    w.loader.serve(assertion.id, { ...assertion, badge: `${O}/badges/missing`, revoked: true, revocationReason: 'Fraude' }, 410);
+    const report = await verifyBadge({ kind: 'url', url: assertion.id }, { loader: w.loader, ...at });
+    expect(check(report, 'structure').ok).toBe(false);
+    expect(report).toMatchObject({ status: 'revoked', reason: 'revoked', revocationReason: 'Fraude' });
+  });
+
+  it('names the document and the field of a structural problem', async () => {
+    const w = world();
+    const profile = w.loader.docs.get(ISSUER)!.body as Record<string, unknown>;
+    delete profile.email;
+    const report = await verifyBadge({ kind: 'url', url: w.hosted().id }, { loader: w.loader, ...at });
+    expect(check(report, 'structure')).toMatchObject({ ok: false, reason: 'missing_property', document: 'issuer', field: 'email' });
+  });
+
+  it('reads an older version of the standard as such, not as a forgery', async () => {
+    const report = await verifyBadge(
+      { kind: 'json', json: { uid: 'abc', recipient: 'sha256$00', badge: `${O}/b`, verify: { type: 'hosted', url: `${O}/a` } } },
+      { loader: memoryLoader(), ...at },
+    );
+    expect(report).toMatchObject({ status: 'invalid', reason: 'older_version', openBadgesVersion: '1.0' });
+  });
+
+  it('reads a hosted 1.1 badge as 2.0 for the checks, as the reference validator does', async () => {
+    const loader = memoryLoader();
+    const V1 = 'https://w3id.org/openbadges/v1';
+    loader.serve(ISSUER, { '@context': V1, type: 'Issuer', id: ISSUER, name: 'CFA', url: O });
+    loader.serve(BADGE, {
+      '@context': V1,
+      type: 'BadgeClass',
+      id: BADGE,
+      name: 'B',
+      description: 'D',
+      image: `${O}/i.png`,
+      criteria: `${O}/c`,
+      issuer: ISSUER,
+    });
+    const id = `${O}/assertions/1`;
+    loader.serve(id, {
+      '@context': V1,
+      type: 'Assertion',
+      id,
+      uid: '1',
+      recipient: hashEmailIdentity(EMAIL),
+      badge: BADGE,
+      verify: { type: 'hosted', url: id },
+      issuedOn: 1714550400,
+    });
+    const report = await verifyBadge({ kind: 'url', url: id }, { loader, recipientEmail: EMAIL, ...at });
+    expect(report).toMatchObject({ status: 'valid', valid: true, openBadgesVersion: '1.1', recipientMatches: true });
+    expect(report.assertion?.issuedOn).toBe('2024-05-01T08:00:00Z');
+    expect(report.notes).toEqual([expect.objectContaining({ code: 'upgraded', url: id })]);
+  });
+
+  it("applies a Profile's startsWith to the assertion's id only", async () => {
+    const w = world();
+    w.loader.serve(ISSUER, { ...(w.loader.docs.get(ISSUER)!.body as object), verification: { startsWith: `${O}/assertions/` } });
+    w.loader.serve(BADGE, { ...(w.loader.docs.get(BADGE)!.body as object) });
+    const report = await verifyBadge({ kind: 'url', url: w.hosted().id }, { loader: w.loader, ...at });
+    expect(report.status).toBe('valid');
+    const outside = w.hosted({ id: `${O}/elsewhere/${randomUUID()}` } as never);
+    const refused = await verifyBadge({ kind: 'url', url: outside.id }, { loader: w.loader, ...at });
+    expect(check(refused, 'hostedId')).toMatchObject({ ok: false, reason: 'assertion_host_mismatch' });
+  });
+});
+
 describe('recipient', () => {
   it('matches the email the badge was awarded to, whatever its case', async () => {
     const w = world();
@@ -432,6 +590,7 @@ describe('bad input', () => {
     expect(report.reason).toBeDefined();
     expect(report.checks.map((c) => c.code)).toEqual([
       'structure',
+      'issuer',
       'hostedId',
       'signature',
       'keyOwnership',

@@ -847,7 +847,7 @@ describe('the OpenAPI description', () => {
     spec = response.json();
   });
 
-  it('is an OpenAPI 3 document of the five operations', () => {
+  it('is an OpenAPI 3 document of the six operations', () => {
     expect(spec.openapi).toMatch(/^3\./);
     expect(spec.info.title).toBe('Insigne API');
     const operations = Object.entries(spec.paths as Record<string, Json>)
@@ -864,6 +864,7 @@ describe('the OpenAPI description', () => {
         'GET /api/v1/assertions',
         'GET /api/v1/assertions/{id}',
         'POST /api/v1/assertions/{id}/revoke',
+        'POST /api/v1/verifications',
       ].sort(),
     );
     expect(spec.servers).toEqual([{ url: TEST_PUBLIC_URL }]);

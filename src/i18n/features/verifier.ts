@@ -41,10 +41,16 @@ export const fr = {
 
   'verifier.result.title': 'Résultat de la vérification',
   'verifier.verdict.valid': 'Badge authentique et valide',
-  'verifier.verdict.valid.detail': 'Ce badge a bien été délivré par {issuer}, et il n’a pas été modifié depuis.',
+  'verifier.verdict.valid.detail':
+    'Ce badge a bien été délivré par l’émetteur publié sur le site {host}, qui se présente sous le nom {issuer}, et il n’a pas été modifié depuis.',
   'verifier.verdict.expired': 'Badge authentique, mais expiré',
-  'verifier.verdict.expired.detail': 'Ce badge a bien été délivré par {issuer}, mais il a expiré le {date}.',
-  'verifier.verdict.expired.noDate': 'Ce badge a bien été délivré par {issuer}, mais il a expiré.',
+  'verifier.verdict.expired.detail':
+    'Ce badge a bien été délivré par l’émetteur publié sur le site {host}, qui se présente sous le nom {issuer}, mais il a expiré le {date}.',
+  'verifier.verdict.expired.noDate':
+    'Ce badge a bien été délivré par l’émetteur publié sur le site {host}, qui se présente sous le nom {issuer}, mais il a expiré.',
+  'verifier.verdict.nameIsClaim':
+    'Ce nom est la déclaration de l’émetteur lui-même : ce qui est vérifié, c’est le site {host} qui a publié son profil. Assurez-vous que ce site est bien celui de l’organisme que vous attendez.',
+  'verifier.verdict.otherRecipient': 'Badge authentique, mais pas délivré à cette adresse e-mail',
   'verifier.verdict.revoked': 'Badge révoqué',
   'verifier.verdict.revoked.detail': 'L’émetteur a révoqué ce badge : il ne certifie plus rien.',
   'verifier.verdict.revoked.reason': 'Motif donné par l’émetteur :',
@@ -53,13 +59,22 @@ export const fr = {
   'verifier.verdict.invalid.detail': 'Ne vous fiez pas à ce badge. Pourquoi :',
   'verifier.verdict.unverifiable': 'Badge impossible à vérifier',
   'verifier.verdict.unverifiable.detail':
-    'Les informations nécessaires n’ont pas pu être obtenues : ne vous fiez pas à ce badge tant qu’il n’a pas pu être vérifié. Pourquoi :',
+    'Ce badge n’a pas pu être vérifié : cela ne prouve pas qu’il est faux, mais ne vous y fiez pas tant qu’il n’a pas pu l’être. Pourquoi :',
   'verifier.verdict.recipientMatch': 'Ce badge a bien été délivré à l’adresse e-mail que vous avez indiquée.',
   'verifier.verdict.recipientMismatch':
     'Attention : ce badge n’a pas été délivré à l’adresse e-mail que vous avez indiquée. Il appartient peut-être à quelqu’un d’autre.',
   'verifier.unknownIssuer': 'un émetteur inconnu',
 
   'verifier.fetch.title': 'Documents qui n’ont pas pu être obtenus',
+  'verifier.notes.title': 'À noter',
+  'verifier.notes.intro': 'Ces écarts à la norme n’empêchent pas la vérification ; l’outil de validation de référence les accepte aussi.',
+  'verifier.note.fetched_at_id':
+    'L’adresse {url} renvoie au badge publié à une autre adresse (son identifiant) : c’est celui-ci qui a été vérifié.',
+  'verifier.note.redirected': 'L’adresse {url} redirige vers l’adresse du badge.',
+  'verifier.note.content_type': 'Le document {url} n’est pas servi comme JSON-LD (type déclaré : {type}) ; il a été lu comme JSON.',
+  'verifier.note.baked_image_url': 'L’adresse {url} est l’image du badge : c’est le badge qu’elle contient qui a été vérifié.',
+  'verifier.note.upgraded':
+    'Ce badge suit la version 1.1 de la norme Open Badges : il a été lu comme un badge 2.0 pour les vérifications, comme le fait l’outil de validation de référence.',
   'verifier.fetch.item': '{url} : {why}',
   'verifier.fetch.private_address': 'adresse privée refusée (elle désigne un réseau interne, pas un site public).',
   'verifier.fetch.name_not_found': 'nom introuvable : ce site n’existe pas, ou son adresse est mal écrite.',
@@ -86,12 +101,18 @@ export const fr = {
   'verifier.badge.ours': 'Ce badge a été délivré sur cette plateforme.',
   'verifier.badge.ours.link': 'Voir la page de ce badge',
   'verifier.issuer.title': 'L’émetteur',
-  'verifier.issuer.name': 'Nom',
-  'verifier.issuer.url': 'Site web',
-  'verifier.issuer.email': 'Contact',
+  'verifier.issuer.publishedBy': 'Profil publié par le site',
+  'verifier.issuer.keyPublishedBy': 'Clé de signature publiée par le site',
+  'verifier.issuer.name': 'Nom (déclaré par l’émetteur)',
+  'verifier.issuer.url': 'Site web (déclaré par l’émetteur)',
+  'verifier.issuer.email': 'Contact (déclaré par l’émetteur)',
+  'verifier.issuer.notEstablished':
+    'Ces informations ne sont garanties par aucun site : elles viennent du badge lui-même, ou d’un profil qui ne se porte pas garant de ce badge. Rien ne prouve qui l’a délivré.',
   'verifier.recipient.title': 'Le titulaire',
   'verifier.recipient.match': 'Oui : ce badge a été délivré à l’adresse e-mail indiquée.',
   'verifier.recipient.mismatch': 'Non : ce badge n’a pas été délivré à l’adresse e-mail indiquée.',
+  'verifier.recipient.matchUnproven':
+    'Le badge porte bien l’empreinte de cette adresse, mais comme le badge lui-même n’a pas pu être vérifié, cela ne prouve rien : n’importe qui peut l’y écrire.',
   'verifier.recipient.notChecked':
     'Non vérifié : vous n’avez pas indiqué d’adresse e-mail. Un badge ne montre pas l’adresse de son titulaire, seulement une empreinte qui permet de la vérifier.',
 
@@ -102,6 +123,7 @@ export const fr = {
   'verifier.checks.state.failed': 'échec',
   'verifier.checks.state.na': 'non contrôlé',
   'verifier.check.structure': 'Conformité à la norme Open Badges 2.0',
+  'verifier.check.issuer': 'Identité de l’émetteur',
   'verifier.check.hostedId': 'Publication chez l’émetteur',
   'verifier.check.signature': 'Signature électronique',
   'verifier.check.keyOwnership': 'Propriétaire de la clé de signature',
@@ -111,6 +133,7 @@ export const fr = {
   'verifier.check.recipient': 'Titulaire (adresse e-mail)',
 
   'verifier.check.structure.ok': 'Le badge et les documents de son émetteur respectent la norme Open Badges 2.0.',
+  'verifier.check.issuer.ok': 'Le profil de l’émetteur est publié par le site {host}, et c’est lui qui se porte garant du badge.',
   'verifier.check.hostedId.ok': 'Le badge est publié à sa propre adresse, sur le site de l’émetteur.',
   'verifier.check.hostedId.signed': 'Sans objet pour un badge signé : c’est la signature électronique qui le garantit.',
   'verifier.check.signature.ok': 'La signature électronique correspond au contenu : le badge n’a pas été modifié depuis sa délivrance.',
@@ -125,6 +148,16 @@ export const fr = {
   'verifier.check.recipient.none': 'Non vérifié : aucune adresse e-mail n’a été indiquée.',
   'verifier.check.notReached': 'Non contrôlé : une vérification précédente a échoué.',
 
+  'verifier.document.assertion.in': 'dans le badge (l’assertion)',
+  'verifier.document.assertion.of': 'du badge (l’assertion)',
+  'verifier.document.badgeClass.in': 'dans la description du badge (BadgeClass)',
+  'verifier.document.badgeClass.of': 'de la description du badge (BadgeClass)',
+  'verifier.document.issuer.in': 'dans le profil de l’émetteur',
+  'verifier.document.issuer.of': 'du profil de l’émetteur',
+  'verifier.document.key.in': 'dans la clé de signature',
+  'verifier.document.key.of': 'de la clé de signature',
+  'verifier.document.revocationList.in': 'dans la liste des badges révoqués',
+  'verifier.document.revocationList.of': 'de la liste des badges révoqués',
   'verifier.reason.unrecognised_input': 'Ce qui a été fourni n’est pas un badge reconnu.',
   'verifier.reason.unreadable_image': 'L’image est abîmée ou illisible : le fichier a pu être modifié ou tronqué.',
   'verifier.reason.not_baked':
@@ -138,22 +171,39 @@ export const fr = {
   'verifier.reason.verification_type_mismatch': 'Le badge ne déclare pas le bon mode de vérification.',
   'verifier.reason.not_an_object': 'Les données fournies ne sont pas un document Open Badges.',
   'verifier.reason.not_open_badges_v2': 'Ce n’est pas un badge à la norme Open Badges 2.0.',
-  'verifier.reason.missing_property': 'Il manque une information obligatoire au badge ou à l’un des documents de son émetteur.',
-  'verifier.reason.invalid_property': 'Une information du badge ou de l’un des documents de son émetteur n’est pas valide.',
+  'verifier.reason.missing_property': 'Il manque le champ obligatoire « {field} » {in}.',
+  'verifier.reason.invalid_property': 'Le champ « {field} » {of} n’est pas valide.',
+  'verifier.reason.invalid_identity_hash':
+    'Le champ « {field} » {of} n’a pas la forme d’une empreinte d’adresse e-mail (« sha256$ » suivi de l’empreinte en hexadécimal).',
+  'verifier.reason.data_uri_image':
+    'Le champ « {field} » {of} contient l’image elle-même (une « data URI ») : la norme ne le permet pas pour un badge délivré.',
+  'verifier.reason.badge_class_image_unavailable': 'L’image du badge (champ « image » de la description du badge) n’a pas pu être obtenue.',
+  'verifier.reason.badge_class_image_not_image':
+    'L’image du badge (champ « image » de la description du badge) n’est pas une image PNG ou SVG.',
   'verifier.reason.unexpected_error': 'La vérification n’a pas pu aller à son terme.',
+  'verifier.reason.older_version':
+    'Ce badge suit une version plus ancienne de la norme ({version}), que cette page ne vérifie pas. Cela ne veut pas dire qu’il est faux : vérifiez-le auprès de son émetteur, ou demandez au candidat un badge à la norme Open Badges 2.0.',
+  'verifier.reason.issuer_not_established':
+    'L’émetteur n’a pas pu être établi : le badge contient lui-même le profil de son émetteur, au lieu de renvoyer à un profil publié sur le site de l’émetteur. N’importe qui peut écrire un tel profil, au nom de n’importe qui.',
   'verifier.reason.id_mismatch': 'Le badge publié à cette adresse en porte une autre : ce n’est pas le même badge.',
   'verifier.reason.assertion_host_mismatch': 'Le badge n’est pas publié sur le site de l’émetteur qu’il déclare.',
   'verifier.reason.badge_class_host_mismatch': 'La description du badge n’est pas publiée sur le site de l’émetteur qu’il déclare.',
   'verifier.reason.signature_missing': 'Le badge se dit signé, mais sa signature électronique manque.',
   'verifier.reason.key_unavailable': 'La clé de signature de l’émetteur n’a pas pu être obtenue.',
   'verifier.reason.invalid_key': 'La clé de signature publiée par l’émetteur n’est pas utilisable.',
-  'verifier.reason.unsupported_algorithm': 'Le badge est signé avec une méthode que la norme n’accepte pas.',
+  'verifier.reason.unsupported_algorithm':
+    'Le badge est signé avec l’algorithme {alg} ; seul RS256 est accepté, comme par l’outil de validation de référence.',
+  'verifier.reason.weak_key':
+    'La clé de signature de l’émetteur fait moins de 2048 bits : cette page la refuse, plus strictement que l’outil de validation de référence, car une clé aussi courte peut être cassée.',
   'verifier.reason.bad_signature':
     'La signature électronique ne correspond pas au contenu : le badge a été modifié après sa délivrance, ou il n’a pas été signé par cet émetteur.',
   'verifier.reason.key_id_mismatch': 'La clé de signature ne porte pas l’adresse où elle est publiée.',
-  'verifier.reason.key_owner_mismatch': 'La clé de signature appartient à un autre émetteur.',
+  'verifier.reason.key_owner_mismatch':
+    'La clé de signature (champ « owner ») ne désigne pas le profil de cet émetteur comme son propriétaire. Cette page l’exige, plus strictement que l’outil de validation de référence : sans ce lien, rien ne prouve que la clé est celle de l’émetteur.',
   'verifier.reason.key_not_listed':
-    'L’émetteur ne reconnaît pas (ou plus) cette clé de signature comme la sienne. Si le badge est ancien, demandez au candidat de le télécharger à nouveau.',
+    'Le profil de l’émetteur (champ « publicKey ») ne cite pas la clé qui a signé ce badge : rien ne prouve que l’émetteur l’a signé.',
+  'verifier.reason.key_replaced':
+    'Ce badge a été signé avec une clé que l’émetteur a depuis remplacée : demandez au candidat un fichier récent (il peut le télécharger à nouveau chez l’émetteur).',
   'verifier.reason.revoked': 'L’émetteur a révoqué ce badge.',
   'verifier.reason.revocation_list_unavailable':
     'La liste des badges révoqués de l’émetteur n’a pas pu être obtenue : impossible de savoir si ce badge a été révoqué.',
@@ -204,10 +254,16 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
 
   'verifier.result.title': 'Result of the verification',
   'verifier.verdict.valid': 'Genuine and valid badge',
-  'verifier.verdict.valid.detail': 'This badge was indeed awarded by {issuer}, and it has not been changed since.',
+  'verifier.verdict.valid.detail':
+    'This badge was indeed awarded by the issuer published on the site {host}, which calls itself {issuer}, and it has not been changed since.',
   'verifier.verdict.expired': 'Genuine badge, but expired',
-  'verifier.verdict.expired.detail': 'This badge was indeed awarded by {issuer}, but it expired on {date}.',
-  'verifier.verdict.expired.noDate': 'This badge was indeed awarded by {issuer}, but it has expired.',
+  'verifier.verdict.expired.detail':
+    'This badge was indeed awarded by the issuer published on the site {host}, which calls itself {issuer}, but it expired on {date}.',
+  'verifier.verdict.expired.noDate':
+    'This badge was indeed awarded by the issuer published on the site {host}, which calls itself {issuer}, but it has expired.',
+  'verifier.verdict.nameIsClaim':
+    'That name is the issuer’s own statement: what is verified is the site {host} that published its profile. Make sure that site is the one of the organisation you expect.',
+  'verifier.verdict.otherRecipient': 'Genuine badge, but not awarded to this email address',
   'verifier.verdict.revoked': 'Revoked badge',
   'verifier.verdict.revoked.detail': 'The issuer has revoked this badge: it no longer certifies anything.',
   'verifier.verdict.revoked.reason': 'Reason given by the issuer:',
@@ -216,13 +272,21 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'verifier.verdict.invalid.detail': 'Do not rely on this badge. Why:',
   'verifier.verdict.unverifiable': 'This badge cannot be verified',
   'verifier.verdict.unverifiable.detail':
-    'The information needed could not be obtained: do not rely on this badge until it has been verified. Why:',
+    'This badge could not be verified: that does not prove it false, but do not rely on it until it has been. Why:',
   'verifier.verdict.recipientMatch': 'This badge was indeed awarded to the email address you typed.',
   'verifier.verdict.recipientMismatch':
     'Warning: this badge was not awarded to the email address you typed. It may belong to someone else.',
   'verifier.unknownIssuer': 'an unknown issuer',
 
   'verifier.fetch.title': 'Documents that could not be obtained',
+  'verifier.notes.title': 'Worth knowing',
+  'verifier.notes.intro': 'These departures from the standard do not prevent verification; the reference validator accepts them too.',
+  'verifier.note.fetched_at_id': 'The address {url} leads to the badge published at another address (its id): that one was verified.',
+  'verifier.note.redirected': 'The address {url} redirects to the badge’s address.',
+  'verifier.note.content_type': 'The document {url} is not served as JSON-LD (declared type: {type}); it was read as JSON.',
+  'verifier.note.baked_image_url': 'The address {url} is the badge’s image: the badge baked into it was verified.',
+  'verifier.note.upgraded':
+    'This badge follows version 1.1 of the Open Badges standard: it was read as a 2.0 badge for the checks, as the reference validator does.',
   'verifier.fetch.item': '{url}: {why}',
   'verifier.fetch.private_address': 'private address refused (it points into an internal network, not a public site).',
   'verifier.fetch.name_not_found': 'name not found: this site does not exist, or its address is misspelt.',
@@ -249,12 +313,18 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'verifier.badge.ours': 'This badge was awarded on this platform.',
   'verifier.badge.ours.link': 'See this badge’s page',
   'verifier.issuer.title': 'The issuer',
-  'verifier.issuer.name': 'Name',
-  'verifier.issuer.url': 'Website',
-  'verifier.issuer.email': 'Contact',
+  'verifier.issuer.publishedBy': 'Profile published by the site',
+  'verifier.issuer.keyPublishedBy': 'Signing key published by the site',
+  'verifier.issuer.name': 'Name (stated by the issuer)',
+  'verifier.issuer.url': 'Website (stated by the issuer)',
+  'verifier.issuer.email': 'Contact (stated by the issuer)',
+  'verifier.issuer.notEstablished':
+    'No site vouches for this information: it comes from the badge itself, or from a profile that does not vouch for this badge. Nothing proves who awarded it.',
   'verifier.recipient.title': 'The holder',
   'verifier.recipient.match': 'Yes: this badge was awarded to the email address typed.',
   'verifier.recipient.mismatch': 'No: this badge was not awarded to the email address typed.',
+  'verifier.recipient.matchUnproven':
+    'The badge does carry this address’s digest, but since the badge itself could not be verified, that proves nothing: anyone can write it there.',
   'verifier.recipient.notChecked':
     'Not checked: you did not type an email address. A badge does not show its holder’s address, only a fingerprint that lets you check it.',
 
@@ -265,6 +335,7 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'verifier.checks.state.failed': 'failed',
   'verifier.checks.state.na': 'not checked',
   'verifier.check.structure': 'Conformity to the Open Badges 2.0 standard',
+  'verifier.check.issuer': 'Identity of the issuer',
   'verifier.check.hostedId': 'Published by the issuer',
   'verifier.check.signature': 'Electronic signature',
   'verifier.check.keyOwnership': 'Owner of the signing key',
@@ -274,6 +345,7 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'verifier.check.recipient': 'Holder (email address)',
 
   'verifier.check.structure.ok': 'The badge and its issuer’s documents follow the Open Badges 2.0 standard.',
+  'verifier.check.issuer.ok': 'The issuer’s profile is published by the site {host}, and that site vouches for the badge.',
   'verifier.check.hostedId.ok': 'The badge is published at its own address, on the issuer’s site.',
   'verifier.check.hostedId.signed': 'Not applicable to a signed badge: its electronic signature vouches for it.',
   'verifier.check.signature.ok': 'The electronic signature matches the content: the badge has not been changed since it was awarded.',
@@ -288,6 +360,16 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'verifier.check.recipient.none': 'Not checked: no email address was typed.',
   'verifier.check.notReached': 'Not checked: an earlier check failed.',
 
+  'verifier.document.assertion.in': 'from the badge (the assertion)',
+  'verifier.document.assertion.of': 'of the badge (the assertion)',
+  'verifier.document.badgeClass.in': 'from the badge’s description (BadgeClass)',
+  'verifier.document.badgeClass.of': 'of the badge’s description (BadgeClass)',
+  'verifier.document.issuer.in': 'from the issuer’s profile',
+  'verifier.document.issuer.of': 'of the issuer’s profile',
+  'verifier.document.key.in': 'from the signing key',
+  'verifier.document.key.of': 'of the signing key',
+  'verifier.document.revocationList.in': 'from the list of revoked badges',
+  'verifier.document.revocationList.of': 'of the list of revoked badges',
   'verifier.reason.unrecognised_input': 'What was given is not a recognised badge.',
   'verifier.reason.unreadable_image': 'The image is damaged or unreadable: the file may have been changed or cut short.',
   'verifier.reason.not_baked':
@@ -301,22 +383,38 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'verifier.reason.verification_type_mismatch': 'The badge does not declare the right way of verifying it.',
   'verifier.reason.not_an_object': 'The data given is not an Open Badges document.',
   'verifier.reason.not_open_badges_v2': 'This is not an Open Badges 2.0 badge.',
-  'verifier.reason.missing_property': 'A required piece of information is missing from the badge or from one of its issuer’s documents.',
-  'verifier.reason.invalid_property': 'A piece of information in the badge or in one of its issuer’s documents is not valid.',
+  'verifier.reason.missing_property': 'The required field “{field}” is missing {in}.',
+  'verifier.reason.invalid_property': 'The field “{field}” {of} is not valid.',
+  'verifier.reason.invalid_identity_hash':
+    'The field “{field}” {of} does not have the form of an email address digest (“sha256$” followed by the hexadecimal digest).',
+  'verifier.reason.data_uri_image':
+    'The field “{field}” {of} holds the image itself (a “data URI”): the standard does not allow it for an awarded badge.',
+  'verifier.reason.badge_class_image_unavailable': 'The badge’s image (field “image” of the badge’s description) could not be obtained.',
+  'verifier.reason.badge_class_image_not_image': 'The badge’s image (field “image” of the badge’s description) is not a PNG or SVG image.',
   'verifier.reason.unexpected_error': 'The verification could not be completed.',
+  'verifier.reason.older_version':
+    'This badge follows an older version of the standard ({version}), which this page does not check. That does not mean it is false: check it with its issuer, or ask the candidate for an Open Badges 2.0 badge.',
+  'verifier.reason.issuer_not_established':
+    'The issuer could not be established: the badge carries its issuer’s profile inside itself instead of pointing to a profile published on the issuer’s site. Anyone can write such a profile, in anyone’s name.',
   'verifier.reason.id_mismatch': 'The badge published at this address carries another one: it is not the same badge.',
   'verifier.reason.assertion_host_mismatch': 'The badge is not published on the site of the issuer it names.',
   'verifier.reason.badge_class_host_mismatch': 'The badge’s description is not published on the site of the issuer it names.',
   'verifier.reason.signature_missing': 'The badge says it is signed, but its electronic signature is missing.',
   'verifier.reason.key_unavailable': 'The issuer’s signing key could not be obtained.',
   'verifier.reason.invalid_key': 'The signing key published by the issuer cannot be used.',
-  'verifier.reason.unsupported_algorithm': 'The badge is signed with a method the standard does not accept.',
+  'verifier.reason.unsupported_algorithm':
+    'The badge is signed with the algorithm {alg}; only RS256 is accepted, as by the reference validator.',
+  'verifier.reason.weak_key':
+    'The issuer’s signing key is shorter than 2048 bits: this page refuses it, more strictly than the reference validator, because so short a key can be broken.',
   'verifier.reason.bad_signature':
     'The electronic signature does not match the content: the badge was changed after it was awarded, or it was not signed by this issuer.',
   'verifier.reason.key_id_mismatch': 'The signing key does not carry the address where it is published.',
-  'verifier.reason.key_owner_mismatch': 'The signing key belongs to another issuer.',
+  'verifier.reason.key_owner_mismatch':
+    'The signing key (field “owner”) does not name this issuer’s profile as its owner. This page requires it, more strictly than the reference validator: without that link, nothing proves the key is the issuer’s.',
   'verifier.reason.key_not_listed':
-    'The issuer does not (or no longer) recognise this signing key as its own. If the badge is old, ask the candidate to download it again.',
+    'The issuer’s profile (field “publicKey”) does not list the key that signed this badge: nothing proves the issuer signed it.',
+  'verifier.reason.key_replaced':
+    'This badge was signed with a key the issuer has since replaced: ask the candidate for a fresh file (they can download it again from the issuer).',
   'verifier.reason.revoked': 'The issuer has revoked this badge.',
   'verifier.reason.revocation_list_unavailable':
     'The issuer’s list of revoked badges could not be obtained: there is no knowing whether this badge was revoked.',

@@ -12,6 +12,13 @@ import fp from 'fastify-plugin';
  */
 export const PAGE_LIMIT = { max: 300, timeWindow: '1 minute' } as const;
 export const FORM_LIMIT = { max: 20, timeWindow: '1 minute' } as const;
+/**
+ * POST /api/v1/verifications needs no token, and each call may fetch several
+ * documents from other sites: a job board checking its candidates' badges
+ * one after the other stays under it, a script using us to hammer a site
+ * does not.
+ */
+export const VERIFICATION_API_LIMIT = { max: 30, timeWindow: '1 minute' } as const;
 
 export const rateLimits = fp(async (app: FastifyInstance, options: { enabled: boolean }) => {
   // RATE_LIMITS=off is for the benchmark, which loads the pages from one address.

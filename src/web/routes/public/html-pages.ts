@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Translate } from '../../../i18n/index.ts';
 import type { Services } from '../../../services/index.ts';
+import { isolate, sentenceHtml } from '../../bidi.ts';
 
 export type AssertionStatus = 'valid' | 'expired' | 'revoked' | 'invalid';
 
@@ -31,8 +32,10 @@ export async function renderAssertionPage(
     .header('vary', 'Accept')
     .header('cache-control', 'no-cache')
     .view('pages/assertion.eta', {
-      title: `${badgeClass.name} — ${structure.name}`,
+      title: `${isolate(badgeClass.name)} — ${isolate(structure.name)}`,
       status,
+      isolate,
+      sentenceHtml,
       assertion,
       nameHidden: view.nameHidden,
       badgeClass,
@@ -45,10 +48,11 @@ export async function renderAssertionPage(
       imageUrl: urls.badgeClassImage(badgeClass.id, 'png'),
       openGraph: {
         // The learner may have hidden their name: the link preview then names the badge only.
-        title: view.nameHidden ? badgeClass.name : `${badgeClass.name} — ${assertion.recipientName}`,
+        // Every name isolated (FSI…PDI): a U+202E in one must not reorder the preview around it.
+        title: view.nameHidden ? isolate(badgeClass.name) : `${isolate(badgeClass.name)} — ${isolate(assertion.recipientName)}`,
         description: reply.locals?.t
-          ? `${(reply.locals.t as Translate)('og.issuedBy', { issuer: structure.name })} ${badgeClass.description}`
-          : badgeClass.description,
+          ? `${(reply.locals.t as Translate)('og.issuedBy', { issuer: isolate(structure.name) })} ${isolate(badgeClass.description)}`
+          : isolate(badgeClass.description),
         image: urls.badgeClassImage(badgeClass.id, 'png'),
         url: urls.assertion(assertion.id),
       },
@@ -66,14 +70,14 @@ export async function renderBadgeClassPage(
   return reply
     .header('vary', 'Accept')
     .view('pages/badge-class.eta', {
-      title: badgeClass.name,
+      title: isolate(badgeClass.name),
       badgeClass,
       structure,
       issuerUrl: urls.issuer(structure.id),
       imageUrl: urls.badgeClassImage(badgeClass.id, 'png'),
       openGraph: {
-        title: badgeClass.name,
-        description: badgeClass.description,
+        title: isolate(badgeClass.name),
+        description: isolate(badgeClass.description),
         image: urls.badgeClassImage(badgeClass.id, 'png'),
         url: urls.badgeClass(badgeClass.id),
       },
@@ -91,7 +95,7 @@ export async function renderIssuerPage(
   return reply
     .header('vary', 'Accept')
     .view('pages/issuer.eta', {
-      title: structure.name,
+      title: isolate(structure.name),
       structure,
       badgeClasses: badgeClasses.map((b) => ({ ...b, url: urls.badgeClass(b.id), imageUrl: urls.badgeClassImage(b.id) })),
       logoUrl: structure.logoMime ? urls.issuerImage(structure.id) : null,

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formatDate, type MessageKey, type Translate } from '../../../i18n/index.ts';
-import type { Check, CheckCode, CheckReason, VerificationReport } from '../../../openbadges/index.ts';
+import type { CheckCode, CheckReason, VerificationNote } from '../../../openbadges/index.ts';
 import type { Services } from '../../../services/index.ts';
 import {
   type FetchFailureCode,
@@ -10,6 +10,8 @@ import {
   type VerifierOutcome,
   type VerifierSubmission,
 } from '../../../services/verifier.ts';
+import { isolate, sentenceHtml } from '../../bidi.ts';
+import { checkLine, reasonParams } from '../../verification-report.ts';
 import { formBody } from '../../forms.ts';
 import { acceptMultipartForms, isUploadedFile, TOO_MANY_PARTS } from '../../multipart.ts';
 import { localeOf, translate } from '../../locale.ts';
@@ -27,7 +29,8 @@ const KEYS_EXIST: [
   Keys<'verifier.fetch.', FetchFailureCode>,
   Keys<'verifier.input.', FormProblem>,
   Keys<'verifier.check.', CheckCode>,
-] extends [MessageKey, MessageKey, MessageKey, MessageKey]
+  Keys<'verifier.note.', VerificationNote['code']>,
+] extends [MessageKey, MessageKey, MessageKey, MessageKey, MessageKey]
   ? true
   : never = true;
 void KEYS_EXIST;
@@ -133,15 +136,16 @@ function renderPage(request: FastifyRequest, reply: FastifyReply, state: PageSta
     : null;
   const status = state.status ?? (state.problem ? (STATUS_OF[state.problem] ?? 400) : 200);
   const text = state.text !== undefined && state.text.length <= REDISPLAY_MAX ? state.text.trim() : '';
+  const result = state.outcome ? resultView(state.outcome, t, (d) => formatDate(d, localeOf(request))) : null;
   return reply
     .code(status)
     .header('cache-control', 'no-store')
     .view('pages/verifier.eta', {
-      title: state.outcome ? `${t(`verifier.verdict.${state.outcome.verdict}`)} · ${t('verifier.title')}` : t('verifier.title'),
+      title: result ? `${result.heading} · ${t('verifier.title')}` : t('verifier.title'),
       problem,
       summary: problem ? [{ field: `verifier-${problem.field}`, label: '', message: problem.message }] : [],
       text,
-      result: state.outcome ? resultView(state.outcome, t, (d) => formatDate(d, localeOf(request))) : null,
+      result,
     });
 }
 
@@ -152,28 +156,36 @@ const httpUrl = (value: string | undefined) => (value && /^https?:\/\//i.test(va
 /** Everything the report says, in sentences: the template only lays it out. */
 function resultView(outcome: VerifierOutcome, t: Translate, date: (d: Date) => string) {
   const { report, verdict } = outcome;
-  const issuerName = report.issuer?.name ?? t('verifier.unknownIssuer');
+  const identity = report.issuerIdentity;
+  // The name is the issuer's own statement: always shown beside the host that published it, isolated.
+  const names = { issuer: TRUNCATE(report.issuer?.name, 300) ?? t('verifier.unknownIssuer') };
+  const host = identity.publishedBy ?? '';
   const dates = {
     issuedOn: outcome.issuedOn ? date(outcome.issuedOn) : '',
     expires: outcome.expires ? date(outcome.expires) : '',
   };
-  const detail =
+  const detailHtml =
     verdict === 'expired'
       ? dates.expires
-        ? t('verifier.verdict.expired.detail', { issuer: issuerName, date: dates.expires })
-        : t('verifier.verdict.expired.noDate', { issuer: issuerName })
-      : t(`verifier.verdict.${verdict}.detail` as MessageKey, { issuer: issuerName });
+        ? sentenceHtml(t, 'verifier.verdict.expired.detail', names, { host, date: dates.expires })
+        : sentenceHtml(t, 'verifier.verdict.expired.noDate', names, { host })
+      : sentenceHtml(t, `verifier.verdict.${verdict}.detail` as MessageKey, names, { host });
+  const nameIsClaim = (verdict === 'valid' || verdict === 'expired') && identity.established ? t('verifier.verdict.nameIsClaim', { host }) : null;
+  const decisive = report.checks.find((c) => c.ok === false && c.reason === report.reason);
   const why =
     (verdict === 'invalid' || verdict === 'unverifiable') && report.reason
-      ? t(`verifier.reason.${report.reason}` as MessageKey, { date: dates.expires })
+      ? t(`verifier.reason.${report.reason}` as MessageKey, reasonParams(decisive, report, t, dates))
       : null;
   const badgeClass = report.badgeClass;
+  // A genuine badge checked against an email it was not awarded to is never under the green headline.
+  const otherRecipient = report.recipientMatches === false && (verdict === 'valid' || verdict === 'expired');
   return {
     verdict,
-    icon: { valid: '✓', expired: '!', revoked: '✕', invalid: '✕', unverifiable: '?' }[verdict],
-    statusClass: verdict === 'unverifiable' ? 'invalid' : verdict,
-    heading: t(`verifier.verdict.${verdict}`),
-    detail,
+    icon: otherRecipient ? '!' : { valid: '✓', expired: '!', revoked: '✕', invalid: '✕', unverifiable: '?' }[verdict],
+    statusClass: otherRecipient ? 'expired' : verdict === 'unverifiable' ? 'invalid' : verdict,
+    heading: otherRecipient ? t('verifier.verdict.otherRecipient') : t(`verifier.verdict.${verdict}`),
+    detailHtml,
+    nameIsClaim,
     why,
     revocation:
       verdict === 'revoked'
@@ -181,8 +193,16 @@ function resultView(outcome: VerifierOutcome, t: Translate, date: (d: Date) => s
           ? { label: t('verifier.verdict.revoked.reason'), text: TRUNCATE(report.revocationReason, 1000) }
           : { label: null, text: t('verifier.verdict.revoked.noReason') }
         : null,
+    // A match in a badge that could not be verified proves nothing: the hash is whatever its writer put there.
     recipient:
-      report.recipientMatches === true ? 'match' : report.recipientMatches === false ? 'mismatch' : 'notChecked',
+      report.recipientMatches === true
+        ? verdict === 'invalid' || verdict === 'unverifiable'
+          ? 'matchUnproven'
+          : 'match'
+        : report.recipientMatches === false
+          ? 'mismatch'
+          : 'notChecked',
+    notes: report.notes.map((n) => t(`verifier.note.${n.code}`, { url: TRUNCATE(n.url, 300)!, type: n.contentType ?? '' })),
     failures: outcome.failures.map((f) => ({
       url: TRUNCATE(f.url, 300),
       why: t(`verifier.fetch.${f.code}` as MessageKey, { status: f.status ?? '' }),
@@ -190,6 +210,7 @@ function resultView(outcome: VerifierOutcome, t: Translate, date: (d: Date) => s
     badge: badgeClass
       ? {
           name: TRUNCATE(badgeClass.name, 300),
+          alt: isolate(TRUNCATE(badgeClass.name, 300)!),
           description: TRUNCATE(badgeClass.description, 2000),
           image: outcome.image,
           // Escaped Markdown subset, as on our own pages; bounded, since anyone's text lands in its cache.
@@ -202,6 +223,9 @@ function resultView(outcome: VerifierOutcome, t: Translate, date: (d: Date) => s
     kind: report.verificationType,
     issuer: report.issuer
       ? {
+          established: identity.established,
+          publishedBy: identity.established ? identity.publishedBy : undefined,
+          keyPublishedBy: identity.established ? identity.keyPublishedBy : undefined,
           name: TRUNCATE(report.issuer.name, 300),
           url: httpUrl(report.issuer.url),
           urlText: TRUNCATE(report.issuer.url, 300),
@@ -211,41 +235,5 @@ function resultView(outcome: VerifierOutcome, t: Translate, date: (d: Date) => s
     ours: outcome.ours,
     assertionPage: outcome.assertionPage,
     checks: report.checks.map((check) => checkLine(check, report, t, dates)),
-  };
-}
-
-function checkLine(check: Check, report: VerificationReport, t: Translate, dates: { issuedOn: string; expires: string }) {
-  const state = check.ok === true ? 'ok' : check.ok === false ? 'failed' : 'na';
-  let sentence: string;
-  if (check.ok === true) {
-    sentence =
-      check.code === 'expiry'
-        ? t('verifier.check.expiry.ok', { date: dates.expires })
-        : check.code === 'issuedOn'
-          ? t('verifier.check.issuedOn.ok', { date: dates.issuedOn })
-          : t(`verifier.check.${check.code}.ok` as MessageKey);
-  } else if (check.ok === false) {
-    sentence = t(`verifier.reason.${check.reason ?? 'unexpected_error'}` as MessageKey, { date: dates.expires });
-  } else if (check.reason === 'no_revocation_list') {
-    sentence = t('verifier.reason.no_revocation_list');
-  } else if (check.code === 'expiry' && report.assertion) {
-    sentence = t('verifier.check.expiry.none');
-  } else if (check.code === 'recipient' && report.assertion) {
-    sentence = t('verifier.check.recipient.none');
-  } else if (check.code === 'hostedId' && report.verificationType === 'SignedBadge') {
-    sentence = t('verifier.check.hostedId.signed');
-  } else if (check.code === 'signature' && report.verificationType === 'HostedBadge') {
-    sentence = t('verifier.check.signature.hosted');
-  } else if (check.code === 'keyOwnership' && report.verificationType === 'HostedBadge') {
-    sentence = t('verifier.check.keyOwnership.hosted');
-  } else {
-    sentence = t('verifier.check.notReached');
-  }
-  return {
-    code: check.code,
-    state,
-    label: t(`verifier.check.${check.code}`),
-    stateText: t(`verifier.checks.state.${state}`),
-    sentence,
   };
 }
