@@ -1,3 +1,4 @@
+// One file because a feature's French and English words sit side by side, so that every key exists in both languages (one feature per file).
 /** The public « Vérifier un badge » page (issue 4): French first; every key must exist in both. */
 export const fr = {
   'verifier.nav': 'Vérifier un badge',
