@@ -198,8 +198,8 @@ const core: CoreMessages = {
   'signIn.password': 'Password',
   'signIn.submit': 'Sign in',
   'signIn.invalid': 'Wrong email address or password.',
-  'signIn.throttled.one': 'Too many sign-in attempts. To protect the accounts, try again in 1 minute.',
-  'signIn.throttled.many': 'Too many sign-in attempts. To protect the accounts, try again in {minutes} minutes.',
+  'signIn.throttled':
+    'Too many sign-in attempts. To protect the accounts, try again in {minutes, plural, one {# minute} other {# minutes}}.',
   'signIn.signedOut': 'You are signed out of your workspace. See you soon!',
   'signIn.setupNeeded': 'The platform is not set up yet.',
   'signIn.session': 'For safety, the session ends after 8 hours without activity, and when you close the browser.',

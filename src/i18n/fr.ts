@@ -199,8 +199,8 @@ const core = {
   'signIn.password': 'Mot de passe',
   'signIn.submit': 'Se connecter',
   'signIn.invalid': 'Adresse e-mail ou mot de passe incorrect.',
-  'signIn.throttled.one': 'Trop de tentatives de connexion. Pour protéger les comptes, réessayez dans 1 minute.',
-  'signIn.throttled.many': 'Trop de tentatives de connexion. Pour protéger les comptes, réessayez dans {minutes} minutes.',
+  'signIn.throttled':
+    'Trop de tentatives de connexion. Pour protéger les comptes, réessayez dans {minutes, plural, one {# minute} other {# minutes}}.',
   'signIn.signedOut': 'Vous êtes déconnecté de votre espace. À bientôt !',
   'signIn.setupNeeded': 'La plateforme n’est pas encore mise en service.',
   'signIn.session': 'Par sécurité, la session se ferme après 8 heures sans activité, et quand vous fermez le navigateur.',

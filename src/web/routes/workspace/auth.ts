@@ -145,7 +145,7 @@ async function formsBeforeSignIn(app: FastifyInstance, { services }: { services:
         return renderSignIn(request, reply, {
           values,
           next,
-          formError: minutes === 1 ? t(request)('signIn.throttled.one') : t(request)('signIn.throttled.many', { minutes }),
+          formError: t(request)('signIn.throttled', { minutes }),
         });
       }
       throw error;
@@ -380,7 +380,7 @@ async function oneTimeLinkRoutes(app: FastifyInstance, { services }: { services:
         const minutes = Number(error.params.minutes);
         reply.code(429).header('retry-after', String(error.params.seconds));
         return renderInvitation(request, reply, token, invitation, {
-          formError: minutes === 1 ? t(request)('signIn.throttled.one') : t(request)('signIn.throttled.many', { minutes }),
+          formError: t(request)('signIn.throttled', { minutes }),
         });
       }
       if (error.code === 'user_exists') {
