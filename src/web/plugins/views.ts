@@ -35,7 +35,8 @@ export function viewContext(request: FastifyRequest) {
     locales: LOCALES,
     t: translator(locale),
     date: (d: Date | null | undefined) => (d ? formatDate(d, locale) : ''),
-    number: (n: number) => formatNumber(n, locale),
+    // A count in the reader's words (« 20 000 »); nothing for a count there is none of.
+    number: (n: number | null | undefined) => (typeof n === 'number' ? formatNumber(n, locale) : ''),
     narrative: renderNarrative,
     // The language switch keeps the person on the page they are reading.
     switchLocaleHref: (target: Locale) => {
