@@ -205,6 +205,7 @@ export const fr = {
   'learner.pdf.expires': 'Valable jusqu’au {date}.',
   'learner.pdf.criteria': 'Ce que ce badge certifie',
   'learner.pdf.verify': 'Vérifier ce badge',
+  'learner.pdf.page': 'page {page} sur {pages}',
   'learner.pdf.verifyHelp':
     'Scannez le QR code ou tapez l’adresse ci-dessous : la page dit si le badge est authentique et toujours valide.',
 
@@ -404,6 +405,7 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'learner.pdf.expires': 'Valid until {date}.',
   'learner.pdf.criteria': 'What this badge certifies',
   'learner.pdf.verify': 'Verify this badge',
+  'learner.pdf.page': 'page {page} of {pages}',
   'learner.pdf.verifyHelp': 'Scan the QR code or type the address below: the page says whether the badge is genuine and still valid.',
 
   'learner.assertion.nameHidden': 'Name hidden at the person’s request',

@@ -44,6 +44,8 @@ export async function renderAttestationPdf(
       Creator: 'Insigne',
     },
     lang: lang === 'fr' ? 'fr-FR' : 'en-GB',
+    // Kept until the end, to number the pages once their count is known.
+    bufferPages: true,
   });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
@@ -130,6 +132,20 @@ export async function renderAttestationPdf(
   beside.paragraph(t('learner.pdf.verifyHelp'), { size: 10.5, color: MUTED });
   w.y = qrTop + qrSize + 8;
   w.paragraph(badge.assertionUrl, { size: 9.5 });
+
+  // On an attestation of several pages, each says whose it is and which page it is, should they come apart.
+  const range = doc.bufferedPageRange();
+  if (range.count > 1) {
+    for (let i = 0; i < range.count; i++) {
+      doc.switchToPage(range.start + i);
+      const foot = new Writer(doc);
+      foot.line(
+        `${badge.recipientName || '—'} — ${badge.badgeName} · ${t('learner.pdf.page', { page: i + 1, pages: range.count })}`,
+        { size: 8.5, color: MUTED, align: 'center' },
+        doc.page.height - MARGIN + 18,
+      );
+    }
+  }
   doc.end();
   return done;
 }
@@ -139,8 +155,10 @@ interface Style {
   weight?: Weight;
   color?: string;
   align?: 'left' | 'center';
-  /** Space before the first line of each line after it, for a list item's text under its bullet. */
+  /** Space before each line, for a list item's text beside its bullet. */
   indent?: number;
+  /** Drawn at the left of the first line (a list item's bullet). */
+  marker?: string;
 }
 
 /** A run of text drawn with one font. */
@@ -184,6 +202,8 @@ class Writer {
   }
 
   heading(text: string): void {
+    // Not alone at the foot of a page: with at least two lines of what it heads.
+    if (this.y + 12.5 * 1.35 + 2 * 10.5 * 1.35 + 6 > this.bottom) this.newPage();
     this.paragraph(text, { size: 12.5, weight: 700 });
     this.y += 2;
   }
@@ -196,25 +216,30 @@ class Writer {
 
   paragraph(text: string, style: Style): void {
     const lineHeight = style.size * 1.35;
-    const words = this.words(text, style);
     const space = this.measure(' ', fontFor(0x20, style.weight ?? 400), style.size);
     const indent = style.indent ?? 0;
+    const width = this.width - indent;
+    const lines: Word[][] = [];
     let line: Word[] = [];
     let lineWidth = 0;
-    const flush = () => {
-      if (this.y + lineHeight > this.bottom) this.newPage();
-      this.draw(line, { ...style, indent }, this.y, this.width - indent);
-      this.y += lineHeight;
-      line = [];
-      lineWidth = 0;
-    };
-    for (const word of words.flatMap((wd) => this.cut(wd, this.width - indent, style.size))) {
+    for (const word of this.words(text, style).flatMap((wd) => this.cut(wd, width, style.size))) {
       const added = line.length === 0 ? word.width : lineWidth + space + word.width;
-      if (line.length > 0 && added > this.width - indent) flush();
+      if (line.length > 0 && added > width) {
+        lines.push(line);
+        line = [];
+      }
       lineWidth = line.length === 0 ? word.width : lineWidth + space + word.width;
       line.push(word);
     }
-    if (line.length > 0) flush();
+    if (line.length > 0) lines.push(line);
+    // A short paragraph (a list item, a heading) is not split over two pages.
+    if (lines.length <= 3 && this.y + lines.length * lineHeight > this.bottom) this.newPage();
+    lines.forEach((words, i) => {
+      if (this.y + lineHeight > this.bottom) this.newPage();
+      if (i === 0 && style.marker) this.draw(this.words(style.marker, style), { ...style, indent: 0, align: 'left' }, this.y);
+      this.draw(words, { ...style, indent }, this.y, width);
+      this.y += lineHeight;
+    });
     this.y += style.size * 0.25;
   }
 
@@ -222,10 +247,7 @@ class Writer {
   narrative(markdown: string): void {
     for (const block of narrativeBlocks(markdown)) {
       if (block.kind === 'item') {
-        // The bullet on the item's first line, on the page that line goes to.
-        if (this.y + 10.5 * 1.35 > this.bottom) this.newPage();
-        this.line('•', { size: 10.5 }, this.y);
-        this.paragraph(block.text, { size: 10.5, indent: 14 });
+        this.paragraph(block.text, { size: 10.5, indent: 14, marker: '•' });
       } else {
         this.paragraph(block.text, { size: 10.5 });
         this.y += 2;
