@@ -441,7 +441,12 @@ describe('the space', () => {
       expect(read).toContain('https://portfolio.example.org/camille');
       expect(read).toContain('Très bonne implication.');
       expect(read).toContain(`${TEST_PUBLIC_URL}/assertions/${awardA.id}`);
-      expect(pdfPageCount(pdf)).toBeLessThanOrEqual(2);
+      const pages = pdfPageCount(pdf);
+      expect(pages).toBeLessThanOrEqual(2);
+      // The QR code at the foot of the last page (96 points square, 24 above the bottom margin): about half dark, as a QR code is.
+      const qr = inkIn(renderPage(pdf, pages, 72), { xMin: 56, xMax: 56 + 96, yMin: 841.89 - 56 - 120, yMax: 841.89 - 56 - 24 });
+      expect(qr).toBeGreaterThan(0.3);
+      expect(qr).toBeLessThan(0.7);
     });
 
     it('in English, with the date in English words', async () => {
