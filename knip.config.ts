@@ -17,7 +17,10 @@ const config: KnipConfig = {
   ],
   project: ['bin/**/*.js', 'src/**/*.{ts,mjs}', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
   // The resilience tests run PostgreSQL's binaries as the postgres user when CI runs as root: util-linux, not npm.
-  ignoreBinaries: ['runuser'],
+  // The attestation PDF is read back with poppler-utils (Debian), not npm.
+  ignoreBinaries: ['runuser', 'pdftotext', 'pdfinfo', 'pdftoppm'],
+  // The attestation's fonts are files read from these packages (require.resolve of their package.json), never imported.
+  ignoreDependencies: ['@fontsource/noto-sans', '@fontsource/noto-sans-arabic'],
   // An export its own module uses is not dead code; what no one uses at all is.
   ignoreExportsUsedInFile: true,
 };

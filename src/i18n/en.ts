@@ -283,7 +283,8 @@ const core: CoreMessages = {
 
   'error.setup_done': 'The platform is already set up: sign in.',
   'error.invalid_credentials': 'Wrong email address or password.',
-  'error.too_many_attempts': 'Too many sign-in attempts. To protect the accounts, try again in {minutes} min.',
+  'error.too_many_attempts':
+    'Too many sign-in attempts. To protect the accounts, try again in {minutes, plural, one {# minute} other {# minutes}}.',
   'error.csrf_failed':
     'This request was refused: the page was too old, or the form did not come from Insigne. Reload the page and try again; if it happens again, check that your browser accepts Insigne’s cookies.',
   'error.not_a_member': 'You are not a member of this structure.',

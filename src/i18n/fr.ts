@@ -285,7 +285,8 @@ const core = {
 
   'error.setup_done': 'La plateforme est déjà mise en service : connectez-vous.',
   'error.invalid_credentials': 'Adresse e-mail ou mot de passe incorrect.',
-  'error.too_many_attempts': 'Trop de tentatives de connexion. Pour protéger les comptes, réessayez dans {minutes} min.',
+  'error.too_many_attempts':
+    'Trop de tentatives de connexion. Pour protéger les comptes, réessayez dans {minutes, plural, one {# minute} other {# minutes}}.',
   'error.csrf_failed':
     'Cette demande a été refusée : la page était trop ancienne, ou le formulaire ne venait pas d’Insigne. Rechargez la page et recommencez ; si cela se reproduit, vérifiez que votre navigateur accepte les cookies d’Insigne.',
   'error.not_a_member': 'Vous n’êtes pas membre de cette structure.',

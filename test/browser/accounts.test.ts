@@ -202,7 +202,7 @@ describe('from the first start to a structure with its team', () => {
     expect(preview).toContain('ligne 7, colonne « email »');
     expect(preview).toContain('ligne 52, colonne « badge »');
     expect(preview).toContain('ligne 152, colonne « expiration »');
-    await submit(advisor, 'Délivrer 197 badge(s)');
+    await submit(advisor, 'Délivrer 197 badges');
     await advisor.waitForSelector('h1:text("Résultat de la délivrance")', { timeout: 60_000 });
     expect(await text(advisor, 'main')).toMatch(/Délivrés 197/);
 

@@ -143,7 +143,7 @@ describe('awarding in the browser', () => {
     expect(preview).toContain('ligne 12, colonne « email »');
     expect(preview).toContain('ligne 22, colonne « badge »');
     expect(preview).toContain('ligne 32, colonne « expiration »');
-    expect(preview).toContain('Délivrer 197 badge(s)');
+    expect(preview).toContain('Délivrer 197 badges');
     await checkPage(page, 'CSV preview');
 
     // Correct line 12.
@@ -154,10 +154,10 @@ describe('awarding in the browser', () => {
     await submit(page, 'Enregistrer la ligne');
     // Drop line 22; line 32 stays wrong and is skipped.
     await submit(page, 'Retirer la ligne 22');
-    expect(await text(page, 'main')).toContain('Délivrer 198 badge(s)');
+    expect(await text(page, 'main')).toContain('Délivrer 198 badges');
     await checkPage(page, 'CSV preview after corrections');
 
-    await submit(page, 'Délivrer 198 badge(s)');
+    await submit(page, 'Délivrer 198 badges');
     // The progress page reloads itself until the result is there.
     if ((await page.locator('progress').count()) > 0) {
       expect(await text(page, 'h1')).toBe('Délivrance en cours');

@@ -86,14 +86,14 @@ describe('following awards', () => {
     await signIn(page, 'lea.martin@example.org');
     await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Badges délivrés' }).first().click()]);
     expect(await text(page, 'h1')).toBe('Badges délivrés');
-    expect(await text(page, '.result-count')).toBe('3 badge(s) trouvé(s) — page 1 sur 1.');
+    expect(await text(page, '.result-count')).toBe('3 badges trouvés — page 1 sur 1.');
     await checkPage(page, 'awarded badges');
 
     await page.getByLabel('Nom ou adresse e-mail de l’apprenant').fill('moreau');
     await page.getByLabel('État').selectOption('valid');
     await submit(page, 'Afficher');
     expect(new URL(page.url()).search).toBe('?q=moreau&badge=&par=&etat=valid&du=&au=');
-    expect(await text(page, '.result-count')).toBe('1 badge(s) trouvé(s) — page 1 sur 1.');
+    expect(await text(page, '.result-count')).toBe('1 badge trouvé — page 1 sur 1.');
     expect(await page.getByLabel('Nom ou adresse e-mail de l’apprenant').inputValue()).toBe('moreau');
     await checkPage(page, 'filtered list');
 

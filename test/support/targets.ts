@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 let announced = false;
 let announcedBrowser = false;
 let announcedResilience = false;
+let announcedPoppler = false;
 
 /** Which databases the suite runs on, and a plain word about what it skips. */
 export function databaseTargets(): DatabaseTarget[] {
@@ -51,6 +52,22 @@ export function resilienceTarget(): boolean {
     console.log(
       '[insigne] Resilience tests: SKIPPED. They restart a PostgreSQL server of their own and need its binaries\n' +
         '          (Debian: apt-get install -y postgresql).\n',
+    );
+  }
+  return found;
+}
+
+/**
+ * The PDF tests read an attestation back as a person would (its text with
+ * pdftotext, its pages as pictures with pdftoppm), which needs poppler-utils.
+ */
+export function popplerTarget(): boolean {
+  const found = ['/usr/bin/pdftotext', '/usr/bin/pdftoppm'].every((path) => existsSync(path));
+  if (!found && !announcedPoppler) {
+    announcedPoppler = true;
+    console.log(
+      '[insigne] PDF read-back tests: SKIPPED. No pdftotext / pdftoppm found.\n' +
+        '          Install them (Debian: apt-get install -y poppler-utils) to read the attestation back.\n',
     );
   }
   return found;

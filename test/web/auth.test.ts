@@ -31,7 +31,7 @@ const FR = {
   control: 'Ce texte contient des caractères non autorisés',
   notValid: 'Cette valeur n’est pas valide.',
   mismatch: 'Les deux mots de passe ne sont pas identiques.',
-  throttled1: 'Trop de tentatives de connexion. Pour protéger les comptes, réessayez dans 1 min.',
+  throttled1: 'Trop de tentatives de connexion. Pour protéger les comptes, réessayez dans 1 minute.',
   notMember: 'Vous n’êtes pas membre de cette structure.',
   adminOnly: 'Cette page est réservée aux administrateurs de la structure.',
   memberOnly: 'Cette page est réservée aux membres d’une structure.',

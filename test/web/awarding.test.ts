@@ -311,7 +311,7 @@ describe('awarding from a CSV file', () => {
     expect(preview.body).not.toContain('<script>alert(1)');
     // Rows with errors come first.
     expect(preview.body.indexOf('id="ligne-6"')).toBeLessThan(preview.body.indexOf('id="ligne-2"'));
-    expect(words).toContain('Délivrer 30 badge(s)');
+    expect(words).toContain('Délivrer 30 badges');
 
     // Correct line 6, badly then well.
     const rowPage = await advisor.get(`${url}/lignes/6`);
@@ -335,7 +335,7 @@ describe('awarding from a CSV file', () => {
     const dropped = await advisor.post(`${url}/lignes/11/retirer`, {}, csrfOf(rowPage.body));
     expect(dropped.statusCode).toBe(303);
     const checked = text((await advisor.get(url)).body);
-    expect(checked).toContain('Délivrer 31 badge(s)');
+    expect(checked).toContain('Délivrer 31 badges');
     expect(await assertionCount(caen.structure.id)).toBe(before);
 
     // Another structure's member sees none of it.

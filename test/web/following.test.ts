@@ -172,7 +172,7 @@ describe('the list of awarded badges', () => {
   it('shows this structure’s awards, newest first, 50 a page, pages neither repeating nor skipping', async () => {
     const first = await people.advisorA.get('/espace/delivres');
     expect(first.statusCode).toBe(200);
-    expect(text(first.body)).toContain('59 badge(s) trouvé(s) — page 1 sur 2.');
+    expect(text(first.body)).toContain('59 badges trouvés — page 1 sur 2.');
     const page1 = awardIdsOf(first.body);
     expect(page1).toHaveLength(50);
     expect(page1.slice(0, 3).sort()).toEqual([ids.ines, ids.jules, ids.hostile].sort());
@@ -230,7 +230,7 @@ describe('the list of awarded badges', () => {
     const from = monthsAgo(3).toISOString().slice(0, 10);
     const to = monthsAgo(1).toISOString().slice(0, 10);
     const ranged = await people.advisorA.get(`/espace/delivres?du=${from}&au=${to}`);
-    expect(text(ranged.body)).toContain('55 badge(s) trouvé(s) — page 1 sur 2.');
+    expect(text(ranged.body)).toContain('55 badges trouvés — page 1 sur 2.');
     // The next page keeps the filters.
     expect(ranged.body).toContain(`href="/espace/delivres?du=${from}&amp;au=${to}&amp;page=2"`);
     const next = await people.advisorA.get(`/espace/delivres?du=${from}&au=${to}&page=2`);
@@ -245,6 +245,38 @@ describe('the list of awarded badges', () => {
     expect(awardIdsOf(combined2.body)).toEqual([ids.expired]);
     expect(combined2.body).toMatch(new RegExp(`<option value="${badges[0]!.id}" selected>`));
     expect(combined2.body).toContain('<option value="expired" selected>');
+  });
+
+  it('says how many it found in words for 0, 1 and 2, in French and in English', async () => {
+    const count = async (q: string, lang: 'fr' | 'en') => {
+      const page = await people.advisorA.get(`/espace/delivres?q=${encodeURIComponent(q)}&lang=${lang}`);
+      expect(page.statusCode).toBe(200);
+      return /<p[^>]*class="result-count"[^>]*>([^<]*)<\/p>/.exec(page.body)?.[1]?.trim() ?? text(page.body);
+    };
+    expect(await count('jules', 'fr')).toBe('1 badge trouvé — page 1 sur 1.');
+    expect(await count('Groupe 5', 'fr')).toBe('2 badges trouvés — page 1 sur 1.');
+    expect(await count('jules', 'en')).toBe('1 badge found — page 1 of 1.');
+    expect(await count('Groupe 5', 'en')).toBe('2 badges found — page 1 of 1.');
+    await people.advisorA.get('/espace/delivres?lang=fr');
+    // Structure B awarded one badge and revoked none: in French, 0 is singular too.
+    const figures = text((await people.adminB.get('/espace/chiffres')).body);
+    expect(figures).toContain('Sur les 12 derniers mois : 1 badge délivré, 0 révoqué.');
+    const chart = (await people.adminB.get('/espace/chiffres')).body;
+    expect(chart).toContain('Diagramme en barres : 1 badge délivré sur 12 mois');
+    expect(chart).toContain('avec 1 badge.');
+  });
+
+  it('writes the figures’ numbers and dates in words on the page, and as a spreadsheet reads them in the file', async () => {
+    const page = await people.advisorA.get('/espace/chiffres');
+    const words = text(page.body);
+    // Léa's last award, in words (the CSV keeps the ISO date).
+    const advisors = csvRows((await people.advisorA.get('/espace/chiffres.csv?table=conseillers')).body);
+    const lea = advisors.find((r) => r[0] === 'Léa Martin')!;
+    expect(lea[4]).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    const [y, m, d] = lea[4]!.split('-').map(Number) as [number, number, number];
+    const inWords = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, d)));
+    expect(words).toContain(inWords);
+    expect(words).not.toContain(lea[4]);
   });
 
   it('refuses bad filters with a message, and shows hostile text escaped', async () => {
@@ -460,7 +492,7 @@ describe('figures', () => {
     const words = text(page.body);
     // 13 months ago is outside the last 12.
     const inYear = [...awardedByMonth].filter(([m]) => m < 12).reduce((n, [, c]) => n + c, 0);
-    expect(words).toContain(`Sur les 12 derniers mois : ${inYear} badge(s) délivré(s), 1 révoqué(s).`);
+    expect(words).toContain(`Sur les 12 derniers mois : ${inYear} badges délivrés, 1 révoqué.`);
 
     const csv = await people.advisorA.get('/espace/chiffres.csv?table=mois');
     expect(csv.statusCode).toBe(200);
@@ -650,7 +682,7 @@ describe('the audit trail', () => {
     expect(words).not.toContain('Nina');
 
     const filtered = await people.adminA.get('/espace/journal?action=assertion.revoked');
-    expect(text(filtered.body)).toContain('1 événement(s)');
+    expect(text(filtered.body)).toContain('1 événement —');
     expect(filtered.body).toContain(`href="/espace/delivres/${ids.jules}"`);
 
     expect((await people.adminA.get('/espace/journal?action=%3Cscript%3E')).statusCode).toBe(400);

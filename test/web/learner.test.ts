@@ -1,4 +1,4 @@
-import { inflateSync } from 'node:zlib';
+import { Resvg } from '@resvg/resvg-js';
 import { and, count, eq, like, or } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -14,6 +14,8 @@ import {
 import { createOneTimeToken } from '../../src/db/repositories/one-time-tokens.ts';
 import { ERASURE_REASON } from '../../src/services/learners/privacy.ts';
 import { latestOutboxMail, linkIn } from '../support/mail.ts';
+import { inkIn, pdfPageCount, pdfText, pdfWords, renderPage } from '../support/pdf.ts';
+import { popplerTarget } from '../support/targets.ts';
 import { seedStructure, startTestApp, TEST_PUBLIC_URL } from '../support/platform.ts';
 import { csrfOf, InjectBrowser, pageText as text } from '../support/inject-browser.ts';
 
@@ -87,26 +89,6 @@ async function award(seeded: Seeded, recipient: { email: string; name: string },
   });
   expect(response.statusCode, response.body).toBe(201);
   return response.json() as Json;
-}
-
-/** The words of a PDF's pages: its streams inflated, the hex strings of each TJ/Tj joined (standard fonts, WinAnsi). */
-function pdfText(pdf: Buffer): string {
-  const raw = pdf.toString('latin1');
-  const out: string[] = [];
-  const streams = /stream\r?\n([\s\S]*?)\r?\nendstream/g;
-  for (let m = streams.exec(raw); m; m = streams.exec(raw)) {
-    let content: string;
-    try {
-      content = inflateSync(Buffer.from(m[1]!, 'latin1')).toString('latin1');
-    } catch {
-      content = m[1]!;
-    }
-    for (const op of content.matchAll(/\[((?:<[0-9a-fA-F]*>|[^\]])*)\]\s*TJ|<([0-9a-fA-F]*)>\s*Tj/g)) {
-      const hexes = op[1] ? [...op[1].matchAll(/<([0-9a-fA-F]*)>/g)].map((h) => h[1]!) : [op[2]!];
-      out.push(Buffer.from(hexes.join(''), 'hex').toString('latin1'));
-    }
-  }
-  return out.join('\n');
 }
 
 let awardA: Json;
@@ -430,33 +412,109 @@ describe('the space', () => {
     });
   });
 
-  it('makes a one-page PDF attestation with the name, the badge and the verification address', async () => {
-    const response = await browser.get(`/mon-espace/badges/${awardA.id}/attestation.pdf`);
-    expect(response.statusCode).toBe(200);
-    expect(response.headers['content-type']).toBe('application/pdf');
-    const pdf = response.rawPayload;
-    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
-    expect(pdf.toString('latin1').match(/\/Type \/Page\b/g)).toHaveLength(1);
-    const words = pdfText(pdf);
-    expect(words).toContain(LEARNER.name);
-    expect(words).toContain('Mission Locale de Caen');
-    expect(words).toContain(`${TEST_PUBLIC_URL}/assertions/${awardA.id}`);
-    expect(words).toContain('Attestation de badge');
-  });
-
-  it('a hostile name and badge text come out escaped on the pages and whole in the PDF', async () => {
+  it('a hostile name and badge text come out escaped on the pages', async () => {
     const hostile = await award(A, { email: LEARNER.email, name: `Camille ${XSS}` }, { narrative: XSS });
     const page = await browser.get(`/mon-espace/badges/${hostile.id}`);
     expect(page.statusCode).toBe(200);
     expect(page.body).not.toContain('<script>alert(1)');
     expect(page.body).not.toContain('<img src=x');
     expect(text(page.body)).toContain(`Camille ${XSS}`);
-    const pdf = await browser.get(`/mon-espace/badges/${hostile.id}/attestation.pdf`);
-    expect(pdf.statusCode).toBe(200);
-    expect(pdfText(pdf.rawPayload)).toContain('<script>alert(1)</script>');
-    const unicode = await award(A, { email: LEARNER.email, name: 'Łukasz 李 🎓 Ørsted' });
-    const pdf2 = await browser.get(`/mon-espace/badges/${unicode.id}/attestation.pdf`);
-    expect(pdf2.statusCode).toBe(200);
+  });
+
+  describe.skipIf(!popplerTarget())('the attestation PDF, read back as a person reads it', () => {
+    // Each is spelt with letters Windows-1252 (the standard PDF fonts) does not have.
+    const NAMES = ['Łukasz Wiśniewski', 'Ștefan Popescu', 'Nguyễn Thị Hằng', 'محمد بن علي', 'Иван Петров'];
+    /** The criteria as a reader sees them: list marks and spacing gone. */
+    const words = (s: string) =>
+      s
+        .replace(/^\s*[-•]\s+/gm, '')
+        .replace(/•/g, '')
+        .replace(/[\s\u00a0\u202f]+/g, ' ')
+        .trim();
+
+    it('has the name, the badge, who awarded it, the date in words, the criteria whole, the evidence and the address', async () => {
+      const response = await browser.get(`/mon-espace/badges/${awardA.id}/attestation.pdf`);
+      expect(response.statusCode).toBe(200);
+      expect(response.headers['content-type']).toBe('application/pdf');
+      const pdf = response.rawPayload;
+      expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+      const read = pdfText(pdf);
+      expect(read).toContain('Attestation de badge');
+      expect(read).toContain(LEARNER.name);
+      expect(read).toContain(A.badgeClasses[0]!.name);
+      expect(read).toContain('délivré par Mission Locale de Caen le 10 mars 2026.');
+      expect(words(read)).toContain(words(A.badgeClasses[0]!.criteriaNarrative));
+      expect(read).not.toContain('/;');
+      expect(read).not.toContain('…');
+      expect(read).toContain('A animé un atelier collectif.');
+      expect(read).toContain('https://portfolio.example.org/camille');
+      expect(read).toContain('Très bonne implication.');
+      expect(read).toContain(`${TEST_PUBLIC_URL}/assertions/${awardA.id}`);
+      const pages = pdfPageCount(pdf);
+      expect(pages).toBeLessThanOrEqual(2);
+      // The QR code at the foot of the last page (96 points square, 24 above the bottom margin): about half dark, as a QR code is.
+      const qr = inkIn(renderPage(pdf, pages, 72), { xMin: 56, xMax: 56 + 96, yMin: 841.89 - 56 - 120, yMax: 841.89 - 56 - 24 });
+      expect(qr).toBeGreaterThan(0.3);
+      expect(qr).toBeLessThan(0.7);
+    });
+
+    it('in English, with the date in English words', async () => {
+      const response = await browser.get(`/mon-espace/badges/${awardA.id}/attestation.pdf?lang=en`);
+      expect(response.statusCode).toBe(200);
+      const read = pdfText(response.rawPayload);
+      expect(read).toContain('Badge certificate');
+      expect(read).toContain('awarded by Mission Locale de Caen on 10 March 2026.');
+      // The choice of language is remembered: back to French for the tests after this one.
+      await browser.get(`/mon-espace?lang=fr`);
+    });
+
+    it('writes names in any of these scripts as they are written, and draws them', async () => {
+      for (const name of NAMES) {
+        const given = await award(A, { email: LEARNER.email, name });
+        const response = await browser.get(`/mon-espace/badges/${given.id}/attestation.pdf`);
+        expect(response.statusCode).toBe(200);
+        const pdf = response.rawPayload;
+        expect(pdfText(pdf), name).toContain(name);
+        // The name's words on the first page, each with ink where the reader places it.
+        const page = renderPage(pdf, 1, 100);
+        const placed = pdfWords(pdf).filter((w) => w.page === 1);
+        for (const part of name.split(' ')) {
+          // pdftotext gives a right-to-left word in the order it is drawn.
+          const word = placed.find((w) => w.text === part || w.text === [...part].reverse().join(''));
+          expect(word, `${name}: « ${part} » not found among ${placed.map((w) => w.text).join(' ')}`).toBeDefined();
+          expect(inkIn(page, word!), `${name}: « ${part} » has no ink`).toBeGreaterThan(0.08);
+        }
+      }
+    });
+
+    it('keeps a hostile name whole', async () => {
+      const hostile = await award(A, { email: LEARNER.email, name: `Camille ${XSS}` }, { narrative: XSS });
+      const pdf = await browser.get(`/mon-espace/badges/${hostile.id}/attestation.pdf`);
+      expect(pdf.statusCode).toBe(200);
+      expect(pdfText(pdf.rawPayload)).toContain('<script>alert(1)</script>');
+      const unicode = await award(A, { email: LEARNER.email, name: 'Łukasz 李 🎓 Ørsted' });
+      expect((await browser.get(`/mon-espace/badges/${unicode.id}/attestation.pdf`)).statusCode).toBe(200);
+    });
+
+    it('prints the structure’s logo at the top right', async () => {
+      const red = new Resvg(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="300" height="120"><rect width="300" height="120" fill="#b00020"/></svg>',
+      );
+      await ctx.services.structures.updateLogo(
+        B.structure.id,
+        { mime: 'image/png', bytes: new Uint8Array(red.render().asPng()) },
+        { kind: 'cli' },
+      );
+      const withLogo = await browser.get(`/mon-espace/badges/${awardB.id}/attestation.pdf`);
+      expect(withLogo.statusCode).toBe(200);
+      const page = renderPage(withLogo.rawPayload, 1, 72);
+      // 140 × 56 points at most, from the right margin (56 points), 20 points above the top one.
+      const box = { xMin: 595 - 56 - 120, xMax: 595 - 56 - 10, yMin: 40, yMax: 80 };
+      expect(inkIn(page, box)).toBeGreaterThan(0.9);
+      await ctx.services.structures.updateLogo(B.structure.id, null, { kind: 'cli' });
+      const without = await browser.get(`/mon-espace/badges/${awardB.id}/attestation.pdf`);
+      expect(inkIn(renderPage(without.rawPayload, 1, 72), box)).toBe(0);
+    });
   });
 
   it('the guide to Open Badge Passport states the one address that must match, with illustrated steps', async () => {

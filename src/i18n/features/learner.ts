@@ -56,8 +56,7 @@ export const fr = {
     'Voici tous les badges délivrés à l’adresse {email}, par toutes les structures. Choisissez un badge pour le télécharger, le partager ou l’ajouter à Open Badge Passport.',
   'learner.list.none':
     'Aucun badge n’est associé à cette adresse pour l’instant. Si une structure vous a délivré un badge, elle a peut-être utilisé une autre adresse : demandez-lui laquelle.',
-  'learner.list.count.one': '1 badge',
-  'learner.list.count.many': '{count} badges',
+  'learner.list.count': '{count, plural, one {# badge} other {# badges}}',
   'learner.list.by': 'Délivré par {structure}',
   'learner.list.on': 'le {date}',
   'learner.list.open': 'Voir le badge {name}',
@@ -170,7 +169,8 @@ export const fr = {
   'learner.erase.title': 'Effacer mes données : confirmation',
   'learner.erase.intro': 'Avant de confirmer, lisez bien ce qui va se passer. On ne peut pas revenir en arrière.',
   'learner.erase.consequences': 'Ce qui va se passer',
-  'learner.erase.c1': 'Vos {count} badge(s) seront révoqués : un recruteur verra qu’ils ne certifient plus rien.',
+  'learner.erase.c1':
+    '{count, plural, one {Votre badge sera révoqué : un recruteur verra qu’il ne certifie plus rien.} other {Vos # badges seront révoqués : un recruteur verra qu’ils ne certifient plus rien.}}',
   'learner.erase.c2':
     'Votre nom et votre adresse e-mail seront retirés de ces badges, et les fichiers déjà téléchargés ne pourront plus être vérifiés.',
   'learner.erase.c3': 'Les e-mails qui vous ont été envoyés seront effacés de la plateforme.',
@@ -192,7 +192,7 @@ export const fr = {
   'learner.erasureNotice.subject': 'Effacement de données personnelles : des badges ont été révoqués',
   'learner.erasureNotice.greeting': 'Bonjour {structure},',
   'learner.erasureNotice.intro':
-    'Une personne à qui votre structure avait délivré des badges a demandé l’effacement de ses données personnelles depuis son espace. En conséquence, {count} badge(s) ont été révoqués et ne portent plus ni nom ni adresse e-mail :',
+    'Une personne à qui votre structure avait délivré des badges a demandé l’effacement de ses données personnelles depuis son espace. En conséquence, {count, plural, one {# badge a été révoqué et ne porte} other {# badges ont été révoqués et ne portent}} plus ni nom ni adresse e-mail :',
   'learner.erasureNotice.item': '• {badge}, délivré le {date} ({url})',
   'learner.erasureNotice.meaning':
     'Le motif de révocation affiché aux recruteurs est : « {reason} ». Vous n’avez rien à faire ; ce message est envoyé pour votre information et figure dans le journal de votre structure.',
@@ -205,6 +205,7 @@ export const fr = {
   'learner.pdf.expires': 'Valable jusqu’au {date}.',
   'learner.pdf.criteria': 'Ce que ce badge certifie',
   'learner.pdf.verify': 'Vérifier ce badge',
+  'learner.pdf.page': 'page {page} sur {pages}',
   'learner.pdf.verifyHelp':
     'Scannez le QR code ou tapez l’adresse ci-dessous : la page dit si le badge est authentique et toujours valide.',
 
@@ -263,8 +264,7 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
     'Here are all the badges awarded to {email}, by every organisation. Choose a badge to download it, share it or add it to Open Badge Passport.',
   'learner.list.none':
     'No badge is linked to this address yet. If an organisation awarded you a badge, it may have used another address: ask them which one.',
-  'learner.list.count.one': '1 badge',
-  'learner.list.count.many': '{count} badges',
+  'learner.list.count': '{count, plural, one {# badge} other {# badges}}',
   'learner.list.by': 'Awarded by {structure}',
   'learner.list.on': 'on {date}',
   'learner.list.open': 'See the badge {name}',
@@ -370,7 +370,8 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'learner.erase.title': 'Erase my data: confirmation',
   'learner.erase.intro': 'Before you confirm, read carefully what will happen. It cannot be undone.',
   'learner.erase.consequences': 'What will happen',
-  'learner.erase.c1': 'Your {count} badge(s) will be revoked: a recruiter will see that they no longer certify anything.',
+  'learner.erase.c1':
+    '{count, plural, one {Your badge will be revoked: a recruiter will see that it no longer certifies anything.} other {Your # badges will be revoked: a recruiter will see that they no longer certify anything.}}',
   'learner.erase.c2': 'Your name and email address will be removed from these badges, and files already downloaded will no longer verify.',
   'learner.erase.c3': 'The emails sent to you will be erased from the platform.',
   'learner.erase.c4': 'Each organisation concerned will be told by email (without your name or address).',
@@ -391,7 +392,7 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'learner.erasureNotice.subject': 'Erasure of personal data: badges were revoked',
   'learner.erasureNotice.greeting': 'Hello {structure},',
   'learner.erasureNotice.intro':
-    'A person your organisation had awarded badges to asked, from their space, for their personal data to be erased. As a result, {count} badge(s) were revoked and no longer carry a name or an email address:',
+    'A person your organisation had awarded badges to asked, from their space, for their personal data to be erased. As a result, {count, plural, one {# badge was revoked and no longer carries} other {# badges were revoked and no longer carry}} a name or an email address:',
   'learner.erasureNotice.item': '• {badge}, awarded on {date} ({url})',
   'learner.erasureNotice.meaning':
     'The revocation reason shown to recruiters is: “{reason}”. You have nothing to do; this message is for your information and is in your organisation’s log.',
@@ -404,6 +405,7 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'learner.pdf.expires': 'Valid until {date}.',
   'learner.pdf.criteria': 'What this badge certifies',
   'learner.pdf.verify': 'Verify this badge',
+  'learner.pdf.page': 'page {page} of {pages}',
   'learner.pdf.verifyHelp': 'Scan the QR code or type the address below: the page says whether the badge is genuine and still valid.',
 
   'learner.assertion.nameHidden': 'Name hidden at the person’s request',

@@ -1,4 +1,5 @@
 import { findBadgeClassImages } from '../../db/repositories/badge-classes.ts';
+import { findStructure } from '../../db/repositories/structures.ts';
 import type { Clock } from '../../clock.ts';
 import type { Database } from '../../db/database.ts';
 import { findBadgeOfRecipient, type LearnerBadgeRow, listBadgesOfRecipient } from '../../db/repositories/learners.ts';
@@ -95,14 +96,18 @@ export class LearnerBadges {
     return loadQrCode().toString(badge.assertionUrl, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
   }
   /**
-   * A one-page attestation to print: the badge, the learner's name, who
-   * awarded it and when, what it certifies, and a QR code to the
-   * verification page, whose address is also printed for those who type it.
+   * The attestation to print: the structure's logo, the badge, the learner's
+   * name, who awarded it and when, what it certifies, the evidence, and a QR
+   * code to the verification page, whose address is also printed for those
+   * who type it.
    */
   async attestationPdf(session: LearnerSession, id: string, lang: Locale): Promise<Buffer> {
     const badge = await this.badge(session, id);
     const images = await findBadgeClassImages(this.db, badge.badgeClassId);
-    return renderAttestationPdf(badge, images, lang);
+    const structure = await findStructure(this.db, badge.structureId);
+    // Logos are stored as PNG (an uploaded SVG is rendered): what pdfkit draws.
+    const logo = structure?.logo && structure.logoMime === 'image/png' ? structure.logo : null;
+    return renderAttestationPdf(badge, images, logo, lang);
   }
 }
 

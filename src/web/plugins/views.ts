@@ -3,7 +3,7 @@ import fastifyView from '@fastify/view';
 import { Eta } from 'eta';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { formatDate, type Locale, LOCALES, translator } from '../../i18n/index.ts';
+import { formatDate, formatNumber, type Locale, LOCALES, translator } from '../../i18n/index.ts';
 import { localeOf } from '../locale.ts';
 import { renderNarrative } from '../narrative.ts';
 
@@ -35,6 +35,8 @@ export function viewContext(request: FastifyRequest) {
     locales: LOCALES,
     t: translator(locale),
     date: (d: Date | null | undefined) => (d ? formatDate(d, locale) : ''),
+    // A count in the reader's words (« 20 000 »); nothing for a count there is none of.
+    number: (n: number | null | undefined) => (typeof n === 'number' ? formatNumber(n, locale) : ''),
     narrative: renderNarrative,
     // The language switch keeps the person on the page they are reading.
     switchLocaleHref: (target: Locale) => {

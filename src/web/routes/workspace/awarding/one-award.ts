@@ -72,8 +72,8 @@ interface CheckedAward {
 /** How the validity of a badge class reads: in years when it is a whole number of them. */
 function validityLabel(t: Translate, days: number | null): string {
   if (!days) return t('awarding.validity.none');
-  if (days % 365 === 0) return days === 365 ? t('awarding.validity.oneYear') : t('awarding.validity.years', { n: days / 365 });
-  return days === 1 ? t('awarding.validity.oneDay') : t('awarding.validity.days', { n: days });
+  if (days % 365 === 0) return t('awarding.validity.years', { n: days / 365 });
+  return t('awarding.validity.days', { n: days });
 }
 
 /** One badge for one person: the form, its confirmation, the award and the page that follows it. */

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { LEVEL_LABELS, LEVELS } from '../../../../catalogue/regional.ts';
-import type { Locale, Translate } from '../../../../i18n/index.ts';
+import { formatNumber, type Locale, type Translate } from '../../../../i18n/index.ts';
 import { spreadsheetCsv } from '../../../../services/csv-writer.ts';
 import { DomainError } from '../../../../services/errors.ts';
 import type { Figures, MonthFigure, PlatformFigures } from '../../../../services/figures.ts';
@@ -16,8 +16,13 @@ export interface FigureTable {
   key: string;
   caption: string;
   headers: string[];
-  /** The first cell of each row names it (a row header); numbers are right-aligned. */
-  rows: (string | number)[][];
+  /**
+   * The first cell of each row names it (a row header); numbers are
+   * right-aligned. The page writes numbers and dates in the reader's words
+   * (« 20 000 », « 3 décembre 2026 »); the CSV file keeps them as a
+   * spreadsheet reads them (20000, 2026-12-03).
+   */
+  rows: (string | number | Date | null)[][];
   /** Explains an empty table instead of showing only its headers. */
   empty: string;
 }
@@ -94,7 +99,7 @@ export function figureTables(figures: Figures | PlatformFigures, t: Translate, l
         t('following.figures.revoked'),
         t('following.figures.lastAward'),
       ],
-      rows: figures.advisors.map((a) => [advisorName(a, t), a.awardedInPeriod, a.awarded, a.revoked, isoDay(a.lastAward)]),
+      rows: figures.advisors.map((a) => [advisorName(a, t), a.awardedInPeriod, a.awarded, a.revoked, a.lastAward]),
       empty: t('following.figures.none'),
     },
   ];
@@ -110,7 +115,7 @@ export function figureTables(figures: Figures | PlatformFigures, t: Translate, l
         t('following.figures.lastAward'),
         t('following.platform.members'),
       ],
-      rows: figures.structures.map((s) => [s.name, s.awarded, s.awardedThisYear, s.revoked, isoDay(s.lastAward), s.members]),
+      rows: figures.structures.map((s) => [s.name, s.awarded, s.awardedThisYear, s.revoked, s.lastAward, s.members]),
       empty: t('following.platform.noStructures'),
     });
   }
@@ -150,7 +155,7 @@ export function monthlyChart(monthly: MonthFigure[], t: Translate, locale: Local
     width,
     height,
     plot,
-    ticks: [0, 0.25, 0.5, 0.75, 1].map((f) => ({ y: plot.bottom - f * plotHeight, label: String(Math.round(max * f)) })),
+    ticks: [0, 0.25, 0.5, 0.75, 1].map((f) => ({ y: plot.bottom - f * plotHeight, label: formatNumber(Math.round(max * f), locale) })),
     bars: monthly.map((m, i) => {
       const barHeight = (m.awarded / max) * plotHeight;
       const x = plot.left + i * band + band * 0.15;
@@ -188,7 +193,12 @@ function sendCsv(reply: FastifyReply, tables: FigureTable[], wanted: string, pre
   return reply
     .header('content-type', 'text/csv; charset=utf-8')
     .header('content-disposition', `attachment; filename="${prefix}-${table.key}.csv"`)
-    .send(spreadsheetCsv([table.headers, ...table.rows]));
+    .send(
+      spreadsheetCsv([
+        table.headers,
+        ...table.rows.map((row) => row.map((cell) => (cell instanceof Date || cell === null ? isoDay(cell) : cell))),
+      ]),
+    );
 }
 
 /** Figures of the current structure, and of the whole region for the platform administrator. */
