@@ -1,31 +1,34 @@
-import dc from 'node:diagnostics_channel';
-import type { Socket } from 'node:net';
+import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RemoteDocumentError, RemoteDocuments } from '../../src/services/remote-documents.ts';
 
 /**
  * The IPv6 spellings of private IPv4 addresses, through the verifier's real
  * fetch path: each is refused as a private address before any socket is
- * opened. A tripwire on Node's `net.client.socket` channel (published by
- * net.connect before it connects, which undici's connector uses) records
- * any socket and stops it before its connect: even where the guard failed
- * (before the fix), no packet could leave the machine.
+ * opened. A tripwire on `net.Socket.prototype.connect` (which net.connect,
+ * and so undici's connector, calls on every Node version we run: a
+ * diagnostics channel is published too late on Node 24 to stop anything)
+ * records any connection and stops it before it starts: even where the guard
+ * failed (before the fix), no packet could leave the machine.
  */
 
 const attempts: string[] = [];
-const tripwire = ({ socket }: { socket: Socket }) => {
-  socket.connect = function (this: Socket, ...args: unknown[]) {
-    // net.connect passes its normalised arguments as one array.
-    const first = Array.isArray(args[0]) ? (args[0] as unknown[])[0] : args[0];
-    const options = first as { host?: string; port?: number } | undefined;
-    attempts.push(`${options?.host}:${options?.port}`);
-    process.nextTick(() => this.destroy(new Error('tripwire: no connection in this test')));
-    return this;
-  } as Socket['connect'];
-};
+const realConnect = net.Socket.prototype.connect;
+const tripwire = function (this: net.Socket, ...args: unknown[]) {
+  // net.connect passes its normalised arguments as one array.
+  const first = Array.isArray(args[0]) ? (args[0] as unknown[])[0] : args[0];
+  const options = first as { host?: string; port?: number } | undefined;
+  attempts.push(`${options?.host}:${options?.port}`);
+  process.nextTick(() => this.destroy(new Error('tripwire: no connection in this test')));
+  return this;
+} as net.Socket['connect'];
 
-beforeAll(() => dc.subscribe('net.client.socket', tripwire as (message: unknown) => void));
-afterAll(() => dc.unsubscribe('net.client.socket', tripwire as (message: unknown) => void));
+beforeAll(() => {
+  net.Socket.prototype.connect = tripwire;
+});
+afterAll(() => {
+  net.Socket.prototype.connect = realConnect;
+});
 afterEach(() => void attempts.splice(0));
 
 async function failure(promise: Promise<unknown>): Promise<string> {
