@@ -28,6 +28,18 @@ export const fr = {
   'mail.status.held': 'Retenu : aucun serveur d’envoi configuré',
   'mail.status.suppressed': 'Non envoyé : la personne a refusé les courriels',
   'mail.status.pending.retry': 'Nouvel essai prévu le {date}',
+  // Why a message was not delivered, in words; the server's own text is kept for the Région (src/web/mail-errors.ts).
+  'mail.error.refusedAddress':
+    'Le serveur de réception a refusé cette adresse : elle n’existe sans doute pas ou contient une faute. Vérifiez-la avec la personne, puis corrigez-la.',
+  'mail.error.refusedForNow':
+    'Le serveur de réception a refusé le message pour l’instant (boîte pleine ou serveur occupé). Un nouvel essai est prévu.',
+  'mail.error.refusedMessage': 'Le serveur de réception a refusé ce message (il l’a sans doute pris pour un courriel indésirable).',
+  'mail.error.unreachable': 'Le serveur d’envoi n’a pas pu être joint. Un nouvel essai est prévu.',
+  'mail.error.login':
+    'Le serveur d’envoi a refusé l’identifiant de la plateforme : l’administration de la plateforme doit vérifier sa configuration.',
+  'mail.error.superseded': 'Remplacé par un envoi à l’adresse corrigée.',
+  'mail.error.other': 'L’envoi a échoué pour une raison technique.',
+  'mail.error.details': 'Réponse du serveur',
   'mail.kind.award': 'Badge délivré',
   'mail.kind.learner-sign-in': 'Lien de connexion',
   'mail.kind.password-reset': 'Mot de passe oublié',
@@ -161,6 +173,15 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'mail.status.held': 'Held: no mail server configured',
   'mail.status.suppressed': 'Not sent: the person refused emails',
   'mail.status.pending.retry': 'Next try on {date}',
+  'mail.error.refusedAddress':
+    'The receiving server refused this address: it probably does not exist or has a typo. Check it with the person, then correct it.',
+  'mail.error.refusedForNow': 'The receiving server refused the message for now (mailbox full or server busy). Another try is planned.',
+  'mail.error.refusedMessage': 'The receiving server refused this message (it probably took it for spam).',
+  'mail.error.unreachable': 'The sending server could not be reached. Another try is planned.',
+  'mail.error.login': 'The sending server refused the platform’s login: the platform administrator must check its settings.',
+  'mail.error.superseded': 'Replaced by a message to the corrected address.',
+  'mail.error.other': 'Sending failed for a technical reason.',
+  'mail.error.details': 'Server’s answer',
   'mail.kind.award': 'Badge awarded',
   'mail.kind.learner-sign-in': 'Sign-in link',
   'mail.kind.password-reset': 'Forgotten password',

@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { formatDate, formatNumber, type Locale, LOCALES, translator } from '../../i18n/index.ts';
 import { localeOf } from '../locale.ts';
+import { mailErrorKey } from '../mail-errors.ts';
 import { renderNarrative } from '../narrative.ts';
 
 export const VIEWS_DIR = fileURLToPath(new URL('../../../views', import.meta.url));
@@ -30,14 +31,17 @@ function samePagePath(pathname: string): string {
 export function viewContext(request: FastifyRequest) {
   const locale: Locale = localeOf(request);
   const url = new URL(request.url, 'http://x');
+  const t = translator(locale);
   return {
     locale,
     locales: LOCALES,
-    t: translator(locale),
+    t,
     date: (d: Date | null | undefined) => (d ? formatDate(d, locale) : ''),
     // A count in the reader's words (« 20 000 »); nothing for a count there is none of.
     number: (n: number | null | undefined) => (typeof n === 'number' ? formatNumber(n, locale) : ''),
     narrative: renderNarrative,
+    // Why an email was not delivered, in words (the raw text is the Région's only).
+    mailError: (lastError: string) => t(mailErrorKey(lastError)),
     // The language switch keeps the person on the page they are reading.
     switchLocaleHref: (target: Locale) => {
       url.searchParams.set('lang', target);

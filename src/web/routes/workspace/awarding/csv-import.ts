@@ -65,7 +65,7 @@ function failureText(t: Translate, row: AwardImportRow): string {
       return t('awarding.csv.result.dropped');
     case 'row_errors':
       return t('awarding.csv.result.rowErrors', {
-        problems: row.errors.map((e) => `${t(`awarding.csv.column.${e.column}` as MessageKey)} : ${problemText(t, e.message)}`).join(' ; '),
+        problems: row.errors.map((e) => `${t(`awarding.csv.label.${e.column}` as MessageKey)} : ${problemText(t, e.message)}`).join(' ; '),
       });
     case 'badge_class_not_found':
     case 'badge_class_archived':
@@ -237,7 +237,7 @@ export async function awardImportRoutes(fastify: FastifyInstance, { services }: 
   ) {
     const t = translate(request);
     const page = services.awardImports.previewPage(record, pageNo);
-    const sameFile = await services.awardImports.sameFileSent(record);
+    const [sameFile, names] = await Promise.all([services.awardImports.sameFileSent(record), services.awardImports.badgeNames(record)]);
     return reply.view('pages/workspace/awarding/csv-preview.eta', {
       title: t('awarding.csv.preview.title'),
       record: summaryOf(record),
@@ -247,12 +247,14 @@ export async function awardImportRoutes(fastify: FastifyInstance, { services }: 
       notice,
       fields: IMPORT_FIELDS,
       problem: (code: string) => problemText(t, code),
+      badgeName: (row: AwardImportRow) => names.get(row.line) ?? row.values.badge ?? '',
     });
   }
 
-  function renderResult(request: FastifyRequest, reply: FastifyReply, record: AwardImportRecord, pageNo: number) {
+  async function renderResult(request: FastifyRequest, reply: FastifyReply, record: AwardImportRecord, pageNo: number) {
     const t = translate(request);
     const page = services.awardImports.resultPage(record, pageNo);
+    const names = await services.awardImports.badgeNames(record);
     const outcomes = { awarded: 0, replayed: 0, failed: 0 };
     for (const r of record.rows) outcomes[rowOutcome(r)]++;
     return reply.view('pages/workspace/awarding/csv-result.eta', {
@@ -262,6 +264,7 @@ export async function awardImportRoutes(fastify: FastifyInstance, { services }: 
       page,
       outcome: rowOutcome,
       reason: (row: AwardImportRow) => failureText(t, row),
+      badgeName: (row: AwardImportRow) => names.get(row.line) ?? row.values.badge ?? '',
     });
   }
 
@@ -270,6 +273,7 @@ export async function awardImportRoutes(fastify: FastifyInstance, { services }: 
     const structureId = currentStructureId(request);
     const record = await services.awardImports.get(structureId, request.params.importId);
     if (record.status !== 'done') throw notFound();
+    const names = await services.awardImports.badgeNames(record);
     const csv = services.awardImports.resultCsv(record, {
       header: [
         t('awarding.csv.column.line'),
@@ -278,6 +282,7 @@ export async function awardImportRoutes(fastify: FastifyInstance, { services }: 
         t('awarding.csv.column.reason'),
         t('awarding.csv.column.url'),
       ],
+      badge: (row) => names.get(row.line) ?? row.values.badge ?? '',
       outcome: (row) => t(`awarding.csv.outcome.${rowOutcome(row)}` as MessageKey),
       reason: (row) => failureText(t, row),
       url: (assertionId) => services.urls.assertion(assertionId),
@@ -332,7 +337,7 @@ export async function awardImportRoutes(fastify: FastifyInstance, { services }: 
     const errors = form.errors ?? {};
     const summary = errorSummary(
       errors,
-      IMPORT_FIELDS.map((f) => [f, `awarding.csv.column.${f}` as MessageKey]),
+      IMPORT_FIELDS.map((f) => [f, `awarding.csv.label.${f}` as MessageKey]),
       t,
     );
     return reply.view('pages/workspace/awarding/csv-row.eta', {
