@@ -273,7 +273,7 @@ const core = {
   'structures.members': 'Membres',
   'table.scrollHint': 'Faites défiler le tableau vers la droite pour voir toutes ses colonnes.',
 
-  'members.title': 'Les membres de {structure}',
+  'members.title': 'Les membres {structure, elide, de}',
   'members.intro':
     'Les personnes qui ont accès à l’espace de votre structure. Les administrateurs gèrent la structure ; les conseillers délivrent et suivent les badges.',
   'members.caption': 'Membres de la structure',

@@ -592,6 +592,27 @@ describe('invitations and members', () => {
       .where(and(eq(memberships.structureId, caen), eq(memberships.role, 'admin')));
     expect(Number(admins!.n)).toBe(2);
   });
+
+  it('elides « de » before a structure whose name starts with a vowel, in the email and on the pages', async () => {
+    const s = ctx.services;
+    const insertion = (await seedStructure(s, { name: 'Insertion & Compétences' })).structure.id;
+    await s.users.create(
+      { email: 'alice.roux@example.org', name: 'Alice Roux', password: PASSWORD, structureId: insertion, role: 'admin' },
+      CLI,
+    );
+    const alice = browser();
+    await alice.signIn('alice.roux@example.org', PASSWORD);
+    const members = await alice.get('/espace/membres');
+    expect(text(members.body)).toContain('Les membres d’Insertion & Compétences');
+    expect((await invite(alice, 'paul.lenoir@example.org', 'advisor')).statusCode).toBe(303);
+    const mail = await latestOutboxMail(db(), 'paul.lenoir@example.org', 'invitation');
+    expect(mail?.textBody).toContain('Alice Roux vous invite à rejoindre l’espace d’Insertion & Compétences sur Insigne.');
+    expect(mail?.textBody).not.toContain('de Insertion');
+    const link = await mailedLink('paul.lenoir@example.org', 'invitation', '/invitation/');
+    const page = await browser().get(link);
+    expect(text(page.body)).toContain('l’espace d’Insertion & Compétences');
+    expect(text(page.body)).not.toContain('de Insertion');
+  });
 });
 
 describe('the Région opens a structure and invites its first admin', () => {

@@ -41,8 +41,8 @@ export const fr = {
 
   // Invitation page
   'accounts.invitation.title': 'Rejoindre {structure}',
-  'accounts.invitation.byPerson': '{inviter} vous invite à rejoindre l’espace de {structure} sur Insigne. Votre rôle : {role}.',
-  'accounts.invitation.body': 'Vous êtes invité à rejoindre l’espace de {structure} sur Insigne. Votre rôle : {role}.',
+  'accounts.invitation.byPerson': '{inviter} vous invite à rejoindre l’espace {structure, elide, de} sur Insigne. Votre rôle : {role}.',
+  'accounts.invitation.body': 'Vous êtes invité à rejoindre l’espace {structure, elide, de} sur Insigne. Votre rôle : {role}.',
   'accounts.invitation.expires': 'Cette invitation est valable jusqu’au {date}.',
   'accounts.invitation.new.title': 'Créez votre compte',
   'accounts.invitation.new.intro': 'Votre identifiant sera l’adresse {email}. Choisissez votre nom et un mot de passe.',
@@ -63,7 +63,7 @@ export const fr = {
     'Une invitation est valable 7 jours et ne sert qu’une fois : celle-ci a expiré, a déjà servi, a été annulée, ou le lien a été mal copié. Demandez à l’administrateur de la structure de vous en envoyer une nouvelle.',
   'accounts.invitation.accountExists':
     'Un compte existe déjà avec cette adresse : rouvrez le lien de l’invitation pour vous connecter et l’accepter.',
-  'accounts.invitation.joined': 'Bienvenue dans l’espace de {structure}.',
+  'accounts.invitation.joined': 'Bienvenue dans l’espace {structure, elide, de}.',
 
   // Members page
   'accounts.members.invite.title': 'Inviter une personne',
@@ -75,7 +75,7 @@ export const fr = {
   'accounts.members.invite.submit': 'Envoyer l’invitation',
   'accounts.members.invited': 'Invitation envoyée à {email}.',
   'accounts.members.resent': 'Nouvelle invitation envoyée à {email} ; le lien précédent ne fonctionne plus.',
-  'accounts.members.cancelled': 'Invitation de {email} annulée : son lien ne fonctionne plus.',
+  'accounts.members.cancelled': 'Invitation {email, elide, de} annulée : son lien ne fonctionne plus.',
   'accounts.members.roleChanged': 'Rôle modifié.',
   'accounts.members.removed': 'La personne a été retirée de la structure. Son compte existe toujours.',
   'accounts.members.alreadyMember': 'Cette personne est déjà membre de la structure.',
@@ -93,7 +93,7 @@ export const fr = {
   'accounts.members.pending.cancel': 'Annuler',
   'accounts.members.list.title': 'Les membres',
   'accounts.members.actions': 'Actions',
-  'accounts.members.roleOf': 'Rôle de {name}',
+  'accounts.members.roleOf': 'Rôle {name, elide, de}',
   'accounts.members.changeRole': 'Changer le rôle',
   'accounts.members.remove': 'Retirer de la structure',
   'accounts.members.forWhom': '({name})',
@@ -130,7 +130,7 @@ export const fr = {
   'accounts.profile.logo.title': 'Logo',
   'accounts.profile.logo.current': 'Le logo publié actuellement :',
   'accounts.profile.logo.none': 'Aucun logo pour l’instant.',
-  'accounts.profile.logo.alt': 'Logo de {structure}',
+  'accounts.profile.logo.alt': 'Logo {structure, elide, de}',
   'accounts.profile.logo.intro':
     'Le logo accompagne vos badges dans les portfolios comme Open Badge Passport. Envoyez un fichier PNG ou SVG de 512 Ko au plus, à peu près carré ou jusqu’à 4 fois plus large que haut.',
   'accounts.profile.logo.file': 'Fichier du logo (PNG ou SVG)',
@@ -152,8 +152,9 @@ export const fr = {
   'accounts.mail.reset.footer':
     'Vous n’avez rien demandé ? Ignorez ce message : votre mot de passe ne change pas tant que personne n’utilise ce lien.',
   'accounts.mail.invitation.subject': 'Invitation à rejoindre {structure} sur Insigne',
-  'accounts.mail.invitation.byPerson': '{inviter} vous invite à rejoindre l’espace de {structure} sur Insigne. Votre rôle : {role}.',
-  'accounts.mail.invitation.body': 'Vous êtes invité à rejoindre l’espace de {structure} sur Insigne. Votre rôle : {role}.',
+  'accounts.mail.invitation.byPerson':
+    '{inviter} vous invite à rejoindre l’espace {structure, elide, de} sur Insigne. Votre rôle : {role}.',
+  'accounts.mail.invitation.body': 'Vous êtes invité à rejoindre l’espace {structure, elide, de} sur Insigne. Votre rôle : {role}.',
   'accounts.mail.invitation.what':
     'Insigne est la plateforme des badges numériques de « La Normandie badge les compétences » : les structures y délivrent et suivent les badges de leurs apprenants.',
   'accounts.mail.invitation.validity': 'Le lien ci-dessous est valable 7 jours et ne sert qu’une fois.',

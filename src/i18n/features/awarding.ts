@@ -77,7 +77,7 @@ export const fr = {
   'awarding.done.next': 'Et maintenant ?',
   'awarding.done.next.mail': 'La personne reçoit un courriel à {email} avec ce lien et ses fichiers à télécharger.',
   'awarding.done.next.detail': 'Voir le détail de ce badge (renvoyer le courriel, révoquer, télécharger)',
-  'awarding.done.next.learner': 'Voir la fiche de {name}',
+  'awarding.done.next.learner': 'Voir la fiche {name, elide, de}',
   'awarding.done.next.another': 'Délivrer un autre badge',
 
   'awarding.csv.title': 'Délivrer des badges à partir d’un fichier',
@@ -248,7 +248,7 @@ export const fr = {
   'awarding.learners.email': 'Adresse e-mail',
   'awarding.learners.awards': 'Badges',
   'awarding.learners.last': 'Dernier badge',
-  'awarding.learner.title': 'Fiche de {name}',
+  'awarding.learner.title': 'Fiche {name, elide, de}',
   'awarding.learner.back': '← Tous les apprenants',
   'awarding.learner.award': 'Délivrer un badge à cette personne',
   'awarding.learner.awards': 'Les badges délivrés par votre structure',

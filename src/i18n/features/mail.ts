@@ -4,8 +4,8 @@ export const fr = {
     'Aucun serveur d’envoi de courriels n’est configuré : les invitations et les courriels des badges ne partent pas. L’administration de la plateforme peut les lire et transmettre leurs liens.',
   'mail.heldBanner.link': 'Lire les courriels retenus',
   // The award email (always sent in French).
-  'mail.award.subject': 'Vous avez reçu le badge « {badge} » de {structure}',
-  'mail.award.subjectAgain': 'Votre badge « {badge} » de {structure}',
+  'mail.award.subject': 'Vous avez reçu le badge « {badge} » {structure, elide, de}',
+  'mail.award.subjectAgain': 'Votre badge « {badge} » {structure, elide, de}',
   'mail.award.greeting': 'Bonjour {name},',
   'mail.award.awarded': 'Bonne nouvelle : {structure} vous a remis le badge numérique « {badge} ».',
   'mail.award.certifies': 'Ce badge montre que : {summary}',
@@ -17,7 +17,7 @@ export const fr = {
     'Comment faire : ouvrez le lien « Voir mon badge ». Vous arrivez sur votre espace, où vous pouvez voir votre badge, le télécharger et le partager. Il n’y a pas de mot de passe à créer. Ce lien sert une fois, pendant {days} jours. Ensuite, allez sur {space} et demandez un nouveau lien : il vous sera envoyé par courriel.',
   'mail.award.help': 'Une question ? Adressez-vous à {structure} : {email}',
   'mail.award.footer':
-    'Vous recevez ce courriel parce que {structure} vous a remis un badge sur Insigne, la plateforme de « La Normandie badge les compétences ».',
+    'Vous recevez ce courriel parce {structure, elide, que} vous a remis un badge sur Insigne, la plateforme de « La Normandie badge les compétences ».',
   'mail.award.unsubscribe': 'Ne plus recevoir de courriels d’Insigne',
 
   // Words shared by the outbox pages.
