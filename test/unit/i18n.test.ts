@@ -114,3 +114,11 @@ describe('elision before a name (elide, `{name, elide, de}`)', () => {
     }
   });
 });
+
+describe('English punctuation', () => {
+  it('no English message puts a space before a colon, a semicolon, a question or an exclamation mark', () => {
+    for (const [key, message] of Object.entries(en)) {
+      expect(message, key).not.toMatch(/[ \u00a0\u202f][:;?!](\s|$)/);
+    }
+  });
+});

@@ -134,6 +134,8 @@ export const fr = {
   'awarding.csv.column.expires': 'expiration',
   // The columns as people read them (fields, table headings, problems); the lowercase names above are the file's headers.
   'awarding.csv.label.email': 'Adresse e-mail',
+  'awarding.csv.result.problem': '{column} : {message}',
+  'awarding.csv.result.problemsJoin': ' ; ',
   'awarding.csv.label.firstName': 'Prénom',
   'awarding.csv.label.lastName': 'Nom',
   'awarding.csv.label.badge': 'Badge',
@@ -411,6 +413,8 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'awarding.csv.column.link': 'link',
   'awarding.csv.column.expires': 'expires',
   'awarding.csv.label.email': 'Email address',
+  'awarding.csv.result.problem': '{column}: {message}',
+  'awarding.csv.result.problemsJoin': '; ',
   'awarding.csv.label.firstName': 'First name',
   'awarding.csv.label.lastName': 'Last name',
   'awarding.csv.label.badge': 'Badge',

@@ -40,6 +40,10 @@ export function viewContext(request: FastifyRequest) {
     // A count in the reader's words (« 20 000 »); nothing for a count there is none of.
     number: (n: number | null | undefined) => (typeof n === 'number' ? formatNumber(n, locale) : ''),
     narrative: renderNarrative,
+    // On an English page, the badges' own words (names, descriptions, criteria of the regional catalogue) stay French and say so.
+    fr: locale === 'fr' ? '' : ' lang="fr"',
+    // A colon after a label, as each language writes it (French puts a no-break space before it).
+    colon: locale === 'fr' ? '\u00a0:' : ':',
     // Why an email was not delivered, in words (the raw text is the Région's only).
     mailError: (lastError: string) => t(mailErrorKey(lastError)),
     // The language switch keeps the person on the page they are reading.

@@ -65,7 +65,14 @@ function failureText(t: Translate, row: AwardImportRow): string {
       return t('awarding.csv.result.dropped');
     case 'row_errors':
       return t('awarding.csv.result.rowErrors', {
-        problems: row.errors.map((e) => `${t(`awarding.csv.label.${e.column}` as MessageKey)} : ${problemText(t, e.message)}`).join(' ; '),
+        problems: row.errors
+          .map((e) =>
+            t('awarding.csv.result.problem', {
+              column: t(`awarding.csv.label.${e.column}` as MessageKey),
+              message: problemText(t, e.message),
+            }),
+          )
+          .join(t('awarding.csv.result.problemsJoin')),
       });
     case 'badge_class_not_found':
     case 'badge_class_archived':
