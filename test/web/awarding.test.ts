@@ -268,11 +268,11 @@ describe('awarding from a CSV file', () => {
   const HEADER = 'Courriel;Prénom;Nom;Badge;Preuve;Lien;Expiration';
   const file = (rows: string[]) => new Uint8Array(iconv.encode([HEADER, ...rows].join('\r\n'), 'win1252'));
 
-  async function uploadFile(browser: Browser, bytes: Uint8Array, extra: Record<string, string> = {}) {
+  async function uploadFile(browser: Browser, bytes: Uint8Array, extra: Record<string, string> = {}, fileName = 'promo.csv') {
     const page = await browser.get('/espace/delivrer/csv');
     const body = new FormData();
     body.append('_csrf', csrfOf(page.body));
-    body.append('file', new Blob([new Uint8Array(bytes)], { type: 'text/csv' }), 'promo.csv');
+    body.append('file', new Blob([new Uint8Array(bytes)], { type: fileName ? 'text/csv' : 'application/octet-stream' }), fileName);
     for (const [k, v] of Object.entries(extra)) body.append(k, v);
     return browser.request('POST', '/espace/delivrer/csv', { multipart: body });
   }
@@ -435,7 +435,7 @@ describe('awarding from a CSV file', () => {
     const cases: [string, Uint8Array, string][] = [
       ['a missing column', new TextEncoder().encode('email;nom\nx@example.org;X\n'), 'Colonne introuvable : « prénom », « badge »'],
       ['an Excel workbook', new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0, 0]), 'Ce fichier est un classeur Excel'],
-      ['an empty file', new Uint8Array(), 'Choisissez un fichier CSV à envoyer.'],
+      ['an empty file', new Uint8Array(), 'Ce fichier est vide.'],
       ['a file over 5 MB', new Uint8Array(5 * 1024 * 1024 + 10).fill(0x41), 'Ce fichier est trop volumineux'],
       [
         'an unclosed quote',
@@ -448,6 +448,11 @@ describe('awarding from a CSV file', () => {
       expect([413, 422], label).toContain(response.statusCode);
       expect(text(response.body), label).toContain(message);
     }
+    // No file chosen (a browser sends a part with no name and no bytes): asked to choose one, not told it is empty.
+    const none = await uploadFile(advisor, new Uint8Array(), {}, '');
+    expect(none.statusCode).toBe(422);
+    expect(text(none.body)).toContain('Choisissez un fichier CSV à envoyer.');
+    expect(text(none.body)).not.toContain('Ce fichier est vide.');
     const longMessage = await uploadFile(advisor, new TextEncoder().encode('email;prénom;nom;badge\nx@example.org;X;Y;general\n'), {
       message: 'm'.repeat(1001),
     });

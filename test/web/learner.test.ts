@@ -729,6 +729,9 @@ describe('privacy', () => {
     const html = await recruiter.get(`/assertions/${awardA.id}`);
     expect(html.statusCode).toBe(410);
     expect(text(html.body)).toContain(ERASURE_REASON);
+    // The learner revoked it by erasing their data: the page does not say the structure did.
+    expect(text(html.body)).toContain('quand la personne qui l’avait reçu a fait effacer ses données');
+    expect(text(html.body)).not.toContain('a révoqué ce badge');
     expect(html.body).not.toContain('Camille');
     expect((await db().select({ jws: assertions.jws }).from(assertions).where(eq(assertions.id, awardA.id)))[0]!.jws).toBeNull();
     for (const file of ['signed.png', 'hosted.svg', 'signed.jws']) {

@@ -13,7 +13,7 @@ import type { AwardImportRecord, AwardImportRow, AwardImportSummary } from '../.
 import { errorSummary, type FieldErrors, fieldErrors, formBody, textValue } from '../../../forms.ts';
 import { translate } from '../../../locale.ts';
 import { refusalErrors } from '../../../refusals.ts';
-import { acceptMultipartForms, isUploadedFile } from '../../../multipart.ts';
+import { acceptMultipartForms, isChosenFile } from '../../../multipart.ts';
 import { actorOf, currentStructureId, requireRole } from '../../../plugins/session.ts';
 import { viewContext } from '../../../plugins/views.ts';
 import { lineNumber, pageNumber, pathId, query } from '../../../schemas.ts';
@@ -179,11 +179,12 @@ export async function awardImportRoutes(fastify: FastifyInstance, { services }: 
     const file = body.file;
     const values = { message: textValue(body, 'message', PERSONAL_MESSAGE_MAX) };
     const errors: FieldErrors = {};
-    if (!isUploadedFile(file) || file.bytes.length === 0) errors.file = t('awarding.csv.file.missing');
+    // No file chosen is told apart from an empty file (« Ce fichier est vide », from the reader).
+    if (!isChosenFile(file)) errors.file = t('awarding.csv.file.missing');
     const message = body.message === undefined ? { success: true as const, data: '' } : personalMessage.safeParse(body.message);
     if (!message.success) errors.message = fieldErrors(message.error, t, { message: body.message }).message ?? t('form.invalid');
     else if (body.message !== undefined && typeof body.message !== 'string') errors.message = t('form.invalid');
-    if (Object.keys(errors).length || !isUploadedFile(file) || !message.success)
+    if (Object.keys(errors).length || !isChosenFile(file) || !message.success)
       return renderUpload(request, reply.code(422), { errors, values });
     try {
       const created = await services.awardImports.upload(
