@@ -160,7 +160,7 @@ describe('from the first start to a structure with its team', () => {
     const advisor = await openPage();
     await advisor.setViewportSize({ width: 375, height: 800 });
     await advisor.goto(await mailedLink(ADVISOR.email, 'invitation', '/invitation/'));
-    expect(await text(advisor, 'main')).toContain(`${ADMIN.name} vous invite à rejoindre l’espace de ${STRUCTURE}`);
+    expect(await text(advisor, 'main')).toContain(`${ADMIN.name} vous invite à rejoindre l’espace d’${STRUCTURE}`);
     await advisor.getByLabel('Votre nom').fill(ADVISOR.name);
     await advisor.getByLabel('Nouveau mot de passe', { exact: true }).fill(ADVISOR.password);
     await advisor.getByLabel('Confirmez le nouveau mot de passe').fill(ADVISOR.password);
@@ -200,9 +200,9 @@ describe('from the first start to a structure with its team', () => {
     await submit(advisor, 'Envoyer et vérifier le fichier');
     expect(await text(advisor, 'h1')).toBe('Vérifiez le fichier');
     const preview = await text(advisor, 'main');
-    expect(preview).toContain('ligne 7, colonne « email »');
-    expect(preview).toContain('ligne 52, colonne « badge »');
-    expect(preview).toContain('ligne 152, colonne « expiration »');
+    expect(preview).toContain('ligne 7, colonne « Adresse e-mail »');
+    expect(preview).toContain('ligne 52, colonne « Badge »');
+    expect(preview).toContain('ligne 152, colonne « Date d’expiration »');
     await submit(advisor, 'Délivrer 197 badges');
     await advisor.waitForSelector('h1:text("Résultat de la délivrance")', { timeout: 60_000 });
     expect(await text(advisor, 'main')).toMatch(/Délivrés 197/);
