@@ -141,6 +141,11 @@ describe('the language of a page', () => {
     expect(pageLang(next.body)).toBe('fr');
     const english = await get('/', { accept: 'text/html', 'accept-language': 'fr', cookie: 'lang=en' });
     expect(pageLang(english.body)).toBe('en');
+    // A cache keeps the languages apart.
+    const badgePage = await get(`/badges/${badge.id}`, { accept: 'text/html' });
+    expect(String(badgePage.headers.vary)).toMatch(/(^|,\s*)Accept(\s*,|$)/);
+    expect(String(badgePage.headers.vary)).toContain('Accept-Language');
+    expect(String(badgePage.headers.vary)).toContain('Cookie');
   });
 
   it('marks the badge’s French words lang="fr" on an English page, and writes English colons without a space', async () => {

@@ -68,6 +68,20 @@ export const views = fp(async (app: FastifyInstance, options: { production: bool
   app.addHook('preHandler', async (request, reply) => {
     reply.locals = { ...reply.locals, ...viewContext(request) };
   });
+  // A page's language comes from ?lang, the lang cookie or Accept-Language (src/web/locale.ts): a cache must keep them apart.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (!String(reply.getHeader('content-type') ?? '').startsWith('text/html')) return payload;
+    const vary = String(reply.getHeader('vary') ?? '');
+    const names = new Set(
+      vary
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean),
+    );
+    for (const name of ['Accept-Language', 'Cookie']) if (![...names].some((n) => n.toLowerCase() === name.toLowerCase())) names.add(name);
+    reply.header('vary', [...names].join(', '));
+    return payload;
+  });
   // A language chosen from the switch is remembered for the next pages.
   app.addHook('onRequest', async (request, reply) => {
     const lang = (request.query as Record<string, unknown> | undefined)?.lang;
