@@ -1,3 +1,4 @@
+// One file because a CSV import is one journey for the advisor (template, upload, preview and corrections, progress, result and its file) over one service.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
