@@ -74,6 +74,8 @@ const core: CoreMessages = {
   'assertion.status.expired.detail': 'This badge was issued by {issuer}, but it expired on {date}.',
   'assertion.status.revoked': 'Revoked badge',
   'assertion.status.revoked.detail': '{issuer} revoked this badge on {date}. It no longer certifies anything.',
+  'assertion.status.revoked.erasedDetail':
+    'This badge was revoked on {date}, when the person who received it had their data erased. It no longer certifies anything.',
   'assertion.status.revoked.reason': 'Reason for revocation:',
   'assertion.status.invalid': 'Badge cannot be verified',
   'assertion.status.invalid.detail':

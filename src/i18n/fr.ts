@@ -74,6 +74,8 @@ const core = {
   'assertion.status.expired.detail': 'Ce badge a bien été délivré par {issuer}, mais il a expiré le {date}.',
   'assertion.status.revoked': 'Badge révoqué',
   'assertion.status.revoked.detail': '{issuer} a révoqué ce badge le {date}. Il ne certifie plus rien.',
+  'assertion.status.revoked.erasedDetail':
+    'Ce badge a été révoqué le {date}, quand la personne qui l’avait reçu a fait effacer ses données. Il ne certifie plus rien.',
   'assertion.status.revoked.reason': 'Motif de la révocation :',
   'assertion.status.invalid': 'Badge non vérifiable',
   'assertion.status.invalid.detail':
@@ -273,7 +275,7 @@ const core = {
   'structures.members': 'Membres',
   'table.scrollHint': 'Faites défiler le tableau vers la droite pour voir toutes ses colonnes.',
 
-  'members.title': 'Les membres de {structure}',
+  'members.title': 'Les membres {structure, elide, de}',
   'members.intro':
     'Les personnes qui ont accès à l’espace de votre structure. Les administrateurs gèrent la structure ; les conseillers délivrent et suivent les badges.',
   'members.caption': 'Membres de la structure',

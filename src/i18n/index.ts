@@ -33,7 +33,8 @@ const pluralRules: Record<Locale, Intl.PluralRules> = {
  * (`=0` or another exact value may come first; `#` is the number, formatted).
  * The form is chosen by Intl.PluralRules for the locale, so French 0 and 1
  * are singular and English 0 is plural. A number put in is formatted for the
- * locale (Intl.NumberFormat).
+ * locale (Intl.NumberFormat). In French, `{structure, elide, de}` puts
+ * « de » or « d’ » before the name (see elide).
  */
 export function translator(locale: Locale): Translate {
   const messages = catalogues[locale];
@@ -61,6 +62,28 @@ function show(value: string | number | undefined, name: string, locale: Locale):
   return typeof value === 'number' ? formatNumber(value, locale) : value;
 }
 
+/** The French words that elide before a vowel (« de » → « d’ », « que » → « qu’ »). */
+export type ElidingWord = 'de' | 'que';
+
+/**
+ * A French word before a name, elided as French writes it: « d’Insertion &
+ * Compétences », « qu’AFPA Rouen », « de Mission Locale »; « de » before an
+ * article is contracted: « du Relais », « des Compagnons ». Only before a
+ * vowel (accented or not, a Y before a consonant): an H may be aspirated
+ * (« de Honfleur », « des Hauts-de-France »), and no rule tells a name's H,
+ * so it keeps the full word, which is never wrong to read.
+ */
+export function elide(word: ElidingWord, name: string): string {
+  const text = name.trim();
+  if (word === 'de') {
+    const article = /^(Le|Les|le|les)\s+(.*)$/su.exec(text);
+    if (article) return `${article[1]!.toLowerCase() === 'le' ? 'du' : 'des'} ${article[2]}`;
+  }
+  const start = text.normalize('NFD').replace(/^[«"“‘'(\s]+/u, '');
+  const vowel = /^[aeiouæœ]/iu.test(start) || /^y[^aeiouy]/iu.test(start);
+  return vowel ? `${word.slice(0, -1)}’${text}` : `${word} ${text}`;
+}
+
 function interpolate(template: string, params: Record<string, string | number>, locale: Locale, hash?: string): string {
   let out = '';
   let i = 0;
@@ -80,6 +103,14 @@ function interpolate(template: string, params: Record<string, string | number>, 
     if (simple) {
       out += show(params[simple[1]!], simple[1]!, locale);
       i += simple[0].length;
+      continue;
+    }
+    // `{structure, elide, de}`: the word, elided before the name as French writes it.
+    const elision = /^\{(\w+),\s*elide,\s*(de|que)\s*\}/.exec(template.slice(i));
+    if (elision) {
+      const value = params[elision[1]!];
+      out += value === undefined ? elision[0] : elide(elision[2] as ElidingWord, String(value));
+      i += elision[0].length;
       continue;
     }
     const plural = /^\{(\w+),\s*plural,/.exec(template.slice(i));

@@ -16,6 +16,7 @@ import {
   consumeAllTokensOf,
   consumeOneTimeToken,
   createOneTimeToken,
+  findOneTimeToken,
   findUsableToken,
   type OneTimeTokenRow,
 } from '../db/repositories/one-time-tokens.ts';
@@ -317,6 +318,21 @@ export class AccountService {
       expiresAt: row.expiresAt,
       accountExists: !!user?.passwordHash,
     };
+  }
+
+  /**
+   * Whether a link that no longer works is an invitation that was accepted by
+   * someone who now has an account and is a member of its structure: they should sign in, not ask for a new
+   * invitation. Only the link's holder learns it, and nothing they did not
+   * know (the link was theirs).
+   */
+  async invitationUsedByAccount(token: string): Promise<boolean> {
+    if (!LINK_TOKEN.test(token)) return false;
+    const row = await findOneTimeToken(this.db, 'invitation', token);
+    if (!row?.usedAt || !row.structureId) return false;
+    const user = await findUserByEmail(this.db, row.email);
+    // A cancelled or re-sent invitation is marked used too: only a member of the structure accepted it.
+    return !!user?.passwordHash && !!(await findMembership(this.db, user.id, row.structureId));
   }
 
   /**

@@ -13,6 +13,14 @@ export const isUploadedFile = (value: unknown): value is UploadedFile =>
   typeof value === 'object' && value !== null && 'bytes' in value && (value as UploadedFile).bytes instanceof Uint8Array;
 
 /**
+ * A file the person chose. A browser sends a form whose file input was left
+ * empty with a part that has no name and no bytes: that is « no file
+ * chosen », not an empty file.
+ */
+export const isChosenFile = (value: unknown): value is UploadedFile =>
+  isUploadedFile(value) && (value.fileName !== '' || value.bytes.length > 0);
+
+/**
  * The one multipart parser of the site's upload forms (the workspace's badge
  * images, CSV imports and logos, « Vérifier un badge »'s file, the one-click
  * unsubscribe). Lets the calling plugin (only it) accept multipart forms, parsed into the

@@ -140,9 +140,9 @@ describe('awarding in the browser', () => {
     await submit(page, 'Envoyer et vérifier le fichier');
     expect(await text(page, 'h1')).toBe('Vérifiez le fichier');
     const preview = await text(page, 'main');
-    expect(preview).toContain('ligne 12, colonne « email »');
-    expect(preview).toContain('ligne 22, colonne « badge »');
-    expect(preview).toContain('ligne 32, colonne « expiration »');
+    expect(preview).toContain('ligne 12, colonne « Adresse e-mail »');
+    expect(preview).toContain('ligne 22, colonne « Badge »');
+    expect(preview).toContain('ligne 32, colonne « Date d’expiration »');
     expect(preview).toContain('Délivrer 197 badges');
     await checkPage(page, 'CSV preview');
 
@@ -150,7 +150,7 @@ describe('awarding in the browser', () => {
     await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Corriger la ligne 12' }).click()]);
     expect(await text(page, 'h1')).toBe('Corriger la ligne 12');
     await checkPage(page, 'CSV row correction');
-    await page.getByLabel('email').fill('jean.bon@example.org');
+    await page.getByLabel('Adresse e-mail').fill('jean.bon@example.org');
     await submit(page, 'Enregistrer la ligne');
     // Drop line 22; line 32 stays wrong and is skipped.
     await submit(page, 'Retirer la ligne 22');

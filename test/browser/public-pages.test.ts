@@ -50,11 +50,9 @@ async function award(overrides: Record<string, unknown> = {}) {
   return response.body as { id: string; url: string; issuedOn: string; expires: string | null };
 }
 
-/** A page in a fresh context (its own cookies), French-speaking app, English-speaking browser. */
-async function openPage(): Promise<Page> {
-  // The browser asks for English: the pages must still be in French until the
-  // person chooses otherwise (src/web/locale.ts).
-  const context = await newContext(browser, { locale: 'en-GB' });
+/** A page in a fresh context (its own cookies), in a browser that asks for French (or `locale`). */
+async function openPage(locale = 'fr-FR'): Promise<Page> {
+  const context = await newContext(browser, { locale });
   contexts.push(context);
   return context.newPage();
 }
@@ -293,6 +291,23 @@ describe('the verification page (an assertion URL opened in a browser)', () => {
     await goto(page, `${app.baseUrl}/`);
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
     expect(await text(page, 'h1')).toBe(en['home.title']);
+  });
+
+  test('a browser that asks for English gets English at once; a choice of French is remembered over it', async () => {
+    const assertion = await award();
+    const page = await openPage('en-GB');
+    await goto(page, assertion.url);
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    expect(await text(page, 'h1')).toBe(en['assertion.status.valid']);
+    // The badge's own words stay French, and say so.
+    expect(await page.locator('[lang="fr"]', { hasText: badgeClass.name }).count()).toBeGreaterThan(0);
+    await expectNoAxeViolations(page, 'verification page in English, from Accept-Language');
+
+    await Promise.all([page.waitForURL(/[?&]lang=fr/), page.getByRole('link', { name: 'Français' }).click()]);
+    expect(await page.locator('html').getAttribute('lang')).toBe('fr');
+    await goto(page, assertion.url);
+    expect(new URL(page.url()).search).toBe('');
+    expect(await page.locator('html').getAttribute('lang')).toBe('fr');
   });
 
   test('hostile input is shown as text and never runs', async () => {

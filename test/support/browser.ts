@@ -89,7 +89,8 @@ export async function launchBrowser(): Promise<Browser> {
  * separately.
  */
 export async function newContext(browser: Browser, options: BrowserContextOptions = {}): Promise<BrowserContext> {
-  return browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 800 }, ...options });
+  // A French-speaking browser unless a test says otherwise: pages follow Accept-Language (src/web/locale.ts).
+  return browser.newContext({ bypassCSP: true, locale: 'fr-FR', viewport: { width: 1280, height: 800 }, ...options });
 }
 
 export interface AxeViolation {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatNumber, translator } from '../../src/i18n/index.ts';
+import { elide, formatDate, formatNumber, translator } from '../../src/i18n/index.ts';
 import { fr } from '../../src/i18n/fr.ts';
 import { en } from '../../src/i18n/en.ts';
 
@@ -71,6 +71,54 @@ describe('plural forms (Intl.PluralRules: one / other)', () => {
           expect(text, `${key} (${n})`).not.toMatch(/[{}#]/);
         }
       }
+    }
+  });
+});
+
+describe('elision before a name (elide, `{name, elide, de}`)', () => {
+  it('elides « de » and « que » before a vowel, accented or not, and keeps them before a consonant or an H', () => {
+    expect(elide('de', 'Insertion & Compétences')).toBe('d’Insertion & Compétences');
+    expect(elide('de', 'École de la deuxième chance')).toBe('d’École de la deuxième chance');
+    expect(elide('de', 'AFPA Rouen')).toBe('d’AFPA Rouen');
+    expect(elide('de', 'Œuvre normande')).toBe('d’Œuvre normande');
+    expect(elide('de', 'Yvetot Emploi')).toBe('d’Yvetot Emploi');
+    expect(elide('que', 'Insertion & Compétences')).toBe('qu’Insertion & Compétences');
+    expect(elide('que', 'anne@example.org')).toBe('qu’anne@example.org');
+    expect(elide('de', 'Mission Locale de Caen')).toBe('de Mission Locale de Caen');
+    expect(elide('de', 'Yacht Club')).toBe('de Yacht Club');
+    expect(elide('de', 'Honfleur Insertion')).toBe('de Honfleur Insertion');
+    expect(elide('de', '« Avenir » Formation')).toBe('d’« Avenir » Formation');
+  });
+
+  it('contracts « de » with an article that starts the name', () => {
+    expect(elide('de', 'Le Relais')).toBe('du Relais');
+    expect(elide('de', 'Les Compagnons du Devoir')).toBe('des Compagnons du Devoir');
+    expect(elide('de', 'La Source')).toBe('de La Source');
+    expect(elide('de', 'Lenormand Formation')).toBe('de Lenormand Formation');
+  });
+
+  it('is what the French messages use, in pages and emails; English keeps the name as written', () => {
+    expect(tFr('accounts.invitation.body', { structure: 'Insertion & Compétences', role: 'conseiller' })).toBe(
+      'Vous êtes invité à rejoindre l’espace d’Insertion & Compétences sur Insigne. Votre rôle : conseiller.',
+    );
+    expect(tFr('mail.award.subject', { badge: 'Organiser', structure: 'AFPA Rouen' })).toBe(
+      'Vous avez reçu le badge « Organiser » d’AFPA Rouen',
+    );
+    expect(tFr('members.title', { structure: 'Mission Locale de Caen' })).toBe('Les membres de Mission Locale de Caen');
+    expect(tEn('accounts.invitation.body', { structure: 'Insertion & Compétences', role: 'advisor' })).toContain('Insertion & Compétences');
+  });
+
+  it('no French message writes « de {…} » or « que {…} » before a name by hand', () => {
+    for (const [key, message] of Object.entries(fr)) {
+      expect(message, key).not.toMatch(/\b(de|que) \{(structure|name|email|issuer|inviter)\}/);
+    }
+  });
+});
+
+describe('English punctuation', () => {
+  it('no English message puts a space before a colon, a semicolon, a question or an exclamation mark', () => {
+    for (const [key, message] of Object.entries(en)) {
+      expect(message, key).not.toMatch(/[ \u00a0\u202f][:;?!](\s|$)/);
     }
   });
 });

@@ -340,7 +340,10 @@ describe('invitations and members', () => {
     const response = await invite(lea, ' Ines.Moreau@Example.org ', 'advisor');
     expect(response.statusCode).toBe(303);
     const listed = await lea.get(response.headers.location as string);
-    expect(text(listed.body)).toContain('Invitation envoyée à ines.moreau@example.org.');
+    // No SMTP on this platform: the invitation is held for the Région, and the notice says so rather than « envoyée ».
+    expect(text(listed.body)).toContain('Invitation enregistrée pour ines.moreau@example.org, mais pas envoyée');
+    expect(text(listed.body)).toContain('retenue pour l’administration de la plateforme');
+    expect(text(listed.body)).not.toContain('Invitation envoyée');
     expect(text(listed.body)).toMatch(/ines\.moreau@example\.org conseiller ou conseillère/);
     expect(await auditCount('member.invited')).toBe(1);
 
@@ -391,10 +394,14 @@ describe('invitations and members', () => {
     expect((await findMembership(db(), user!.id, caen))?.role).toBe('advisor');
     expect(await auditCount('member.joined')).toBe(1);
 
-    // Once only; the pending list is empty again; the name is escaped on the members page.
+    // Once only; opened again, it tells the new member to sign in, not to ask for a new invitation.
     const again = await browser().get(link);
     expect(again.statusCode).toBe(410);
-    expect(text(again.body)).toContain(FR.invitationGone);
+    expect(text(again.body)).toContain('Cette invitation a déjà servi');
+    expect(text(again.body)).toContain('votre compte existe. Connectez-vous');
+    expect(again.body).toContain('<a class="button" href="/connexion">Se connecter</a>');
+    expect(text(again.body)).not.toContain('Demandez à l’administrateur');
+    // The pending list is empty again; the name is escaped on the members page.
     const members = await lea.get('/espace/membres');
     expect(text(members.body)).toContain('Aucune invitation en attente.');
     expect(members.body).toContain('&lt;b&gt;Inès&lt;/b&gt; Moreau');
@@ -459,7 +466,7 @@ describe('invitations and members', () => {
     const resent = await lea.post(`/espace/membres/invitations/${id}/renvoyer`, { _csrf: await lea.token('/espace/membres') });
     expect(resent.statusCode).toBe(303);
     expect(text((await lea.get(resent.headers.location as string)).body)).toContain(
-      'Nouvelle invitation envoyée à jules.lambert@example.org',
+      'Nouvelle invitation enregistrée pour jules.lambert@example.org, mais pas envoyée',
     );
     const second = await mailedLink('jules.lambert@example.org', 'invitation', '/invitation/');
     expect(second).not.toBe(first);
@@ -592,6 +599,27 @@ describe('invitations and members', () => {
       .where(and(eq(memberships.structureId, caen), eq(memberships.role, 'admin')));
     expect(Number(admins!.n)).toBe(2);
   });
+
+  it('elides « de » before a structure whose name starts with a vowel, in the email and on the pages', async () => {
+    const s = ctx.services;
+    const insertion = (await seedStructure(s, { name: 'Insertion & Compétences' })).structure.id;
+    await s.users.create(
+      { email: 'alice.roux@example.org', name: 'Alice Roux', password: PASSWORD, structureId: insertion, role: 'admin' },
+      CLI,
+    );
+    const alice = browser();
+    await alice.signIn('alice.roux@example.org', PASSWORD);
+    const members = await alice.get('/espace/membres');
+    expect(text(members.body)).toContain('Les membres d’Insertion & Compétences');
+    expect((await invite(alice, 'paul.lenoir@example.org', 'advisor')).statusCode).toBe(303);
+    const mail = await latestOutboxMail(db(), 'paul.lenoir@example.org', 'invitation');
+    expect(mail?.textBody).toContain('Alice Roux vous invite à rejoindre l’espace d’Insertion & Compétences sur Insigne.');
+    expect(mail?.textBody).not.toContain('de Insertion');
+    const link = await mailedLink('paul.lenoir@example.org', 'invitation', '/invitation/');
+    const page = await browser().get(link);
+    expect(text(page.body)).toContain('l’espace d’Insertion & Compétences');
+    expect(text(page.body)).not.toContain('de Insertion');
+  });
 });
 
 describe('the Région opens a structure and invites its first admin', () => {
@@ -643,8 +671,9 @@ describe('the Région opens a structure and invites its first admin', () => {
     expect(created.statusCode).toBe(303);
     const page = await region.get(created.headers.location as string);
     expect(text(page.body)).toContain(
-      'La structure <i>Cap</i> Emploi Rouen est ouverte ; l’invitation de son administrateur est envoyée à sarah.dupont@example.org.',
+      'La structure <i>Cap</i> Emploi Rouen est ouverte. L’invitation de son administrateur (sarah.dupont@example.org) n’est pas envoyée, faute de serveur d’envoi de courriels',
     );
+    expect(text(page.body)).not.toContain('est envoyée à');
     expect(page.body).not.toContain('<i>Cap</i>');
     const structure = (await ctx.services.structures.list()).find((s) => s.name === '<i>Cap</i> Emploi Rouen')!;
     expect(await ctx.services.badgeClasses.listAwardable(structure.id)).toHaveLength(9);
@@ -790,6 +819,8 @@ describe('the structure’s public profile', () => {
 
     const refusals: [Parameters<typeof upload>[1], string][] = [
       [null, 'Choisissez un fichier PNG ou SVG.'],
+      // What a browser sends when no file was chosen: a part with no name and no bytes.
+      [{ name: '', type: 'application/octet-stream', bytes: '' }, 'Choisissez un fichier PNG ou SVG.'],
       [{ name: 'logo.png', type: 'image/png', bytes: '' }, 'Ce fichier est vide.'],
       [{ name: 'logo.png', type: 'image/png', bytes: 'pas une image' }, 'n’est pas une image PNG ou SVG lisible'],
       [{ name: 'logo.png', type: 'image/png', bytes: png.slice(0, 200) }, 'n’est pas une image PNG ou SVG lisible'],

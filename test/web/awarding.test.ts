@@ -268,11 +268,11 @@ describe('awarding from a CSV file', () => {
   const HEADER = 'Courriel;Prénom;Nom;Badge;Preuve;Lien;Expiration';
   const file = (rows: string[]) => new Uint8Array(iconv.encode([HEADER, ...rows].join('\r\n'), 'win1252'));
 
-  async function uploadFile(browser: Browser, bytes: Uint8Array, extra: Record<string, string> = {}) {
+  async function uploadFile(browser: Browser, bytes: Uint8Array, extra: Record<string, string> = {}, fileName = 'promo.csv') {
     const page = await browser.get('/espace/delivrer/csv');
     const body = new FormData();
     body.append('_csrf', csrfOf(page.body));
-    body.append('file', new Blob([new Uint8Array(bytes)], { type: 'text/csv' }), 'promo.csv');
+    body.append('file', new Blob([new Uint8Array(bytes)], { type: fileName ? 'text/csv' : 'application/octet-stream' }), fileName);
     for (const [k, v] of Object.entries(extra)) body.append(k, v);
     return browser.request('POST', '/espace/delivrer/csv', { multipart: body });
   }
@@ -303,9 +303,14 @@ describe('awarding from a CSV file', () => {
     expect(preview.statusCode).toBe(200);
     const words = text(preview.body);
     expect(words).toContain('Fichier lu en Windows (Excel), colonnes séparées par des points-virgules.');
-    expect(words).toContain('ligne 6, colonne « email » : ce n’est pas une adresse e-mail complète.');
-    expect(words).toContain('ligne 11, colonne « badge » : aucun badge de votre structure');
-    expect(words).toContain('ligne 11, colonne « expiration » : date illisible');
+    // Columns named as people read them, not as the file's headers.
+    expect(words).toContain('ligne 6, colonne « Adresse e-mail » : ce n’est pas une adresse e-mail complète.');
+    expect(words).toContain('ligne 11, colonne « Badge » : aucun badge de votre structure');
+    expect(words).toContain('ligne 11, colonne « Date d’expiration » : date illisible');
+    expect(preview.body).toContain('<th scope="col">Badge</th>');
+    // A key in the file is shown as the badge it names.
+    const badgeName = (seeded: typeof caen, key: string) => seeded.badgeClasses.find((b) => b.catalogueKey === key)!.name;
+    expect(words).toContain(badgeName(caen, 'organiser-je-pratique'));
     expect(words).toContain('Hébert0');
     expect(preview.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(preview.body).not.toContain('<script>alert(1)');
@@ -317,6 +322,10 @@ describe('awarding from a CSV file', () => {
     const rowPage = await advisor.get(`${url}/lignes/6`);
     expect(rowPage.statusCode).toBe(200);
     expect(rowPage.body).toContain('id="email-error"');
+    expect(rowPage.body).toContain('<label for="email">Adresse e-mail</label>');
+    expect(rowPage.body).toContain('<label for="firstName">Prénom</label>');
+    expect(rowPage.body).toContain('<label for="badge">Badge</label>');
+    expect(rowPage.body).not.toMatch(/<label for="\w+">(email|prénom|badge)</);
     const rowForm = {
       email: 'jean.bon@example.org',
       firstName: 'Jean',
@@ -334,8 +343,13 @@ describe('awarding from a CSV file', () => {
     // Drop line 11.
     const dropped = await advisor.post(`${url}/lignes/11/retirer`, {}, csrfOf(rowPage.body));
     expect(dropped.statusCode).toBe(303);
-    const checked = text((await advisor.get(url)).body);
+    const checkedPage = await advisor.get(url);
+    const checked = text(checkedPage.body);
     expect(checked).toContain('Délivrer 31 badges');
+    // The corrected row chose its badge by id: the preview names it.
+    const corrected = /<tr id="ligne-6"[\s\S]*?<\/tr>/.exec(checkedPage.body)![0];
+    expect(corrected).toContain(badgeName(caen, 'communiquer-je-pratique'));
+    expect(checkedPage.body).not.toContain(rowForm.badge);
     expect(await assertionCount(caen.structure.id)).toBe(before);
 
     // Another structure's member sees none of it.
@@ -364,6 +378,8 @@ describe('awarding from a CSV file', () => {
     const resultWords = text(result.body);
     expect(resultWords).toContain('Résultat de la délivrance');
     expect(resultWords).toContain('Ligne retirée avant la délivrance.');
+    expect(resultWords).toContain(badgeName(caen, 'communiquer-je-pratique'));
+    expect(result.body).not.toContain(rowForm.badge);
     const download = await advisor.get(`${url}/resultat.csv`);
     expect(download.statusCode).toBe(200);
     expect(download.headers['content-disposition']).toContain('attachment');
@@ -371,6 +387,8 @@ describe('awarding from a CSV file', () => {
       true,
     );
     expect(download.body).toContain('jean.bon@example.org');
+    expect(download.body).toContain(`jean.bon@example.org;Jean;Bon;${badgeName(caen, 'communiquer-je-pratique')};`);
+    expect(download.body).not.toContain(rowForm.badge);
     expect(download.body.trim().split('\r\n')).toHaveLength(33);
 
     // The same file again: previewed, confirmed, and nothing awarded twice.
@@ -417,7 +435,7 @@ describe('awarding from a CSV file', () => {
     const cases: [string, Uint8Array, string][] = [
       ['a missing column', new TextEncoder().encode('email;nom\nx@example.org;X\n'), 'Colonne introuvable : « prénom », « badge »'],
       ['an Excel workbook', new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0, 0]), 'Ce fichier est un classeur Excel'],
-      ['an empty file', new Uint8Array(), 'Choisissez un fichier CSV à envoyer.'],
+      ['an empty file', new Uint8Array(), 'Ce fichier est vide.'],
       ['a file over 5 MB', new Uint8Array(5 * 1024 * 1024 + 10).fill(0x41), 'Ce fichier est trop volumineux'],
       [
         'an unclosed quote',
@@ -430,6 +448,11 @@ describe('awarding from a CSV file', () => {
       expect([413, 422], label).toContain(response.statusCode);
       expect(text(response.body), label).toContain(message);
     }
+    // No file chosen (a browser sends a part with no name and no bytes): asked to choose one, not told it is empty.
+    const none = await uploadFile(advisor, new Uint8Array(), {}, '');
+    expect(none.statusCode).toBe(422);
+    expect(text(none.body)).toContain('Choisissez un fichier CSV à envoyer.');
+    expect(text(none.body)).not.toContain('Ce fichier est vide.');
     const longMessage = await uploadFile(advisor, new TextEncoder().encode('email;prénom;nom;badge\nx@example.org;X;Y;general\n'), {
       message: 'm'.repeat(1001),
     });

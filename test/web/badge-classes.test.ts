@@ -129,6 +129,21 @@ describe('the list of badge classes', () => {
     const anonymous = await new Browser().get('/espace/badges');
     expect(anonymous.statusCode).toBe(303);
   });
+
+  it('in English, the badges’ French names and criteria say they are French', async () => {
+    const english = await new Browser().get('/espace/badges', { 'accept-language': 'en' });
+    expect(english.statusCode).toBe(303);
+    const list = await people.advisor.get('/espace/badges?lang=en');
+    expect(list.body).toContain('<html lang="en"');
+    expect(list.body).toMatch(/<strong lang="fr">Organiser — je pratique<\/strong>/);
+    const shown = await people.advisor.get(/href="(\/espace\/badges\/[0-9a-f-]{36})"/.exec(list.body)![1]!);
+    expect(shown.body).toMatch(/<h1 class="badge-name" lang="fr">/);
+    expect(shown.body).toMatch(/<div class="prose narrative" lang="fr">/);
+    expect(shown.body).not.toContain('undefined');
+    // Back to French: no lang attribute where the page is French already.
+    const french = await people.advisor.get('/espace/badges?lang=fr');
+    expect(french.body).toMatch(/<strong>Organiser — je pratique<\/strong>/);
+  });
 });
 
 describe('creating and editing a badge class', () => {

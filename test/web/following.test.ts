@@ -340,7 +340,9 @@ describe('the detail of an award', () => {
     expect(page.body).not.toContain('<b>un atelier</b>');
     expect(page.body).toContain('href="https://example.org/preuve?a=1&amp;b=&lt;2&gt;"');
     expect(words).toContain('n’a pas pu être remis');
-    expect(words).toContain('550 <mailbox> unknown');
+    // The server's refusal in words; its raw answer is the Région's only.
+    expect(words).toContain('Le serveur de réception a refusé cette adresse');
+    expect(words).not.toContain('550 <mailbox> unknown');
     expect(page.body).toContain(`action="/espace/delivres/${ids.ines}/renvoyer"`);
     expect(page.body).toContain(`href="/espace/delivres/${ids.ines}/adresse"`);
     expect(page.body).toContain(`https://badges.insigne.test/assertions/${ids.ines}`);

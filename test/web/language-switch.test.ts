@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, TEST_PUBLIC_URL } from '../support/platform.ts';
+import { seedStructure, startTestApp, TEST_PUBLIC_URL } from '../support/platform.ts';
 
 /**
  * The language switch links to the page being read, in the other language:
@@ -13,8 +13,11 @@ import { startTestApp, TEST_PUBLIC_URL } from '../support/platform.ts';
 
 let ctx: Awaited<ReturnType<typeof startTestApp>>;
 let port: number;
+let badge: { id: string; name: string };
 beforeAll(async () => {
   ctx = await startTestApp();
+  const seeded = await seedStructure(ctx.services);
+  badge = seededBadge(seeded.badgeClasses);
   await ctx.app.listen({ port: 0, host: '127.0.0.1' });
   port = (ctx.app.server.address() as AddressInfo).port;
 });
@@ -29,12 +32,22 @@ const unescape = (html: string) =>
     .replace(/&quot;/g, '"');
 
 /** One GET with this exact request-target, as a hostile client would send it. */
-function get(path: string, headers: Record<string, string>): Promise<{ statusCode: number; body: string }> {
+function seededBadge(badges: { id: string; name: string; alignment?: unknown }[]) {
+  const withAlignment = badges.find((b) => Array.isArray(b.alignment) && b.alignment.length);
+  return withAlignment ?? badges[0]!;
+}
+
+function get(
+  path: string,
+  headers: Record<string, string>,
+): Promise<{ statusCode: number; body: string; headers: Record<string, string | string[] | undefined> }> {
   return new Promise((resolve, reject) => {
     const request = httpRequest({ host: '127.0.0.1', port, path, headers }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ statusCode: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      response.on('end', () =>
+        resolve({ statusCode: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: response.headers }),
+      );
       response.on('error', reject);
     });
     request.on('error', reject);
@@ -94,5 +107,56 @@ describe('the language switch', () => {
     expect(await switchHref('/referentiel', 'en')).toBe('/referentiel?lang=en');
     expect(await switchHref('/verifier?x=1', 'en')).toBe('/verifier?x=1&lang=en');
     expect(await switchHref('/referentiel', 'fr')).toBe('/referentiel?lang=fr');
+  });
+});
+
+const pageLang = (body: string) => /<html lang="(\w+)"/.exec(body)?.[1];
+
+describe('the language of a page', () => {
+  it('follows Accept-Language on the first visit: English when the browser prefers it, French otherwise', async () => {
+    const cases: [string | undefined, string][] = [
+      ['en', 'en'],
+      ['en-GB,en;q=0.9', 'en'],
+      ['en-US,en;q=0.9,fr;q=0.5', 'en'],
+      ['fr-FR,fr;q=0.9,en;q=0.8', 'fr'],
+      ['de-DE,de;q=0.9', 'fr'],
+      [undefined, 'fr'],
+    ];
+    for (const [acceptLanguage, expected] of cases) {
+      const headers: Record<string, string> = { accept: 'text/html' };
+      if (acceptLanguage) headers['accept-language'] = acceptLanguage;
+      const response = await get('/referentiel', headers);
+      expect(response.statusCode).toBe(200);
+      expect(pageLang(response.body), String(acceptLanguage)).toBe(expected);
+    }
+  });
+
+  it('remembers the choice made with the switch, over Accept-Language', async () => {
+    const chosen = await get('/referentiel?lang=fr', { accept: 'text/html', 'accept-language': 'en' });
+    expect(pageLang(chosen.body)).toBe('fr');
+    const cookie = String(chosen.headers['set-cookie']);
+    expect(cookie).toMatch(/^lang=fr;/);
+    // The next page, without ?lang, keeps the choice though the browser still asks for English.
+    const next = await get('/', { accept: 'text/html', 'accept-language': 'en', cookie: 'lang=fr' });
+    expect(pageLang(next.body)).toBe('fr');
+    const english = await get('/', { accept: 'text/html', 'accept-language': 'fr', cookie: 'lang=en' });
+    expect(pageLang(english.body)).toBe('en');
+    // A cache keeps the languages apart.
+    const badgePage = await get(`/badges/${badge.id}`, { accept: 'text/html' });
+    expect(String(badgePage.headers.vary)).toMatch(/(^|,\s*)Accept(\s*,|$)/);
+    expect(String(badgePage.headers.vary)).toContain('Accept-Language');
+    expect(String(badgePage.headers.vary)).toContain('Cookie');
+  });
+
+  it('marks the badge’s French words lang="fr" on an English page, and writes English colons without a space', async () => {
+    const english = await get(`/badges/${badge.id}`, { accept: 'text/html', 'accept-language': 'en' });
+    expect(english.statusCode).toBe(200);
+    expect(pageLang(english.body)).toBe('en');
+    expect(english.body).toMatch(/<h1 class="badge-name"><bdi lang="fr">/);
+    expect(english.body).toMatch(/<div class="prose narrative" lang="fr">/);
+    expect(english.body).not.toMatch(/Framework\s+:/);
+    const french = await get(`/badges/${badge.id}`, { accept: 'text/html', 'accept-language': 'fr' });
+    expect(pageLang(french.body)).toBe('fr');
+    expect(french.body).toMatch(/<h1 class="badge-name"><bdi>/);
   });
 });

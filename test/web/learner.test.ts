@@ -729,7 +729,27 @@ describe('privacy', () => {
     const html = await recruiter.get(`/assertions/${awardA.id}`);
     expect(html.statusCode).toBe(410);
     expect(text(html.body)).toContain(ERASURE_REASON);
+    // The learner revoked it by erasing their data: the page does not say the structure did.
+    expect(text(html.body)).toContain('quand la personne qui l’avait reçu a fait effacer ses données');
+    expect(text(html.body)).not.toContain('a révoqué ce badge');
     expect(html.body).not.toContain('Camille');
+    // The structure's own page of the award says the same.
+    await ctx.services.users.create(
+      {
+        email: 'suivi@ml-caen.example.org',
+        name: 'Sam Suivi',
+        password: 'le mot de passe du suivi',
+        structureId: A.structure.id,
+        role: 'advisor',
+      },
+      { kind: 'cli' },
+    );
+    const staff = new Browser();
+    await staff.signIn('suivi@ml-caen.example.org', 'le mot de passe du suivi');
+    const detail = await staff.get(`/espace/delivres/${awardA.id}`);
+    expect(detail.statusCode).toBe(200);
+    expect(text(detail.body)).toContain('la personne a fait effacer ses données personnelles');
+    expect(text(detail.body)).not.toMatch(/Badge révoqué le [^.]* par /);
     expect((await db().select({ jws: assertions.jws }).from(assertions).where(eq(assertions.id, awardA.id)))[0]!.jws).toBeNull();
     for (const file of ['signed.png', 'hosted.svg', 'signed.jws']) {
       expect((await recruiter.get(`/assertions/${awardA.id}/${file}`)).statusCode).toBe(410);

@@ -244,6 +244,46 @@ describe('the platform administrator’s view', () => {
     expect((await advisorA.get('/espace/plateforme/courriels')).statusCode).toBe(403);
     expect((await advisorA.get(`/espace/plateforme/courriels/${row!.id}`)).statusCode).toBe(403);
   });
+
+  it('explains a delivery error in words; the server’s raw answer is only the Région’s, folded in a details element', async () => {
+    const failures = [
+      [
+        'refused.address@example.org',
+        "EENVELOPE 550 Can't send mail - all recipients were rejected: 550 5.1.1 User unknown",
+        'Le serveur de réception a refusé cette adresse',
+      ],
+      ['unreachable@example.org', 'ECONNECTION connect ECONNREFUSED 127.0.0.1:2525', 'Le serveur d’envoi n’a pas pu être joint'],
+      ['busy@example.org', 'EENVELOPE 451 Mailbox busy, try later', 'Le serveur de réception a refusé le message pour l’instant'],
+    ] as const;
+    for (const [email, error] of failures) {
+      await award(email);
+      const row = await latestOutboxMail(db(), email, 'award');
+      await db().update(outboxMessages).set({ status: 'failed', attempts: 1, lastError: error }).where(eq(outboxMessages.id, row!.id));
+    }
+    const outbox = await advisorA.get('/espace/courriels?etat=failed');
+    expect(outbox.statusCode).toBe(200);
+    for (const [, error, words] of failures) {
+      expect(outbox.body).toContain(words);
+      expect(outbox.body).not.toContain(error.split(' ').slice(2).join(' ').replaceAll("'", '&#39;'));
+    }
+    expect(outbox.body).not.toContain('EENVELOPE');
+    expect(outbox.body).not.toContain('ECONNECTION');
+
+    const list = await region.get('/espace/plateforme/courriels');
+    expect(list.statusCode).toBe(200);
+    expect(list.body).toContain('Le serveur de réception a refusé cette adresse');
+    expect(list.body).toMatch(
+      /<details class="mail-error-details"><summary>Réponse du serveur<\/summary><code>EENVELOPE 550 Can&#39;t send mail/,
+    );
+    const refused = await latestOutboxMail(db(), 'refused.address@example.org', 'award');
+    const detail = await region.get(`/espace/plateforme/courriels/${refused!.id}`);
+    expect(detail.body).toContain('Le serveur de réception a refusé cette adresse');
+    expect(detail.body).toMatch(/<details class="mail-error-details"><summary>Réponse du serveur<\/summary><code>EENVELOPE 550/);
+    // In English too.
+    const english = await advisorA.get('/espace/courriels?etat=failed&lang=en');
+    expect(english.body).toContain('The receiving server refused this address');
+    await advisorA.get('/espace/courriels?lang=fr');
+  });
 });
 
 describe('the unsubscribe page', () => {

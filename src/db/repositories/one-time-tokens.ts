@@ -49,6 +49,15 @@ export async function createOneTimeTokens(
   return tokens;
 }
 
+/** The token's row of this purpose whatever its state (used, expired): to say why a link no longer works. */
+export async function findOneTimeToken(db: Database, purpose: OneTimeTokenPurpose, token: string): Promise<OneTimeTokenRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(oneTimeTokens)
+    .where(and(eq(oneTimeTokens.tokenHash, hashToken(token)), eq(oneTimeTokens.purpose, purpose)));
+  return row;
+}
+
 /** The token's row if it is of this purpose, unused and unexpired; it does not use it. */
 export async function findUsableToken(
   db: Database,

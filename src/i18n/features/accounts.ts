@@ -41,8 +41,8 @@ export const fr = {
 
   // Invitation page
   'accounts.invitation.title': 'Rejoindre {structure}',
-  'accounts.invitation.byPerson': '{inviter} vous invite à rejoindre l’espace de {structure} sur Insigne. Votre rôle : {role}.',
-  'accounts.invitation.body': 'Vous êtes invité à rejoindre l’espace de {structure} sur Insigne. Votre rôle : {role}.',
+  'accounts.invitation.byPerson': '{inviter} vous invite à rejoindre l’espace {structure, elide, de} sur Insigne. Votre rôle : {role}.',
+  'accounts.invitation.body': 'Vous êtes invité à rejoindre l’espace {structure, elide, de} sur Insigne. Votre rôle : {role}.',
   'accounts.invitation.expires': 'Cette invitation est valable jusqu’au {date}.',
   'accounts.invitation.new.title': 'Créez votre compte',
   'accounts.invitation.new.intro': 'Votre identifiant sera l’adresse {email}. Choisissez votre nom et un mot de passe.',
@@ -58,12 +58,16 @@ export const fr = {
   'accounts.invitation.signedIn.submit': 'Accepter l’invitation',
   'accounts.invitation.otherAccount':
     'Cette invitation est adressée à {email}, mais vous êtes connecté avec un autre compte. Déconnectez-vous, puis rouvrez le lien de l’e-mail.',
+  'accounts.invitation.used.title': 'Cette invitation a déjà servi',
+  'accounts.invitation.used.text':
+    'Vous avez accepté cette invitation : votre compte existe. Connectez-vous avec votre adresse e-mail et votre mot de passe pour retrouver l’espace de la structure.',
+  'accounts.invitation.used.action': 'Se connecter',
   'accounts.invitation.invalid.title': 'Cette invitation n’est plus valable',
   'accounts.invitation.invalid.text':
     'Une invitation est valable 7 jours et ne sert qu’une fois : celle-ci a expiré, a déjà servi, a été annulée, ou le lien a été mal copié. Demandez à l’administrateur de la structure de vous en envoyer une nouvelle.',
   'accounts.invitation.accountExists':
     'Un compte existe déjà avec cette adresse : rouvrez le lien de l’invitation pour vous connecter et l’accepter.',
-  'accounts.invitation.joined': 'Bienvenue dans l’espace de {structure}.',
+  'accounts.invitation.joined': 'Bienvenue dans l’espace {structure, elide, de}.',
 
   // Members page
   'accounts.members.invite.title': 'Inviter une personne',
@@ -75,7 +79,12 @@ export const fr = {
   'accounts.members.invite.submit': 'Envoyer l’invitation',
   'accounts.members.invited': 'Invitation envoyée à {email}.',
   'accounts.members.resent': 'Nouvelle invitation envoyée à {email} ; le lien précédent ne fonctionne plus.',
-  'accounts.members.cancelled': 'Invitation de {email} annulée : son lien ne fonctionne plus.',
+  // Without SMTP nothing leaves: the invitation is held for the Région, who can pass its link on (mail.heldBanner).
+  'accounts.members.invited.held':
+    'Invitation enregistrée pour {email}, mais pas envoyée : aucun serveur d’envoi de courriels n’est configuré. Elle est retenue pour l’administration de la plateforme, qui peut transmettre son lien.',
+  'accounts.members.resent.held':
+    'Nouvelle invitation enregistrée pour {email}, mais pas envoyée : aucun serveur d’envoi de courriels n’est configuré. Elle est retenue pour l’administration de la plateforme ; le lien précédent ne fonctionne plus.',
+  'accounts.members.cancelled': 'Invitation {email, elide, de} annulée : son lien ne fonctionne plus.',
   'accounts.members.roleChanged': 'Rôle modifié.',
   'accounts.members.removed': 'La personne a été retirée de la structure. Son compte existe toujours.',
   'accounts.members.alreadyMember': 'Cette personne est déjà membre de la structure.',
@@ -93,7 +102,7 @@ export const fr = {
   'accounts.members.pending.cancel': 'Annuler',
   'accounts.members.list.title': 'Les membres',
   'accounts.members.actions': 'Actions',
-  'accounts.members.roleOf': 'Rôle de {name}',
+  'accounts.members.roleOf': 'Rôle {name, elide, de}',
   'accounts.members.changeRole': 'Changer le rôle',
   'accounts.members.remove': 'Retirer de la structure',
   'accounts.members.forWhom': '({name})',
@@ -104,6 +113,8 @@ export const fr = {
   'accounts.structures.create.intro':
     'La structure reçoit sa clé de signature et les neuf badges du catalogue régional. Son premier administrateur reçoit une invitation par e-mail, valable 7 jours.',
   'accounts.structures.created': 'La structure {structure} est ouverte ; l’invitation de son administrateur est envoyée à {email}.',
+  'accounts.structures.created.held':
+    'La structure {structure} est ouverte. L’invitation de son administrateur ({email}) n’est pas envoyée, faute de serveur d’envoi de courriels : elle est retenue dans les courriels de la plateforme, d’où vous pouvez transmettre son lien.',
   'accounts.structure.name': 'Nom de la structure',
   'accounts.structure.name.hint': 'Tel qu’il apparaîtra sur les badges, par exemple « Mission Locale de Caen ».',
   'accounts.structure.url': 'Site web',
@@ -130,7 +141,7 @@ export const fr = {
   'accounts.profile.logo.title': 'Logo',
   'accounts.profile.logo.current': 'Le logo publié actuellement :',
   'accounts.profile.logo.none': 'Aucun logo pour l’instant.',
-  'accounts.profile.logo.alt': 'Logo de {structure}',
+  'accounts.profile.logo.alt': 'Logo {structure, elide, de}',
   'accounts.profile.logo.intro':
     'Le logo accompagne vos badges dans les portfolios comme Open Badge Passport. Envoyez un fichier PNG ou SVG de 512 Ko au plus, à peu près carré ou jusqu’à 4 fois plus large que haut.',
   'accounts.profile.logo.file': 'Fichier du logo (PNG ou SVG)',
@@ -152,8 +163,9 @@ export const fr = {
   'accounts.mail.reset.footer':
     'Vous n’avez rien demandé ? Ignorez ce message : votre mot de passe ne change pas tant que personne n’utilise ce lien.',
   'accounts.mail.invitation.subject': 'Invitation à rejoindre {structure} sur Insigne',
-  'accounts.mail.invitation.byPerson': '{inviter} vous invite à rejoindre l’espace de {structure} sur Insigne. Votre rôle : {role}.',
-  'accounts.mail.invitation.body': 'Vous êtes invité à rejoindre l’espace de {structure} sur Insigne. Votre rôle : {role}.',
+  'accounts.mail.invitation.byPerson':
+    '{inviter} vous invite à rejoindre l’espace {structure, elide, de} sur Insigne. Votre rôle : {role}.',
+  'accounts.mail.invitation.body': 'Vous êtes invité à rejoindre l’espace {structure, elide, de} sur Insigne. Votre rôle : {role}.',
   'accounts.mail.invitation.what':
     'Insigne est la plateforme des badges numériques de « La Normandie badge les compétences » : les structures y délivrent et suivent les badges de leurs apprenants.',
   'accounts.mail.invitation.validity': 'Le lien ci-dessous est valable 7 jours et ne sert qu’une fois.',
@@ -221,6 +233,10 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'accounts.invitation.signedIn.submit': 'Accept the invitation',
   'accounts.invitation.otherAccount':
     'This invitation is addressed to {email}, but you are signed in with another account. Sign out, then open the link in the email again.',
+  'accounts.invitation.used.title': 'This invitation has already been used',
+  'accounts.invitation.used.text':
+    'You accepted this invitation: your account exists. Sign in with your email address and password to reach the structure’s workspace.',
+  'accounts.invitation.used.action': 'Sign in',
   'accounts.invitation.invalid.title': 'This invitation is no longer valid',
   'accounts.invitation.invalid.text':
     'An invitation is valid for 7 days, and works only once: this one has expired, has been used or cancelled, or the link was not copied whole. Ask the structure’s administrator to send you a new one.',
@@ -237,6 +253,10 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'accounts.members.invite.submit': 'Send the invitation',
   'accounts.members.invited': 'Invitation sent to {email}.',
   'accounts.members.resent': 'New invitation sent to {email}; the previous link no longer works.',
+  'accounts.members.invited.held':
+    'Invitation saved for {email}, but not sent: no email server is configured. It is held for the platform administrator, who can pass its link on.',
+  'accounts.members.resent.held':
+    'New invitation saved for {email}, but not sent: no email server is configured. It is held for the platform administrator; the previous link no longer works.',
   'accounts.members.cancelled': 'Invitation of {email} cancelled: its link no longer works.',
   'accounts.members.roleChanged': 'Role changed.',
   'accounts.members.removed': 'The person was removed from the structure. Their account still exists.',
@@ -265,6 +285,8 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'accounts.structures.create.intro':
     'The structure gets its signing key and the nine badges of the regional catalogue. Its first administrator receives an invitation by email, valid for 7 days.',
   'accounts.structures.created': 'The structure {structure} is open; the invitation of its administrator was sent to {email}.',
+  'accounts.structures.created.held':
+    'The structure {structure} is open. The invitation of its administrator ({email}) was not sent, as no email server is configured: it is held in the platform’s emails, where you can pass its link on.',
   'accounts.structure.name': 'Name of the structure',
   'accounts.structure.name.hint': 'As it will appear on the badges, for example “Mission Locale de Caen”.',
   'accounts.structure.url': 'Website',

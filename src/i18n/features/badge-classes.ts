@@ -3,7 +3,7 @@
 export const fr = {
   'badgeClasses.list.title': 'Les badges de la structure',
   'badgeClasses.list.intro':
-    'Voici les badges que {structure} peut délivrer : ceux du catalogue régional et ceux que votre structure a créés. Ouvrez un badge pour voir ce qu’il certifie.',
+    'Voici les badges {structure, elide, que} peut délivrer : ceux du catalogue régional et ceux que votre structure a créés. Ouvrez un badge pour voir ce qu’il certifie.',
   'badgeClasses.list.create': 'Créer un badge',
   'badgeClasses.list.catalogue': 'Parcourir le catalogue partagé',
   'badgeClasses.list.adminsEdit': 'Seuls les administrateurs de la structure peuvent créer ou modifier des badges.',

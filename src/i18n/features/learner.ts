@@ -141,7 +141,7 @@ export const fr = {
   'learner.guide.download': 'Télécharger mon badge (PNG signé)',
   'learner.guide.open': 'Aller sur Open Badge Passport',
   'learner.guide.problem.title': 'Ça ne marche pas ?',
-  'learner.guide.problem.email': 'Le message parle d’adresse e-mail : vérifiez que {email} est bien confirmée dans votre compte.',
+  'learner.guide.problem.email': 'Le message parle d’adresse e-mail : vérifiez {email, elide, que} est bien confirmée dans votre compte.',
   'learner.guide.problem.file':
     'Le message parle du fichier : téléchargez-le de nouveau depuis cette page (n’envoyez pas une capture d’écran ni une copie modifiée).',
   'learner.guide.problem.help': 'Toujours bloqué ? Votre conseiller ou votre conseillère peut vous aider.',

@@ -4,8 +4,8 @@ export const fr = {
     'Aucun serveur d’envoi de courriels n’est configuré : les invitations et les courriels des badges ne partent pas. L’administration de la plateforme peut les lire et transmettre leurs liens.',
   'mail.heldBanner.link': 'Lire les courriels retenus',
   // The award email (always sent in French).
-  'mail.award.subject': 'Vous avez reçu le badge « {badge} » de {structure}',
-  'mail.award.subjectAgain': 'Votre badge « {badge} » de {structure}',
+  'mail.award.subject': 'Vous avez reçu le badge « {badge} » {structure, elide, de}',
+  'mail.award.subjectAgain': 'Votre badge « {badge} » {structure, elide, de}',
   'mail.award.greeting': 'Bonjour {name},',
   'mail.award.awarded': 'Bonne nouvelle : {structure} vous a remis le badge numérique « {badge} ».',
   'mail.award.certifies': 'Ce badge montre que : {summary}',
@@ -17,7 +17,7 @@ export const fr = {
     'Comment faire : ouvrez le lien « Voir mon badge ». Vous arrivez sur votre espace, où vous pouvez voir votre badge, le télécharger et le partager. Il n’y a pas de mot de passe à créer. Ce lien sert une fois, pendant {days} jours. Ensuite, allez sur {space} et demandez un nouveau lien : il vous sera envoyé par courriel.',
   'mail.award.help': 'Une question ? Adressez-vous à {structure} : {email}',
   'mail.award.footer':
-    'Vous recevez ce courriel parce que {structure} vous a remis un badge sur Insigne, la plateforme de « La Normandie badge les compétences ».',
+    'Vous recevez ce courriel parce {structure, elide, que} vous a remis un badge sur Insigne, la plateforme de « La Normandie badge les compétences ».',
   'mail.award.unsubscribe': 'Ne plus recevoir de courriels d’Insigne',
 
   // Words shared by the outbox pages.
@@ -28,6 +28,18 @@ export const fr = {
   'mail.status.held': 'Retenu : aucun serveur d’envoi configuré',
   'mail.status.suppressed': 'Non envoyé : la personne a refusé les courriels',
   'mail.status.pending.retry': 'Nouvel essai prévu le {date}',
+  // Why a message was not delivered, in words; the server's own text is kept for the Région (src/web/mail-errors.ts).
+  'mail.error.refusedAddress':
+    'Le serveur de réception a refusé cette adresse : elle n’existe sans doute pas ou contient une faute. Vérifiez-la avec la personne, puis corrigez-la.',
+  'mail.error.refusedForNow':
+    'Le serveur de réception a refusé le message pour l’instant (boîte pleine ou serveur occupé). Un nouvel essai est prévu.',
+  'mail.error.refusedMessage': 'Le serveur de réception a refusé ce message (il l’a sans doute pris pour un courriel indésirable).',
+  'mail.error.unreachable': 'Le serveur d’envoi n’a pas pu être joint. Un nouvel essai est prévu.',
+  'mail.error.login':
+    'Le serveur d’envoi a refusé l’identifiant de la plateforme : l’administration de la plateforme doit vérifier sa configuration.',
+  'mail.error.superseded': 'Remplacé par un envoi à l’adresse corrigée.',
+  'mail.error.other': 'L’envoi a échoué pour une raison technique.',
+  'mail.error.details': 'Réponse du serveur',
   'mail.kind.award': 'Badge délivré',
   'mail.kind.learner-sign-in': 'Lien de connexion',
   'mail.kind.password-reset': 'Mot de passe oublié',
@@ -161,6 +173,15 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'mail.status.held': 'Held: no mail server configured',
   'mail.status.suppressed': 'Not sent: the person refused emails',
   'mail.status.pending.retry': 'Next try on {date}',
+  'mail.error.refusedAddress':
+    'The receiving server refused this address: it probably does not exist or has a typo. Check it with the person, then correct it.',
+  'mail.error.refusedForNow': 'The receiving server refused the message for now (mailbox full or server busy). Another try is planned.',
+  'mail.error.refusedMessage': 'The receiving server refused this message (it probably took it for spam).',
+  'mail.error.unreachable': 'The sending server could not be reached. Another try is planned.',
+  'mail.error.login': 'The sending server refused the platform’s login: the platform administrator must check its settings.',
+  'mail.error.superseded': 'Replaced by a message to the corrected address.',
+  'mail.error.other': 'Sending failed for a technical reason.',
+  'mail.error.details': 'Server’s answer',
   'mail.kind.award': 'Badge awarded',
   'mail.kind.learner-sign-in': 'Sign-in link',
   'mail.kind.password-reset': 'Forgotten password',

@@ -20,13 +20,14 @@ import {
   requeueAwardImport,
   setAwardImportRows,
 } from '../../db/repositories/award-imports.ts';
-import { listLiveBadgeClasses } from '../../db/repositories/badge-classes.ts';
+import { findBadgeClassOfStructure, listLiveBadgeClasses } from '../../db/repositories/badge-classes.ts';
 import type { AwardImportRow, EvidenceRecord } from '../../db/schema.ts';
 import { type Actor, recordAudit } from '../audit.ts';
 import type { AwardingService, BulkAwardItem } from '../awarding.ts';
 import { CLAIM_LEASE_MS, Heartbeat } from '../background/heartbeat.ts';
 import { spreadsheetCsv } from '../csv-writer.ts';
 import { DomainError, notFound } from '../errors.ts';
+import { isUuid } from '../ids.ts';
 import { endOfProgrammeDay, parseCalendarDay } from '../rules/expiry-date.ts';
 import { IMPORT_FIELDS, type ImportField, parseAwardCsv } from './csv-file.ts';
 import { BadgeLookup, checkRows, checkRowValues, type RowError, rowIdempotencyKey } from './row-checks.ts';
@@ -253,11 +254,36 @@ export class AwardImportService {
     return { queued };
   }
 
+  /**
+   * The name of the badge each row names (by line), for the preview, the
+   * result and the result file: a row corrected on the form holds the badge's
+   * id, which means nothing to a person. A cell that names no badge is shown
+   * as written; an id of a badge archived since is still named.
+   */
+  async badgeNames(record: AwardImportRecord): Promise<Map<number, string>> {
+    const live = await this.lookup(record.structureId);
+    const names = new Map<number, string>();
+    const archived = new Map<string, string | undefined>();
+    for (const row of record.rows) {
+      const cell = row.values.badge ?? '';
+      let name = live.find(cell)?.name;
+      const id = cell.trim().toLowerCase();
+      if (name === undefined && isUuid(id)) {
+        if (!archived.has(id)) archived.set(id, (await findBadgeClassOfStructure(this.db, record.structureId, id))?.name);
+        name = archived.get(id);
+      }
+      names.set(row.line, name ?? cell);
+    }
+    return names;
+  }
+
   /** The result as a CSV for French Excel: UTF-8 with a BOM, ';' separated. */
   resultCsv(
     record: AwardImportRecord,
     labels: {
       header: string[];
+      /** The badge as people read it (badgeNames); the cell as written without it. */
+      badge?: (row: AwardImportRow) => string;
       outcome: (row: AwardImportRow) => string;
       reason: (row: AwardImportRow) => string;
       url: (assertionId: string) => string;
@@ -265,7 +291,7 @@ export class AwardImportService {
   ): string {
     const lines = record.rows.map((r) => [
       String(r.line),
-      ...IMPORT_FIELDS.map((f) => r.values[f] ?? ''),
+      ...IMPORT_FIELDS.map((f) => (f === 'badge' && labels.badge ? labels.badge(r) : (r.values[f] ?? ''))),
       labels.outcome(r),
       labels.reason(r),
       r.assertionId ? labels.url(r.assertionId) : '',

@@ -83,7 +83,7 @@ export function wantsHtml(request: FastifyRequest): boolean {
 }
 
 async function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: Problem) {
-  const locale = localeOf(request, { acceptLanguage: !wantsHtml(request) });
+  const locale = localeOf(request);
   const t = translator(locale);
   const message = t(problem.messageKey, problem.params);
   if (problem.headers) reply.headers(problem.headers);
@@ -105,11 +105,7 @@ async function sendProblem(request: FastifyRequest, reply: FastifyReply, problem
 /** Every failure gets a status, a stable code and a message in the reader's language; never a stack trace. */
 export const errorHandling = fp(async (app: FastifyInstance) => {
   app.setErrorHandler(async (error, request, reply) => {
-    const problem = problemOf(
-      error as FastifyError,
-      localeOf(request, { acceptLanguage: !wantsHtml(request) }),
-      request.url.startsWith('/api/'),
-    );
+    const problem = problemOf(error as FastifyError, localeOf(request), request.url.startsWith('/api/'));
     if (problem.status >= 500) request.log.error({ err: errorForLog(error) }, 'request failed');
     return sendProblem(request, reply, problem);
   });

@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { formatDate, formatNumber, type Locale, LOCALES, translator } from '../../i18n/index.ts';
 import { localeOf } from '../locale.ts';
+import { mailErrorKey } from '../mail-errors.ts';
 import { renderNarrative } from '../narrative.ts';
 
 export const VIEWS_DIR = fileURLToPath(new URL('../../../views', import.meta.url));
@@ -30,14 +31,21 @@ function samePagePath(pathname: string): string {
 export function viewContext(request: FastifyRequest) {
   const locale: Locale = localeOf(request);
   const url = new URL(request.url, 'http://x');
+  const t = translator(locale);
   return {
     locale,
     locales: LOCALES,
-    t: translator(locale),
+    t,
     date: (d: Date | null | undefined) => (d ? formatDate(d, locale) : ''),
     // A count in the reader's words (« 20 000 »); nothing for a count there is none of.
     number: (n: number | null | undefined) => (typeof n === 'number' ? formatNumber(n, locale) : ''),
     narrative: renderNarrative,
+    // On an English page, the badges' own words (names, descriptions, criteria of the regional catalogue) stay French and say so.
+    fr: locale === 'fr' ? '' : ' lang="fr"',
+    // A colon after a label, as each language writes it (French puts a no-break space before it).
+    colon: locale === 'fr' ? '\u00a0:' : ':',
+    // Why an email was not delivered, in words (the raw text is the Région's only).
+    mailError: (lastError: string) => t(mailErrorKey(lastError)),
     // The language switch keeps the person on the page they are reading.
     switchLocaleHref: (target: Locale) => {
       url.searchParams.set('lang', target);
@@ -59,6 +67,20 @@ export const views = fp(async (app: FastifyInstance, options: { production: bool
   });
   app.addHook('preHandler', async (request, reply) => {
     reply.locals = { ...reply.locals, ...viewContext(request) };
+  });
+  // A page's language comes from ?lang, the lang cookie or Accept-Language (src/web/locale.ts): a cache must keep them apart.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (!String(reply.getHeader('content-type') ?? '').startsWith('text/html')) return payload;
+    const vary = String(reply.getHeader('vary') ?? '');
+    const names = new Set(
+      vary
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean),
+    );
+    for (const name of ['Accept-Language', 'Cookie']) if (![...names].some((n) => n.toLowerCase() === name.toLowerCase())) names.add(name);
+    reply.header('vary', [...names].join(', '));
+    return payload;
   });
   // A language chosen from the switch is remembered for the next pages.
   app.addHook('onRequest', async (request, reply) => {

@@ -228,9 +228,14 @@ async function oneTimeLinkRoutes(fastify: FastifyInstance, { services }: { servi
     }
   });
 
-  function renderInvalid(request: FastifyRequest, reply: FastifyReply, kind: 'reset' | 'invitation') {
+  function renderInvalid(request: FastifyRequest, reply: FastifyReply, kind: 'reset' | 'invitation' | 'invitationUsed') {
+    const titles = {
+      reset: 'accounts.reset.invalid.title',
+      invitation: 'accounts.invitation.invalid.title',
+      invitationUsed: 'accounts.invitation.used.title',
+    } as const;
     return reply.code(410).view('pages/auth/link-invalid.eta', {
-      title: t(request)(kind === 'reset' ? 'accounts.reset.invalid.title' : 'accounts.invitation.invalid.title'),
+      title: t(request)(titles[kind]),
       kind,
     });
   }
@@ -315,7 +320,11 @@ async function oneTimeLinkRoutes(fastify: FastifyInstance, { services }: { servi
 
   app.get('/invitation/:token', oneLink, async (request, reply) => {
     const invitation = await services.accounts.invitation(request.params.token);
-    if (!invitation) return renderInvalid(request, reply, 'invitation');
+    if (!invitation) {
+      // Accepted already, by someone who has an account now: sign in, rather than ask for another invitation.
+      const used = await services.accounts.invitationUsedByAccount(request.params.token);
+      return renderInvalid(request, reply, used ? 'invitationUsed' : 'invitation');
+    }
     return renderInvitation(request, reply, request.params.token, invitation);
   });
 

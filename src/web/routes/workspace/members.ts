@@ -29,6 +29,10 @@ const NOTICES: Record<string, MessageKey> = {
   role: 'accounts.members.roleChanged',
   retrait: 'accounts.members.removed',
 };
+const HELD_NOTICES: Record<string, MessageKey> = {
+  invite: 'accounts.members.invited.held',
+  renvoi: 'accounts.members.resent.held',
+};
 
 /**
  * Who has access to the structure's workspace, for its administrators:
@@ -52,7 +56,9 @@ export async function memberRoutes(fastify: FastifyInstance, { services }: { ser
       services.accounts.openInvitations(structureId),
     ]);
     const query = request.query as z.infer<typeof membersQuery>;
-    const noticeKey = query.fait ? NOTICES[query.fait] : undefined;
+    // Without SMTP an invitation is held, not sent: the notice says so.
+    const held = !services.mail.configured && (query.fait === 'invite' || query.fait === 'renvoi');
+    const noticeKey = query.fait ? (held ? HELD_NOTICES[query.fait] : NOTICES[query.fait]) : undefined;
     const structureName = request.auth!.current!.structureName;
     return reply.view('pages/workspace/members.eta', {
       ...formPage(t, t('members.title', { structure: structureName }), form.errors, INVITE_FIELDS),

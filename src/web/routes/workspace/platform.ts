@@ -48,7 +48,12 @@ export async function platformRoutes(fastify: FastifyInstance, { services }: { s
       title: page.title,
       totals,
       structures,
-      created: created ? t('accounts.structures.created', { structure: created.name, email: sent.email ?? '' }) : null,
+      created: created
+        ? t(services.mail.configured ? 'accounts.structures.created' : 'accounts.structures.created.held', {
+            structure: created.name,
+            email: sent.email ?? '',
+          })
+        : null,
       newStructure: { values: form.values ?? {}, errors: page.errors, summary: page.summary },
     });
   }

@@ -7,7 +7,7 @@ import { checkUploadedImage, MAX_IMAGE_BYTES, UploadedImageError } from '../../.
 import { structureProfileInput } from '../../../services/structures.ts';
 import { type FieldErrors, fieldErrors, formBody, formPage, textValues } from '../../forms.ts';
 import { translate } from '../../locale.ts';
-import { acceptMultipartForms, isUploadedFile } from '../../multipart.ts';
+import { acceptMultipartForms, isChosenFile } from '../../multipart.ts';
 import { actorOf, currentStructureId, requireRole } from '../../plugins/session.ts';
 import { refusalText } from '../../refusals.ts';
 import { query } from '../../schemas.ts';
@@ -112,7 +112,7 @@ export async function structureProfileRoutes(fastify: FastifyInstance, { service
   app.post('/espace/structure/logo', profilePage, async (request, reply) => {
     const t = translate(request);
     const upload = formBody(request.body).logo;
-    if (!isUploadedFile(upload)) return renderProfile(request, reply.code(422), { logoError: t('accounts.profile.logo.error.noFile') });
+    if (!isChosenFile(upload)) return renderProfile(request, reply.code(422), { logoError: t('accounts.profile.logo.error.noFile') });
     let checked;
     try {
       checked = checkUploadedImage(upload.bytes, upload.fileName, LOGO_OPTIONS);

@@ -97,7 +97,7 @@ export async function verificationApiRoutes(app: FastifyInstance, { services }: 
       },
     },
     async (request, reply) => {
-      const t = translator(localeOf(request, { acceptLanguage: true }));
+      const t = translator(localeOf(request));
       const submission = submissionOf(request.body);
       const problem = typeof submission === 'string' ? submission : undefined;
       const result = problem === undefined ? await services.verifier.verify(submission as VerifierSubmission) : undefined;
@@ -108,7 +108,7 @@ export async function verificationApiRoutes(app: FastifyInstance, { services }: 
           .code(code === 'text_too_long' ? 413 : 400)
           .send({ error: { code: `verification_${code}`, message: t(`verifier.input.${code}`) } });
       }
-      const locale = localeOf(request, { acceptLanguage: true });
+      const locale = localeOf(request);
       const { outcome } = result;
       return reply.header('cache-control', 'no-store').send(
         verificationJson(outcome, t, {

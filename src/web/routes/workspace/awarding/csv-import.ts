@@ -1,3 +1,4 @@
+// One file because a CSV import is one journey for the advisor (template, upload, preview and corrections, progress, result and its file) over one service.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -13,7 +14,7 @@ import type { AwardImportRecord, AwardImportRow, AwardImportSummary } from '../.
 import { errorSummary, type FieldErrors, fieldErrors, formBody, textValue } from '../../../forms.ts';
 import { translate } from '../../../locale.ts';
 import { refusalErrors } from '../../../refusals.ts';
-import { acceptMultipartForms, isUploadedFile } from '../../../multipart.ts';
+import { acceptMultipartForms, isChosenFile } from '../../../multipart.ts';
 import { actorOf, currentStructureId, requireRole } from '../../../plugins/session.ts';
 import { viewContext } from '../../../plugins/views.ts';
 import { lineNumber, pageNumber, pathId, query } from '../../../schemas.ts';
@@ -65,7 +66,14 @@ function failureText(t: Translate, row: AwardImportRow): string {
       return t('awarding.csv.result.dropped');
     case 'row_errors':
       return t('awarding.csv.result.rowErrors', {
-        problems: row.errors.map((e) => `${t(`awarding.csv.column.${e.column}` as MessageKey)} : ${problemText(t, e.message)}`).join(' ; '),
+        problems: row.errors
+          .map((e) =>
+            t('awarding.csv.result.problem', {
+              column: t(`awarding.csv.label.${e.column}` as MessageKey),
+              message: problemText(t, e.message),
+            }),
+          )
+          .join(t('awarding.csv.result.problemsJoin')),
       });
     case 'badge_class_not_found':
     case 'badge_class_archived':
@@ -172,11 +180,12 @@ export async function awardImportRoutes(fastify: FastifyInstance, { services }: 
     const file = body.file;
     const values = { message: textValue(body, 'message', PERSONAL_MESSAGE_MAX) };
     const errors: FieldErrors = {};
-    if (!isUploadedFile(file) || file.bytes.length === 0) errors.file = t('awarding.csv.file.missing');
+    // No file chosen is told apart from an empty file (« Ce fichier est vide », from the reader).
+    if (!isChosenFile(file)) errors.file = t('awarding.csv.file.missing');
     const message = body.message === undefined ? { success: true as const, data: '' } : personalMessage.safeParse(body.message);
     if (!message.success) errors.message = fieldErrors(message.error, t, { message: body.message }).message ?? t('form.invalid');
     else if (body.message !== undefined && typeof body.message !== 'string') errors.message = t('form.invalid');
-    if (Object.keys(errors).length || !isUploadedFile(file) || !message.success)
+    if (Object.keys(errors).length || !isChosenFile(file) || !message.success)
       return renderUpload(request, reply.code(422), { errors, values });
     try {
       const created = await services.awardImports.upload(
@@ -237,7 +246,7 @@ export async function awardImportRoutes(fastify: FastifyInstance, { services }: 
   ) {
     const t = translate(request);
     const page = services.awardImports.previewPage(record, pageNo);
-    const sameFile = await services.awardImports.sameFileSent(record);
+    const [sameFile, names] = await Promise.all([services.awardImports.sameFileSent(record), services.awardImports.badgeNames(record)]);
     return reply.view('pages/workspace/awarding/csv-preview.eta', {
       title: t('awarding.csv.preview.title'),
       record: summaryOf(record),
@@ -247,12 +256,14 @@ export async function awardImportRoutes(fastify: FastifyInstance, { services }: 
       notice,
       fields: IMPORT_FIELDS,
       problem: (code: string) => problemText(t, code),
+      badgeName: (row: AwardImportRow) => names.get(row.line) ?? row.values.badge ?? '',
     });
   }
 
-  function renderResult(request: FastifyRequest, reply: FastifyReply, record: AwardImportRecord, pageNo: number) {
+  async function renderResult(request: FastifyRequest, reply: FastifyReply, record: AwardImportRecord, pageNo: number) {
     const t = translate(request);
     const page = services.awardImports.resultPage(record, pageNo);
+    const names = await services.awardImports.badgeNames(record);
     const outcomes = { awarded: 0, replayed: 0, failed: 0 };
     for (const r of record.rows) outcomes[rowOutcome(r)]++;
     return reply.view('pages/workspace/awarding/csv-result.eta', {
@@ -262,6 +273,7 @@ export async function awardImportRoutes(fastify: FastifyInstance, { services }: 
       page,
       outcome: rowOutcome,
       reason: (row: AwardImportRow) => failureText(t, row),
+      badgeName: (row: AwardImportRow) => names.get(row.line) ?? row.values.badge ?? '',
     });
   }
 
@@ -270,6 +282,7 @@ export async function awardImportRoutes(fastify: FastifyInstance, { services }: 
     const structureId = currentStructureId(request);
     const record = await services.awardImports.get(structureId, request.params.importId);
     if (record.status !== 'done') throw notFound();
+    const names = await services.awardImports.badgeNames(record);
     const csv = services.awardImports.resultCsv(record, {
       header: [
         t('awarding.csv.column.line'),
@@ -278,6 +291,7 @@ export async function awardImportRoutes(fastify: FastifyInstance, { services }: 
         t('awarding.csv.column.reason'),
         t('awarding.csv.column.url'),
       ],
+      badge: (row) => names.get(row.line) ?? row.values.badge ?? '',
       outcome: (row) => t(`awarding.csv.outcome.${rowOutcome(row)}` as MessageKey),
       reason: (row) => failureText(t, row),
       url: (assertionId) => services.urls.assertion(assertionId),
@@ -332,7 +346,7 @@ export async function awardImportRoutes(fastify: FastifyInstance, { services }: 
     const errors = form.errors ?? {};
     const summary = errorSummary(
       errors,
-      IMPORT_FIELDS.map((f) => [f, `awarding.csv.column.${f}` as MessageKey]),
+      IMPORT_FIELDS.map((f) => [f, `awarding.csv.label.${f}` as MessageKey]),
       t,
     );
     return reply.view('pages/workspace/awarding/csv-row.eta', {
