@@ -243,6 +243,11 @@ describe('creating and editing a badge class', () => {
       { multipart: true },
     );
     expect(tooBig.statusCode).toBe(413);
+    // The editor again, saying why, never a bare error page.
+    expect(tooBig.headers['content-type']).toContain('text/html');
+    expect(text(tooBig.body)).toContain('Ce fichier est trop lourd : 512 Ko au maximum.');
+    expect(tooBig.body).toContain('href="#image"');
+    expect(tooBig.body).toContain('action="/espace/badges/nouveau"');
     expect(await badgeClassCount(caen)).toBe(before);
   });
 
@@ -267,6 +272,16 @@ describe('creating and editing a badge class', () => {
       { multipart: true },
     );
     expect(same.headers.location).toBe(`/espace/badges/${generatedId}?fait=inchange`);
+    // A file far over the limit: the editor of this badge again, with its stored fields, saying why.
+    const tooBig = await people.admin.postFromWorkspace(
+      `/espace/badges/${generatedId}/modifier`,
+      badgeForm({ imageSource: 'upload', image: { fileName: 'énorme.png', bytes: new Uint8Array(3 * 1024 * 1024) } }),
+      { multipart: true },
+    );
+    expect(tooBig.statusCode).toBe(413);
+    expect(text(tooBig.body)).toContain('Ce fichier est trop lourd : 512 Ko au maximum.');
+    expect(tooBig.body).toContain(`action="/espace/badges/${generatedId}/modifier"`);
+    expect(tooBig.body).toContain('Nouvelle description.');
   });
 
   it('once awarded, a change of meaning makes version 2; the old assertion keeps the old version', async () => {
@@ -562,6 +577,14 @@ describe('the shared catalogue', () => {
       multipart: true,
     });
     expect(refused.statusCode).toBe(422);
+    const tooBig = await people.region.postFromWorkspace(
+      '/espace/plateforme/catalogue/nouveau',
+      badgeForm({ imageSource: 'upload', image: { fileName: 'énorme.png', bytes: new Uint8Array(3 * 1024 * 1024) } }),
+      { multipart: true },
+    );
+    expect(tooBig.statusCode).toBe(413);
+    expect(text(tooBig.body)).toContain('Ce fichier est trop lourd : 512 Ko au maximum.');
+    expect(tooBig.body).toContain('action="/espace/plateforme/catalogue/nouveau"');
     const added = await people.region.postFromWorkspace(
       '/espace/plateforme/catalogue/nouveau',
       badgeForm({ name: 'Éco-gestes au travail', pictogram: 'leaf', imageSource: 'generate' }),

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DomainError, notFound } from '../../../../services/errors.ts';
@@ -8,7 +8,7 @@ import { translate } from '../../../locale.ts';
 import { actorOf, currentStructureId, requirePlatformAdmin, requireRole, requireUser } from '../../../plugins/session.ts';
 import { refusalText } from '../../../refusals.ts';
 import { idParams } from '../../../schemas.ts';
-import { handleEditorPost, newValues, renderEditor, zodMessage } from './editor.ts';
+import { handleEditorPost, isEditorTooLarge, newValues, renderEditor, renderImageTooLarge, zodMessage } from './editor.ts';
 import { badgeClassImagePath, catalogueImagePath, noticeOf, noticeQuery } from './notices.ts';
 
 /** A catalogue entry's key, as the regional catalogue and the Région's additions name them. */
@@ -121,6 +121,13 @@ export async function catalogueRoutes(fastify: FastifyInstance, { services }: { 
   app.get('/espace/plateforme/catalogue/nouveau', platformAdmin, async (request, reply) =>
     renderEditor(request, reply, { kind: 'catalogue' }, newValues()),
   );
+
+  // A file far over the limit stops the post while it is read: the editor again, saying why.
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    if (isEditorTooLarge(error, request, ['/espace/plateforme/catalogue/nouveau']))
+      return renderImageTooLarge(request, reply, { kind: 'catalogue' }, newValues());
+    throw error;
+  });
 
   app.post('/espace/plateforme/catalogue/nouveau', platformAdmin, async (request, reply) =>
     handleEditorPost(request, reply, { kind: 'catalogue' }, async (definition, image) => {
