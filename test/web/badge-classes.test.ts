@@ -251,6 +251,24 @@ describe('creating and editing a badge class', () => {
     expect(await badgeClassCount(caen)).toBe(before);
   });
 
+  it('the same form saved twice (a double click) makes one badge', async () => {
+    const before = await badgeClassCount(caen);
+    const form = await people.admin.get('/espace/badges/nouveau');
+    const once = /name="once" value="([^"]+)"/.exec(form.body)?.[1];
+    expect(once).toBeDefined();
+    const post = () =>
+      people.admin.postFromWorkspace('/espace/badges/nouveau', badgeForm({ name: 'Doublon évité', imageSource: 'generate', once: once! }), {
+        multipart: true,
+      });
+    const first = await post();
+    expect(first.statusCode).toBe(303);
+    expect(first.headers.location).toMatch(/^\/espace\/badges\/[0-9a-f-]{36}\?fait=cree$/);
+    const second = await post();
+    expect(second.statusCode).toBe(303);
+    expect(second.headers.location).toBe('/espace/badges');
+    expect(await badgeClassCount(caen)).toBe(before + 1);
+  });
+
   it('edits a badge never awarded in place', async () => {
     const form = await people.admin.get(`/espace/badges/${generatedId}/modifier`);
     expect(form.statusCode).toBe(200);

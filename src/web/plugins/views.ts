@@ -6,6 +6,7 @@ import fp from 'fastify-plugin';
 import { formatDate, formatNumber, type Locale, LOCALES, translator } from '../../i18n/index.ts';
 import { localeOf } from '../locale.ts';
 import { renderNarrative } from '../narrative.ts';
+import { onceKey } from '../once.ts';
 
 export const VIEWS_DIR = fileURLToPath(new URL('../../../views', import.meta.url));
 
@@ -38,6 +39,8 @@ export function viewContext(request: FastifyRequest) {
     // A count in the reader's words (« 20 000 »); nothing for a count there is none of.
     number: (n: number | null | undefined) => (typeof n === 'number' ? formatNumber(n, locale) : ''),
     narrative: renderNarrative,
+    // A fresh one-time key for each state-changing form a page shows (src/web/once.ts).
+    onceKey,
     // The language switch keeps the person on the page they are reading.
     switchLocaleHref: (target: Locale) => {
       url.searchParams.set('lang', target);

@@ -4,6 +4,7 @@ import type { Actor } from '../../../../services/audit.ts';
 import { DomainError } from '../../../../services/errors.ts';
 import type { Services } from '../../../../services/index.ts';
 import { translate } from '../../../locale.ts';
+import { firstSubmission } from '../../../once.ts';
 import { actorOf, currentStructureId, requireRole } from '../../../plugins/session.ts';
 import { refusalText } from '../../../refusals.ts';
 import { idParams } from '../../../schemas.ts';
@@ -67,6 +68,8 @@ export async function badgeClassRoutes(fastify: FastifyInstance, { services }: {
   app.post('/espace/badges/nouveau', admin, async (request, reply) => {
     const structureId = currentStructureId(request);
     return handleEditorPost(request, reply, { kind: 'create' }, async (definition, image) => {
+      // The same form saved twice makes one badge: the repeat goes to the list, where it shows.
+      if (!(await firstSubmission(services, request))) return reply.redirect('/espace/badges', 303);
       const row = await services.badgeClasses.create(structureId, definition, image!, actorOf(request));
       return reply.redirect(`/espace/badges/${row.id}?fait=cree`, 303);
     });

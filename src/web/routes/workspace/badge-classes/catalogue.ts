@@ -5,6 +5,7 @@ import { DomainError, notFound } from '../../../../services/errors.ts';
 import type { Services } from '../../../../services/index.ts';
 import { formBody, TEXT_FORBIDDEN, textValue } from '../../../forms.ts';
 import { translate } from '../../../locale.ts';
+import { firstSubmission } from '../../../once.ts';
 import { actorOf, currentStructureId, requirePlatformAdmin, requireRole, requireUser } from '../../../plugins/session.ts';
 import { refusalText } from '../../../refusals.ts';
 import { idParams } from '../../../schemas.ts';
@@ -131,6 +132,8 @@ export async function catalogueRoutes(fastify: FastifyInstance, { services }: { 
 
   app.post('/espace/plateforme/catalogue/nouveau', platformAdmin, async (request, reply) =>
     handleEditorPost(request, reply, { kind: 'catalogue' }, async (definition, image) => {
+      // The same form saved twice adds one entry: the repeat goes to the catalogue, where it shows.
+      if (!(await firstSubmission(services, request))) return reply.redirect('/espace/plateforme/catalogue', 303);
       await services.catalogue.add(definition, image!, actorOf(request));
       return reply.redirect('/espace/plateforme/catalogue?fait=ajoute', 303);
     }),
