@@ -31,7 +31,9 @@ const MAX_PARTS = 10;
 
 /** A row's problem code, in the reader's language. */
 function problemText(t: Translate, code: string): string {
-  const [name, param] = code.split(':');
+  // The parameter is everything after the first colon: a badge's name may hold one.
+  const colon = code.indexOf(':');
+  const [name, param] = colon < 0 ? [code, undefined] : [code.slice(0, colon), code.slice(colon + 1)];
   switch (name) {
     case 'required':
       return t('awarding.csv.problem.required');
@@ -44,7 +46,9 @@ function problemText(t: Translate, code: string): string {
     case 'url':
       return t('awarding.csv.problem.url');
     case 'badge_unknown':
-      return t('awarding.csv.problem.badgeUnknown');
+      return param ? t('awarding.csv.problem.badgeUnknownNearest', { name: param }) : t('awarding.csv.problem.badgeUnknown');
+    case 'badge_archived':
+      return t('awarding.csv.problem.badgeArchived', { name: param ?? '' });
     case 'date':
       return t('awarding.csv.problem.date');
     case 'date_past':
