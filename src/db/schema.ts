@@ -222,7 +222,7 @@ export const formSubmissions = pgTable(
     key: uuid('key').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.userId, t.key] }), index('form_submissions_created_idx').on(t.createdAt)],
+  (t) => [primaryKey({ columns: [t.userId, t.key] })],
 );
 
 /** Remembers the answer to an award so a retried request gets it again instead of a second badge. */

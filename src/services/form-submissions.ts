@@ -1,7 +1,8 @@
 import type { Clock } from '../clock.ts';
 import type { Database } from '../db/database.ts';
-import { claimFormSubmission } from '../db/repositories/form-submissions.ts';
+import { claimFormSubmission, deleteFormSubmissionsBefore } from '../db/repositories/form-submissions.ts';
 import { isUuid } from './ids.ts';
+import { SESSION_ABSOLUTE_MS } from './staff-sign-in.ts';
 
 /**
  * A form's one-time key (a random UUID in a hidden field): the first post
@@ -21,6 +22,9 @@ export class FormSubmissions {
    */
   async first(userId: string, key: unknown): Promise<boolean> {
     if (!isUuid(key)) return true;
-    return claimFormSubmission(this.db, { userId, key: key.toLowerCase(), createdAt: this.now() });
+    const now = this.now();
+    // A form's CSRF token dies with its session: keys older than any session can never come back.
+    await deleteFormSubmissionsBefore(this.db, userId, new Date(now.getTime() - SESSION_ABSOLUTE_MS));
+    return claimFormSubmission(this.db, { userId, key: key.toLowerCase(), createdAt: now });
   }
 }
