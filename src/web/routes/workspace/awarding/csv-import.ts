@@ -1,3 +1,4 @@
+// One file because a CSV import is one flow of pages: upload, preview, row corrections, confirmation, progress, result.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -32,8 +33,8 @@ const MAX_PARTS = 10;
 /** A row's problem code, in the reader's language. */
 function problemText(t: Translate, code: string): string {
   // The parameter is everything after the first colon: a badge's name may hold one.
-  const colon = code.indexOf(':');
-  const [name, param] = colon < 0 ? [code, undefined] : [code.slice(0, colon), code.slice(colon + 1)];
+  const [name, ...rest] = code.split(':');
+  const param = rest.join(':');
   switch (name) {
     case 'required':
       return t('awarding.csv.problem.required');
@@ -48,7 +49,7 @@ function problemText(t: Translate, code: string): string {
     case 'badge_unknown':
       return param ? t('awarding.csv.problem.badgeUnknownNearest', { name: param }) : t('awarding.csv.problem.badgeUnknown');
     case 'badge_archived':
-      return t('awarding.csv.problem.badgeArchived', { name: param ?? '' });
+      return t('awarding.csv.problem.badgeArchived', { name: param });
     case 'date':
       return t('awarding.csv.problem.date');
     case 'date_past':
