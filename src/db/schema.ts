@@ -209,6 +209,22 @@ export const apiTokens = pgTable(
   (t) => [uniqueIndex('api_tokens_hash_key').on(t.tokenHash), index('api_tokens_structure_idx').on(t.structureId)],
 );
 
+/**
+ * The one-time keys of the workspace's forms that were already sent: a form
+ * posted twice (a double click, a reload, the back button) is done once.
+ */
+export const formSubmissions = pgTable(
+  'form_submissions',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    key: uuid('key').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.key] })],
+);
+
 /** Remembers the answer to an award so a retried request gets it again instead of a second badge. */
 export const idempotencyKeys = pgTable(
   'idempotency_keys',

@@ -109,7 +109,7 @@ const core: CoreMessages = {
   'assertion.recipientCheck.label': 'Email address',
   'assertion.recipientCheck.submit': 'Check',
   'assertion.recipientCheck.match': 'Yes: this badge was awarded to this email address.',
-  'assertion.recipientCheck.noMatch': 'No: this badge was not awarded to this email address.',
+  'assertion.recipientCheck.noMatch': 'No: this badge was not awarded to {email}.',
   'assertion.recipientCheck.invalid': 'Enter a complete email address, for example first.last@example.org.',
   'assertion.openBadges': 'Open Badges data',
   'assertion.openBadges.text': 'Open Badges verifiers read this badge at this same address. See also:',

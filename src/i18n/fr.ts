@@ -109,7 +109,7 @@ const core = {
   'assertion.recipientCheck.label': 'Adresse e-mail',
   'assertion.recipientCheck.submit': 'Vérifier',
   'assertion.recipientCheck.match': 'Oui : ce badge a été délivré à cette adresse e-mail.',
-  'assertion.recipientCheck.noMatch': 'Non : ce badge n’a pas été délivré à cette adresse e-mail.',
+  'assertion.recipientCheck.noMatch': 'Non : ce badge n’a pas été délivré à l’adresse {email}.',
   'assertion.recipientCheck.invalid': 'Saisissez une adresse e-mail complète, par exemple prenom.nom@exemple.fr.',
   'assertion.openBadges': 'Données Open Badges',
   'assertion.openBadges.text': 'Les logiciels de vérification Open Badges lisent ce badge à cette même adresse. Voir aussi :',

@@ -12,6 +12,7 @@ import { LocalChanges } from './changes.ts';
 import { DocumentBuilder } from './documents.ts';
 import { StructureLearnerService } from './structure-learners.ts';
 import { FollowingService } from './following.ts';
+import { FormSubmissions } from './form-submissions.ts';
 import { LearnerService } from './learners/service.ts';
 import { LinkRequests } from './link-requests.ts';
 import { AwardMails } from './mail/award-mail.ts';
@@ -93,6 +94,8 @@ export function createServices(deps: ServiceDependencies) {
     linkRequests,
     workspace: new WorkspaceService(deps.db, urls, now),
     following: new FollowingService(deps.db, urls, now),
+    /** The one-time keys that make a workspace form sent twice do its work once. */
+    formSubmissions: new FormSubmissions(deps.db, now),
     learners,
     /** Whether the database answers (GET /readyz). */
     pingDatabase: () => pingDatabase(deps.db),

@@ -142,6 +142,14 @@ describe('from the first start to a structure with its team', () => {
     const structureId = (await app.services.structures.list()).find((s) => s.name === STRUCTURE)!.id;
     const issuer = await (await fetch(`${app.baseUrl}/issuers/${structureId}`, { headers: { accept: 'application/ld+json' } })).json();
     expect(issuer.telephone).toBe('02 31 00 00 00');
+    // A logo far over the limit: the profile again, saying why, not a bare « Erreur 413 » page.
+    await admin
+      .getByLabel('Fichier du logo (PNG ou SVG)')
+      .setInputFiles({ name: 'énorme.png', mimeType: 'image/png', buffer: Buffer.alloc(2 * 1024 * 1024) });
+    await submit(admin, 'Publier ce logo');
+    expect(await text(admin, '.error-summary')).toContain('Ce fichier est trop lourd : 512 Ko au maximum.');
+    expect(await text(admin, 'h1')).toBe('Le profil public de la structure');
+    await checkPage(admin, 'profile page after a logo too large');
 
     // Invite an advisor.
     await Promise.all([admin.waitForURL(/\/espace\/membres$/), admin.getByRole('link', { name: 'Membres', exact: true }).click()]);

@@ -116,6 +116,7 @@ describe('from the first start to signing out', () => {
     expect(await text(page, '.error-summary')).toContain('Adresse e-mail ou mot de passe incorrect.');
     expect(await page.evaluate(() => (globalThis as any).document.activeElement?.className)).toBe('error-summary');
     expect(await page.getByLabel('Adresse e-mail').inputValue()).toBe(REGION.email);
+    expect(await page.getByRole('link', { name: 'Ouvrir mon espace' }).getAttribute('href')).toBe('/mon-espace');
     await checkPage(page, 'sign-in page with an error');
 
     await page.getByLabel('Mot de passe').fill(REGION.password);

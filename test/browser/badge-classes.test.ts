@@ -117,6 +117,17 @@ describe('the badge editor', () => {
     expect(svg).toContain('<rect');
     expect(svg).not.toContain('script');
 
+    // A file far over the limit: the editor again, saying why, not a bare « Erreur 413 » page.
+    await page.goto(`${app.baseUrl}/espace/badges/nouveau`);
+    await page.getByLabel('Envoyer une image (PNG ou SVG)').check();
+    await page
+      .getByLabel('Fichier de l’image')
+      .setInputFiles({ name: 'énorme.png', mimeType: 'image/png', buffer: Buffer.alloc(3 * 1024 * 1024) });
+    await click(page, 'button', 'Enregistrer le badge');
+    expect(await text(page, '.error-summary')).toContain('Ce fichier est trop lourd : 512 Ko au maximum.');
+    expect(await page.title()).toMatch(/^Erreur : Créer un badge/);
+    await checkPage(page, 'editor after a file too large');
+
     // A generated image: a shield, green, with a leaf.
     await page.goto(`${app.baseUrl}/espace/badges/nouveau`);
     await page.getByLabel('Nom du badge').fill('Éco-gestes');

@@ -38,6 +38,9 @@ function signIn(page: Page, email: string) {
   return signInOnPage(page, app.baseUrl, email, PASSWORD);
 }
 
+/** Léa's structure, whose tokens the double-submit check counts. */
+let structureId: string;
+
 beforeAll(async () => {
   app = await startBrowserApp();
   browser = await launchBrowser();
@@ -45,6 +48,7 @@ beforeAll(async () => {
   const { structure, badgeClasses } = await seedStructure(s, {
     name: 'Association régionale pour l’insertion professionnelle et la formation continue du Calvados',
   });
+  structureId = structure.id;
   const lea = await s.users.create(
     { email: 'lea.martin@example.org', name: 'Léa Martin', password: PASSWORD, structureId: structure.id, role: 'admin' },
     CLI,
@@ -147,8 +151,23 @@ describe('following awards', () => {
     await checkPage(page, 'token created');
     expect((await app.api(token, 'GET', '/api/v1/badge-classes')).status).toBe(200);
 
-    await page.goto(`${app.baseUrl}/espace/jetons`);
+    // The answer was a redirect: a reload asks nothing and posts nothing, and the token is not shown again.
+    expect(new URL(page.url()).pathname).toBe('/espace/jetons');
+    await page.reload();
     expect(await page.locator('#new-token').count()).toBe(0);
+
+    // The same form sent twice over HTTP (a double click): one token.
+    const tokensNamed = async (name: string) => (await app.services.following.apiTokens(structureId)).filter((k) => k.name === name);
+    const form = {
+      _csrf: await page.locator('form[action="/espace/jetons"] input[name="_csrf"]').inputValue(),
+      once: await page.locator('form[action="/espace/jetons"] input[name="once"]').inputValue(),
+      name: 'Envoyé deux fois',
+    };
+    const posts = await Promise.all([1, 2].map(() => page.request.post(`${app.baseUrl}/espace/jetons`, { form, maxRedirects: 0 })));
+    expect(posts.map((r) => r.status())).toEqual([303, 303]);
+    expect(await tokensNamed('Envoyé deux fois')).toHaveLength(1);
+
+    await page.goto(`${app.baseUrl}/espace/jetons`);
     await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Révoquer Logiciel de suivi des parcours' }).click()]);
     await checkPage(page, 'token revocation');
     await submit(page, 'Révoquer le jeton');

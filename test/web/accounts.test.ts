@@ -841,6 +841,13 @@ describe('the structure’s public profile', () => {
       expect(text(r.body)).toContain(message);
       expect(r.body).not.toContain('<script>alert(1)');
     }
+    // Past the body limit the file is refused before it is read: the profile page again, saying why.
+    const huge = await upload(lea, { name: 'énorme.png', type: 'image/png', bytes: new Uint8Array(2 * 1024 * 1024) });
+    expect(huge.statusCode).toBe(413);
+    expect(huge.headers['content-type']).toContain('text/html');
+    expect(text(huge.body)).toContain('Ce fichier est trop lourd : 512 Ko au maximum.');
+    expect(huge.body).toContain('href="#logo"');
+    expect(huge.body).toContain('action="/espace/structure/logo"');
     expect((await image()).statusCode).toBe(404);
     // Without the token, or as an advisor: refused.
     expect((await upload(lea, { name: 'logo.png', type: 'image/png', bytes: png }, 'faux.jeton')).statusCode).toBe(403);

@@ -303,7 +303,12 @@ describe('signing in and out', () => {
       expect(response.body).toMatch(/id="password"[^>]*aria-describedby="form-error"/);
       expect(response.body).not.toContain('pas le bon');
       expect(browser.cookies.has(SESSION_COOKIE)).toBe(false);
+      // A learner who took this page for theirs is shown the way to their space.
+      expect(text(response.body)).toContain('Vous avez reçu un badge ? Ouvrir mon espace');
+      expect(response.body).toContain('<a href="/mon-espace">Ouvrir mon espace</a>');
     }
+    // Not before a refusal: the page is the staff's.
+    expect((await browser.get('/connexion')).body).not.toContain('Ouvrir mon espace');
     const strip = (html: string) => html.replace(/value="[^"]*"/g, '');
     expect(strip(wrong.body)).toBe(strip(unknown.body));
   });

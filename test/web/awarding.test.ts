@@ -402,6 +402,48 @@ describe('awarding from a CSV file', () => {
     expect(text((await advisor.get(againUrl)).body)).toContain('Déjà délivrés 30');
   });
 
+  it('reads a badge name typed by hand (dashes, accents, case), suggests the nearest, and says when a badge is archived', async () => {
+    const archived = rouen.badgeClasses.find((b) => b.name === 'S’adapter — je pratique')!;
+    await ctx.services.badgeClasses.archive(rouen.structure.id, archived.id, CLI);
+    const rows = [
+      'tiret@example.org;Léo;Tiret;Organiser - je maitrise;;;',
+      'casse@example.org;Léa;Casse;ORGANISER – JE MAÎTRISE;;;',
+      'faute@example.org;Lou;Faute;Organisr — je pratique;;;',
+      'archive@example.org;Luc;Archive;s’adapter - je pratique;;;',
+      'rien@example.org;Lia;Rien;Cuisine;;;',
+    ];
+    const uploaded = await uploadFile(outsider, file(rows));
+    expect(uploaded.statusCode, uploaded.body.slice(0, 500)).toBe(303);
+    const url = uploaded.headers.location as string;
+    const words = text((await outsider.get(url)).body);
+    expect(words).not.toMatch(/ligne [23], colonne « badge »/);
+    expect(words).toContain(
+      'ligne 4, colonne « badge » : aucun badge de votre structure ne porte ce nom, cette clé ou cet identifiant. Vouliez-vous dire « Organiser — je pratique » ?',
+    );
+    expect(words).toContain(
+      'ligne 5, colonne « badge » : le badge « S’adapter — je pratique » est archivé : il ne peut plus être délivré.',
+    );
+    expect(words).toContain('ligne 6, colonne « badge » : aucun badge de votre structure ne porte ce nom, cette clé ou cet identifiant.');
+    expect(words).not.toMatch(/ligne 6, colonne « badge » : [^.]*\. Vouliez-vous dire/);
+    // The row correction form reads the badge by the same rule.
+    const rowPage = await outsider.get(`${url}/lignes/4`);
+    const corrected = await outsider.post(
+      `${url}/lignes/4`,
+      {
+        email: 'faute@example.org',
+        firstName: 'Lou',
+        lastName: 'Faute',
+        badge: 'organiser - je pratique',
+        evidence: '',
+        link: '',
+        expires: '',
+      },
+      csrfOf(rowPage.body),
+    );
+    expect(corrected.statusCode, corrected.body.slice(0, 300)).toBe(303);
+    expect(text((await outsider.get(url)).body)).not.toContain('ligne 4, colonne « badge »');
+  });
+
   it('writes the result file so that no cell becomes a formula or a new row in a spreadsheet, whatever its line breaks', async () => {
     // A quoted cell of the upload may hold line breaks; each line of it that
     // starts like a formula must come back as text, and the cell quoted.

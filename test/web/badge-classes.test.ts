@@ -258,7 +258,30 @@ describe('creating and editing a badge class', () => {
       { multipart: true },
     );
     expect(tooBig.statusCode).toBe(413);
+    // The editor again, saying why, never a bare error page.
+    expect(tooBig.headers['content-type']).toContain('text/html');
+    expect(text(tooBig.body)).toContain('Ce fichier est trop lourd : 512 Ko au maximum.');
+    expect(tooBig.body).toContain('href="#image"');
+    expect(tooBig.body).toContain('action="/espace/badges/nouveau"');
     expect(await badgeClassCount(caen)).toBe(before);
+  });
+
+  it('the same form saved twice (a double click) makes one badge', async () => {
+    const before = await badgeClassCount(caen);
+    const form = await people.admin.get('/espace/badges/nouveau');
+    const once = /name="once" value="([^"]+)"/.exec(form.body)?.[1];
+    expect(once).toBeDefined();
+    const post = () =>
+      people.admin.postFromWorkspace('/espace/badges/nouveau', badgeForm({ name: 'Doublon évité', imageSource: 'generate', once: once! }), {
+        multipart: true,
+      });
+    const first = await post();
+    expect(first.statusCode).toBe(303);
+    expect(first.headers.location).toMatch(/^\/espace\/badges\/[0-9a-f-]{36}\?fait=cree$/);
+    const second = await post();
+    expect(second.statusCode).toBe(303);
+    expect(second.headers.location).toBe('/espace/badges');
+    expect(await badgeClassCount(caen)).toBe(before + 1);
   });
 
   it('edits a badge never awarded in place', async () => {
@@ -282,6 +305,16 @@ describe('creating and editing a badge class', () => {
       { multipart: true },
     );
     expect(same.headers.location).toBe(`/espace/badges/${generatedId}?fait=inchange`);
+    // A file far over the limit: the editor of this badge again, with its stored fields, saying why.
+    const tooBig = await people.admin.postFromWorkspace(
+      `/espace/badges/${generatedId}/modifier`,
+      badgeForm({ imageSource: 'upload', image: { fileName: 'énorme.png', bytes: new Uint8Array(3 * 1024 * 1024) } }),
+      { multipart: true },
+    );
+    expect(tooBig.statusCode).toBe(413);
+    expect(text(tooBig.body)).toContain('Ce fichier est trop lourd : 512 Ko au maximum.');
+    expect(tooBig.body).toContain(`action="/espace/badges/${generatedId}/modifier"`);
+    expect(tooBig.body).toContain('Nouvelle description.');
   });
 
   it('once awarded, a change of meaning makes version 2; the old assertion keeps the old version', async () => {
@@ -577,6 +610,14 @@ describe('the shared catalogue', () => {
       multipart: true,
     });
     expect(refused.statusCode).toBe(422);
+    const tooBig = await people.region.postFromWorkspace(
+      '/espace/plateforme/catalogue/nouveau',
+      badgeForm({ imageSource: 'upload', image: { fileName: 'énorme.png', bytes: new Uint8Array(3 * 1024 * 1024) } }),
+      { multipart: true },
+    );
+    expect(tooBig.statusCode).toBe(413);
+    expect(text(tooBig.body)).toContain('Ce fichier est trop lourd : 512 Ko au maximum.');
+    expect(tooBig.body).toContain('action="/espace/plateforme/catalogue/nouveau"');
     const added = await people.region.postFromWorkspace(
       '/espace/plateforme/catalogue/nouveau',
       badgeForm({ name: 'Éco-gestes au travail', pictogram: 'leaf', imageSource: 'generate' }),

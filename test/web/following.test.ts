@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueMail } from '../../src/db/repositories/outbox.ts';
 import { assertions, auditEvents, outboxMessages } from '../../src/db/schema.ts';
 import { seedStructure, startTestApp } from '../support/platform.ts';
-import { csrfOf, InjectBrowser, pageText as text } from '../support/inject-browser.ts';
+import { csrfOf, csrfOfForm, InjectBrowser, pageText as text } from '../support/inject-browser.ts';
 
 /**
  * Following a structure's awards, through fastify's real request path on a
@@ -597,8 +597,21 @@ describe('API tokens', () => {
     const page = await people.adminA.get('/espace/jetons');
     expect(page.statusCode).toBe(200);
     expect(text(page.body)).toContain('tests');
-    const created = await people.adminA.post('/espace/jetons', { name: 'Logiciel <b>de suivi</b>' }, '/espace/jetons');
-    expect(created.statusCode).toBe(201);
+    const once = /name="once" value="([^"]+)"/.exec(page.body)?.[1];
+    expect(once).toBeDefined();
+    const form = { name: 'Logiciel <b>de suivi</b>', once: once! };
+    const posted = await people.adminA.post('/espace/jetons', form, csrfOfForm(page.body, '/espace/jetons'));
+    // Answered with a redirect (the back button never posts it again); the token crosses it out of the URL.
+    expect(posted.statusCode).toBe(303);
+    expect(posted.headers.location).toBe('/espace/jetons');
+    expect(posted.body).not.toContain('insg_');
+    // The same form sent again (a double click) makes no second token.
+    const repeated = await people.adminA.post('/espace/jetons', form, csrfOfForm(page.body, '/espace/jetons'));
+    expect(repeated.statusCode).toBe(303);
+    expect((await ctx.services.following.apiTokens(A)).filter((k) => k.name === 'Logiciel <b>de suivi</b>')).toHaveLength(1);
+    const created = await people.adminA.get('/espace/jetons');
+    expect(created.statusCode).toBe(200);
+    expect(created.headers['cache-control']).toContain('no-store');
     const token = /id="new-token"[^>]*value="(insg_[A-Za-z0-9_-]+)"/.exec(created.body)?.[1];
     expect(token).toBeDefined();
     expect(text(created.body)).toContain('il ne sera plus jamais affiché');

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { Resvg } from '@resvg/resvg-js';
 import { and, count, eq, like, or } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +19,8 @@ import { inkIn, pdfPageCount, pdfText, pdfWords, renderPage } from '../support/p
 import { popplerTarget } from '../support/targets.ts';
 import { seedStructure, startTestApp, TEST_PUBLIC_URL } from '../support/platform.ts';
 import { csrfOf, InjectBrowser, pageText as text } from '../support/inject-browser.ts';
+
+const require = createRequire(import.meta.url);
 
 /**
  * The learner's space through fastify's real request path, on the real
@@ -398,6 +401,32 @@ describe('the space', () => {
     expect(qr.headers['content-type']).toMatch(/^image\/svg\+xml/);
     expect(qr.body).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
     expect(qr.body).toContain('<path');
+
+    // The same code as PNG, with a quiet zone of 4 white modules all around it.
+    const png = await browser.get(`/mon-espace/badges/${awardA.id}/qr.png?download=1`);
+    expect(png.statusCode).toBe(200);
+    expect(png.headers['content-type']).toBe('image/png');
+    expect(png.headers['content-disposition']).toBe(`attachment; filename="qr-badge-${awardA.id.slice(0, 8)}.png"`);
+    expect(page.body).toContain(`href="/mon-espace/badges/${awardA.id}/qr.png?download=1"`);
+    const modules = (require('qrcode') as typeof import('qrcode')).create(url, { errorCorrectionLevel: 'M' }).modules.size;
+    const width = png.rawPayload.readUInt32BE(16);
+    expect(png.rawPayload.readUInt32BE(20)).toBe(width);
+    expect(width % (modules + 8)).toBe(0);
+    const scale = width / (modules + 8);
+    // Read back through an SVG that shows it pixel for pixel.
+    const pixels = new Resvg(
+      `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${width}"><image width="${width}" height="${width}" image-rendering="optimizeSpeed" href="data:image/png;base64,${png.rawPayload.toString('base64')}"/></svg>`,
+    ).render().pixels;
+    const dark = (x: number, y: number) => pixels[(y * width + x) * 4]! < 128;
+    const quiet = 4 * scale;
+    for (let i = 0; i < width; i++) {
+      for (const edge of [0, quiet - 1, width - quiet, width - 1]) {
+        expect(dark(i, edge) || dark(edge, i), `pixel ${i},${edge}`).toBe(false);
+      }
+    }
+    // The finder pattern's corner starts right after the quiet zone.
+    expect(dark(quiet, quiet)).toBe(true);
+    expect(dark(width - quiet - 1, quiet)).toBe(true);
 
     const linkedIn = decode(/href="(https:\/\/www\.linkedin\.com\/profile\/add\?[^"]+)"/.exec(page.body)![1]!);
     const params = new URL(linkedIn).searchParams;

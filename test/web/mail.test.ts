@@ -160,6 +160,27 @@ describe('re-sending the award email', () => {
     expect(await auditCount('assertion.mail_resent', assertion.id)).toBe(1);
   });
 
+  it('the same form sent twice (a double click) sends one email, and both go back to the badge', async () => {
+    const assertion = await award('double@example.org');
+    const page = await advisorA.get(`/espace/delivres/${assertion.id}`);
+    const form = new RegExp(
+      `action="/espace/delivres/${assertion.id}/renvoyer"[^>]*>\\s*<input type="hidden" name="_csrf" value="([^"]+)">\\s*<input type="hidden" name="once" value="([^"]+)">`,
+    ).exec(page.body);
+    expect(form).not.toBeNull();
+    const fields = { _csrf: form![1]!, once: form![2]! };
+    const first = await advisorA.request('POST', `/espace/delivres/${assertion.id}/renvoyer`, { form: fields });
+    const second = await advisorA.request('POST', `/espace/delivres/${assertion.id}/renvoyer`, { form: fields });
+    for (const response of [first, second]) {
+      expect(response.statusCode).toBe(303);
+      expect(response.headers.location).toBe(`/espace/delivres/${assertion.id}?courriel=renvoye`);
+    }
+    expect(await outboxCount(assertion.id)).toBe(2);
+    expect(await auditCount('assertion.mail_resent', assertion.id)).toBe(1);
+    // The page shown again carries a new key: a second re-send on purpose is sent.
+    const again = await advisorA.get(`/espace/delivres/${assertion.id}`);
+    expect(again.body).not.toContain(form![2]!);
+  });
+
   it('refuses without the CSRF token, and for another structure’s badge (404), changing nothing', async () => {
     const assertion = await award('scoped@example.org');
     const forged = await advisorA.request('POST', `/espace/delivres/${assertion.id}/renvoyer`, { form: { _csrf: 'forged.token' } });

@@ -391,7 +391,7 @@ describe('images', () => {
 
 describe("the recruiter's recipient check", () => {
   const YES = 'Oui : ce badge a été délivré à cette adresse e-mail.';
-  const NO = 'Non : ce badge n’a pas été délivré à cette adresse e-mail.';
+  const NO = 'Non : ce badge n’a pas été délivré à l’adresse';
   const INVALID = 'Saisissez une adresse e-mail complète, par exemple prenom.nom@exemple.fr.';
 
   const form = (email: string) => `email=${encodeURIComponent(email)}`;
@@ -407,12 +407,17 @@ describe("the recruiter's recipient check", () => {
     }
   });
 
-  it('says no for another address, without echoing it', async () => {
-    const response = await recipientCheck(award.id, form('recruteur.curieux@example.net'));
+  it('says no for another address, repeating the address checked (escaped, never cached) so that a typo shows', async () => {
+    const response = await recipientCheck(award.id, form(' lea.martn@example.org '));
     expect(response.statusCode).toBe(200);
-    expect(response.body).toContain(NO);
+    expect(response.body).toContain('Non : ce badge n’a pas été délivré à l’adresse lea.martn@example.org.');
     expect(response.body).not.toContain(YES);
-    expect(response.body).not.toContain('recruteur.curieux');
+    expect(response.headers['cache-control']).toBe('no-store');
+    // Kept in the field, to be corrected.
+    expect(response.body).toMatch(/id="recipient-email"[^>]*value="lea.martn@example.org"/);
+    const hostile = await recipientCheck(award.id, form('<img/src=x/onerror=alert(1)>@example.org'));
+    expect(hostile.body).toContain('l’adresse &lt;img/src=x/onerror=alert(1)&gt;@example.org.');
+    expect(hostile.body).not.toContain('<img/src=x');
   });
 
   it('asks for a complete address when given something else', async () => {

@@ -16,6 +16,15 @@ export async function listLiveBadgeClasses(db: Database, structureId: string): P
     .orderBy(asc(badgeClasses.position), asc(badgeClasses.createdAt), asc(badgeClasses.name));
 }
 
+/** A structure's archived badge classes: what a file naming one is told. */
+export async function listArchivedBadgeClasses(db: Database, structureId: string): Promise<BadgeClassRow[]> {
+  return db
+    .select()
+    .from(badgeClasses)
+    .where(and(eq(badgeClasses.structureId, structureId), isNotNull(badgeClasses.archivedAt)))
+    .orderBy(asc(badgeClasses.name));
+}
+
 export async function findBadgeClass(db: Database, id: string): Promise<BadgeClassRow | undefined> {
   const [row] = await db.select().from(badgeClasses).where(eq(badgeClasses.id, id));
   return row;

@@ -9,6 +9,8 @@ export const fr = {
   // Sign-in page
   'accounts.signIn.forgotten': 'Mot de passe oublié ?',
   'accounts.signIn.forgottenLink': 'Recevoir un lien pour en choisir un nouveau',
+  'accounts.signIn.learner': 'Vous avez reçu un badge ?',
+  'accounts.signIn.learnerLink': 'Ouvrir mon espace',
 
   // Forgotten password
   'accounts.forgot.title': 'Mot de passe oublié',
@@ -189,6 +191,8 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
 
   'accounts.signIn.forgotten': 'Forgotten your password?',
   'accounts.signIn.forgottenLink': 'Get a link to choose a new one',
+  'accounts.signIn.learner': 'Did you receive a badge?',
+  'accounts.signIn.learnerLink': 'Open my space',
 
   'accounts.forgot.title': 'Forgotten password',
   'accounts.forgot.intro':

@@ -151,6 +151,9 @@ export const fr = {
   'awarding.csv.problem.email': 'ce n’est pas une adresse e-mail complète.',
   'awarding.csv.problem.url': 'ce n’est pas une adresse web complète (https://…).',
   'awarding.csv.problem.badgeUnknown': 'aucun badge de votre structure ne porte ce nom, cette clé ou cet identifiant.',
+  'awarding.csv.problem.badgeUnknownNearest':
+    'aucun badge de votre structure ne porte ce nom, cette clé ou cet identifiant. Vouliez-vous dire « {name} » ?',
+  'awarding.csv.problem.badgeArchived': 'le badge « {name} » est archivé : il ne peut plus être délivré.',
   'awarding.csv.problem.date': 'date illisible : écrivez-la 31/12/2027 ou 2027-12-31.',
   'awarding.csv.problem.duplicate': 'même personne et même badge qu’à la ligne {line}.',
   'awarding.csv.encoding.utf-8': 'UTF-8',
@@ -430,6 +433,8 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'awarding.csv.problem.email': 'this is not a complete email address.',
   'awarding.csv.problem.url': 'this is not a complete web address (https://…).',
   'awarding.csv.problem.badgeUnknown': 'no badge of your organisation has this name, key or identifier.',
+  'awarding.csv.problem.badgeUnknownNearest': 'no badge of your organisation has this name, key or identifier. Did you mean “{name}”?',
+  'awarding.csv.problem.badgeArchived': 'the badge “{name}” is archived: it can no longer be awarded.',
   'awarding.csv.problem.date': 'unreadable date: write it 31/12/2027 or 2027-12-31.',
   'awarding.csv.problem.duplicate': 'same person and same badge as line {line}.',
   'awarding.csv.encoding.utf-8': 'UTF-8',

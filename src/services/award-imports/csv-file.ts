@@ -88,7 +88,7 @@ export function detectDelimiter(text: string): ';' | ',' {
 }
 
 /** Lower case, no accents, typographic apostrophes and spaces made plain, spaces collapsed. */
-export function normaliseLabel(text: string): string {
+function normaliseLabel(text: string): string {
   return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[’‘`]/g, "'").replace(/\s+/gu, ' ').trim();
 }
 

@@ -4,7 +4,8 @@ import type { AwardImportRow } from '../../db/schema.ts';
 import { normaliseEmail } from '../../openbadges/index.ts';
 import { email as emailSchema, httpUrl, isPlainLine, isPlainText } from '../inputs.ts';
 import { expiryOfDay } from '../rules/expiry-date.ts';
-import { IMPORT_FIELDS, type ImportField, normaliseLabel, REQUIRED_FIELDS } from './csv-file.ts';
+import { badgeNameKey, nearestBadgeName } from '../rules/badge-names.ts';
+import { IMPORT_FIELDS, type ImportField, REQUIRED_FIELDS } from './csv-file.ts';
 
 /**
  * Checking the rows of an import: each row's own problems (as codes the web
@@ -15,26 +16,67 @@ import { IMPORT_FIELDS, type ImportField, normaliseLabel, REQUIRED_FIELDS } from
 /**
  * The badge a cell names: the id of one of the structure's live badge
  * classes, a catalogue key ('organiser-je-maitrise'), or a name, whatever its
- * accents, case or spaces.
+ * accents, case, spaces or dashes (src/services/rules/badge-names.ts). A cell
+ * that names none is told why: an archived badge, or the nearest name.
  */
 export class BadgeLookup {
-  private readonly byId = new Map<string, BadgeClassRow>();
-  private readonly byKey = new Map<string, BadgeClassRow>();
-  private readonly byName = new Map<string, BadgeClassRow>();
+  private readonly live: Index;
+  private readonly archived: Index;
+  private readonly problems = new Map<string, string>();
 
-  constructor(readonly badgeClasses: readonly BadgeClassRow[]) {
-    for (const b of badgeClasses) {
-      this.byId.set(b.id.toLowerCase(), b);
-      if (b.catalogueKey) this.byKey.set(b.catalogueKey.toLowerCase(), b);
-      if (!this.byName.has(normaliseLabel(b.name))) this.byName.set(normaliseLabel(b.name), b);
-    }
+  constructor(
+    readonly badgeClasses: readonly BadgeClassRow[],
+    archived: readonly BadgeClassRow[] = [],
+  ) {
+    this.live = index(badgeClasses);
+    this.archived = index(archived);
   }
 
   find(cell: string): BadgeClassRow | undefined {
-    const text = cell.trim();
-    if (!text) return undefined;
-    return this.byId.get(text.toLowerCase()) ?? this.byKey.get(text.toLowerCase()) ?? this.byName.get(normaliseLabel(text));
+    return lookUp(this.live, cell);
   }
+
+  /** Why a cell names no live badge, as a row problem code: 'badge_archived:<name>', 'badge_unknown:<nearest>' or 'badge_unknown'. */
+  problem(cell: string): string {
+    const text = cell.trim();
+    let code = this.problems.get(text);
+    if (code === undefined) {
+      const archived = lookUp(this.archived, text);
+      const nearest = archived
+        ? undefined
+        : nearestBadgeName(
+            text,
+            this.badgeClasses.map((b) => b.name),
+          );
+      code = archived ? `badge_archived:${archived.name}` : nearest ? `badge_unknown:${nearest}` : 'badge_unknown';
+      // A file repeats the same few names: each is weighed once.
+      this.problems.set(text, code);
+    }
+    return code;
+  }
+}
+
+interface Index {
+  byId: Map<string, BadgeClassRow>;
+  byKey: Map<string, BadgeClassRow>;
+  byName: Map<string, BadgeClassRow>;
+}
+
+function index(rows: readonly BadgeClassRow[]): Index {
+  const found: Index = { byId: new Map(), byKey: new Map(), byName: new Map() };
+  for (const b of rows) {
+    found.byId.set(b.id.toLowerCase(), b);
+    if (b.catalogueKey) found.byKey.set(b.catalogueKey.toLowerCase(), b);
+    const name = badgeNameKey(b.name);
+    if (!found.byName.has(name)) found.byName.set(name, b);
+  }
+  return found;
+}
+
+function lookUp(found: Index, cell: string): BadgeClassRow | undefined {
+  const text = cell.trim();
+  if (!text) return undefined;
+  return found.byId.get(text.toLowerCase()) ?? found.byKey.get(text.toLowerCase()) ?? found.byName.get(badgeNameKey(text));
 }
 
 const LIMITS = { email: 320, firstName: 100, lastName: 100, badge: 300, evidence: 2000, link: 2000, expires: 40 } as const;
@@ -57,8 +99,7 @@ export function checkRowValues(values: Record<string, string>, badges: BadgeLook
       if (field === 'email' && !emailSchema.safeParse(value).success) errors.push({ column: field, message: 'email' });
       if (field === 'link' && !httpUrl.safeParse(value).success) errors.push({ column: field, message: 'url' });
       if (field === 'badge') {
-        const badge = badges.find(value);
-        if (!badge) errors.push({ column: field, message: 'badge_unknown' });
+        if (!badges.find(value)) errors.push({ column: field, message: badges.problem(value) });
       }
       if (field === 'expires') {
         // The same rule as the single-award form and the API: the end of that day in Paris, today or later.

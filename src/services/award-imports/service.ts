@@ -20,7 +20,7 @@ import {
   requeueAwardImport,
   setAwardImportRows,
 } from '../../db/repositories/award-imports.ts';
-import { findBadgeClassOfStructure, listLiveBadgeClasses } from '../../db/repositories/badge-classes.ts';
+import { findBadgeClassOfStructure, listArchivedBadgeClasses, listLiveBadgeClasses } from '../../db/repositories/badge-classes.ts';
 import type { AwardImportRow, EvidenceRecord } from '../../db/schema.ts';
 import { type Actor, recordAudit } from '../audit.ts';
 import type { AwardingService, BulkAwardItem } from '../awarding.ts';
@@ -77,7 +77,7 @@ export class AwardImportService {
   ) {}
 
   private async lookup(structureId: string): Promise<BadgeLookup> {
-    return new BadgeLookup(await listLiveBadgeClasses(this.db, structureId));
+    return new BadgeLookup(await listLiveBadgeClasses(this.db, structureId), await listArchivedBadgeClasses(this.db, structureId));
   }
 
   /** Reads, checks and stores an uploaded file as a preview. ImportFileError when the file itself is unusable. */

@@ -15,6 +15,13 @@ const PARIS_YEAR_MONTH = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Pa
 export type BadgeStatus = AwardStatus;
 
 /**
+ * A QR code's quiet zone is 4 modules of white around it (ISO/IEC 18004):
+ * with less, a scanner may not find the code on a dark or busy background.
+ */
+const QR_OPTIONS = { errorCorrectionLevel: 'M', margin: 4 } as const;
+const QR_PNG_SCALE = 8;
+
+/**
  * The learner's badges: every badge awarded to their address by any
  * structure, its files, and the ways to share it (LinkedIn, QR code, a
  * printable attestation).
@@ -93,7 +100,13 @@ export class LearnerBadges {
   /** The QR code of the badge's verification link, as SVG. */
   async qrSvg(session: LearnerSession, id: string): Promise<string> {
     const badge = await this.badge(session, id);
-    return loadQrCode().toString(badge.assertionUrl, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+    return loadQrCode().toString(badge.assertionUrl, { type: 'svg', ...QR_OPTIONS });
+  }
+
+  /** The same QR code as PNG (what a word processor or a phone's gallery takes), 8 pixels a module. */
+  async qrPng(session: LearnerSession, id: string): Promise<Uint8Array> {
+    const badge = await this.badge(session, id);
+    return new Uint8Array(await loadQrCode().toBuffer(badge.assertionUrl, { type: 'png', ...QR_OPTIONS, scale: QR_PNG_SCALE }));
   }
   /**
    * The attestation to print: the structure's logo, the badge, the learner's

@@ -39,6 +39,7 @@ export class LearnerService {
   badge = (session: LearnerSession, id: string) => this.owned.badge(session, id);
   linkedInUrl: LearnerBadges['linkedInUrl'] = (row) => this.owned.linkedInUrl(row);
   qrSvg = (session: LearnerSession, id: string) => this.owned.qrSvg(session, id);
+  qrPng = (session: LearnerSession, id: string) => this.owned.qrPng(session, id);
   attestationPdf = (session: LearnerSession, id: string, lang: Locale) => this.owned.attestationPdf(session, id, lang);
 
   // Privacy

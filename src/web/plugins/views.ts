@@ -7,6 +7,7 @@ import { formatDate, formatNumber, type Locale, LOCALES, translator } from '../.
 import { localeOf } from '../locale.ts';
 import { mailErrorKey } from '../mail-errors.ts';
 import { renderNarrative } from '../narrative.ts';
+import { onceKey } from '../once.ts';
 
 export const VIEWS_DIR = fileURLToPath(new URL('../../../views', import.meta.url));
 
@@ -46,6 +47,8 @@ export function viewContext(request: FastifyRequest) {
     colon: locale === 'fr' ? '\u00a0:' : ':',
     // Why an email was not delivered, in words (the raw text is the Région's only).
     mailError: (lastError: string) => t(mailErrorKey(lastError)),
+    // A fresh one-time key for each state-changing form a page shows (src/web/once.ts).
+    onceKey,
     // The language switch keeps the person on the page they are reading.
     switchLocaleHref: (target: Locale) => {
       url.searchParams.set('lang', target);

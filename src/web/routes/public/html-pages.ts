@@ -15,7 +15,7 @@ export async function renderAssertionPage(
   reply: FastifyReply,
   services: Services,
   assertionId: string,
-  recipientCheck?: { matches: boolean; invalid?: boolean },
+  recipientCheck?: { matches: boolean; invalid?: boolean; email?: string },
 ) {
   const view = await services.publication.verificationView(assertionId);
   const { assertion, badgeClass, structure, report } = view;
@@ -30,7 +30,8 @@ export async function renderAssertionPage(
   return reply
     .code(assertion.revokedAt ? 410 : 200)
     .header('vary', 'Accept')
-    .header('cache-control', 'no-cache')
+    // The answer to a recipient check shows the address typed: kept by no cache.
+    .header('cache-control', recipientCheck ? 'no-store' : 'no-cache')
     .view('pages/assertion.eta', {
       title: `${isolate(badgeClass.name)} — ${isolate(structure.name)}`,
       status,

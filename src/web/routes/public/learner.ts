@@ -263,6 +263,14 @@ export async function learnerRoutes(app: FastifyInstance, { services }: { servic
       .send(svg);
   });
 
+  r.get('/mon-espace/badges/:id/qr.png', { onRequest: requireLearner, schema: { params: idParams, querystring: qrQuery } }, async (request, reply) => {
+    const png = await learners.qrPng(sessionOf(request), request.params.id);
+    if (request.query.download === '1') {
+      reply.header('content-disposition', `attachment; filename="qr-badge-${request.params.id.slice(0, 8)}.png"`);
+    }
+    return reply.type('image/png').send(Buffer.from(png));
+  });
+
   r.get('/mon-espace/badges/:id/badge.json', { onRequest: requireLearner, schema: { params: idParams } }, async (request, reply) => {
     const badge = await learners.badge(sessionOf(request), request.params.id);
     const published = await services.publication.assertion(badge.id);

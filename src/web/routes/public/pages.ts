@@ -25,7 +25,9 @@ export async function pageRoutes(app: FastifyInstance, { services }: { services:
   );
 
   // The recruiter's email check: a POST so the address never lands in a URL,
-  // a history or a log; it changes nothing, and the page never echoes it.
+  // a history or a log; it changes nothing. A « Non » repeats the address
+  // checked (escaped, to the one who typed it, never cached), so a typo shows;
+  // a « Oui » does not, so the learner's own address is never written out.
   r.post(
     '/assertions/:assertionId/recipient-check',
     {
@@ -41,7 +43,7 @@ export async function pageRoutes(app: FastifyInstance, { services }: { services:
         return renderAssertionPage(request, reply, services, request.params.assertionId, { matches: false, invalid: true });
       }
       const matches = await services.publication.recipientMatches(request.params.assertionId, email);
-      return renderAssertionPage(request, reply, services, request.params.assertionId, { matches });
+      return renderAssertionPage(request, reply, services, request.params.assertionId, { matches, ...(matches ? {} : { email }) });
     },
   );
 }

@@ -113,6 +113,8 @@ async function formsBeforeSignIn(fastify: FastifyInstance, { services }: { servi
       next: form.next ?? null,
       notice: form.notice ?? null,
       setupNeeded: form.setupNeeded ?? false,
+      // After a refused sign-in, the way to the learner's space (a learner may have come here by mistake).
+      failed: form.refusal !== undefined,
     });
   }
 

@@ -8,6 +8,7 @@ import type { Services } from '../../../services/index.ts';
 import { email, handOverReason } from '../../../services/inputs.ts';
 import { type FieldErrors, fieldErrors, formBody, formPage, textValue } from '../../forms.ts';
 import { translate } from '../../locale.ts';
+import { firstSubmission } from '../../once.ts';
 import { actorOf, currentStructureId, requirePlatformAdmin, requireRole } from '../../plugins/session.ts';
 import { refusalText } from '../../refusals.ts';
 import { doneNotice, idParams, pageNumber, query } from '../../schemas.ts';
@@ -69,7 +70,9 @@ export async function mailRoutes(fastify: FastifyInstance, { services }: { servi
 
   app.post('/espace/delivres/:id/renvoyer', oneAward, async (request, reply) => {
     const id = request.params.id;
-    await services.awarding.resendAwardMail(currentStructureId(request), id, actorOf(request));
+    // The same form sent twice sends one email: the repeat goes where the first went.
+    if (await firstSubmission(services, request))
+      await services.awarding.resendAwardMail(currentStructureId(request), id, actorOf(request));
     return reply.redirect(`/espace/delivres/${id}?courriel=renvoye`, 303);
   });
 

@@ -7,6 +7,7 @@ import { DomainError } from '../../../services/errors.ts';
 import type { Services } from '../../../services/index.ts';
 import { type FieldErrors, fieldErrors, formBody, formPage, textValue } from '../../forms.ts';
 import { localeOf, translate } from '../../locale.ts';
+import { firstSubmission } from '../../once.ts';
 import { actorOf, currentStructureId, requireRole } from '../../plugins/session.ts';
 import { doneNotice, pathId, query } from '../../schemas.ts';
 
@@ -84,6 +85,8 @@ export async function memberRoutes(fastify: FastifyInstance, { services }: { ser
     if (!parsed.success) {
       return renderMembers(request, reply.code(422), { values, errors: fieldErrors(parsed.error, translate(request), body) });
     }
+    // The same form sent twice sends one invitation: the repeat goes to the list, where it shows.
+    if (!(await firstSubmission(services, request))) return reply.redirect('/espace/membres', 303);
     try {
       await services.accounts.invite(currentStructureId(request), parsed.data, actorOf(request), localeOf(request));
     } catch (error) {
@@ -99,6 +102,8 @@ export async function memberRoutes(fastify: FastifyInstance, { services }: { ser
   });
 
   app.post('/espace/membres/invitations/:id/renvoyer', { ...admin, schema: { params: invitationParams } }, async (request, reply) => {
+    // The same form sent twice sends one email.
+    if (!(await firstSubmission(services, request))) return reply.redirect('/espace/membres', 303);
     const email = await services.accounts.resendInvitation(
       currentStructureId(request),
       request.params.id,

@@ -9,6 +9,7 @@ import { structureDescription, structureProfileInput } from '../../../services/s
 import { uuid } from '../../../services/ids.ts';
 import { type FieldErrors, formBody, formPage, textValues } from '../../forms.ts';
 import { localeOf, translate } from '../../locale.ts';
+import { firstSubmission } from '../../once.ts';
 import { actorOf, requirePlatformAdmin } from '../../plugins/session.ts';
 import { query } from '../../schemas.ts';
 import { STRUCTURE_FIELD_LIMITS, structureFieldErrors } from './structure-profile.ts';
@@ -75,6 +76,8 @@ export async function platformRoutes(fastify: FastifyInstance, { services }: { s
       return renderStructures(request, reply.code(422), { values, errors: structureFieldErrors(parsed.error, request, body) });
     }
     const { adminEmail, ...structure } = parsed.data;
+    // The same form sent twice opens one structure: the repeat goes to the list, where it shows.
+    if (!(await firstSubmission(services, request))) return reply.redirect('/espace/structures', 303);
     let created;
     try {
       created = await services.accounts.createStructureWithAdmin(structure, adminEmail, actorOf(request), localeOf(request));

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { MessageKey } from '../../../i18n/index.ts';
@@ -9,6 +9,7 @@ import { type FieldErrors, fieldErrors, formBody, formPage, textValues } from '.
 import { translate } from '../../locale.ts';
 import { acceptMultipartForms, isChosenFile } from '../../multipart.ts';
 import { actorOf, currentStructureId, requireRole } from '../../plugins/session.ts';
+import { viewContext } from '../../plugins/views.ts';
 import { refusalText } from '../../refusals.ts';
 import { query } from '../../schemas.ts';
 
@@ -49,6 +50,23 @@ export async function structureProfileRoutes(fastify: FastifyInstance, { service
   const admin = { onRequest: requireRole('admin') };
   // The logo form is multipart; at most a few fields and the file.
   acceptMultipartForms(app, { bodyLimit: LOGO_BODY_LIMIT, maxParts: 10 });
+
+  // A logo past the limit is refused while the body is read: the profile page
+  // again with the same words as a checked file too large, never a bare 413 page.
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    if (
+      error.statusCode === 413 &&
+      request.method === 'POST' &&
+      request.url.split('?')[0] === '/espace/structure/logo' &&
+      request.auth?.current?.role === 'admin'
+    ) {
+      // Refused while reading the body: the preHandler that sets up the views has not run.
+      if (typeof reply.locals?.t !== 'function') reply.locals = { ...reply.locals, ...viewContext(request) };
+      const tooLarge = new UploadedImageError('too_large', { kilobytes: Math.round(MAX_IMAGE_BYTES / 1024) });
+      return renderProfile(request, reply.code(413), { logoError: refusalText(translate(request), tooLarge) });
+    }
+    throw error;
+  });
 
   async function renderProfile(
     request: FastifyRequest,

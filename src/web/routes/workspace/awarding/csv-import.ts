@@ -32,7 +32,9 @@ const MAX_PARTS = 10;
 
 /** A row's problem code, in the reader's language. */
 function problemText(t: Translate, code: string): string {
-  const [name, param] = code.split(':');
+  // The parameter is everything after the first colon: a badge's name may hold one.
+  const [name, ...rest] = code.split(':');
+  const param = rest.join(':');
   switch (name) {
     case 'required':
       return t('awarding.csv.problem.required');
@@ -45,7 +47,9 @@ function problemText(t: Translate, code: string): string {
     case 'url':
       return t('awarding.csv.problem.url');
     case 'badge_unknown':
-      return t('awarding.csv.problem.badgeUnknown');
+      return param ? t('awarding.csv.problem.badgeUnknownNearest', { name: param }) : t('awarding.csv.problem.badgeUnknown');
+    case 'badge_archived':
+      return t('awarding.csv.problem.badgeArchived', { name: param });
     case 'date':
       return t('awarding.csv.problem.date');
     case 'date_past':

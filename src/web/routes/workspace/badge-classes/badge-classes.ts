@@ -1,13 +1,23 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Actor } from '../../../../services/audit.ts';
 import { DomainError } from '../../../../services/errors.ts';
 import type { Services } from '../../../../services/index.ts';
 import { translate } from '../../../locale.ts';
+import { firstSubmission } from '../../../once.ts';
 import { actorOf, currentStructureId, requireRole } from '../../../plugins/session.ts';
 import { refusalText } from '../../../refusals.ts';
 import { idParams } from '../../../schemas.ts';
-import { type EditorTarget, handleEditorPost, newValues, renderEditor, validityFields, valuesFromDefinition } from './editor.ts';
+import {
+  type EditorTarget,
+  handleEditorPost,
+  isEditorTooLarge,
+  newValues,
+  renderEditor,
+  renderImageTooLarge,
+  validityFields,
+  valuesFromDefinition,
+} from './editor.ts';
 import { badgeClassImagePath, noticeOf, noticeQuery } from './notices.ts';
 
 /** A structure's badge classes: the list, the editor (admins), one badge class and its actions (archive, propose to the catalogue). */
@@ -39,11 +49,27 @@ export async function badgeClassRoutes(fastify: FastifyInstance, { services }: {
 
   // ----- The editor (structure admins)
 
+  // A file far over the limit stops the post while it is read: the editor again, saying why.
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    if (isEditorTooLarge(error, request, ['/espace/badges/nouveau', '/espace/badges/:id/modifier'])) {
+      if (request.routeOptions.url === '/espace/badges/nouveau')
+        return renderImageTooLarge(request, reply, { kind: 'create' }, newValues());
+      const id = idParams.safeParse(request.params);
+      if (id.success) {
+        const { details, target } = await editTarget(request, id.data.id);
+        return renderImageTooLarge(request, reply, target, valuesFromDefinition(details.row));
+      }
+    }
+    throw error;
+  });
+
   app.get('/espace/badges/nouveau', admin, async (request, reply) => renderEditor(request, reply, { kind: 'create' }, newValues()));
 
   app.post('/espace/badges/nouveau', admin, async (request, reply) => {
     const structureId = currentStructureId(request);
     return handleEditorPost(request, reply, { kind: 'create' }, async (definition, image) => {
+      // The same form saved twice makes one badge: the repeat goes to the list, where it shows.
+      if (!(await firstSubmission(services, request))) return reply.redirect('/espace/badges', 303);
       const row = await services.badgeClasses.create(structureId, definition, image!, actorOf(request));
       return reply.redirect(`/espace/badges/${row.id}?fait=cree`, 303);
     });

@@ -1,14 +1,15 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DomainError, notFound } from '../../../../services/errors.ts';
 import type { Services } from '../../../../services/index.ts';
 import { formBody, TEXT_FORBIDDEN, textValue } from '../../../forms.ts';
 import { translate } from '../../../locale.ts';
+import { firstSubmission } from '../../../once.ts';
 import { actorOf, currentStructureId, requirePlatformAdmin, requireRole, requireUser } from '../../../plugins/session.ts';
 import { refusalText } from '../../../refusals.ts';
 import { idParams } from '../../../schemas.ts';
-import { handleEditorPost, newValues, renderEditor, zodMessage } from './editor.ts';
+import { handleEditorPost, isEditorTooLarge, newValues, renderEditor, renderImageTooLarge, zodMessage } from './editor.ts';
 import { badgeClassImagePath, catalogueImagePath, noticeOf, noticeQuery } from './notices.ts';
 
 /** A catalogue entry's key, as the regional catalogue and the Région's additions name them. */
@@ -122,8 +123,17 @@ export async function catalogueRoutes(fastify: FastifyInstance, { services }: { 
     renderEditor(request, reply, { kind: 'catalogue' }, newValues()),
   );
 
+  // A file far over the limit stops the post while it is read: the editor again, saying why.
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    if (isEditorTooLarge(error, request, ['/espace/plateforme/catalogue/nouveau']))
+      return renderImageTooLarge(request, reply, { kind: 'catalogue' }, newValues());
+    throw error;
+  });
+
   app.post('/espace/plateforme/catalogue/nouveau', platformAdmin, async (request, reply) =>
     handleEditorPost(request, reply, { kind: 'catalogue' }, async (definition, image) => {
+      // The same form saved twice adds one entry: the repeat goes to the catalogue, where it shows.
+      if (!(await firstSubmission(services, request))) return reply.redirect('/espace/plateforme/catalogue', 303);
       await services.catalogue.add(definition, image!, actorOf(request));
       return reply.redirect('/espace/plateforme/catalogue?fait=ajoute', 303);
     }),

@@ -24,6 +24,7 @@ import { BADGE_CLASS_LIMITS, VALIDITY_LIMITS, validityInUnits, validityToDays } 
 import { type ErrorSummaryItem, type FieldErrors, formBody, formPage, LINE_FORBIDDEN, TEXT_FORBIDDEN } from '../../../forms.ts';
 import { translate } from '../../../locale.ts';
 import { isUploadedFile, type UploadedFile } from '../../../multipart.ts';
+import { viewContext } from '../../../plugins/views.ts';
 import { refusalErrors, refusalText } from '../../../refusals.ts';
 
 // ---------------------------------------------------------------------------
@@ -414,6 +415,30 @@ export function renderEditor(
     maxKilobytes: Math.round(MAX_IMAGE_BYTES / 1024),
   });
 }
+
+/**
+ * The editor again after a body past the limit (a file far over the image's
+ * size), refused by fastify before anything was read: what was typed is lost
+ * with it, so the form starts from `values`, saying why the image was refused.
+ */
+export function renderImageTooLarge(request: FastifyRequest, reply: FastifyReply, target: EditorTarget, values: EditorValues) {
+  // Refused while reading the body: the preHandler that sets up the views has not run.
+  if (typeof reply.locals?.t !== 'function') reply.locals = { ...reply.locals, ...viewContext(request) };
+  const tooLarge = new UploadedImageError('too_large', { kilobytes: Math.round(MAX_IMAGE_BYTES / 1024) });
+  return renderEditor(
+    request,
+    reply.code(413),
+    target,
+    { ...values, imageSource: 'upload' },
+    {
+      errors: { image: refusalText(translate(request), tooLarge) },
+    },
+  );
+}
+
+/** A 413 on one of the editor's posts (`paths`, as routes declare them), to be shown as the editor again (their onRequest hook checked the role). */
+export const isEditorTooLarge = (error: { statusCode?: number }, request: FastifyRequest, paths: string[]) =>
+  error.statusCode === 413 && request.method === 'POST' && paths.includes(request.routeOptions.url ?? '') && Boolean(request.auth);
 
 /**
  * One post of the editor: 'preview' and 'add-alignment' show the form

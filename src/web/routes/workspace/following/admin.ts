@@ -6,7 +6,9 @@ import type { AuditListRow } from '../../../../services/records.ts';
 import { isUuid } from '../../../../services/ids.ts';
 import type { Services } from '../../../../services/index.ts';
 import { type FieldErrors, fieldErrors, formBody, formPage, textValue } from '../../../forms.ts';
+import { CookieSession, secureCookies } from '../../../cookie-session.ts';
 import { localeOf, translate } from '../../../locale.ts';
+import { firstSubmission } from '../../../once.ts';
 import { actorOf, currentStructureId, requireRole } from '../../../plugins/session.ts';
 import { idParams, query } from '../../../schemas.ts';
 import { apiTokenInput, auditFiltersInput, filterQuery } from './inputs.ts';
@@ -84,6 +86,12 @@ export function auditLine(row: AuditListRow, t: Translate) {
 export async function followingAdminRoutes(fastify: FastifyInstance, { services }: { services: Services }) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const admin = { onRequest: requireRole('admin') };
+  /**
+   * A new token crosses the redirect after its creation in this cookie
+   * (HttpOnly, never in a URL or a log), read and cleared by the page that
+   * shows it once.
+   */
+  const newToken = new CookieSession('insigne_new_token', { secure: secureCookies(services.urls.origin) });
 
   async function renderTokens(
     request: FastifyRequest,
@@ -105,7 +113,16 @@ export async function followingAdminRoutes(fastify: FastifyInstance, { services 
   const tokensQuery = query({ revoque: z.string().optional().catch(undefined) });
 
   app.get('/espace/jetons', { ...admin, schema: { querystring: tokensQuery } }, async (request, reply) => {
-    return renderTokens(request, reply, { notice: request.query.revoque === '1' ? translate(request)('following.tokens.revoked') : null });
+    const t = translate(request);
+    const notice = request.query.revoque === '1' ? t('following.tokens.revoked') : null;
+    const token = newToken.read(request);
+    if (!token) return renderTokens(request, reply, { notice });
+    // Shown in this answer only: never stored, never shown again.
+    newToken.clear(reply);
+    const record = (await services.following.apiTokens(currentStructureId(request))).find(
+      (k) => token.startsWith(k.prefix) && !k.revokedAt,
+    );
+    return renderTokens(request, reply, { notice, ...(record && { created: { token, name: record.name } }) });
   });
 
   app.post('/espace/jetons', admin, async (request, reply) => {
@@ -115,12 +132,14 @@ export async function followingAdminRoutes(fastify: FastifyInstance, { services 
     if (!parsed.success) {
       return renderTokens(request, reply.code(422), { name: textValue(body, 'name', 200), errors: fieldErrors(parsed.error, t, body) });
     }
-    const { token, record } = await services.apiTokens.create(
+    // The same form sent twice makes one token: the repeat goes where the first went.
+    if (!(await firstSubmission(services, request))) return reply.redirect('/espace/jetons', 303);
+    const { token } = await services.apiTokens.create(
       { structureId: currentStructureId(request), name: parsed.data.name },
       actorOf(request),
     );
-    // Shown in this answer only: never stored, never shown again.
-    return renderTokens(request, reply.code(201), { created: { token, name: record.name } });
+    newToken.set(reply, token);
+    return reply.redirect('/espace/jetons', 303);
   });
 
   const oneToken = { ...admin, schema: { params: idParams } };
