@@ -18,6 +18,7 @@ const EXPECTED_TABLES = [
   'award_imports',
   'badge_classes',
   'catalogue_entries',
+  'form_submissions',
   'idempotency_keys',
   'learner_preferences',
   'learner_sessions',

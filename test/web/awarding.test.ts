@@ -416,15 +416,15 @@ describe('awarding from a CSV file', () => {
     expect(uploaded.statusCode, uploaded.body.slice(0, 500)).toBe(303);
     const url = uploaded.headers.location as string;
     const words = text((await outsider.get(url)).body);
-    expect(words).not.toMatch(/ligne [23], colonne « badge »/);
+    expect(words).not.toMatch(/ligne [23], colonne « Badge »/);
     expect(words).toContain(
-      'ligne 4, colonne « badge » : aucun badge de votre structure ne porte ce nom, cette clé ou cet identifiant. Vouliez-vous dire « Organiser — je pratique » ?',
+      'ligne 4, colonne « Badge » : aucun badge de votre structure ne porte ce nom, cette clé ou cet identifiant. Vouliez-vous dire « Organiser — je pratique » ?',
     );
     expect(words).toContain(
-      'ligne 5, colonne « badge » : le badge « S’adapter — je pratique » est archivé : il ne peut plus être délivré.',
+      'ligne 5, colonne « Badge » : le badge « S’adapter — je pratique » est archivé : il ne peut plus être délivré.',
     );
-    expect(words).toContain('ligne 6, colonne « badge » : aucun badge de votre structure ne porte ce nom, cette clé ou cet identifiant.');
-    expect(words).not.toMatch(/ligne 6, colonne « badge » : [^.]*\. Vouliez-vous dire/);
+    expect(words).toContain('ligne 6, colonne « Badge » : aucun badge de votre structure ne porte ce nom, cette clé ou cet identifiant.');
+    expect(words).not.toMatch(/ligne 6, colonne « Badge » : [^.]*\. Vouliez-vous dire/);
     // The row correction form reads the badge by the same rule.
     const rowPage = await outsider.get(`${url}/lignes/4`);
     const corrected = await outsider.post(
@@ -441,7 +441,7 @@ describe('awarding from a CSV file', () => {
       csrfOf(rowPage.body),
     );
     expect(corrected.statusCode, corrected.body.slice(0, 300)).toBe(303);
-    expect(text((await outsider.get(url)).body)).not.toContain('ligne 4, colonne « badge »');
+    expect(text((await outsider.get(url)).body)).not.toContain('ligne 4, colonne « Badge »');
   });
 
   it('writes the result file so that no cell becomes a formula or a new row in a spreadsheet, whatever its line breaks', async () => {
