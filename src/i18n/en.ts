@@ -178,6 +178,9 @@ const core: CoreMessages = {
   'form.controlCharacters':
     'This text contains characters that are not allowed (line break, control character). Enter it on a single line.',
   'form.invalid': 'This value is not valid.',
+  'duration.days': '{n, plural, one {# day} other {# days}}',
+  'duration.months': '{n, plural, one {# month} other {# months}}',
+  'duration.years': '{n, plural, one {# year} other {# years}}',
   'form.optional': '(optional)',
 
   'setup.title': 'Setting up the platform',

@@ -179,6 +179,9 @@ const core = {
   'form.controlCharacters':
     'Ce texte contient des caractères non autorisés (retour à la ligne, caractère de contrôle). Saisissez-le sur une seule ligne.',
   'form.invalid': 'Cette valeur n’est pas valide.',
+  'duration.days': '{n, plural, one {# jour} other {# jours}}',
+  'duration.months': '{n, plural, one {# mois} other {# mois}}',
+  'duration.years': '{n, plural, one {# an} other {# ans}}',
   'form.optional': '(facultatif)',
 
   'setup.title': 'Mise en service de la plateforme',

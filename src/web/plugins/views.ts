@@ -8,6 +8,7 @@ import { localeOf } from '../locale.ts';
 import { mailErrorKey } from '../mail-errors.ts';
 import { renderNarrative } from '../narrative.ts';
 import { onceKey } from '../once.ts';
+import { validityText } from '../validity.ts';
 
 export const VIEWS_DIR = fileURLToPath(new URL('../../../views', import.meta.url));
 
@@ -47,6 +48,8 @@ export function viewContext(request: FastifyRequest) {
     colon: locale === 'fr' ? '\u00a0:' : ':',
     // Why an email was not delivered, in words (the raw text is the Région's only).
     mailError: (lastError: string) => t(mailErrorKey(lastError)),
+    // A badge's validity in the words people use (« 24 mois », « 1 an »), never a count of days that is a whole number of months.
+    validity: (days: number) => validityText(t, days),
     // A fresh one-time key for each state-changing form a page shows (src/web/once.ts).
     onceKey,
     // The language switch keeps the person on the page they are reading.

@@ -12,6 +12,7 @@ import type { BadgeClassRow, EvidenceRecord } from '../../../../services/records
 import { StructureLearnerService } from '../../../../services/structure-learners.ts';
 import { errorSummary, type FieldErrors, fieldErrors, formBody, LINE_FORBIDDEN, TEXT_FORBIDDEN, textValue } from '../../../forms.ts';
 import { translate } from '../../../locale.ts';
+import { validityText } from '../../../validity.ts';
 import { actorOf, currentStructureId, requireRole } from '../../../plugins/session.ts';
 import { pathId, query } from '../../../schemas.ts';
 
@@ -72,8 +73,7 @@ interface CheckedAward {
 /** How the validity of a badge class reads: in years when it is a whole number of them. */
 function validityLabel(t: Translate, days: number | null): string {
   if (!days) return t('awarding.validity.none');
-  if (days % 365 === 0) return t('awarding.validity.years', { n: days / 365 });
-  return t('awarding.validity.days', { n: days });
+  return t('awarding.validity.for', { duration: validityText(t, days) });
 }
 
 /** One badge for one person: the form, its confirmation, the award and the page that follows it. */

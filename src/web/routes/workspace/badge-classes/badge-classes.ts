@@ -15,7 +15,6 @@ import {
   newValues,
   renderEditor,
   renderImageTooLarge,
-  validityFields,
   valuesFromDefinition,
 } from './editor.ts';
 import { badgeClassImagePath, noticeOf, noticeQuery } from './notices.ts';
@@ -121,7 +120,6 @@ export async function badgeClassRoutes(fastify: FastifyInstance, { services }: {
       awarded: details.awarded,
       nextVersion: details.nextVersion,
       previousVersion: details.previousVersion,
-      validity: validityFields(row.validityDays),
       imageUrl: badgeClassImagePath(row.id),
       publicUrl: services.urls.badgeClass(row.id),
       isAdmin: isAdmin(request),
