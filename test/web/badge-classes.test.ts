@@ -171,7 +171,7 @@ describe('creating and editing a badge class', () => {
 
     const shown = await people.advisor.get(`/espace/badges/${generatedId}`);
     expect(shown.statusCode).toBe(200);
-    expect(text(shown.body)).toContain('12 mois');
+    expect(text(shown.body)).toContain('Durée de validité 1 an');
     expect(shown.body).toContain('<strong>écoute</strong>');
     expect(shown.body).not.toContain(`/espace/badges/${generatedId}/modifier`); // advisors do not edit
 
