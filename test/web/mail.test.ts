@@ -106,6 +106,8 @@ describe('the structure’s outbox', () => {
     expect(page.body).toContain('Retenu : aucun serveur d’envoi configuré');
     expect(page.body).toContain('Aucun serveur d’envoi n’est configuré');
     expect(page.body).toContain('Corriger l’adresse');
+    // The banner saying so sits in a named region, like every part of the page (axe's « region » rule).
+    expect(page.body).toMatch(/<section class="wrap" aria-label="Envoi des courriels"><p class="mail-held-banner">Aucun serveur/);
 
     const filtered = await advisorA.get('/espace/courriels?etat=sent');
     expect(filtered.statusCode).toBe(200);

@@ -3,6 +3,7 @@ export const fr = {
   'mail.heldBanner':
     'Aucun serveur d’envoi de courriels n’est configuré : les invitations et les courriels des badges ne partent pas. L’administration de la plateforme peut les lire et transmettre leurs liens.',
   'mail.heldBanner.link': 'Lire les courriels retenus',
+  'mail.heldBanner.label': 'Envoi des courriels',
   // The award email (always sent in French).
   'mail.award.subject': 'Vous avez reçu le badge « {badge} » {structure, elide, de}',
   'mail.award.subjectAgain': 'Votre badge « {badge} » {structure, elide, de}',
@@ -150,6 +151,7 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'mail.heldBanner':
     'No email server is configured: invitations and badge emails do not leave. The platform administration can read them and pass their links on.',
   'mail.heldBanner.link': 'Read the held emails',
+  'mail.heldBanner.label': 'Sending of emails',
   'mail.award.subject': 'You received the badge “{badge}” from {structure}',
   'mail.award.subjectAgain': 'Your badge “{badge}” from {structure}',
   'mail.award.greeting': 'Hello {name},',
