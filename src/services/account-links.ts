@@ -380,7 +380,7 @@ export class AccountService {
         // Someone who has an account proves it with their password, not with the link.
         // Said as the invitation page needs it: the account exists, sign in to accept.
         if (existing?.passwordHash) {
-          throw new DomainError('user_exists', 409, { email: row.email }, { messageKey: 'accounts.invitation.accountExists' });
+          throw new DomainError('user_exists', 409, { email: row.email }, { messageKey: 'error.invitation.account_exists' });
         }
         const name = acceptance.name.trim();
         if (existing) {

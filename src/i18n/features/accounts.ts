@@ -67,7 +67,7 @@ export const fr = {
   'accounts.invitation.invalid.title': 'Cette invitation n’est plus valable',
   'accounts.invitation.invalid.text':
     'Une invitation est valable 7 jours et ne sert qu’une fois : celle-ci a expiré, a déjà servi, a été annulée, ou le lien a été mal copié. Demandez à l’administrateur de la structure de vous en envoyer une nouvelle.',
-  'accounts.invitation.accountExists':
+  'error.invitation.account_exists':
     'Un compte existe déjà avec cette adresse : rouvrez le lien de l’invitation pour vous connecter et l’accepter.',
   'accounts.invitation.joined': 'Bienvenue dans l’espace {structure, elide, de}.',
 
@@ -244,7 +244,7 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'accounts.invitation.invalid.title': 'This invitation is no longer valid',
   'accounts.invitation.invalid.text':
     'An invitation is valid for 7 days, and works only once: this one has expired, has been used or cancelled, or the link was not copied whole. Ask the structure’s administrator to send you a new one.',
-  'accounts.invitation.accountExists':
+  'error.invitation.account_exists':
     'An account already exists with this address: open the invitation link again to sign in and accept it.',
   'accounts.invitation.joined': 'Welcome to the workspace of {structure}.',
 
