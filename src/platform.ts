@@ -1,6 +1,7 @@
 import type { Config } from './config/config.ts';
 import { type DatabaseHandle, type DatabaseOptions, openDatabase } from './db/database.ts';
 import { AwardImportRunner } from './services/award-imports/runner.ts';
+import { ExpiryReminderRunner } from './services/expiry-reminders.ts';
 import { LinkRequestRunner } from './services/link-requests.ts';
 import { MailDispatcher } from './services/mail/dispatcher.ts';
 import { SmtpTransport } from './services/mail/transport.ts';
@@ -18,6 +19,8 @@ export interface Platform {
   awardImportRunner: AwardImportRunner | null;
   /** Sends the forgotten-password and sign-in links asked for (LinkRequests); null in a one-off CLI command. */
   linkRequestRunner: LinkRequestRunner | null;
+  /** Reminds learners of badges that expire within 30 days; null in a one-off CLI command. */
+  expiryReminderRunner: ExpiryReminderRunner | null;
   /** Things an operator must hear about at start-up (never secrets). */
   warnings: string[];
   close(): Promise<void>;
@@ -95,11 +98,14 @@ export async function openPlatform(
   // Both poll through src/services/background/poller.ts: a failed round is a process warning and a longer wait.
   let awardImportRunner: AwardImportRunner | null = null;
   let linkRequestRunner: LinkRequestRunner | null = null;
+  let expiryReminderRunner: ExpiryReminderRunner | null = null;
   if (overrides.dispatchMail !== false) {
     awardImportRunner = new AwardImportRunner(services.awardImports);
     awardImportRunner.start();
     linkRequestRunner = new LinkRequestRunner(services.linkRequests);
     linkRequestRunner.start();
+    expiryReminderRunner = new ExpiryReminderRunner(services.expiryReminders);
+    expiryReminderRunner.start();
   }
   return {
     config,
@@ -108,6 +114,7 @@ export async function openPlatform(
     mailDispatcher,
     awardImportRunner,
     linkRequestRunner,
+    expiryReminderRunner,
     warnings,
     async close() {
       // The dispatcher finishes its round while the database is still open.
@@ -115,6 +122,7 @@ export async function openPlatform(
       // Stops between two batches; an unfinished import goes back to the queue.
       await awardImportRunner?.stop();
       await linkRequestRunner?.stop();
+      await expiryReminderRunner?.stop();
       await services.signer.close();
       await database.close();
     },

@@ -177,6 +177,8 @@ export const assertions = pgTable(
     recipientNameHidden: boolean('recipient_name_hidden').notNull().default(false),
     /** The learner's personal data was erased at their request (the assertion is revoked too). */
     erasedAt: timestamp('erased_at', { withTimezone: true }),
+    /** When the learner was told the badge expires soon (src/services/expiry-reminders.ts): once per award. */
+    expiryRemindedAt: timestamp('expiry_reminded_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [
@@ -187,6 +189,10 @@ export const assertions = pgTable(
     index('assertions_revoked_idx')
       .on(t.structureId, t.revokedAt, t.id, t.revocationReason)
       .where(sql`${t.revokedAt} is not null`),
+    // The expiry reminders' search: only the awards that may still need one.
+    index('assertions_expiry_reminder_idx')
+      .on(t.expires)
+      .where(sql`${t.expires} is not null and ${t.expiryRemindedAt} is null and ${t.revokedAt} is null`),
   ],
 );
 
@@ -346,7 +352,17 @@ export const linkRequests = pgTable('link_requests', {
   requestedAt: timestamp('requested_at', { withTimezone: true }).notNull(),
 });
 
-export type MailKind = 'award' | 'learner-sign-in' | 'password-reset' | 'invitation' | 'erasure-notice';
+export type MailKind =
+  | 'award'
+  | 'learner-sign-in'
+  | 'password-reset'
+  | 'invitation'
+  | 'erasure-notice'
+  // src/services/mail/notifications.ts
+  | 'catalogue-proposal'
+  | 'catalogue-decision'
+  | 'revocation'
+  | 'expiry-reminder';
 
 /**
  * The email outbox. A message is written in the same transaction as what
@@ -429,6 +445,8 @@ export const learnerPreferences = pgTable('learner_preferences', {
   email: text('email').primaryKey(),
   hideName: boolean('hide_name').notNull().default(false),
   emailsStoppedAt: timestamp('emails_stopped_at', { withTimezone: true }),
+  /** The language the learner last used to open their space or ask for a link ('fr', 'en'): their emails' language. */
+  lang: text('lang'),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
 });
 

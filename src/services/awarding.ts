@@ -536,6 +536,24 @@ export class AwardingService {
         throw new DomainError('already_revoked', 409);
       }
       await suppressUnsentAwardMail(tx, id);
+      // The learner is told, in the revocation's transaction (an erasure they asked for does not come this way).
+      const [badgeClass, structure] = [await findBadgeClass(tx, revoked.badgeClassId), await findStructure(tx, structureId)];
+      await this.mails.notifications.revocation(
+        tx,
+        {
+          assertionId: revoked.id,
+          structureId,
+          recipientEmail: revoked.recipientEmail,
+          recipientName: revoked.recipientName,
+          issuedOn: revoked.issuedOn,
+          badgeName: badgeClass?.name ?? '',
+          structureName: structure?.name ?? '',
+          structureEmail: structure?.email ?? '',
+          reason: revoked.revocationReason ?? '',
+          createdByUserId: actorIds.userId,
+        },
+        this.now(),
+      );
       await recordAudit(tx, actor, {
         at: this.now(),
         structureId,
@@ -547,6 +565,7 @@ export class AwardingService {
       return revoked;
     });
     this.changes.structureChanged(structureId);
+    this.mails.notify();
     return revoked;
   }
 

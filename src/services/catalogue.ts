@@ -22,12 +22,17 @@ import {
   lockCatalogueEntry,
   updateCatalogueEntry,
 } from '../db/repositories/catalogue.ts';
+import { findMemberOfStructure } from '../db/repositories/notifications.ts';
+import { findStructure } from '../db/repositories/structures.ts';
+import { findUserById } from '../db/repositories/users.ts';
 import type { AlignmentRecord, badgeClasses } from '../db/schema.ts';
+import { normaliseEmail } from '../openbadges/index.ts';
 import { type Actor, recordAudit } from './audit.ts';
 import type { BadgeClassDefinition, BadgeClassImage } from './badge-classes.ts';
 import { checkBadgeClassDefinition } from './rules/badge-class-definition.ts';
 import { DomainError } from './errors.ts';
 import type { Clock } from '../clock.ts';
+import type { NotificationMails } from './mail/notifications.ts';
 
 /** One badge of the shared catalogue: one of the regional nine (in code) or an entry of the table. */
 export interface CatalogueItem extends BadgeClassDefinition {
@@ -127,6 +132,8 @@ export class CatalogueService {
   constructor(
     private readonly db: Database,
     private readonly now: Clock,
+    /** The Région is told of each proposal, the structure of each answer (in the same transactions). */
+    private readonly mails: NotificationMails,
   ) {}
 
   /** What every structure may adopt: the regional nine, then the published entries. */
@@ -158,6 +165,11 @@ export class CatalogueService {
         .filter((b) => !b.archivedAt && !b.catalogueKey)
         .map((b) => ({ id: b.id, name: b.name, version: b.version, proposed: pending.has(b.id) })),
     };
+  }
+
+  /** The structure's proposals, newest first, with the Région's answers: shown where it looks at its badges. */
+  proposalsOf(structureId: string): Promise<CatalogueEntrySummary[]> {
+    return listCatalogueEntries(this.db, ['proposed', 'published', 'declined', 'withdrawn'], { proposedByStructureId: structureId });
   }
 
   /**
@@ -222,7 +234,7 @@ export class CatalogueService {
 
   /** A structure proposes one of its own badge classes; the platform administrator decides. */
   async propose(structureId: string, badgeClassId: string, actor: Actor): Promise<CatalogueEntryRow> {
-    return this.db.transaction(async (tx) => {
+    const proposed = await this.db.transaction(async (tx) => {
       const badgeClass = await findBadgeClassOfStructure(tx, structureId, badgeClassId);
       if (!badgeClass) throw new DomainError('badge_class_not_found', 404);
       if (badgeClass.archivedAt) throw new CatalogueRefusal('archived');
@@ -252,8 +264,62 @@ export class CatalogueService {
         targetId: entry.id,
         details: { key: entry.key, name: entry.name, badgeClassId },
       });
+      await this.tellProposal(tx, structureId, entry, actor);
       return entry;
     });
+    this.mails.notify();
+    return proposed;
+  }
+
+  private async userOf(db: Database, actor: Actor) {
+    return actor.kind === 'user' ? findUserById(db, actor.userId) : undefined;
+  }
+
+  /** Tells every platform administrator of a new proposal. */
+  private async tellProposal(db: Database, structureId: string, entry: CatalogueEntryRow, actor: Actor) {
+    const [structure, proposer] = [await findStructure(db, structureId), await this.userOf(db, actor)];
+    await this.mails.catalogueProposal(
+      db,
+      {
+        badgeName: entry.name,
+        badgeDescription: entry.description,
+        structureName: structure?.name ?? '',
+        proposerName: proposer?.name ?? null,
+        createdByUserId: proposer?.id ?? null,
+      },
+      this.now(),
+    );
+  }
+
+  /**
+   * Tells the proposing structure the Région's answer: at its contact
+   * address, and to the person who proposed if they still belong to it.
+   */
+  private async tellDecision(db: Database, entry: CatalogueEntryRow, decision: 'accepted' | 'declined', note: string | null, actor: Actor) {
+    if (!entry.proposedByStructureId) return;
+    const structure = await findStructure(db, entry.proposedByStructureId);
+    if (!structure) return;
+    const proposer = entry.proposedByUserId ? await findMemberOfStructure(db, structure.id, entry.proposedByUserId) : undefined;
+    const recipients = [...new Set([structure.email, ...(proposer ? [proposer.email] : [])].map(normaliseEmail))];
+    const source = entry.proposedFromBadgeClassId
+      ? await findBadgeClassOfStructure(db, structure.id, entry.proposedFromBadgeClassId)
+      : undefined;
+    const decider = await this.userOf(db, actor);
+    await this.mails.catalogueDecision(
+      db,
+      {
+        structureId: structure.id,
+        structureName: structure.name,
+        badgeClassId: source?.id ?? null,
+        badgeName: entry.name,
+        decision,
+        note,
+        deciderName: decider?.name ?? null,
+        recipients,
+        createdByUserId: decider?.id ?? null,
+      },
+      this.now(),
+    );
   }
 
   /**
@@ -261,7 +327,7 @@ export class CatalogueService {
    * takes the entry's key, so that it counts as holding this catalogue badge.
    */
   async accept(id: string, actor: Actor): Promise<CatalogueEntryRow> {
-    return this.db.transaction(async (tx) => {
+    const accepted = await this.db.transaction(async (tx) => {
       const entry = await lockCatalogueEntry(tx, id);
       if (!entry) throw new DomainError('not_found', 404);
       if (entry.status !== 'proposed') throw new CatalogueRefusal('not_pending');
@@ -285,12 +351,15 @@ export class CatalogueService {
         targetId: id,
         details: { key: entry.key, name: entry.name },
       });
+      await this.tellDecision(tx, entry, 'accepted', null, actor);
       return updated;
     });
+    this.mails.notify();
+    return accepted;
   }
 
   async decline(id: string, note: string, actor: Actor): Promise<CatalogueEntryRow> {
-    return this.db.transaction(async (tx) => {
+    const declined = await this.db.transaction(async (tx) => {
       const entry = await lockCatalogueEntry(tx, id);
       if (!entry) throw new DomainError('not_found', 404);
       if (entry.status !== 'proposed') throw new CatalogueRefusal('not_pending');
@@ -308,8 +377,11 @@ export class CatalogueService {
         targetId: id,
         details: { key: entry.key, name: entry.name, note },
       });
+      await this.tellDecision(tx, entry, 'declined', note, actor);
       return updated;
     });
+    this.mails.notify();
+    return declined;
   }
 
   /** Copies a catalogue badge into the structure's badge classes, image included. */

@@ -17,7 +17,9 @@ import { LearnerService } from './learners/service.ts';
 import { LinkRequests } from './link-requests.ts';
 import { AwardMails } from './mail/award-mail.ts';
 import { MailService } from './mail/service.ts';
+import { NotificationMails } from './mail/notifications.ts';
 import { MailSignal } from './mail/signal.ts';
+import { ExpiryReminders } from './expiry-reminders.ts';
 import { UnsubscribeLinks } from './mail/unsubscribe-links.ts';
 import type { MasterKey } from './master-key.ts';
 import { PublicationService } from './publication.ts';
@@ -54,7 +56,16 @@ export function createServices(deps: ServiceDependencies) {
   const auth = new AuthService(deps.db, now, new DeviceCookies(deps.masterKey.deriveKey('insigne:device-cookie:v1')));
   const mailSignal = new MailSignal();
   const unsubscribe = new UnsubscribeLinks(deps.masterKey.deriveKey('insigne:unsubscribe:v1'), urls);
-  const awarding = new AwardingService(deps.db, keys, documents, signer, changes, new AwardMails(urls, unsubscribe, mailSignal), now);
+  const notifications = new NotificationMails(urls, unsubscribe, mailSignal);
+  const awarding = new AwardingService(
+    deps.db,
+    keys,
+    documents,
+    signer,
+    changes,
+    new AwardMails(urls, unsubscribe, mailSignal, notifications),
+    now,
+  );
   const publication = new PublicationService(deps.db, urls, documents, keys, awarding, changes, now);
   const linkRequests = new LinkRequests(deps.db, now, mailSignal);
   const accounts = new AccountService(deps.db, auth, structures, urls, now, linkRequests);
@@ -74,7 +85,7 @@ export function createServices(deps: ServiceDependencies) {
     users: new UserService(deps.db, structures, now),
     apiTokens: new ApiTokenService(deps.db, structures, now),
     badgeClasses: new BadgeClassService(deps.db, changes, now),
-    catalogue: new CatalogueService(deps.db, now),
+    catalogue: new CatalogueService(deps.db, now, notifications),
     awarding,
     awardImports: new AwardImportService(deps.db, awarding, now),
     structureLearners: new StructureLearnerService(deps.db, awarding, urls, now),
@@ -97,6 +108,8 @@ export function createServices(deps: ServiceDependencies) {
     /** The one-time keys that make a workspace form sent twice do its work once. */
     formSubmissions: new FormSubmissions(deps.db, now),
     learners,
+    /** The reminders of badges that expire soon, sent in the background (src/platform.ts runs them). */
+    expiryReminders: new ExpiryReminders(deps.db, notifications, now),
     /** Whether the database answers (GET /readyz). */
     pingDatabase: () => pingDatabase(deps.db),
   };

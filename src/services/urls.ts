@@ -78,6 +78,10 @@ export class PublicUrls {
   unsubscribe = (token: string) => `${this.origin}${paths.unsubscribe(token)}`;
   /** The learner's space, where a new sign-in link is asked for. */
   learnerSpace = () => `${this.origin}${paths.learnerSpace()}`;
+  /** A badge class's page in its structure's workspace (staff emails: sign-in required). */
+  workspaceBadgeClass = (badgeClassId: string) => `${this.origin}/espace/badges/${badgeClassId}`;
+  /** The Région's page of the shared catalogue and its pending proposals. */
+  platformCatalogue = () => `${this.origin}/espace/plateforme/catalogue`;
 }
 
 /** What stands in a shown email for a link's secret. */

@@ -32,6 +32,7 @@ export async function insertAssertions(db: Database, values: (NewAssertionRow & 
     revokedByTokenId: null,
     recipientNameHidden: false,
     erasedAt: null,
+    expiryRemindedAt: null,
     evidence: [],
     ...v,
   }));

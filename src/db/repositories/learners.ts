@@ -243,7 +243,7 @@ export async function trimPreferencesAfterErasure(db: Database, email: string, n
     .where(eq(learnerPreferences.email, email));
   if (!row) return;
   if (row.stopped) {
-    await db.update(learnerPreferences).set({ hideName: false, updatedAt: now }).where(eq(learnerPreferences.email, email));
+    await db.update(learnerPreferences).set({ hideName: false, lang: null, updatedAt: now }).where(eq(learnerPreferences.email, email));
   } else {
     await db.delete(learnerPreferences).where(eq(learnerPreferences.email, email));
   }

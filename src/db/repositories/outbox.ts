@@ -21,9 +21,17 @@ export interface OutgoingMail {
 /**
  * Learners who asked to receive nothing more still get what they ask for
  * themselves (a sign-in link); everything else is recorded as suppressed, so
- * the structure sees why the learner was not told.
+ * the structure sees why the learner was not told. The catalogue's messages
+ * are staff work, not a learner's notifications: a staff address that also
+ * holds badges and stopped their emails still gets them.
  */
-const SENT_EVEN_WHEN_STOPPED: ReadonlySet<MailKind> = new Set(['learner-sign-in', 'password-reset', 'invitation']);
+const SENT_EVEN_WHEN_STOPPED: ReadonlySet<MailKind> = new Set([
+  'learner-sign-in',
+  'password-reset',
+  'invitation',
+  'catalogue-proposal',
+  'catalogue-decision',
+]);
 
 /** Rows per insert statement: PostgreSQL takes at most 65,535 parameters in one. */
 const INSERT_CHUNK = 2000;

@@ -77,6 +77,7 @@ export class LearnerPrivacy {
       preferences: {
         hideNameOnPublicPages: preferences?.hideName ?? false,
         emailsStoppedAt: preferences?.emailsStoppedAt?.toISOString() ?? null,
+        language: preferences?.lang ?? null,
         updatedAt: preferences?.updatedAt?.toISOString() ?? null,
       },
       badges: badges.map((b) => ({

@@ -29,7 +29,7 @@ export class LearnerService {
   requestSignInLink: LearnerSignIn['requestSignInLink'] = (address, lang, origin) => this.signIn.requestSignInLink(address, lang, origin);
   sendSignInLink: LearnerSignIn['sendSignInLink'] = (tx, request) => this.signIn.sendSignInLink(tx, request);
   linkState = (token: string) => this.signIn.linkState(token);
-  openSession = (token: string, previousSessionToken?: string) => this.signIn.openSession(token, previousSessionToken);
+  openSession = (token: string, previousSessionToken?: string, lang?: Locale) => this.signIn.openSession(token, previousSessionToken, lang);
   resolveSession = (token: string) => this.signIn.resolveSession(token);
   signOut = (session: LearnerSession) => this.signIn.signOut(session);
 

@@ -12,6 +12,7 @@ import {
   touchLearnerSession,
 } from '../../db/repositories/learners.ts';
 import { consumeOneTimeToken, createOneTimeToken } from '../../db/repositories/one-time-tokens.ts';
+import { setLearnerLanguage } from '../../db/repositories/notifications.ts';
 import { enqueueMail } from '../../db/repositories/outbox.ts';
 import { type Locale, translator } from '../../i18n/index.ts';
 import { normaliseEmail } from '../../openbadges/index.ts';
@@ -86,6 +87,8 @@ export class LearnerSignIn {
       new Date(now.getTime() + SIGN_IN_LINK_MS),
     );
     if (recent >= LINKS_PER_WINDOW) return;
+    // The language the link was asked in is the learner's, for the emails that follow (revocation, expiry).
+    await setLearnerLanguage(tx, email, lang, now);
     const token = await createOneTimeToken(tx, {
       createdAt: now,
       purpose: 'learner-sign-in',
@@ -120,7 +123,7 @@ export class LearnerSignIn {
    * Uses the link and opens a session, in one transaction: a second click
    * (or a race of two) finds the link used. Returns null when it cannot be used.
    */
-  async openSession(token: string, previousSessionToken?: string): Promise<{ token: string; expiresAt: Date } | null> {
+  async openSession(token: string, previousSessionToken?: string, lang?: Locale): Promise<{ token: string; expiresAt: Date } | null> {
     if (!SESSION_TOKEN.test(token)) return null;
     const now = this.now();
     const sessionToken = randomBytes(32).toString('base64url');
@@ -139,6 +142,8 @@ export class LearnerSignIn {
         lastSeenAt: now,
         expiresAt,
       });
+      // The language the space was opened in is the learner's, for the emails that follow (revocation, expiry).
+      if (lang) await setLearnerLanguage(tx, link.email, lang, now);
       return true;
     });
     if (!opened) return null;

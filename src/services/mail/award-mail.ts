@@ -4,6 +4,7 @@ import { enqueueMail, type OutgoingMail } from '../../db/repositories/outbox.ts'
 import { translator } from '../../i18n/index.ts';
 import type { PublicUrls } from '../urls.ts';
 import { composeMail } from './compose.ts';
+import type { NotificationMails } from './notifications.ts';
 import type { MailSignal } from './signal.ts';
 import type { UnsubscribeLinks } from './unsubscribe-links.ts';
 
@@ -46,6 +47,8 @@ export class AwardMails {
     private readonly urls: PublicUrls,
     private readonly unsubscribe: UnsubscribeLinks,
     private readonly signal: MailSignal,
+    /** The other emails about an award (its revocation), written in the same transactions. */
+    readonly notifications: NotificationMails,
   ) {}
 
   compose(facts: AwardMailFacts, signInToken: string): OutgoingMail {

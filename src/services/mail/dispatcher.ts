@@ -32,7 +32,7 @@ const RECORD_TRIES_WHEN_STOPPING = 5;
 const BATCH = 6;
 
 /** Kinds a learner receives without asking: they carry the one-click unsubscribe headers. */
-const NOTIFICATION_KINDS: ReadonlySet<MailKind> = new Set(['award']);
+const NOTIFICATION_KINDS: ReadonlySet<MailKind> = new Set(['award', 'revocation', 'expiry-reminder']);
 
 export interface DispatcherOptions {
   /** Null when SMTP_URL is not set: messages are then held for the platform administrator. */

@@ -207,7 +207,7 @@ export async function learnerRoutes(app: FastifyInstance, { services }: { servic
       ) {
         throw new DomainError('csrf_failed', 403);
       }
-      const opened = await learners.openSession(token, cookie.read(request));
+      const opened = await learners.openSession(token, cookie.read(request), localeOf(request));
       if (!opened) return renderGone(request, reply, token);
       cookie.set(reply, opened.token);
       return reply.redirect('/mon-espace', 303);

@@ -19,6 +19,9 @@ import {
 } from './editor.ts';
 import { badgeClassImagePath, noticeOf, noticeQuery } from './notices.ts';
 
+/** How many of the structure's latest proposals its badge list shows (all are on the catalogue page). */
+const PROPOSALS_SHOWN = 5;
+
 /** A structure's badge classes: the list, the editor (admins), one badge class and its actions (archive, propose to the catalogue). */
 export async function badgeClassRoutes(fastify: FastifyInstance, { services }: { services: Services }) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
@@ -31,6 +34,8 @@ export async function badgeClassRoutes(fastify: FastifyInstance, { services }: {
   app.get('/espace/badges', { ...advisor, schema: { querystring: noticeQuery } }, async (request, reply) => {
     const structureId = currentStructureId(request);
     const { live, archived } = await services.badgeClasses.overview(structureId);
+    // The Région's answers to the structure's proposals, where it looks at its badges (the latest few).
+    const proposals = (await services.catalogue.proposalsOf(structureId)).slice(0, PROPOSALS_SHOWN);
     const decorate = <T extends { id: string }>(row: T) => ({
       ...row,
       imageUrl: badgeClassImagePath(row.id),
@@ -43,6 +48,7 @@ export async function badgeClassRoutes(fastify: FastifyInstance, { services }: {
       archived: archived.map(decorate),
       isAdmin: isAdmin(request),
       notice: noticeOf(request.query),
+      proposals: proposals.map((p) => ({ ...p, url: p.proposedFromBadgeClassId ? `/espace/badges/${p.proposedFromBadgeClassId}` : null })),
     });
   });
 
@@ -114,6 +120,8 @@ export async function badgeClassRoutes(fastify: FastifyInstance, { services }: {
     const { row } = details;
     const view = await services.catalogue.forStructure(structureId);
     const pendingProposal = view.ownBadgeClasses.find((b) => b.id === row.id)?.proposed ?? false;
+    // The latest proposal of this badge and the Région's answer (its reason, when declined), said plainly here.
+    const proposal = view.proposals.find((p) => p.proposedFromBadgeClassId === row.id) ?? null;
     return reply.view('pages/workspace/badge-classes/show.eta', {
       title: row.name,
       badgeClass: { ...row, imagePng: undefined, imageSvg: undefined },
@@ -125,6 +133,7 @@ export async function badgeClassRoutes(fastify: FastifyInstance, { services }: {
       isAdmin: isAdmin(request),
       canPropose: !row.archivedAt && !row.catalogueKey && !pendingProposal,
       pendingProposal,
+      proposal,
       notice: state.notice ?? null,
       refusal: state.refusal ? refusalText(translate(request), state.refusal) : null,
     });
