@@ -69,6 +69,10 @@ export const fr = {
   'notifications.proposals.withdrawn': 'Accepté au catalogue, puis retiré du catalogue par la Région.',
   'notifications.proposals.reason': 'Motif de la Région :',
   'notifications.proposals.badgeTitle': 'Proposition au catalogue',
+
+  // The revocation form says who is told
+  'notifications.revoke.told':
+    'La personne en est prévenue par courriel, avec ce motif, sauf si elle a choisi de ne plus recevoir de courriels.',
 } as const;
 
 export const en: { readonly [K in keyof typeof fr]: string } = {
@@ -130,4 +134,6 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'notifications.proposals.withdrawn': 'Accepted for the catalogue, then withdrawn from it by the Région.',
   'notifications.proposals.reason': 'The Région’s reason:',
   'notifications.proposals.badgeTitle': 'Catalogue proposal',
+
+  'notifications.revoke.told': 'The person is told by email, with this reason, unless they chose to receive no more emails.',
 };
