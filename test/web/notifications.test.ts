@@ -1,6 +1,6 @@
 import { and, count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { catalogueEntries, outboxMessages } from '../../src/db/schema.ts';
+import { catalogueEntries, learnerPreferences, outboxMessages } from '../../src/db/schema.ts';
 import type { MailKind } from '../../src/db/schema.ts';
 import { InjectBrowser, pageText as text } from '../support/inject-browser.ts';
 import { linkIn } from '../support/mail.ts';
@@ -307,6 +307,22 @@ describe('a revocation, told to the learner', () => {
     expect(mail!.textBody).toContain('> Awarded by mistake');
     expect(mail!.textBody).toContain(`Stop receiving emails from Insigne : ${ctx.services.unsubscribe.url('john.smith@example.org')}`);
     expect(mail!.htmlBody).toContain('<html lang="en">');
+  });
+
+  it('takes the language of the page the learner asked a sign-in link from', async () => {
+    const awarded = await award('asks.in.english@example.org', { name: 'Sam Taylor' });
+    const learner = new Browser();
+    const asked = await learner.submit('/mon-espace?lang=en', '/mon-espace/lien', { email: 'asks.in.english@example.org' });
+    expect(asked.statusCode).toBe(200);
+    await ctx.platform.linkRequestRunner!.drain();
+    expect(await mails('asks.in.english@example.org', 'learner-sign-in')).toHaveLength(1);
+    await ctx.services.awarding.revoke(caen.structure.id, awarded.id, 'Duplicate', { kind: 'cli' });
+    const [mail] = await mails('asks.in.english@example.org', 'revocation');
+    expect(mail!.subject).toBe(`Your badge “${caen.badgeClasses[0]!.name}” was revoked`);
+    // An address nobody awarded gets no row of preferences, whatever it asks.
+    await learner.submit('/mon-espace?lang=en', '/mon-espace/lien', { email: 'nobody.here@example.org' });
+    await ctx.platform.linkRequestRunner!.drain();
+    expect(await db().select().from(learnerPreferences).where(eq(learnerPreferences.email, 'nobody.here@example.org'))).toHaveLength(0);
   });
 
   it('sends nothing to a learner who stopped the emails (recorded as not sent)', async () => {
