@@ -537,7 +537,8 @@ export class AwardingService {
       }
       await suppressUnsentAwardMail(tx, id);
       // The learner is told, in the revocation's transaction (an erasure they asked for does not come this way).
-      const [badgeClass, structure] = [await findBadgeClass(tx, revoked.badgeClassId), await findStructure(tx, structureId)];
+      const badgeClass = await findBadgeClass(tx, revoked.badgeClassId);
+      const structure = await findStructure(tx, structureId);
       await this.mails.notifications.revocation(
         tx,
         {

@@ -277,7 +277,8 @@ export class CatalogueService {
 
   /** Tells every platform administrator of a new proposal. */
   private async tellProposal(db: Database, structureId: string, entry: CatalogueEntryRow, actor: Actor) {
-    const [structure, proposer] = [await findStructure(db, structureId), await this.userOf(db, actor)];
+    const structure = await findStructure(db, structureId);
+    const proposer = await this.userOf(db, actor);
     await this.mails.catalogueProposal(
       db,
       {
