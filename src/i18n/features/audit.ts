@@ -28,7 +28,7 @@ export const fr = {
   'audit.col.kind': 'Type d’événement',
   'audit.col.event': 'Événement',
 
-  'audit.actor.token': 'l’API (jeton « {name} »)',
+  'audit.actor.token': 'L’API (jeton « {name} »)',
   'audit.actor.cli': 'L’exploitation de la plateforme (ligne de commande)',
   'audit.actor.system': 'La plateforme',
   'audit.unknownPerson': 'une personne inconnue',
@@ -239,7 +239,7 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'audit.col.kind': 'Kind of event',
   'audit.col.event': 'Event',
 
-  'audit.actor.token': 'the API (token “{name}”)',
+  'audit.actor.token': 'The API (token “{name}”)',
   'audit.actor.cli': 'The platform’s operators (command line)',
   'audit.actor.system': 'The platform',
   'audit.unknownPerson': 'an unknown person',
