@@ -162,8 +162,8 @@ export class FollowingService {
     return { rows, references, total, page, pages: Math.max(1, Math.ceil(total / AUDIT_PER_PAGE)) };
   }
 
-  /** The kinds of event and the people the structure's trail holds, for its filters. */
-  async auditChoices(structureId: string): Promise<{ actions: string[]; people: { id: string; name: string }[] }> {
+  /** The kinds of event and the people the trail holds (a structure's, or the region's: null), for its filters. */
+  async auditChoices(structureId: string | null): Promise<{ actions: string[]; people: { id: string; name: string }[] }> {
     const [actions, people] = await Promise.all([listAuditActions(this.db, structureId), listAuditPeople(this.db, structureId)]);
     return { actions, people };
   }

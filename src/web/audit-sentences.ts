@@ -26,6 +26,8 @@ export interface AuditSentence {
   kind: string;
   /** Who did it, in words. */
   actor: string;
+  /** The structure it belongs to; null: the platform's own. */
+  structure: string | null;
   parts: SentencePart[];
   /** The sentence as plain text (the CSV file). */
   text: string;
@@ -361,13 +363,13 @@ const CLOSE = '\u{E001}';
 const clean = (text: string) => text.replaceAll(OPEN, '').replaceAll(CLOSE, '');
 
 /** Interpolates, keeping each linked value as its own part, so the template links it and escapes every word. */
-function parts(t: Translate, key: MessageKey, params: Params): SentencePart[] {
+function parts(t: Translate, key: MessageKey, params: Params, links: boolean): SentencePart[] {
   const linked: SentencePart[] = [];
   const flat: Record<string, string | number> = {};
   for (const [name, value] of Object.entries(params)) {
     if (typeof value === 'object') {
       const text = clean(value.text).trim();
-      if (value.href) {
+      if (value.href && links) {
         flat[name] = `${text}${OPEN}${linked.length}${CLOSE}`;
         linked.push({ text, href: value.href });
       } else flat[name] = text;
@@ -387,21 +389,32 @@ function parts(t: Translate, key: MessageKey, params: Params): SentencePart[] {
   return out;
 }
 
-/** One event of the trail, as a sentence in the reader's language. */
-export function auditSentence(row: AuditListRow, refs: AuditReferences, t: Translate, locale: Locale): AuditSentence {
+/**
+ * One event of the trail, as a sentence in the reader's language. Without
+ * links for the Région, who reads every structure's trail but whose
+ * workspace has no structure's pages.
+ */
+export function auditSentence(
+  row: AuditListRow,
+  refs: AuditReferences,
+  t: Translate,
+  locale: Locale,
+  options: { links: boolean } = { links: true },
+): AuditSentence {
   const actor = actorWords(row, t);
   const details = row.details && typeof row.details === 'object' && !Array.isArray(row.details) ? row.details : {};
   const context: Context = { row, refs, t, locale, actor, details };
   const [key, params]: [MessageKey, Params] = isKnownAuditAction(row.action)
     ? SENTENCES[row.action](context)
     : ['audit.sentence.other', { actor }];
-  const sentence = parts(t, key, params);
+  const sentence = parts(t, key, params, options.links);
   return {
     id: row.id,
     at: row.at,
     action: row.action,
     kind: kindLabel(row.action, t),
     actor,
+    structure: row.structureName,
     parts: sentence,
     text: sentence.map((p) => p.text).join(''),
   };

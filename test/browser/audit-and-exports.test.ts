@@ -43,6 +43,7 @@ beforeAll(async () => {
     CLI,
   );
   const asCamille = { kind: 'user' as const, userId: camille.id };
+  await s.users.create({ email: 'region@example.org', name: 'Région Normandie', password: PASSWORD, platformAdmin: true }, CLI);
   await s.accounts.invite(structure.id, { email: 'julie.martin@example.org', role: 'advisor' }, asCamille, 'fr');
   const organiser = badgeClasses.find((b) => b.name === 'Organiser — je maîtrise')!;
   ids.organiser = organiser.id;
@@ -130,5 +131,15 @@ describe('the audit trail and the exports', () => {
     expect(await text(page, '[role=alert]')).toContain('Archivez-le pour ne plus le proposer.');
     expect(await page.getByRole('button', { name: 'Supprimer définitivement' }).count()).toBe(0);
     await checkPage(page, 'deletion refused');
+  });
+
+  test('the Région reads the whole region’s trail, each event with its structure', async () => {
+    const page = await openPage();
+    await signInOnPage(page, app.baseUrl, 'region@example.org', PASSWORD);
+    await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Journal de la région' }).first().click()]);
+    expect(await text(page, 'h1')).toBe('Journal de la région');
+    expect(await text(page, '.audit-list')).toContain('Badge délivré · Mission Locale de Caen');
+    expect(await text(page, '.audit-list')).toContain('Camille Durand a décerné « Organiser — je maîtrise » à Inès Moreau.');
+    await checkPage(page, 'region’s audit trail');
   });
 });

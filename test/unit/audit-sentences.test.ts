@@ -73,6 +73,7 @@ const row = (action: string, details: Record<string, unknown> = DETAILS, targetI
   targetType: null,
   targetId,
   details,
+  structureName: 'Mission Locale de Caen',
 });
 
 const sentence = (action: string, locale: Locale, details?: Record<string, unknown>, targetId?: string | null) =>

@@ -73,6 +73,8 @@ const ROUTES: Record<string, Entry> = {
   'GET /espace/plateforme/chiffres': a('platform'),
   'GET /espace/plateforme/chiffres.csv': a('platform', { path: () => '/espace/plateforme/chiffres.csv?table=mois' }),
   'GET /espace/plateforme/courriels': a('platform'),
+  'GET /espace/plateforme/journal': a('platform'),
+  'GET /espace/plateforme/journal.csv': a('platform'),
   'GET /espace/plateforme/courriels/:id': a('platform', { path: (i) => `/espace/plateforme/courriels/${i.outboxMessage}` }),
   'POST /espace/plateforme/courriels/:id/renvoyer': a('platform', {
     path: (i) => `/espace/plateforme/courriels/${i.outboxMessage}/renvoyer`,

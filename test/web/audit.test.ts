@@ -39,6 +39,7 @@ class Browser extends InjectBrowser {
 const camille = new Browser();
 const hugoBrowser = new Browser();
 const omarBrowser = new Browser();
+const region = new Browser();
 
 let A: string;
 let B: string;
@@ -87,6 +88,9 @@ beforeAll(async () => {
     )
   ).id;
   await s.users.create({ email: 'omar@example.org', name: 'Omar Benali', password: PASSWORD, structureId: B, role: 'admin' }, CLI);
+  const regionId = (
+    await s.users.create({ email: 'region@example.org', name: 'Région Normandie', password: PASSWORD, platformAdmin: true }, CLI)
+  ).id;
   const asCamille = { kind: 'user' as const, userId: camilleId };
   const asHugo = { kind: 'user' as const, userId: hugoId };
 
@@ -111,10 +115,29 @@ beforeAll(async () => {
     { structureId: B, badgeClassId: bBadges[0]!.id, recipient: { email: 'nina@example.org', name: 'Nina Rouen' } },
     CLI,
   );
+  // The platform's own events: a proposal the Région accepts, then withdraws from the catalogue.
+  const [png] = await db().select({ png: badgeClasses.imagePng }).from(badgeClasses).where(eq(badgeClasses.id, ids.organiser));
+  const cooking = await s.badgeClasses.create(
+    A,
+    {
+      name: 'Atelier cuisine',
+      description: 'Cuisine un repas.',
+      criteriaNarrative: 'A cuisiné.',
+      tags: [],
+      alignment: [],
+      validityDays: null,
+    },
+    { png: png!.png, svg: null },
+    asCamille,
+  );
+  const entry = await s.catalogue.propose(A, cooking.id, asCamille);
+  await s.catalogue.accept(entry.id, { kind: 'user', userId: regionId });
+  await s.catalogue.withdraw(entry.id, { kind: 'user', userId: regionId });
 
   await camille.signIn('camille.durand@example.org');
   await hugoBrowser.signIn('hugo@example.org');
   await omarBrowser.signIn('omar@example.org');
+  await region.signIn('region@example.org');
 });
 
 afterAll(async () => {
@@ -175,6 +198,31 @@ describe('the audit trail in sentences', () => {
         expect(lines[0]).not.toMatch(/ne sait pas décrire|cannot describe/);
       }
     }
+  });
+});
+
+describe('the region’s audit trail', () => {
+  it('shows the Région every structure’s events and the platform’s own, each with its structure, without structure links', async () => {
+    const page = await region.get('/espace/plateforme/journal?du=2026-06-14');
+    expect(page.statusCode).toBe(200);
+    const words = text(page.body);
+    expect(words).toContain('Journal de la région');
+    const lines = sentencesOf(page.body);
+    expect(lines).toContain('=HYPERLINK("x") Hugo a décerné « Organiser — je maîtrise » à Inès Moreau.');
+    expect(lines).toContain('L’exploitation de la plateforme (ligne de commande) a décerné « Organiser — je pratique » à Nina Rouen.');
+    expect(lines).toContain('Région Normandie a retiré « Atelier cuisine » du catalogue régional.');
+    expect(words).toContain('Badge délivré · Cap Emploi Rouen');
+    expect(words).toContain('Retrait du catalogue régional · Administration régionale');
+    expect(page.body).not.toContain('href="/espace/delivres/');
+    const file = await region.get('/espace/plateforme/journal.csv?action=catalogue.entry_withdrawn&du=2026-06-01');
+    expect(file.headers['content-disposition']).toContain('filename="journal-region.csv"');
+    expect(csvLines(file.body)).toEqual([
+      'Date;Structure;Par;Type d’événement;Événement',
+      '2026-06-15 12:00;Administration régionale;Région Normandie;Retrait du catalogue régional;Région Normandie a retiré « Atelier cuisine » du catalogue régional.',
+    ]);
+    expect((await camille.get('/espace/plateforme/journal')).statusCode).toBe(403);
+    expect((await camille.get('/espace/plateforme/journal.csv')).statusCode).toBe(403);
+    expect((await region.get('/espace/journal')).statusCode).toBe(403);
   });
 });
 

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gte, inArray, isNotNull, lt, type SQL, sql } from 'drizzle-orm';
+import { and, asc, type Column, count, desc, eq, gte, inArray, isNotNull, lt, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../database.ts';
 import {
   apiTokens,
@@ -17,9 +17,13 @@ export async function insertAuditEvent(db: Database, values: typeof auditEvents.
   await db.insert(auditEvents).values(values);
 }
 
-/** Which events of one structure's trail: by whom, of which kind, between which days (both included, in Normandy). */
+/**
+ * Which events: of one structure's trail, or (null, for the Région only) of
+ * the whole region, the platform's own events included; by whom, of which
+ * kind, between which days (both included, in Normandy).
+ */
 export interface AuditFilter {
-  structureId: string;
+  structureId: string | null;
   /** A user's id, or 'api', 'system', 'cli' for the events no person did. */
   actor?: string;
   action?: string;
@@ -38,12 +42,17 @@ export interface AuditListRow {
   targetType: string | null;
   targetId: string | null;
   details: Record<string, unknown>;
+  /** The structure the event belongs to (null: the platform's own). */
+  structureName: string | null;
 }
+
+/** No structure has it: a join on it finds no membership. */
+const NO_STRUCTURE = '00000000-0000-0000-0000-000000000000';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function auditConditions(filter: AuditFilter): SQL | undefined {
-  const conditions: (SQL | undefined)[] = [eq(auditEvents.structureId, filter.structureId)];
+  const conditions: (SQL | undefined)[] = [filter.structureId === null ? undefined : eq(auditEvents.structureId, filter.structureId)];
   if (filter.action) conditions.push(eq(auditEvents.action, filter.action));
   if (filter.actor === 'api') conditions.push(eq(auditEvents.actorKind, 'token'));
   else if (filter.actor === 'system' || filter.actor === 'cli') conditions.push(eq(auditEvents.actorKind, filter.actor));
@@ -66,10 +75,12 @@ function selectAuditRows(db: Database, where: SQL | undefined) {
       targetType: auditEvents.targetType,
       targetId: auditEvents.targetId,
       details: auditEvents.details,
+      structureName: structures.name,
     })
     .from(auditEvents)
     .leftJoin(users, eq(users.id, auditEvents.actorUserId))
     .leftJoin(apiTokens, eq(apiTokens.id, auditEvents.actorTokenId))
+    .leftJoin(structures, eq(structures.id, auditEvents.structureId))
     .where(where)
     .orderBy(desc(auditEvents.at), desc(auditEvents.id));
 }
@@ -106,23 +117,25 @@ export function listAuditBatch(
   return selectAuditRows(db, where).limit(limit);
 }
 
-/** The kinds of event the structure's trail holds, for the filter. */
-export async function listAuditActions(db: Database, structureId: string): Promise<string[]> {
+const ofTrail = (structureId: string | null) => (structureId === null ? undefined : eq(auditEvents.structureId, structureId));
+
+/** The kinds of event the trail holds, for the filter. */
+export async function listAuditActions(db: Database, structureId: string | null): Promise<string[]> {
   const rows = await db
     .selectDistinct({ action: auditEvents.action })
     .from(auditEvents)
-    .where(eq(auditEvents.structureId, structureId))
+    .where(ofTrail(structureId))
     .orderBy(asc(auditEvents.action));
   return rows.map((r) => r.action);
 }
 
-/** The people who appear in the structure's trail, for the filter, by name. */
-export async function listAuditPeople(db: Database, structureId: string): Promise<{ id: string; name: string }[]> {
+/** The people who appear in the trail, for the filter, by name. */
+export async function listAuditPeople(db: Database, structureId: string | null): Promise<{ id: string; name: string }[]> {
   const rows = await db
     .selectDistinct({ id: users.id, name: users.name })
     .from(auditEvents)
     .innerJoin(users, eq(users.id, auditEvents.actorUserId))
-    .where(and(eq(auditEvents.structureId, structureId), isNotNull(auditEvents.actorUserId)))
+    .where(and(ofTrail(structureId), isNotNull(auditEvents.actorUserId)))
     .orderBy(asc(users.name), asc(users.id));
   return rows;
 }
@@ -144,8 +157,11 @@ const uuids = (values: Iterable<unknown>) => [...new Set([...values].filter((v):
  * The names of what a batch of events points to, in one query per kind of
  * thing, each scoped to the structure whose trail is read (a user is named
  * wherever they are; whether they are still a member is of this structure).
+ * For the whole region's trail (null), nothing is scoped and nobody is
+ * « a member »: the Région reads every structure's events.
  */
-export async function resolveAuditReferences(db: Database, structureId: string, rows: AuditListRow[]): Promise<AuditReferences> {
+export async function resolveAuditReferences(db: Database, structureId: string | null, rows: AuditListRow[]): Promise<AuditReferences> {
+  const scoped = (column: Column) => (structureId === null ? undefined : eq(column, structureId));
   const targets = (type: string) => rows.filter((r) => r.targetType === type).map((r) => r.targetId);
   const detail = (key: string) => rows.map((r) => r.details?.[key]);
   const userIds = uuids([...targets('user'), ...detail('invitedBy')]);
@@ -161,14 +177,14 @@ export async function resolveAuditReferences(db: Database, structureId: string, 
       ? db
           .select({ id: users.id, name: users.name, email: users.email, member: memberships.userId })
           .from(users)
-          .leftJoin(memberships, and(eq(memberships.userId, users.id), eq(memberships.structureId, structureId)))
+          .leftJoin(memberships, and(eq(memberships.userId, users.id), eq(memberships.structureId, structureId ?? NO_STRUCTURE)))
           .where(inArray(users.id, userIds))
       : none,
     badgeClassIds.length
       ? db
           .select({ id: badgeClasses.id, name: badgeClasses.name, version: badgeClasses.version })
           .from(badgeClasses)
-          .where(and(inArray(badgeClasses.id, badgeClassIds), eq(badgeClasses.structureId, structureId)))
+          .where(and(inArray(badgeClasses.id, badgeClassIds), scoped(badgeClasses.structureId)))
       : none,
     assertionIds.length
       ? db
@@ -180,19 +196,19 @@ export async function resolveAuditReferences(db: Database, structureId: string, 
           })
           .from(assertions)
           .innerJoin(badgeClasses, eq(badgeClasses.id, assertions.badgeClassId))
-          .where(and(inArray(assertions.id, assertionIds), eq(assertions.structureId, structureId)))
+          .where(and(inArray(assertions.id, assertionIds), scoped(assertions.structureId)))
       : none,
     importIds.length
       ? db
           .select({ id: awardImports.id, fileName: awardImports.fileName })
           .from(awardImports)
-          .where(and(inArray(awardImports.id, importIds), eq(awardImports.structureId, structureId)))
+          .where(and(inArray(awardImports.id, importIds), scoped(awardImports.structureId)))
       : none,
     tokenIds.length
       ? db
           .select({ id: apiTokens.id, name: apiTokens.name })
           .from(apiTokens)
-          .where(and(inArray(apiTokens.id, tokenIds), eq(apiTokens.structureId, structureId)))
+          .where(and(inArray(apiTokens.id, tokenIds), scoped(apiTokens.structureId)))
       : none,
     entryIds.length
       ? db

@@ -27,6 +27,12 @@ export const fr = {
   'audit.col.actor': 'Par',
   'audit.col.kind': 'Type d’événement',
   'audit.col.event': 'Événement',
+  'audit.col.structure': 'Structure',
+  'audit.region.title': 'Journal de la région',
+  'audit.region.intro':
+    'Ce qui a été fait dans toutes les structures et par l’administration régionale, par qui et quand. Le plus récent d’abord.',
+  'audit.region.platform': 'Administration régionale',
+  'audit.nav.region': 'Journal de la région',
 
   'audit.actor.token': 'L’API (jeton « {name} »)',
   'audit.actor.cli': 'L’exploitation de la plateforme (ligne de commande)',
@@ -238,6 +244,11 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'audit.col.actor': 'By',
   'audit.col.kind': 'Kind of event',
   'audit.col.event': 'Event',
+  'audit.col.structure': 'Structure',
+  'audit.region.title': 'Region’s audit trail',
+  'audit.region.intro': 'What was done in every structure and by the regional administration, by whom and when. Newest first.',
+  'audit.region.platform': 'Regional administration',
+  'audit.nav.region': 'Region’s audit trail',
 
   'audit.actor.token': 'The API (token “{name}”)',
   'audit.actor.cli': 'The platform’s operators (command line)',
