@@ -359,6 +359,9 @@ describe('deleting a badge class', () => {
     expect(text((await camille.get('/espace/badges?fait=supprime')).body)).toContain('Le badge a été supprimé.');
     expect(await db().select().from(badgeClasses).where(eq(badgeClasses.id, never.id))).toEqual([]);
     expect((await camille.get(`/espace/badges/${never.id}`)).statusCode).toBe(404);
+    // Its public page and image are gone too, at once.
+    expect((await camille.get(`/badges/${never.id}`)).statusCode).toBe(404);
+    expect((await camille.get(`/badges/${never.id}/image.png`)).statusCode).toBe(404);
     const [event] = await db()
       .select()
       .from(auditEvents)
