@@ -343,6 +343,24 @@ describe('the awarded badges as a CSV file', () => {
   });
 });
 
+describe('after a learner’s erasure', () => {
+  it('neither file nor trail names them any more', async () => {
+    await ctx.services.learners.erase({
+      id: 'test',
+      email: 'paul@example.org',
+      csrfSecret: 'test',
+      expiresAt: new Date(BASE.getTime() + DAY),
+    });
+    const file = (await hugoBrowser.get(`/espace/delivres.csv?par=${camilleId}&badge=${ids.communiquer}`)).body;
+    expect(file).not.toContain('Paul');
+    expect(file).not.toContain('paul@example.org');
+    expect(csvLines(file)[1]).toMatch(/^\(données effacées à la demande de l’apprenant\);;Communiquer — je pratique;/);
+    const trail = (await camille.get('/espace/journal.csv?action=assertion.awarded')).body;
+    expect(trail).not.toContain('Paul');
+    expect(trail).toContain('Camille Durand a décerné « Communiquer — je pratique » à une personne dont les données ont été effacées.');
+  });
+});
+
 describe('deleting a badge class', () => {
   it('deletes one never awarded, after asking, and writes it in the trail; a catalogue badge can then be taken again', async () => {
     const made = await ctx.services.badgeClasses.listAwardable(A);

@@ -146,6 +146,7 @@ export async function listAwardBatch(
       expires: assertions.expires,
       revokedAt: assertions.revokedAt,
       revocationReason: assertions.revocationReason,
+      erasedAt: assertions.erasedAt,
       awardedByUserId: assertions.awardedByUserId,
       awardedByName: users.name,
       awardedByTokenId: assertions.awardedByTokenId,
@@ -163,6 +164,8 @@ export async function listAwardBatch(
 export interface AwardExportRow extends AwardListRow {
   badgeClassVersion: number;
   revocationReason: string | null;
+  /** Set once the learner had their data erased: the row names nobody. */
+  erasedAt: Date | null;
 }
 
 export interface AwardDetailRow {

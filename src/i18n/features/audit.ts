@@ -196,7 +196,7 @@ export const fr = {
   'awards.col.revokedAt': 'Révoqué le',
   'awards.col.reason': 'Motif de révocation',
   'awards.col.url': 'Adresse de vérification',
-  'awards.col.erased': 'données effacées',
+  'awards.col.erased': '(données effacées à la demande de l’apprenant)',
 
   'badgeClasses.delete.action': 'Supprimer ce badge',
   'badgeClasses.delete.title': 'Supprimer le badge « {name} » ?',
@@ -411,7 +411,7 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'awards.col.revokedAt': 'Revoked on',
   'awards.col.reason': 'Reason for revocation',
   'awards.col.url': 'Verification address',
-  'awards.col.erased': 'data erased',
+  'awards.col.erased': '(data erased at the learner’s request)',
 
   'badgeClasses.delete.action': 'Delete this badge',
   'badgeClasses.delete.title': 'Delete the badge “{name}”?',

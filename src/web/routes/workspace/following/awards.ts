@@ -104,8 +104,8 @@ export async function followingAwardRoutes(fastify: FastifyInstance, { services 
     async function* records() {
       for await (const batch of batches) {
         yield batch.map((a) => [
-          a.recipientName,
-          a.recipientEmail,
+          a.erasedAt ? t('awards.col.erased') : a.recipientName,
+          a.erasedAt ? '' : a.recipientEmail,
           a.badgeClassName,
           a.badgeClassVersion,
           spreadsheetDay(a.issuedOn),
