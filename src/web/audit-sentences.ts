@@ -59,8 +59,7 @@ function role(c: Context, value: unknown): string {
 /** The badge class the event names: linked while it exists, else its recorded name, else « un badge supprimé depuis ». */
 function badge(c: Context, id: unknown, recorded?: unknown): SentencePart {
   const found = typeof id === 'string' ? c.refs.badgeClasses.get(id) : undefined;
-  if (found && typeof id === 'string')
-    return { text: recorded && str(recorded) ? str(recorded)! : found.name, href: `/espace/badges/${id}` };
+  if (found && typeof id === 'string') return { text: str(recorded) ?? found.name, href: `/espace/badges/${id}` };
   return { text: str(recorded) ?? c.t('audit.gone.badge') };
 }
 
