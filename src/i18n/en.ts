@@ -6,6 +6,7 @@ import * as awarding from './features/awarding.ts';
 import * as following from './features/following.ts';
 import * as accounts from './features/accounts.ts';
 import * as notifications from './features/notifications.ts';
+import * as audit from './features/audit.ts';
 import type { CoreMessages, Messages } from './fr.ts';
 
 const core: CoreMessages = {
@@ -309,4 +310,5 @@ export const en: Messages = {
   ...following.en,
   ...accounts.en,
   ...notifications.en,
+  ...audit.en,
 };

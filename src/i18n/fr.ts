@@ -6,6 +6,7 @@ import * as awarding from './features/awarding.ts';
 import * as following from './features/following.ts';
 import * as accounts from './features/accounts.ts';
 import * as notifications from './features/notifications.ts';
+import * as audit from './features/audit.ts';
 
 /** The French messages: the reference catalogue. Every key here must exist in en.ts. */
 const core = {
@@ -312,6 +313,7 @@ export const fr = {
   ...following.fr,
   ...accounts.fr,
   ...notifications.fr,
+  ...audit.fr,
 } as const;
 
 export type Messages = { readonly [K in keyof typeof fr]: string };

@@ -5,11 +5,79 @@ import { insertAuditEvent } from '../db/repositories/audit.ts';
 export type Actor =
   { kind: 'cli' } | { kind: 'system' } | { kind: 'user'; userId: string } | { kind: 'token'; tokenId: string; structureId: string };
 
+/**
+ * Every kind of event the services write, in one list: the audit trail has a
+ * sentence for each (src/web/audit-sentences.ts, checked by a unit test), and
+ * `recordAudit` accepts no other. A new kind goes here first.
+ */
+export const AUDIT_ACTIONS = [
+  'platform.setup',
+  'auth.signed_in',
+  'auth.sign_in_failed',
+  'auth.signed_out',
+  'auth.structure_switched',
+  'auth.password_reset_requested',
+  'auth.password_reset',
+  'user.created',
+  'structure.created',
+  'structure.profile_updated',
+  'structure.logo_updated',
+  'structure.logo_removed',
+  'member.invited',
+  'member.invitation_resent',
+  'member.invitation_cancelled',
+  'member.joined',
+  'member.role_changed',
+  'member.removed',
+  'badge_class.created',
+  'badge_class.updated',
+  'badge_class.versioned',
+  'badge_class.archived',
+  'badge_class.unarchived',
+  'badge_class.deleted',
+  'catalogue.entry_added',
+  'catalogue.entry_withdrawn',
+  'catalogue.proposed',
+  'catalogue.accepted',
+  'catalogue.declined',
+  'catalogue.adopted',
+  'assertion.awarded',
+  'assertion.bulk_awarded',
+  'assertion.mail_resent',
+  'assertion.recipient_corrected',
+  'assertion.revoked',
+  'award_import.created',
+  'award_import.row_dropped',
+  'award_import.row_restored',
+  'award_import.row_corrected',
+  'award_import.confirmed',
+  'award_import.finished',
+  'api_token.created',
+  'api_token.revoked',
+  'signing_key.rotated',
+  'mail.links_revealed',
+  'mail.requeued',
+  'learner.name_hidden',
+  'learner.name_shown',
+  'learner.erased',
+] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** Kinds an older version wrote and no code writes any more: still read, and still put in words. */
+export const LEGACY_AUDIT_ACTIONS = ['structure.updated'] as const;
+
+export type KnownAuditAction = AuditAction | (typeof LEGACY_AUDIT_ACTIONS)[number];
+
+export function isKnownAuditAction(action: string): action is KnownAuditAction {
+  return (AUDIT_ACTIONS as readonly string[]).includes(action) || (LEGACY_AUDIT_ACTIONS as readonly string[]).includes(action);
+}
+
 export interface AuditEvent {
   /** When it happened, from the service's clock. */
   at: Date;
   structureId?: string | null;
-  action: string;
+  action: AuditAction;
   targetType?: string;
   targetId?: string;
   details?: Record<string, unknown>;

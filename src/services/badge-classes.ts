@@ -3,6 +3,7 @@ import {
   type BadgeClassRow,
   type BadgeClassSummary,
   countAssertionsOfBadgeClass,
+  deleteUnawardedBadgeClass,
   findBadgeClassOfStructure,
   findLiveBadgeClassByCatalogueKey,
   findNextVersion,
@@ -13,6 +14,7 @@ import {
   nextBadgeClassPosition,
   updateBadgeClass,
 } from '../db/repositories/badge-classes.ts';
+import { findPendingProposalOfBadgeClass } from '../db/repositories/catalogue.ts';
 import { type Actor, recordAudit } from './audit.ts';
 import { DomainError } from './errors.ts';
 import type { LocalChanges } from './changes.ts';
@@ -32,7 +34,15 @@ export interface BadgeClassImage {
   svg: string | null;
 }
 
-export const BADGE_CLASS_REFUSALS = ['superseded', 'catalogue_key_taken', 'not_archived', 'already_archived'] as const;
+export const BADGE_CLASS_REFUSALS = [
+  'superseded',
+  'catalogue_key_taken',
+  'not_archived',
+  'already_archived',
+  'has_awards',
+  'has_versions',
+  'proposal_pending',
+] as const;
 export type BadgeClassRefusalCode = (typeof BADGE_CLASS_REFUSALS)[number];
 
 /** An action on a badge class that cannot be done now (409, shown on the page): worded by `error.badgeClass.<code>`. */
@@ -250,5 +260,35 @@ export class BadgeClassService {
       });
       return updated;
     });
+  }
+
+  /**
+   * Deletes a badge class that was never awarded: a real delete, for a badge
+   * made by mistake or never used (a catalogue badge too: the catalogue page
+   * offers it again). Refused once awarded, since its awards must stay
+   * verifiable (archive it then), while a newer version stands on it, or
+   * while the Région is deciding on its proposal to the catalogue.
+   */
+  async delete(structureId: string, id: string, actor: Actor): Promise<BadgeClassRow> {
+    const row = await this.db.transaction(async (tx) => {
+      const row = await lockBadgeClassOfStructure(tx, structureId, id);
+      if (!row) throw new DomainError('badge_class_not_found', 404);
+      const awarded = await countAssertionsOfBadgeClass(tx, id);
+      if (awarded > 0) throw new BadgeClassRefusal('has_awards', { count: awarded });
+      if (await findNextVersion(tx, id)) throw new BadgeClassRefusal('has_versions');
+      if (await findPendingProposalOfBadgeClass(tx, id)) throw new BadgeClassRefusal('proposal_pending');
+      if (!(await deleteUnawardedBadgeClass(tx, structureId, id))) throw new DomainError('badge_class_not_found', 404);
+      await recordAudit(tx, actor, {
+        at: this.now(),
+        structureId,
+        action: 'badge_class.deleted',
+        targetType: 'badge_class',
+        targetId: id,
+        details: { name: row.name, version: row.version, catalogueKey: row.catalogueKey },
+      });
+      return row;
+    });
+    this.changes?.badgeClassChanged(id);
+    return row;
   }
 }

@@ -16,8 +16,29 @@ import { stringify } from 'csv-stringify/sync';
 export function spreadsheetCsv(records: readonly (readonly (string | number)[])[]): string {
   return stringify(
     records.map((record) => record.map(asText)),
-    { bom: true, delimiter: ';', record_delimiter: '\r\n', quoted_match: /[\r\n;,"]/ },
+    { bom: true, ...OPTIONS },
   );
+}
+
+const OPTIONS = { delimiter: ';', record_delimiter: '\r\n', quoted_match: /[\r\n;,"]/ } as const;
+
+/**
+ * The same file, written as its records come: the header (after the BOM),
+ * then each batch as it is read, so a list of any length is sent in constant
+ * memory. Each batch gives the same bytes `spreadsheetCsv` would.
+ */
+export async function* spreadsheetCsvStream(
+  header: readonly (string | number)[],
+  batches: AsyncIterable<readonly (readonly (string | number)[])[]>,
+): AsyncGenerator<string> {
+  yield stringify([header.map(asText)], { bom: true, ...OPTIONS });
+  for await (const batch of batches) {
+    if (batch.length)
+      yield stringify(
+        batch.map((record) => record.map(asText)),
+        OPTIONS,
+      );
+  }
 }
 
 /** Line breaks kept; a line (the first, or one after a line break) that starts with = + - @ \t or \r gets a ' before it. */

@@ -1,8 +1,8 @@
 import type { Database } from '../db/database.ts';
 import {
   type ApiTokenListRow,
-  type AuditListRow,
   type AwardDetailRow,
+  type AwardExportRow,
   type AwardListRow,
   type AwardMailRow,
   type AwardStatusFilter,
@@ -10,12 +10,21 @@ import {
   findAwardDetail,
   listAdvisorChoices,
   listApiTokensWithCreators,
-  listAuditActions,
-  listAuditTrail,
+  listAwardBatch,
   listAwardMails,
   listAwards,
   listBadgeClassChoices,
 } from '../db/repositories/awards-listing.ts';
+import {
+  type AuditFilter,
+  type AuditListRow,
+  type AuditReferences,
+  listAuditActions,
+  listAuditBatch,
+  listAuditPeople,
+  listAuditTrail,
+  resolveAuditReferences,
+} from '../db/repositories/audit.ts';
 import { DomainError } from './errors.ts';
 import { FiguresService } from './figures.ts';
 import type { PublicUrls } from './urls.ts';
@@ -24,6 +33,16 @@ import type { Clock } from '../clock.ts';
 
 export const AWARDS_PER_PAGE = 50;
 export const AUDIT_PER_PAGE = 50;
+/** Rows read at a time by an export: its memory stays the same whatever the list's length. */
+export const EXPORT_BATCH = 500;
+
+export type AuditQuery = AuditFilter;
+
+/** A batch of the trail's events and the names of what they point to, as they are now. */
+export interface AuditBatch {
+  rows: AuditListRow[];
+  references: AuditReferences;
+}
 
 export interface AwardQuery {
   structureId: string;
@@ -136,23 +155,43 @@ export class FollowingService {
     return token;
   }
 
-  async auditTrail(filter: { structureId: string; action?: string; page: number }): Promise<{
-    rows: AuditListRow[];
-    total: number;
-    page: number;
-    pages: number;
-    actions: string[];
-  }> {
+  async auditTrail(filter: AuditQuery & { page: number }): Promise<AuditBatch & { total: number; page: number; pages: number }> {
     const page = Math.max(1, filter.page);
-    const [{ rows, total }, actions] = await Promise.all([
-      listAuditTrail(this.db, {
-        structureId: filter.structureId,
-        action: filter.action,
-        limit: AUDIT_PER_PAGE,
-        offset: (page - 1) * AUDIT_PER_PAGE,
-      }),
-      listAuditActions(this.db, filter.structureId),
-    ]);
-    return { rows, total, page, pages: Math.max(1, Math.ceil(total / AUDIT_PER_PAGE)), actions };
+    const { rows, total } = await listAuditTrail(this.db, { ...filter, limit: AUDIT_PER_PAGE, offset: (page - 1) * AUDIT_PER_PAGE });
+    const references = await resolveAuditReferences(this.db, filter.structureId, rows);
+    return { rows, references, total, page, pages: Math.max(1, Math.ceil(total / AUDIT_PER_PAGE)) };
+  }
+
+  /** The kinds of event and the people the trail holds (a structure's, or the region's: null), for its filters. */
+  async auditChoices(structureId: string | null): Promise<{ actions: string[]; people: { id: string; name: string }[] }> {
+    const [actions, people] = await Promise.all([listAuditActions(this.db, structureId), listAuditPeople(this.db, structureId)]);
+    return { actions, people };
+  }
+
+  /** The whole filtered trail, newest first, a bounded batch at a time (for its CSV file). */
+  async *auditExport(filter: AuditQuery): AsyncGenerator<AuditBatch> {
+    let after: { at: Date; id: number } | null = null;
+    for (;;) {
+      const rows = await listAuditBatch(this.db, filter, after, EXPORT_BATCH);
+      if (!rows.length) return;
+      yield { rows, references: await resolveAuditReferences(this.db, filter.structureId, rows) };
+      if (rows.length < EXPORT_BATCH) return;
+      const last = rows.at(-1)!;
+      after = { at: last.at, id: last.id };
+    }
+  }
+
+  /** The whole filtered list of awards, in the list's order, a bounded batch at a time (for its CSV file). */
+  async *awardsExport(query: Omit<AwardQuery, 'page'>): AsyncGenerator<(AwardExportRow & { status: AwardStatus })[]> {
+    const now = this.now();
+    let after: { issuedOn: Date; id: string } | null = null;
+    for (;;) {
+      const rows = await listAwardBatch(this.db, { ...query, now }, after, EXPORT_BATCH);
+      if (!rows.length) return;
+      yield rows.map((r) => ({ ...r, status: awardStatus(r, now) }));
+      if (rows.length < EXPORT_BATCH) return;
+      const last = rows.at(-1)!;
+      after = { issuedOn: last.issuedOn, id: last.id };
+    }
   }
 }

@@ -73,6 +73,8 @@ const ROUTES: Record<string, Entry> = {
   'GET /espace/plateforme/chiffres': a('platform'),
   'GET /espace/plateforme/chiffres.csv': a('platform', { path: () => '/espace/plateforme/chiffres.csv?table=mois' }),
   'GET /espace/plateforme/courriels': a('platform'),
+  'GET /espace/plateforme/journal': a('platform'),
+  'GET /espace/plateforme/journal.csv': a('platform'),
   'GET /espace/plateforme/courriels/:id': a('platform', { path: (i) => `/espace/plateforme/courriels/${i.outboxMessage}` }),
   'POST /espace/plateforme/courriels/:id/renvoyer': a('platform', {
     path: (i) => `/espace/plateforme/courriels/${i.outboxMessage}/renvoyer`,
@@ -103,6 +105,7 @@ const ROUTES: Record<string, Entry> = {
   'GET /espace/jetons/:id/revoquer': a('admin', { path: (i) => `/espace/jetons/${i.token}/revoquer`, scoped: true }),
   'POST /espace/jetons/:id/revoquer': a('admin', { path: (i) => `/espace/jetons/${i.token}/revoquer`, scoped: true }),
   'GET /espace/journal': a('admin'),
+  'GET /espace/journal.csv': a('admin'),
   'GET /espace/badges/nouveau': a('admin'),
   'POST /espace/badges/nouveau': a('admin'),
   'GET /espace/badges/catalogue': a('admin'),
@@ -112,6 +115,9 @@ const ROUTES: Record<string, Entry> = {
   'POST /espace/badges/:id/archiver': a('admin', { path: (i) => `/espace/badges/${i.badgeClass}/archiver`, scoped: true }),
   'POST /espace/badges/:id/desarchiver': a('admin', { path: (i) => `/espace/badges/${i.badgeClass}/desarchiver`, scoped: true }),
   'POST /espace/badges/:id/proposer': a('admin', { path: (i) => `/espace/badges/${i.badgeClass}/proposer`, scoped: true }),
+  // Its page says at once that this badge, awarded, cannot be deleted; the post is refused (409) without deleting.
+  'GET /espace/badges/:id/supprimer': a('admin', { path: (i) => `/espace/badges/${i.badgeClass}/supprimer`, scoped: true }),
+  'POST /espace/badges/:id/supprimer': a('admin', { path: (i) => `/espace/badges/${i.badgeClass}/supprimer`, scoped: true }),
 
   // Any member of the structure (advisors and admins)
   'GET /espace/badges': a('member'),
@@ -158,6 +164,7 @@ const ROUTES: Record<string, Entry> = {
     scoped: true,
   }),
   'GET /espace/delivres': a('member'),
+  'GET /espace/delivres.csv': a('member'),
   'GET /espace/delivres/:id': a('member', { path: (i) => `/espace/delivres/${i.assertion}`, scoped: true }),
   'GET /espace/delivres/:id/assertion.json': a('member', { path: (i) => `/espace/delivres/${i.assertion}/assertion.json`, scoped: true }),
   'GET /espace/delivres/:id/revoquer': a('member', { path: (i) => `/espace/delivres/${i.assertion}/revoquer`, scoped: true }),

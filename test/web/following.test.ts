@@ -688,12 +688,12 @@ describe('the audit trail', () => {
     expect(page.statusCode).toBe(200);
     const words = text(page.body);
     expect(words).toContain('Badge révoqué');
-    expect(words).toContain('Par =HYPERLINK("x") Hugo');
-    expect(words).toContain('Motif Délivré par erreur <img src=x onerror=alert(1)>');
+    expect(words).toContain('=HYPERLINK("x") Hugo a révoqué le badge « Organiser — je maîtrise » de');
+    expect(words).toContain('Motif : « Délivré par erreur <img src=x onerror=alert(1)> ».');
     expect(page.body).not.toContain('<img src=x');
-    expect(words).toContain('Par l’API (jeton « tests »)');
+    expect(words).toContain('L’API (jeton « tests ») a décerné « Communiquer — je maîtrise » à');
     expect(words).toContain('Badges délivrés en nombre');
-    expect(words.indexOf('Jeton d’API révoqué')).toBeLessThan(words.indexOf('Badge révoqué'));
+    expect(words.indexOf('a révoqué le jeton d’API')).toBeLessThan(words.indexOf('a révoqué le badge'));
     expect(words).not.toContain('Nina');
 
     const filtered = await people.adminA.get('/espace/journal?action=assertion.revoked');

@@ -1,6 +1,6 @@
 import { aliasedTable, and, asc, count, desc, eq, gte, isNotNull, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../database.ts';
-import { apiTokens, assertions, auditEvents, badgeClasses, type EvidenceRecord, memberships, outboxMessages, users } from '../schema.ts';
+import { apiTokens, assertions, badgeClasses, type EvidenceRecord, memberships, outboxMessages, users } from '../schema.ts';
 
 /**
  * What the workspace lists of a structure's awards, and what the pages about
@@ -117,6 +117,55 @@ export async function listAwards(db: Database, filter: AwardListFilter): Promise
     db.select({ total: count() }).from(assertions).where(where),
   ]);
   return { rows, total: Number(totalRow?.total ?? 0) };
+}
+
+/**
+ * The next `limit` awards after `after` (the last of the previous batch), in
+ * the list's order, for an export of the whole filtered list: each batch is
+ * bounded, so the export's memory does not grow with the list.
+ */
+export async function listAwardBatch(
+  db: Database,
+  filter: Omit<AwardListFilter, 'limit' | 'offset'>,
+  after: { issuedOn: Date; id: string } | null,
+  limit: number,
+): Promise<AwardExportRow[]> {
+  const where = and(
+    listConditions({ ...filter, limit, offset: 0 }),
+    after ? sql`(${assertions.issuedOn}, ${assertions.id}) < (${after.issuedOn.toISOString()}::timestamptz, ${after.id}::uuid)` : undefined,
+  );
+  return db
+    .select({
+      id: assertions.id,
+      recipientName: assertions.recipientName,
+      recipientEmail: assertions.recipientEmail,
+      badgeClassId: assertions.badgeClassId,
+      badgeClassName: badgeClasses.name,
+      badgeClassVersion: badgeClasses.version,
+      issuedOn: assertions.issuedOn,
+      expires: assertions.expires,
+      revokedAt: assertions.revokedAt,
+      revocationReason: assertions.revocationReason,
+      erasedAt: assertions.erasedAt,
+      awardedByUserId: assertions.awardedByUserId,
+      awardedByName: users.name,
+      awardedByTokenId: assertions.awardedByTokenId,
+      awardedByTokenName: apiTokens.name,
+    })
+    .from(assertions)
+    .innerJoin(badgeClasses, eq(badgeClasses.id, assertions.badgeClassId))
+    .leftJoin(users, eq(users.id, assertions.awardedByUserId))
+    .leftJoin(apiTokens, eq(apiTokens.id, assertions.awardedByTokenId))
+    .where(where)
+    .orderBy(desc(assertions.issuedOn), desc(assertions.id))
+    .limit(limit);
+}
+
+export interface AwardExportRow extends AwardListRow {
+  badgeClassVersion: number;
+  revocationReason: string | null;
+  /** Set once the learner had their data erased: the row names nobody. */
+  erasedAt: Date | null;
 }
 
 export interface AwardDetailRow {
@@ -279,57 +328,4 @@ export async function findApiTokenOfStructure(db: Database, structureId: string,
     .leftJoin(users, eq(users.id, apiTokens.createdByUserId))
     .where(and(eq(apiTokens.id, id), eq(apiTokens.structureId, structureId)));
   return row;
-}
-
-export interface AuditListRow {
-  id: number;
-  at: Date;
-  action: string;
-  actorKind: string;
-  actorUserName: string | null;
-  actorTokenName: string | null;
-  targetType: string | null;
-  targetId: string | null;
-  details: Record<string, unknown>;
-}
-
-/** One page of the structure's audit trail, newest first (the (structure_id, at) index serves it). */
-export async function listAuditTrail(
-  db: Database,
-  filter: { structureId: string; action?: string; limit: number; offset: number },
-): Promise<{ rows: AuditListRow[]; total: number }> {
-  const where = and(eq(auditEvents.structureId, filter.structureId), filter.action ? eq(auditEvents.action, filter.action) : undefined);
-  const [rows, [totalRow]] = await Promise.all([
-    db
-      .select({
-        id: auditEvents.id,
-        at: auditEvents.at,
-        action: auditEvents.action,
-        actorKind: auditEvents.actorKind,
-        actorUserName: users.name,
-        actorTokenName: apiTokens.name,
-        targetType: auditEvents.targetType,
-        targetId: auditEvents.targetId,
-        details: auditEvents.details,
-      })
-      .from(auditEvents)
-      .leftJoin(users, eq(users.id, auditEvents.actorUserId))
-      .leftJoin(apiTokens, eq(apiTokens.id, auditEvents.actorTokenId))
-      .where(where)
-      .orderBy(desc(auditEvents.at), desc(auditEvents.id))
-      .limit(filter.limit)
-      .offset(filter.offset),
-    db.select({ total: count() }).from(auditEvents).where(where),
-  ]);
-  return { rows, total: Number(totalRow?.total ?? 0) };
-}
-
-/** The kinds of event the structure's trail holds, for the filter. */
-export async function listAuditActions(db: Database, structureId: string): Promise<string[]> {
-  const rows = await db
-    .selectDistinct({ action: auditEvents.action })
-    .from(auditEvents)
-    .where(eq(auditEvents.structureId, structureId))
-    .orderBy(asc(auditEvents.action));
-  return rows.map((r) => r.action);
 }

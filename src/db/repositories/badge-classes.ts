@@ -1,6 +1,6 @@
 import { and, asc, count, eq, isNotNull, isNull, max } from 'drizzle-orm';
 import type { Database } from '../database.ts';
-import { assertions, badgeClasses } from '../schema.ts';
+import { assertions, badgeClasses, catalogueEntries } from '../schema.ts';
 
 export type BadgeClassRow = typeof badgeClasses.$inferSelect;
 
@@ -159,4 +159,18 @@ export async function nextBadgeClassPosition(db: Database, structureId: string):
     .from(badgeClasses)
     .where(eq(badgeClasses.structureId, structureId));
   return (row?.max ?? -1) + 1;
+}
+
+/**
+ * Deletes a badge class of the structure that was never awarded (the caller
+ * checks, under the row's lock). The catalogue entries it was proposed as keep
+ * their own copy of its words and image, and no longer point to it.
+ */
+export async function deleteUnawardedBadgeClass(db: Database, structureId: string, id: string): Promise<boolean> {
+  await db.update(catalogueEntries).set({ proposedFromBadgeClassId: null }).where(eq(catalogueEntries.proposedFromBadgeClassId, id));
+  const deleted = await db
+    .delete(badgeClasses)
+    .where(and(eq(badgeClasses.id, id), eq(badgeClasses.structureId, structureId)))
+    .returning({ id: badgeClasses.id });
+  return deleted.length > 0;
 }

@@ -22,7 +22,7 @@ import {
 } from '../../db/repositories/award-imports.ts';
 import { findBadgeClassOfStructure, listArchivedBadgeClasses, listLiveBadgeClasses } from '../../db/repositories/badge-classes.ts';
 import type { AwardImportRow, EvidenceRecord } from '../../db/schema.ts';
-import { type Actor, recordAudit } from '../audit.ts';
+import { type Actor, type AuditAction, recordAudit } from '../audit.ts';
 import type { AwardingService, BulkAwardItem } from '../awarding.ts';
 import { CLAIM_LEASE_MS, Heartbeat } from '../background/heartbeat.ts';
 import { spreadsheetCsv } from '../csv-writer.ts';
@@ -171,7 +171,7 @@ export class AwardImportService {
     id: string,
     line: number,
     change: (row: AwardImportRow) => AwardImportRow,
-    audit: { action: string; actor: Actor },
+    audit: { action: AuditAction; actor: Actor },
   ): Promise<AwardImportRow> {
     const badges = await this.lookup(structureId);
     return this.db.transaction(async (tx) => {

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Actor } from '../../../../services/audit.ts';
+import { BadgeClassRefusal } from '../../../../services/badge-classes.ts';
 import { DomainError } from '../../../../services/errors.ts';
 import type { Services } from '../../../../services/index.ts';
 import { translate } from '../../../locale.ts';
@@ -132,6 +133,7 @@ export async function badgeClassRoutes(fastify: FastifyInstance, { services }: {
       publicUrl: services.urls.badgeClass(row.id),
       isAdmin: isAdmin(request),
       canPropose: !row.archivedAt && !row.catalogueKey && !pendingProposal,
+      canDelete: details.awarded === 0 && !details.nextVersion && !pendingProposal,
       pendingProposal,
       proposal,
       notice: state.notice ?? null,
@@ -155,6 +157,44 @@ export async function badgeClassRoutes(fastify: FastifyInstance, { services }: {
       }
       return reply.redirect(`/espace/badges/${id}?fait=${done}`, 303);
     });
+
+  // ----- Deleting a badge class never awarded: a page that asks, then the post.
+
+  async function renderDelete(request: FastifyRequest, reply: FastifyReply, id: string, refusal?: DomainError<string>) {
+    const t = translate(request);
+    const details = await services.badgeClasses.details(currentStructureId(request), id);
+    const { row } = details;
+    // Said at once, before the question: awarded badges must stay verifiable.
+    const known =
+      refusal ??
+      (details.awarded > 0
+        ? new BadgeClassRefusal('has_awards', { count: details.awarded })
+        : details.nextVersion
+          ? new BadgeClassRefusal('has_versions')
+          : undefined);
+    return reply.view('pages/workspace/badge-classes/delete.eta', {
+      title: known ? t('badgeClasses.delete.refusedTitle') : t('badgeClasses.delete.title', { name: row.name }),
+      badgeClass: { id: row.id, name: row.name, catalogueKey: row.catalogueKey },
+      refusal: known ? refusalText(t, known) : null,
+    });
+  }
+
+  app.get('/espace/badges/:id/supprimer', { ...admin, schema: { params: idParams } }, async (request, reply) =>
+    renderDelete(request, reply, request.params.id),
+  );
+
+  app.post('/espace/badges/:id/supprimer', { ...admin, schema: { params: idParams } }, async (request, reply) => {
+    const id = request.params.id;
+    // Sent twice (a double click): the second finds it gone, and goes where the first went.
+    if (!(await firstSubmission(services, request))) return reply.redirect('/espace/badges?fait=supprime', 303);
+    try {
+      await services.badgeClasses.delete(currentStructureId(request), id, actorOf(request));
+    } catch (error) {
+      if (error instanceof DomainError && error.status === 409) return renderDelete(request, reply.code(409), id, error);
+      throw error;
+    }
+    return reply.redirect('/espace/badges?fait=supprime', 303);
+  });
 
   badgeClassAction('/espace/badges/:id/archiver', (s, id, a) => services.badgeClasses.archive(s, id, a), 'archive');
   badgeClassAction('/espace/badges/:id/desarchiver', (s, id, a) => services.badgeClasses.unarchive(s, id, a), 'desarchive');

@@ -12,6 +12,7 @@ const NOTICES: Record<string, MessageKey> = {
   desarchive: 'badgeClasses.notice.unarchived',
   adopte: 'badgeClasses.notice.adopted',
   propose: 'badgeClasses.notice.proposed',
+  supprime: 'badgeClasses.notice.deleted',
   ajoute: 'catalogue.notice.added',
   retire: 'catalogue.notice.withdrawn',
   accepte: 'catalogue.notice.accepted',

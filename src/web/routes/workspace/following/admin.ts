@@ -1,88 +1,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { MessageKey, Translate } from '../../../../i18n/index.ts';
-import type { AuditListRow } from '../../../../services/records.ts';
-import { isUuid } from '../../../../services/ids.ts';
 import type { Services } from '../../../../services/index.ts';
 import { type FieldErrors, fieldErrors, formBody, formPage, textValue } from '../../../forms.ts';
 import { CookieSession, secureCookies } from '../../../cookie-session.ts';
-import { localeOf, translate } from '../../../locale.ts';
+import { translate } from '../../../locale.ts';
 import { firstSubmission } from '../../../once.ts';
 import { actorOf, currentStructureId, requireRole } from '../../../plugins/session.ts';
 import { idParams, query } from '../../../schemas.ts';
-import { apiTokenInput, auditFiltersInput, filterQuery } from './inputs.ts';
+import { apiTokenInput } from './inputs.ts';
 
-/** Names of the audit trail's actions, in the reader's words; others show as recorded. */
-const ACTION_LABELS: Record<string, MessageKey> = {
-  'assertion.awarded': 'following.audit.action.assertion.awarded',
-  'assertion.bulk_awarded': 'following.audit.action.assertion.bulk_awarded',
-  'assertion.revoked': 'following.audit.action.assertion.revoked',
-  'api_token.created': 'following.audit.action.api_token.created',
-  'api_token.revoked': 'following.audit.action.api_token.revoked',
-  'user.created': 'following.audit.action.user.created',
-  'structure.created': 'following.audit.action.structure.created',
-  'structure.updated': 'following.audit.action.structure.updated',
-};
-
-const DETAIL_LABELS: Record<string, MessageKey> = {
-  reason: 'following.audit.detail.reason',
-  name: 'following.audit.detail.name',
-  badgeClassName: 'following.audit.detail.badge',
-  count: 'following.audit.detail.count',
-  role: 'following.audit.detail.role',
-  email: 'following.audit.detail.email',
-};
-
-const MAX_DETAIL = 300;
-
-const dateTimeFormats = {
-  fr: new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' }),
-  en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' }),
-};
-const dateTimeFormat = (locale: 'fr' | 'en') => dateTimeFormats[locale];
-
-/** A detail's value as one line of text (the template escapes it). */
-function detailText(value: unknown, t: Translate): string {
-  if (value === null || value === undefined) return '—';
-  if (typeof value === 'string') return value.length > MAX_DETAIL ? `${value.slice(0, MAX_DETAIL)}…` : value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (Array.isArray(value)) {
-    if (value.length <= 3 && value.every((v) => typeof v === 'string' || typeof v === 'number')) return value.join(', ');
-    return t('following.audit.items', { count: value.length });
-  }
-  const json = JSON.stringify(value);
-  return json.length > MAX_DETAIL ? `${json.slice(0, MAX_DETAIL)}…` : json;
-}
-
-export function auditLine(row: AuditListRow, t: Translate) {
-  const actor =
-    row.actorKind === 'user'
-      ? (row.actorUserName ?? t('following.figures.unknownPerson'))
-      : row.actorKind === 'token'
-        ? t('following.audit.actor.token', { name: row.actorTokenName ?? '?' })
-        : row.actorKind === 'cli'
-          ? t('following.audit.actor.cli')
-          : t('following.audit.actor.system');
-  const label = ACTION_LABELS[row.action];
-  return {
-    id: row.id,
-    at: row.at,
-    action: row.action,
-    actionLabel: label ? t(label) : row.action,
-    actor,
-    // A link only where the workspace has a page for the target.
-    targetHref: row.targetType === 'assertion' && row.targetId && isUuid(row.targetId) ? `/espace/delivres/${row.targetId}` : null,
-    details: Object.entries(row.details ?? {})
-      .filter(([key]) => key !== 'assertionIds')
-      .map(([key, value]) => {
-        const known = DETAIL_LABELS[key];
-        return { label: known ? t(known) : key, value: detailText(value, t) };
-      }),
-  };
-}
-
-/** For the structure's administrators: its API tokens and its audit trail. */
+/** For the structure's administrators: its API tokens (the audit trail is in audit.ts). */
 export async function followingAdminRoutes(fastify: FastifyInstance, { services }: { services: Services }) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const admin = { onRequest: requireRole('admin') };
@@ -161,28 +89,5 @@ export async function followingAdminRoutes(fastify: FastifyInstance, { services 
       await services.apiTokens.revoke(structureId, token.id, actorOf(request));
     }
     return reply.redirect('/espace/jetons?revoque=1', 303);
-  });
-
-  app.get('/espace/journal', { ...admin, schema: { querystring: auditFiltersInput } }, async (request, reply) => {
-    const t = translate(request);
-    const filters = request.query;
-    const trail = await services.following.auditTrail({
-      structureId: currentStructureId(request),
-      action: filters.action,
-      page: filters.page ?? 1,
-    });
-    const kept = { action: filters.action };
-    return reply.view('pages/workspace/following/audit.eta', {
-      title: t('following.audit.title'),
-      dateTime: (d: Date) => dateTimeFormat(localeOf(request)).format(d),
-      action: filters.action ?? '',
-      actions: trail.actions.map((a) => ({ value: a, label: ACTION_LABELS[a] ? t(ACTION_LABELS[a]) : a })),
-      lines: trail.rows.map((row) => auditLine(row, t)),
-      total: trail.total,
-      page: trail.page,
-      pages: trail.pages,
-      previous: trail.page > 1 ? `/espace/journal${filterQuery(kept, trail.page - 1)}` : null,
-      next: trail.page < trail.pages ? `/espace/journal${filterQuery(kept, trail.page + 1)}` : null,
-    });
   });
 }

@@ -1,5 +1,7 @@
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { MessageKey } from '../../../../i18n/index.ts';
+import { spreadsheetCsvStream } from '../../../../services/csv-writer.ts';
 import { DomainError } from '../../../../services/errors.ts';
 import type { Services } from '../../../../services/index.ts';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -19,6 +21,10 @@ const FILTER_LABELS: [string, MessageKey][] = [
   ['au', 'following.awards.to'],
   ['page', 'following.awards.page'],
 ];
+
+/** A day as a spreadsheet reads it (2026-06-15), in Normandy; '' for none. */
+const dayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' });
+const spreadsheetDay = (date: Date | null) => (date ? dayFormat.format(date) : '');
 
 /** The detail says what was just done (a revocation here, a re-send or an address correction in mail.ts). */
 const awardQuery = query({ revoque: z.string().optional().catch(undefined), courriel: z.string().optional().catch(undefined) });
@@ -61,6 +67,7 @@ export async function followingAwardRoutes(fastify: FastifyInstance, { services 
     });
     const kept = { q: f.q, badge: f.badge, par: f.par, etat: f.etat, du: f.du, au: f.au };
     return reply.view('pages/workspace/following/awards.eta', {
+      csv: `/espace/delivres.csv${filterQuery(kept)}`,
       title: t('following.awards.title'),
       filters: { ...raw, ...kept },
       errors: {},
@@ -76,6 +83,58 @@ export async function followingAwardRoutes(fastify: FastifyInstance, { services 
         last: result.page < result.pages - 1 ? `/espace/delivres${filterQuery(kept, result.pages)}` : null,
       },
     });
+  });
+
+  // The list as a file, with the same filters, on every page: read and written a batch at a time.
+  app.get('/espace/delivres.csv', { ...member, schema: { querystring: query({}) } }, async (request, reply) => {
+    const t = translate(request);
+    const q = request.query;
+    const parsed = awardFiltersInput.safeParse({ ...Object.fromEntries(AWARD_FILTER_FIELDS.map((f) => [f, q[f]])) });
+    if (!parsed.success) throw new DomainError('validation_failed', 400);
+    const f = parsed.data;
+    const batches = services.following.awardsExport({
+      structureId: currentStructureId(request),
+      search: f.q,
+      badgeClassId: f.badge,
+      awardedBy: f.par,
+      status: f.etat,
+      from: f.du,
+      to: f.au,
+    });
+    async function* records() {
+      for await (const batch of batches) {
+        yield batch.map((a) => [
+          a.erasedAt ? t('awards.col.erased') : a.recipientName,
+          a.erasedAt ? '' : a.recipientEmail,
+          a.badgeClassName,
+          a.badgeClassVersion,
+          spreadsheetDay(a.issuedOn),
+          spreadsheetDay(a.expires),
+          a.awardedByTokenId ? t('following.figures.api') : (a.awardedByName ?? ''),
+          t(`status.${a.status}`),
+          spreadsheetDay(a.revokedAt),
+          a.revocationReason ?? '',
+          services.urls.assertion(a.id),
+        ]);
+      }
+    }
+    const header = [
+      t('awards.col.learner'),
+      t('awards.col.email'),
+      t('awards.col.badge'),
+      t('awards.col.version'),
+      t('awards.col.issuedOn'),
+      t('awards.col.expires'),
+      t('awards.col.by'),
+      t('awards.col.status'),
+      t('awards.col.revokedAt'),
+      t('awards.col.reason'),
+      t('awards.col.url'),
+    ];
+    return reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="badges-delivres.csv"')
+      .send(Readable.from(spreadsheetCsvStream(header, records())));
   });
 
   app.get('/espace/delivres/:id', { ...member, schema: { params: idParams, querystring: awardQuery } }, async (request, reply) => {

@@ -58,15 +58,22 @@ export const apiTokenInput = z.object({
   name: z.string().trim().min(1).max(100).refine(plainLine, 'control_characters'),
 });
 
-export const auditFiltersInput = z.looseObject({
-  action: optional(
-    z
-      .string()
-      .max(100)
-      .regex(/^[a-z0-9_.-]+$/),
-  ),
-  page: optional(z.coerce.number().int().min(1).max(100_000)),
-});
+export const auditFiltersInput = z
+  .object({
+    action: optional(
+      z
+        .string()
+        .max(100)
+        .regex(/^[a-z0-9_.-]+$/),
+    ),
+    par: optional(z.union([z.enum(['api', 'system', 'cli']), uuid])),
+    du: optional(day),
+    au: optional(day),
+    page: optional(z.coerce.number().int().min(1).max(100_000)),
+  })
+  .refine((f) => !f.du || !f.au || f.du <= f.au, { path: ['au'], message: 'range' });
+
+export const AUDIT_FILTER_FIELDS = ['action', 'par', 'du', 'au'] as const;
 
 export const monthsInput = z.looseObject({
   mois: optional(z.enum(['12', '24'])),
