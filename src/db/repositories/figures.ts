@@ -12,25 +12,32 @@ const liveBadgeClassCount = sql`select count(*) from ${badgeClasses} where ${bad
 const awardedCount = sql`select count(*) from ${assertions} where ${assertions.structureId} = ${structures.id}`;
 const revokedCount = sql`select count(*) from ${assertions} where ${assertions.structureId} = ${structures.id} and ${assertions.revokedAt} is not null`;
 const memberCount = sql`select count(*) from ${memberships} where ${memberships.structureId} = ${structures.id}`;
+const learnerCount = sql`select count(distinct ${assertions.recipientEmail}) from ${assertions} where ${assertions.structureId} = ${structures.id}`;
 
 const structureFigureColumns = {
   id: structures.id,
   name: structures.name,
   createdAt: structures.createdAt,
+  closedAt: structures.closedAt,
   badgeClasses: count(liveBadgeClassCount),
   awarded: count(awardedCount),
   revoked: count(revokedCount),
   members: count(memberCount),
+  learners: count(learnerCount),
 };
 
 export interface StructureFigures {
   id: string;
   name: string;
   createdAt: Date;
+  /** When the Région closed it; null while it is open. */
+  closedAt: Date | null;
   badgeClasses: number;
   awarded: number;
   revoked: number;
   members: number;
+  /** Distinct recipient addresses. */
+  learners: number;
 }
 
 export async function structureFigures(db: Database, structureId: string): Promise<StructureFigures | undefined> {
