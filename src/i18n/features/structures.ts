@@ -4,7 +4,7 @@ export const fr = {
   'structures.status.open': 'Ouverte',
   'structures.status.closed': 'Fermée',
   'structures.status.closedOn': 'Fermée le {date}',
-  'structures.list.seePage': 'Voir la page de {structure}',
+  'structures.list.seePage': 'Voir la page {structure, elide, de}',
 
   // Opening a structure that looks like one already there
   'structures.duplicates.title': '{count, plural, one {Une structure ressemble à celle-ci} other {# structures ressemblent à celle-ci}}',
@@ -50,11 +50,11 @@ export const fr = {
   'structures.page.invite.submit': 'Envoyer l’invitation',
   'structures.page.invited': 'L’invitation est envoyée à {email}.',
   'structures.page.invited.held':
-    'L’invitation de {email} est prête, mais aucun serveur d’envoi n’est configuré : elle est retenue dans les courriels de la plateforme.',
+    'L’invitation {email, elide, de} est prête, mais aucun serveur d’envoi n’est configuré : elle est retenue dans les courriels de la plateforme.',
   'structures.page.resent': 'Un nouveau lien est envoyé à {email} ; l’ancien ne fonctionne plus.',
   'structures.page.resent.held':
     'Un nouveau lien est prêt pour {email} (l’ancien ne fonctionne plus), mais aucun serveur d’envoi n’est configuré : il est retenu dans les courriels de la plateforme.',
-  'structures.page.cancelled': 'L’invitation de {email} est annulée : son lien ne fonctionne plus.',
+  'structures.page.cancelled': 'L’invitation {email, elide, de} est annulée : son lien ne fonctionne plus.',
   'structures.page.closedNotice': 'La structure {structure} est fermée.',
   'structures.page.reopenedNotice': 'La structure {structure} est rouverte : ses membres retrouvent son espace.',
   'structures.page.close.title': 'Fermer la structure',
@@ -65,7 +65,7 @@ export const fr = {
   'structures.page.close.public':
     'les badges qu’elle a délivrés restent valides et vérifiables, et sa page publique d’émetteur reste en ligne ;',
   'structures.page.close.reopen': 'vous pouvez la rouvrir à tout moment : tout revient comme avant.',
-  'structures.page.close.confirm': 'Je confirme la fermeture de {structure}',
+  'structures.page.close.confirm': 'Je confirme la fermeture {structure, elide, de}',
   'structures.page.close.confirmLabel': 'Confirmation de la fermeture',
   'structures.page.close.confirmMissing': 'Cochez la case pour confirmer la fermeture.',
   'structures.page.close.submit': 'Fermer la structure',
