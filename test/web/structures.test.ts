@@ -370,6 +370,7 @@ describe('the header tells apart two structures of the same name', () => {
     const home = await b.get('/espace');
     expect(home.body).toMatch(/<option value="[^"]+"[^>]*>Mission Locale — ml-lisieux\.example\.org \(administration\)<\/option>/);
     expect(home.body).toMatch(/<option value="[^"]+"[^>]*>Mission locale — ml-bayeux\.example\.org \([^<]*\)<\/option>/);
+    expect(text(home.body)).toContain('Vous travaillez pour Mission Locale (ml-lisieux.example.org).');
     // Structures of different names stay as they were.
     const lea = browser();
     await lea.signIn('lea.martin@example.org', PASSWORD);
