@@ -197,6 +197,8 @@ describe('a mistyped first admin invitation, put right by the Région', () => {
     structureId = /ouverte=([0-9a-f-]{36})/.exec(opened.headers.location as string)![1]!;
     const list = await region.get(opened.headers.location as string);
     expect(list.body).toContain(`href="/espace/structures/${structureId}"`);
+    // The list says it has no administrator yet.
+    expect(text(list.body)).toMatch(/Pôle emploi Lisieux \d\d\/\d\d\/\d{4} Ouverte aucun 9 0 0 0/);
     const page = await region.get(`/espace/structures/${structureId}`);
     expect(text(page.body)).toContain(WRONG);
     expect(text(page.body)).toContain('Cette structure n’a pas encore d’administrateur');

@@ -12,6 +12,7 @@ const liveBadgeClassCount = sql`select count(*) from ${badgeClasses} where ${bad
 const awardedCount = sql`select count(*) from ${assertions} where ${assertions.structureId} = ${structures.id}`;
 const revokedCount = sql`select count(*) from ${assertions} where ${assertions.structureId} = ${structures.id} and ${assertions.revokedAt} is not null`;
 const memberCount = sql`select count(*) from ${memberships} where ${memberships.structureId} = ${structures.id}`;
+const adminCount = sql`select count(*) from ${memberships} where ${memberships.structureId} = ${structures.id} and ${memberships.role} = 'admin'`;
 const learnerCount = sql`select count(distinct ${assertions.recipientEmail}) from ${assertions} where ${assertions.structureId} = ${structures.id}`;
 
 const structureFigureColumns = {
@@ -23,6 +24,7 @@ const structureFigureColumns = {
   awarded: count(awardedCount),
   revoked: count(revokedCount),
   members: count(memberCount),
+  admins: count(adminCount),
   learners: count(learnerCount),
 };
 
@@ -36,6 +38,8 @@ export interface StructureFigures {
   awarded: number;
   revoked: number;
   members: number;
+  /** Members who are its administrators: none means nobody can run it until one is invited. */
+  admins: number;
   /** Distinct recipient addresses. */
   learners: number;
 }

@@ -5,6 +5,8 @@ export const fr = {
   'structures.status.closed': 'Fermée',
   'structures.status.closedOn': 'Fermée le {date}',
   'structures.list.seePage': 'Voir la page {structure, elide, de}',
+  'structures.list.admins': 'Administrateurs',
+  'structures.list.noAdmin': 'aucun',
 
   // Opening a structure that looks like one already there
   'structures.duplicates.title': '{count, plural, one {Une structure ressemble à celle-ci} other {# structures ressemblent à celle-ci}}',
@@ -94,6 +96,8 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'structures.status.closed': 'Closed',
   'structures.status.closedOn': 'Closed on {date}',
   'structures.list.seePage': 'See the page of {structure}',
+  'structures.list.admins': 'Administrators',
+  'structures.list.noAdmin': 'none',
 
   'structures.duplicates.title': '{count, plural, one {One structure looks like this one} other {# structures look like this one}}',
   'structures.duplicates.reason.name': 'same name',
