@@ -7,13 +7,18 @@ import type { Actor } from '../services/audit.ts';
 import { describeIssue } from '../i18n/validation-messages.ts';
 import { DomainError } from '../services/errors.ts';
 import { uuid } from '../services/ids.ts';
-import { isPlainLine, newStructureInput, newUserInput } from '../services/inputs.ts';
+import { email as emailInput, isPlainLine, newStructureInput, newUserInput } from '../services/inputs.ts';
+import { normaliseEmail } from '../openbadges/index.ts';
+import { LikelyDuplicateRefusal } from '../services/structures.ts';
 import { startServer } from '../server.ts';
 
 /** A mistake in what the operator typed: said plainly, exit code 2. */
 class UsageError extends Error {}
 
-const CLI_ACTOR: Actor = { kind: 'cli' };
+const CLI_ACTOR = { kind: 'cli' } as const satisfies Actor;
+
+/** Where an invitation made here goes: the outbox, which the running server sends (or holds, without SMTP_URL). */
+const INVITATION_NOTE = 'in the outbox, sent by the server; held for the Région if SMTP_URL is not set';
 
 function parse<T extends z.ZodType>(schema: T, value: unknown, option?: string): z.output<T> {
   const result = schema.safeParse(value);
@@ -84,23 +89,60 @@ export function buildCli(): Command {
     .requiredOption('--email <email>', 'contact address published in the issuer profile')
     .option('--description <text>', 'a sentence about the structure')
     .option('--telephone <number>', 'published telephone number')
+    .option('--admin <email>', 'invite its first administrator: an invitation email, valid 7 days, sent by the server’s outbox')
+    .addOption(new Option('--lang <lang>', 'language of the invitation email').choices(['fr', 'en']).default('fr'))
+    .option('--allow-duplicate', 'open it even if a structure with the same name or website exists')
     .option('--json', 'print JSON')
     .action(async (options) => {
-      const input = parse(newStructureInput, options);
+      const { admin, lang, allowDuplicate, json, ...fields } = options;
+      const input = parse(newStructureInput, fields);
+      const adminEmail = admin === undefined ? undefined : parse(emailInput, admin, 'admin');
       await withPlatform(async ({ services }) => {
-        const created = await services.structures.create(input, CLI_ACTOR);
+        const confirmed = allowDuplicate === true;
+        const created = adminEmail
+          ? await services.accounts.createStructureWithAdmin(input, adminEmail, CLI_ACTOR, lang, { confirmDuplicate: confirmed })
+          : await services.structures.refuseLikelyDuplicate(input, confirmed).then(() => services.structures.create(input, CLI_ACTOR));
         const issuerUrl = services.urls.issuer(created.id);
+        const invited = adminEmail ? normaliseEmail(adminEmail) : undefined;
         print(
-          options.json,
-          { id: created.id, name: created.name, url: created.url, email: created.email, issuer: issuerUrl },
-          `Structure created: ${created.name}\n  id: ${created.id}\n  issuer profile: ${issuerUrl}`,
+          json,
+          {
+            id: created.id,
+            name: created.name,
+            url: created.url,
+            email: created.email,
+            issuer: issuerUrl,
+            ...(invited ? { admin: { email: invited, invitation: INVITATION_NOTE } } : {}),
+          },
+          `Structure created: ${created.name}\n  id: ${created.id}\n  issuer profile: ${issuerUrl}` +
+            (invited ? `\n  first administrator invited: ${invited} (${INVITATION_NOTE})` : ''),
         );
       });
     });
 
-  program
-    .command('user')
-    .description('Manage user accounts')
+  const user = program.command('user').description('Manage user accounts');
+  user
+    .command('invite')
+    .description('Invite someone into a structure by email: a one-time link, valid 7 days, sent by the server’s outbox')
+    .requiredOption('--structure <id>', 'the structure they join')
+    .requiredOption('--email <email>', 'their address')
+    .addOption(new Option('--role <role>', 'role in the structure').choices(['admin', 'advisor']).makeOptionMandatory())
+    .addOption(new Option('--lang <lang>', 'language of the invitation email').choices(['fr', 'en']).default('fr'))
+    .option('--json', 'print JSON')
+    .action(async (options) => {
+      const structureId = parse(uuid, options.structure, 'structure');
+      const email = normaliseEmail(parse(emailInput, options.email, 'email'));
+      await withPlatform(async ({ services }) => {
+        await services.accounts.invite(structureId, { email, role: options.role }, CLI_ACTOR, options.lang);
+        print(
+          options.json,
+          { structure: structureId, email, role: options.role, invitation: INVITATION_NOTE },
+          `Invitation of ${email} (${options.role}) queued: ${INVITATION_NOTE}.`,
+        );
+      });
+    });
+
+  user
     .command('create')
     .description('Create a user: a member of a structure (--structure and --role) or a platform administrator')
     .requiredOption('--email <email>', 'sign-in address')
@@ -188,6 +230,8 @@ export function buildCli(): Command {
 const DOMAIN_MESSAGES: Partial<Record<string, string>> = {
   structure_not_found: 'No structure has this id. List them in the administration pages, or create one with `insigne structure create`.',
   user_exists: 'A user with this email already exists.',
+  already_member: 'This address is already a member of the structure.',
+  structure_closed: 'This structure is closed: reopen it first (the Région’s page of the structure).',
   not_found: 'Not found.',
 };
 
@@ -203,6 +247,15 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (error instanceof UsageError || error instanceof ConfigError || error instanceof DataDirLockedError) {
       process.stderr.write(`error: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof LikelyDuplicateRefusal) {
+      const list = error.duplicates.map(
+        (d) => `  ${d.structure.name} <${d.structure.url}> (${d.reasons.join(' and ')}), id ${d.structure.id}`,
+      );
+      process.stderr.write(
+        `error: A structure with the same name or website exists:\n${list.join('\n')}\nAdd --allow-duplicate if it is another one.\n`,
+      );
       return 2;
     }
     if (error instanceof DomainError) {

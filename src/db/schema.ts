@@ -40,6 +40,8 @@ export const structures = pgTable('structures', {
   logoMime: text('logo_mime'),
   logo: bytea('logo'),
   createdAt: createdAt(),
+  /** Set by the Région when the structure stops: it awards nothing more, its people lose access, its badges stay verifiable. Null while open. */
+  closedAt: timestamp('closed_at', { withTimezone: true }),
 });
 
 export const users = pgTable(

@@ -7,6 +7,7 @@ import * as following from './features/following.ts';
 import * as accounts from './features/accounts.ts';
 import * as notifications from './features/notifications.ts';
 import * as audit from './features/audit.ts';
+import * as structures from './features/structures.ts';
 import type { CoreMessages, Messages } from './fr.ts';
 
 const core: CoreMessages = {
@@ -311,4 +312,5 @@ export const en: Messages = {
   ...accounts.en,
   ...notifications.en,
   ...audit.en,
+  ...structures.en,
 };

@@ -7,6 +7,7 @@ import * as following from './features/following.ts';
 import * as accounts from './features/accounts.ts';
 import * as notifications from './features/notifications.ts';
 import * as audit from './features/audit.ts';
+import * as structures from './features/structures.ts';
 
 /** The French messages: the reference catalogue. Every key here must exist in en.ts. */
 const core = {
@@ -314,6 +315,7 @@ export const fr = {
   ...accounts.fr,
   ...notifications.fr,
   ...audit.fr,
+  ...structures.fr,
 } as const;
 
 export type Messages = { readonly [K in keyof typeof fr]: string };

@@ -41,6 +41,7 @@ import { DomainError } from './errors.ts';
 import { email as emailInput, type newStructureInput, passwordInput, personName } from './inputs.ts';
 import type { LinkRequest, LinkRequests } from './link-requests.ts';
 import { composeMail } from './mail/compose.ts';
+import { isClosed, refuseIfClosed } from './rules/structure-open.ts';
 import type { StructureService } from './structures.ts';
 import type { PublicUrls } from './urls.ts';
 import type { Clock } from '../clock.ts';
@@ -234,6 +235,8 @@ export class AccountService {
     const run = async (tx: Database) => {
       const structure = await findStructure(tx, structureId);
       if (!structure) throw new DomainError('structure_not_found', 404);
+      // A closed structure takes no one in.
+      refuseIfClosed(structure);
       const existing = await findUserByEmail(tx, email);
       if (existing && (await findMembership(tx, existing.id, structureId))) {
         throw new DomainError('already_member', 409, { email });
@@ -265,6 +268,7 @@ export class AccountService {
       const row = await findOpenInvitation(tx, structureId, id);
       const structure = await findStructure(tx, structureId);
       if (!row || !structure) throw new DomainError('invitation_not_found', 404);
+      refuseIfClosed(structure);
       await deleteOpenInvitations(tx, structureId, { id });
       const role = row.role ?? 'advisor';
       await this.sendInvitation(tx, structure, { email: row.email, role, userId: row.userId }, actor, lang);
@@ -308,7 +312,8 @@ export class AccountService {
       findUserByEmail(this.db, row.email),
       row.createdByUserId ? findUserById(this.db, row.createdByUserId) : undefined,
     ]);
-    if (!structure) return null;
+    // A closed structure's invitations wait, unusable, until it reopens.
+    if (!structure || isClosed(structure)) return null;
     return {
       email: row.email,
       role: row.role ?? 'advisor',
@@ -435,14 +440,19 @@ export class AccountService {
   /**
    * A new structure and the invitation of its first administrator, in one
    * transaction: a structure never exists without someone invited to run it.
+   * One that looks like an existing one is refused (LikelyDuplicateRefusal)
+   * unless `confirmDuplicate` says the Région checked it is another.
    */
   async createStructureWithAdmin(
     input: z.infer<typeof newStructureInput>,
     adminEmail: string,
-    actor: { kind: 'user'; userId: string },
+    actor: { kind: 'user'; userId: string } | { kind: 'cli' },
     lang: Locale,
+    options: { confirmDuplicate?: boolean } = {},
   ): Promise<StructureRow> {
     if (!emailInput.safeParse(adminEmail).success) throw new DomainError('validation_failed', 400);
+    // Same name or same site as an existing structure: only once the Région confirms it is another.
+    await this.structures.refuseLikelyDuplicate(input, options.confirmDuplicate === true);
     return this.structures.create(input, actor, async (tx, structure) => {
       await this.invite(structure.id, { email: adminEmail, role: 'admin' }, actor, lang, tx);
     });

@@ -10,6 +10,7 @@ import {
 } from '../db/repositories/api-tokens.ts';
 import { type Actor, recordAudit } from './audit.ts';
 import { DomainError } from './errors.ts';
+import { refuseIfClosed, StructureRefusal } from './rules/structure-open.ts';
 import type { StructureService } from './structures.ts';
 import type { Clock } from '../clock.ts';
 
@@ -32,7 +33,7 @@ export class ApiTokenService {
 
   /** The token is returned here once and never again: only its hash is stored. */
   async create(input: { structureId: string; name?: string }, actor: Actor): Promise<{ token: string; record: ApiTokenRow }> {
-    await this.structures.get(input.structureId);
+    refuseIfClosed(await this.structures.get(input.structureId));
     const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
     return this.db.transaction(async (tx) => {
       const record = await insertApiToken(tx, {
@@ -59,6 +60,8 @@ export class ApiTokenService {
     if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) throw new DomainError('invalid_token', 401);
     const record = await findLiveApiTokenByHash(this.db, hashToken(token));
     if (!record) throw new DomainError('invalid_token', 401);
+    // A closed structure's tokens are refused, not revoked: they work again if it reopens.
+    if (record.structureClosedAt) throw new StructureRefusal('structure_closed', 403, { structure: record.structureName });
     await touchApiToken(this.db, record.id, this.now());
     return { tokenId: record.id, structureId: record.structureId };
   }

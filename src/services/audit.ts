@@ -23,6 +23,8 @@ export const AUDIT_ACTIONS = [
   'structure.profile_updated',
   'structure.logo_updated',
   'structure.logo_removed',
+  'structure.closed',
+  'structure.reopened',
   'member.invited',
   'member.invitation_resent',
   'member.invitation_cancelled',

@@ -22,6 +22,7 @@ import {
 import { type BadgeClassRow, findBadgeClass, findBadgeClassOfStructure, listLiveBadgeClasses } from '../db/repositories/badge-classes.ts';
 import { statusesForAssertion, supersedeWaitingMessages, suppressUnsentAwardMail } from '../db/repositories/outbox.ts';
 import { findStructure } from '../db/repositories/structures.ts';
+import { refuseIfClosed, StructureRefusal } from './rules/structure-open.ts';
 import { findUserById } from '../db/repositories/users.ts';
 import type { EvidenceRecord } from '../db/schema.ts';
 import { newSalt, normaliseEmail } from '../openbadges/index.ts';
@@ -69,7 +70,7 @@ export type BulkAwardItem = Omit<AwardInput, 'structureId'>;
 export type BulkAwardOutcome =
   | { status: 'awarded'; assertion: AssertionRow }
   | { status: 'replayed'; assertion: AssertionRow }
-  | { status: 'refused'; error: DomainError };
+  | { status: 'refused'; error: DomainError<string> };
 
 export interface AwardResult {
   assertion: AssertionRow;
@@ -115,7 +116,12 @@ export class AwardingService {
   async awardMany(structureId: string, items: BulkAwardItem[], actor: Actor): Promise<BulkAwardOutcome[]> {
     const outcomes: (BulkAwardOutcome | undefined)[] = new Array(items.length);
     const badgeClasses = new Map((await listLiveBadgeClasses(this.db, structureId)).map((b) => [b.id, b]));
-    const mailContext = await this.mailContext(structureId, actor);
+    // A closed structure refuses each item, so that a CSV import under way finishes instead of retrying.
+    const mailContext = await this.mailContext(structureId, actor).catch((error: unknown) => {
+      if (error instanceof StructureRefusal) return error;
+      throw error;
+    });
+    if (mailContext instanceof StructureRefusal) return items.map(() => ({ status: 'refused', error: mailContext }));
     const issuedOn = this.issuedOnNow();
     const hashes = items.map((item) => (item.idempotencyKey ? hashAwardRequest(item) : ''));
 
@@ -366,6 +372,8 @@ export class AwardingService {
   private async mailContext(structureId: string, actor: Actor): Promise<MailContext> {
     const structure = await findStructure(this.db, structureId);
     if (!structure) throw new DomainError('structure_not_found', 404);
+    // Every award (one, many, the API) and its emails pass here: a closed structure awards nothing more.
+    refuseIfClosed(structure);
     const user = actor.kind === 'user' ? await findUserById(this.db, actor.userId) : undefined;
     return {
       structureName: structure.name,

@@ -24,7 +24,9 @@ import {
   findMembership,
   findUserByEmail,
   insertUser,
+  listAllMembershipsOfUser,
   listMembershipsOfUser,
+  type MembershipListing,
   type UserMembership,
   type UserRow,
 } from '../db/repositories/users.ts';
@@ -34,6 +36,7 @@ import type { DeviceCookies } from './device-cookies.ts';
 import { isUuid } from './ids.ts';
 import { DomainError } from './errors.ts';
 import { setupInput, signInInput } from './inputs.ts';
+import { distinguishingDetails } from './rules/structure-duplicates.ts';
 import { hashPassword } from './users.ts';
 import type { Clock } from '../clock.ts';
 
@@ -103,8 +106,10 @@ export interface AuthContext {
   user: SessionUser;
   /** Every structure the person belongs to, by name. */
   memberships: UserMembership[];
-  /** The structure the workspace shows now; null for someone who belongs to none. */
+  /** The structure the workspace shows now; null for someone who belongs to none that is open. */
   current: UserMembership | null;
+  /** The closed structures the person belongs to: no longer a workspace, named on the page that says so. */
+  closedStructures: { structureId: string; structureName: string }[];
   createdAt: Date;
   expiresAt: Date;
 }
@@ -331,9 +336,9 @@ export class AuthService {
     }
     if (now.getTime() - session.lastSeenAt.getTime() >= SESSION_TOUCH_MS) await touchSession(this.db, idHash, now);
 
-    const memberships = await listMembershipsOfUser(this.db, user.id);
+    const { memberships, closedStructures } = workspacesOf(await listAllMembershipsOfUser(this.db, user.id));
     let current = memberships.find((m) => m.structureId === session.structureId) ?? null;
-    // Removed from that structure since, or added to one: fall back to the first.
+    // Removed from that structure since, or it was closed, or added to one: fall back to the first open one.
     if (!current && memberships.length > 0) current = memberships[0]!;
     if ((current?.structureId ?? null) !== session.structureId) {
       await setSessionStructure(this.db, idHash, current?.structureId ?? null);
@@ -344,6 +349,7 @@ export class AuthService {
       user,
       memberships,
       current,
+      closedStructures,
       createdAt: session.createdAt,
       expiresAt: session.expiresAt,
     };
@@ -415,4 +421,26 @@ export class AuthService {
       return false;
     }
   }
+}
+
+/**
+ * Where a person may work: their open structures, each named so that two of
+ * the same name are told apart (by their site), and the closed ones apart.
+ */
+function workspacesOf(listing: MembershipListing[]): Pick<AuthContext, 'memberships' | 'closedStructures'> {
+  const open = listing.filter((m) => m.closedAt === null);
+  const details = distinguishingDetails(
+    open.map((m) => ({ id: m.structureId, name: m.structureName, url: m.structureUrl, email: m.structureEmail })),
+  );
+  return {
+    memberships: open.map((m) => ({
+      structureId: m.structureId,
+      structureName: m.structureName,
+      role: m.role,
+      structureDetail: details.get(m.structureId) ?? null,
+    })),
+    closedStructures: listing
+      .filter((m) => m.closedAt !== null)
+      .map((m) => ({ structureId: m.structureId, structureName: m.structureName })),
+  };
 }

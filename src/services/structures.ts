@@ -3,12 +3,21 @@ import { loadCatalogueImage } from '../catalogue/assets.ts';
 import { alignmentPath, REGIONAL_CATALOGUE } from '../catalogue/regional.ts';
 import type { Database } from '../db/database.ts';
 import { insertBadgeClasses } from '../db/repositories/badge-classes.ts';
-import { findStructure, insertStructure, listStructures, type StructureRow } from '../db/repositories/structures.ts';
+import {
+  findStructure,
+  insertStructure,
+  listStructureNamesAndSites,
+  listStructures,
+  setStructureClosed,
+  type StructureRow,
+} from '../db/repositories/structures.ts';
 import { updateStructureLogo, updateStructureProfile } from '../db/repositories/accounts.ts';
 import { type Actor, recordAudit } from './audit.ts';
 import { LocalChanges } from './changes.ts';
 import { DomainError } from './errors.ts';
 import { isPlainText, newStructureInput, personName } from './inputs.ts';
+import { type LikelyDuplicate, likelyDuplicates } from './rules/structure-duplicates.ts';
+import { StructureRefusal } from './rules/structure-open.ts';
 import type { SigningKeyService } from './signing-keys.ts';
 import type { Clock } from '../clock.ts';
 
@@ -32,6 +41,19 @@ export interface NewStructure {
   email: string;
   description?: string | null;
   telephone?: string | null;
+}
+
+/** An existing structure a new one may duplicate, as the warning names it. */
+export type StructureSummary = Pick<StructureRow, 'id' | 'name' | 'url' | 'email' | 'closedAt'>;
+
+/**
+ * A new structure that looks like one that exists (same name or same site):
+ * opened only once the Région confirms. `duplicates` says which, and why.
+ */
+export class LikelyDuplicateRefusal extends StructureRefusal {
+  constructor(readonly duplicates: LikelyDuplicate<StructureSummary>[]) {
+    super('likely_duplicate', 409, { names: duplicates.map((d) => d.structure.name).join(', ') });
+  }
 }
 
 export class StructureService {
@@ -140,6 +162,55 @@ export class StructureService {
 
   list(): Promise<StructureRow[]> {
     return listStructures(this.db);
+  }
+
+  /** The structures a new one would likely duplicate (same name or same site, case and accents aside), closed ones included. */
+  async likelyDuplicates(input: { name: string; url: string }): Promise<LikelyDuplicate<StructureSummary>[]> {
+    return likelyDuplicates(input, await listStructureNamesAndSites(this.db));
+  }
+
+  /** Refuses a new structure that likely duplicates one, unless the Région confirmed it is another. */
+  async refuseLikelyDuplicate(input: { name: string; url: string }, confirmed: boolean): Promise<void> {
+    if (confirmed) return;
+    const duplicates = await this.likelyDuplicates(input);
+    if (duplicates.length) throw new LikelyDuplicateRefusal(duplicates);
+  }
+
+  /**
+   * Closes a structure: it awards nothing more and its people lose access to
+   * its workspace (rules/structure-open.ts); what it published stays. Only
+   * the closing time is written: nothing is deleted, so reopening gives
+   * everything back.
+   */
+  async close(structureId: string, actor: Actor): Promise<StructureRow> {
+    return this.setClosed(structureId, true, actor);
+  }
+
+  /** Reopens a closed structure: its people, its API tokens and its awarding come back as they were. */
+  async reopen(structureId: string, actor: Actor): Promise<StructureRow> {
+    return this.setClosed(structureId, false, actor);
+  }
+
+  private async setClosed(structureId: string, close: boolean, actor: Actor): Promise<StructureRow> {
+    const updated = await this.db.transaction(async (tx) => {
+      const before = await findStructure(tx, structureId);
+      if (!before) throw new DomainError('structure_not_found', 404);
+      const now = this.now();
+      if (!(await setStructureClosed(tx, structureId, close ? now : null))) {
+        throw new StructureRefusal(close ? 'already_closed' : 'not_closed', 409, { structure: before.name });
+      }
+      await recordAudit(tx, actor, {
+        at: now,
+        structureId,
+        action: close ? 'structure.closed' : 'structure.reopened',
+        targetType: 'structure',
+        targetId: structureId,
+        details: close ? { name: before.name } : { name: before.name, closedAt: before.closedAt?.toISOString() ?? null },
+      });
+      return { ...before, closedAt: close ? now : null };
+    });
+    this.changes.structureChanged(structureId);
+    return updated;
   }
 
   private async adoptRegionalCatalogue(db: Database, structureId: string, now: Date): Promise<void> {

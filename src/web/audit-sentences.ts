@@ -191,6 +191,14 @@ const SENTENCES: Record<KnownAuditAction, Builder> = {
   'structure.updated': (c) => ['audit.sentence.structure.profile_updated', { actor: c.actor, fields: fields(c, PROFILE_FIELDS) }],
   'structure.logo_updated': (c) => ['audit.sentence.structure.logo_updated', { actor: c.actor, image: imageWords(c) }],
   'structure.logo_removed': (c) => ['audit.sentence.structure.logo_removed', { actor: c.actor }],
+  'structure.closed': (c) => [
+    'audit.sentence.structure.closed',
+    { actor: c.actor, name: str(c.details.name) ?? targetName(c, 'structures') ?? c.t('audit.gone.structure') },
+  ],
+  'structure.reopened': (c) => [
+    'audit.sentence.structure.reopened',
+    { actor: c.actor, name: str(c.details.name) ?? targetName(c, 'structures') ?? c.t('audit.gone.structure') },
+  ],
   'member.invited': (c) => ['audit.sentence.member.invited', { actor: c.actor, email: invitedEmail(c), role: role(c, c.details.role) }],
   'member.invitation_resent': (c) => [
     'audit.sentence.member.invitation_resent',

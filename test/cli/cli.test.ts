@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.ts';
 import { openPlatform, type Platform } from '../../src/platform.ts';
+import { latestOutboxMail } from '../support/mail.ts';
 import { freshDatabase } from '../support/platform.ts';
 
 // The real thing: `node bin/insigne.js …` in a child process, as an operator runs it.
@@ -106,7 +107,16 @@ describe(`insigne CLI on ${target}`, { timeout: TEST_TIMEOUT }, () => {
     }
     expect(create.code, create.stderr).toBe(0);
     expect(create.stdout).toContain('Usage: insigne structure create [options]');
-    for (const option of ['--name <name>', '--url <url>', '--email <email>', '--description <text>', '--telephone <number>', '--json']) {
+    for (const option of [
+      '--name <name>',
+      '--url <url>',
+      '--email <email>',
+      '--description <text>',
+      '--telephone <number>',
+      '--admin <email>',
+      '--allow-duplicate',
+      '--json',
+    ]) {
       expect(create.stdout).toContain(option);
     }
   });
@@ -267,6 +277,76 @@ describe(`insigne CLI on ${target}`, { timeout: TEST_TIMEOUT }, () => {
     });
   });
 
+  it('`structure create --admin` invites its first administrator by email, through the outbox', async () => {
+    const body = json(
+      await cli([
+        'structure',
+        'create',
+        '--name',
+        'Cap Emploi Rouen',
+        '--url',
+        'https://cap-emploi-rouen.example.org',
+        '--email',
+        'contact@cap-emploi-rouen.example.org',
+        '--admin',
+        'Julie.Martin@Cap-Emploi-Rouen.example.org',
+        '--json',
+      ]),
+    );
+    expect(body.id).toMatch(UUID);
+    expect(body.admin).toEqual({ email: 'julie.martin@cap-emploi-rouen.example.org', invitation: expect.stringContaining('outbox') });
+    await withPlatform(async ({ services, database }) => {
+      const mail = await latestOutboxMail(database.db, 'julie.martin@cap-emploi-rouen.example.org', 'invitation');
+      expect(mail?.subject).toBe('Invitation à rejoindre Cap Emploi Rouen sur Insigne');
+      expect(mail?.structureId).toBe(body.id);
+      const [invitation] = await services.accounts.openInvitations(body.id as string);
+      expect(invitation).toMatchObject({ email: 'julie.martin@cap-emploi-rouen.example.org', role: 'admin' });
+    });
+  });
+
+  it('`structure create` refuses a likely duplicate unless --allow-duplicate', async () => {
+    const args = [
+      'structure',
+      'create',
+      '--name',
+      'MISSION LOCALE DE CAËN',
+      '--url',
+      'https://autre.example.org',
+      '--email',
+      'a@example.org',
+    ];
+    const refused = await cli([...args, '--admin', 'someone@example.org']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('error: A structure with the same name or website exists:');
+    expect(refused.stderr).toContain(`Mission Locale de Caen <https://mission-locale-caen.example.org> (name), id ${structureId}`);
+    expect(refused.stderr).toContain('Add --allow-duplicate if it is another one.');
+    expect(refused.stdout).toBe('');
+    const allowed = json(await cli([...args, '--allow-duplicate', '--json']));
+    expect(allowed.id).toMatch(UUID);
+    await withPlatform(async ({ database }) => {
+      expect(await latestOutboxMail(database.db, 'someone@example.org')).toBeUndefined();
+    });
+  });
+
+  it('`user invite` invites someone into a structure by email, in the language asked', async () => {
+    const body = json(
+      await cli(['user', 'invite', '--structure', structureId, '--email', 'Paul@Example.org', '--role', 'admin', '--lang', 'en', '--json']),
+    );
+    expect(body).toEqual({
+      structure: structureId,
+      email: 'paul@example.org',
+      role: 'admin',
+      invitation: expect.stringContaining('outbox'),
+    });
+    await withPlatform(async ({ database }) => {
+      const mail = await latestOutboxMail(database.db, 'paul@example.org', 'invitation');
+      expect(mail?.subject).toBe('Invitation to join Mission Locale de Caen on Insigne');
+    });
+    const unknown = await cli(['user', 'invite', '--structure', randomUUID(), '--email', 'x@example.org', '--role', 'admin']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('error: No structure has this id.');
+  });
+
   // These are refused before the database is opened, so they can run side by side.
   describe.concurrent('wrong input exits 2, naming the option on stderr', () => {
     const structureArgs = ['structure', 'create', '--name', 'X', '--json'];
@@ -283,6 +363,21 @@ describe(`insigne CLI on ${target}`, { timeout: TEST_TIMEOUT }, () => {
       expect(run.code).toBe(2);
       expect(run.stderr).toContain('error: --email must be an email address');
       expect(run.stdout).toBe('');
+    });
+
+    it('an administrator address that is not one, and an invitation without a valid address or role', async () => {
+      const [admin, email, role] = await Promise.all([
+        cli([...structureArgs, '--url', 'https://x.example.org', '--email', 'a@example.org', '--admin', 'not-an-email']),
+        cli(['user', 'invite', '--structure', randomUUID(), '--email', 'nope', '--role', 'admin']),
+        cli(['user', 'invite', '--structure', randomUUID(), '--email', 'a@example.org', '--role', 'boss']),
+      ]);
+      expect(admin.code).toBe(2);
+      expect(admin.stderr).toContain('error: --admin must be an email address');
+      expect(email.code).toBe(2);
+      expect(email.stderr).toContain('error: --email must be an email address');
+      expect(role.code).toBe(2);
+      expect(role.stderr).toContain("error: option '--role <role>' argument 'boss' is invalid");
+      for (const run of [admin, email, role]) expect(run.stdout).toBe('');
     });
 
     it('a password under 12 characters', async () => {

@@ -64,6 +64,16 @@ const ROUTES: Record<string, Entry> = {
   // The Région
   'GET /espace/structures': a('platform'),
   'POST /espace/structures': a('platform'),
+  'GET /espace/structures/:id': a('platform', { path: (i) => `/espace/structures/${i.structureA}` }),
+  'POST /espace/structures/:id/invitations': a('platform', { path: (i) => `/espace/structures/${i.structureA}/invitations` }),
+  'POST /espace/structures/:id/invitations/:invitationId/renvoyer': a('platform', {
+    path: (i) => `/espace/structures/${i.structureA}/invitations/${i.invitation}/renvoyer`,
+  }),
+  'POST /espace/structures/:id/invitations/:invitationId/annuler': a('platform', {
+    path: (i) => `/espace/structures/${i.structureA}/invitations/${i.invitation}/annuler`,
+  }),
+  'POST /espace/structures/:id/fermer': a('platform', { path: (i) => `/espace/structures/${i.structureA}/fermer` }),
+  'POST /espace/structures/:id/rouvrir': a('platform', { path: (i) => `/espace/structures/${i.structureA}/rouvrir` }),
   'GET /espace/plateforme/catalogue': a('platform'),
   'GET /espace/plateforme/catalogue/nouveau': a('platform'),
   'POST /espace/plateforme/catalogue/nouveau': a('platform'),

@@ -1,6 +1,6 @@
 import { and, desc, eq, isNull, lt, or } from 'drizzle-orm';
 import type { Database } from '../database.ts';
-import { apiTokens } from '../schema.ts';
+import { apiTokens, structures } from '../schema.ts';
 
 export type ApiTokenRow = typeof apiTokens.$inferSelect;
 
@@ -9,12 +9,17 @@ export async function insertApiToken(db: Database, values: typeof apiTokens.$inf
   return row!;
 }
 
-export async function findLiveApiTokenByHash(db: Database, tokenHash: string): Promise<ApiTokenRow | undefined> {
+/** A token not revoked, with its structure's name and whether it is closed (a closed structure's tokens are refused). */
+export async function findLiveApiTokenByHash(
+  db: Database,
+  tokenHash: string,
+): Promise<(ApiTokenRow & { structureName: string; structureClosedAt: Date | null }) | undefined> {
   const [row] = await db
-    .select()
+    .select({ token: apiTokens, structureName: structures.name, structureClosedAt: structures.closedAt })
     .from(apiTokens)
+    .innerJoin(structures, eq(structures.id, apiTokens.structureId))
     .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt)));
-  return row;
+  return row ? { ...row.token, structureName: row.structureName, structureClosedAt: row.structureClosedAt } : undefined;
 }
 
 export async function listApiTokens(db: Database, structureId: string): Promise<ApiTokenRow[]> {

@@ -12,25 +12,36 @@ const liveBadgeClassCount = sql`select count(*) from ${badgeClasses} where ${bad
 const awardedCount = sql`select count(*) from ${assertions} where ${assertions.structureId} = ${structures.id}`;
 const revokedCount = sql`select count(*) from ${assertions} where ${assertions.structureId} = ${structures.id} and ${assertions.revokedAt} is not null`;
 const memberCount = sql`select count(*) from ${memberships} where ${memberships.structureId} = ${structures.id}`;
+const adminCount = sql`select count(*) from ${memberships} where ${memberships.structureId} = ${structures.id} and ${memberships.role} = 'admin'`;
+const learnerCount = sql`select count(distinct ${assertions.recipientEmail}) from ${assertions} where ${assertions.structureId} = ${structures.id}`;
 
 const structureFigureColumns = {
   id: structures.id,
   name: structures.name,
   createdAt: structures.createdAt,
+  closedAt: structures.closedAt,
   badgeClasses: count(liveBadgeClassCount),
   awarded: count(awardedCount),
   revoked: count(revokedCount),
   members: count(memberCount),
+  admins: count(adminCount),
+  learners: count(learnerCount),
 };
 
 export interface StructureFigures {
   id: string;
   name: string;
   createdAt: Date;
+  /** When the Région closed it; null while it is open. */
+  closedAt: Date | null;
   badgeClasses: number;
   awarded: number;
   revoked: number;
   members: number;
+  /** Members who are its administrators: none means nobody can run it until one is invited. */
+  admins: number;
+  /** Distinct recipient addresses. */
+  learners: number;
 }
 
 export async function structureFigures(db: Database, structureId: string): Promise<StructureFigures | undefined> {

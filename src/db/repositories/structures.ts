@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../database.ts';
 import { signingKeys, structures } from '../schema.ts';
 
@@ -18,6 +18,26 @@ export async function findStructure(db: Database, id: string): Promise<Structure
 
 export async function listStructures(db: Database): Promise<StructureRow[]> {
   return db.select().from(structures).orderBy(asc(structures.name));
+}
+
+/** Every structure's name and site, to compare a new one with (its logo left out). */
+export async function listStructureNamesAndSites(
+  db: Database,
+): Promise<Pick<StructureRow, 'id' | 'name' | 'url' | 'email' | 'closedAt'>[]> {
+  return db
+    .select({ id: structures.id, name: structures.name, url: structures.url, email: structures.email, closedAt: structures.closedAt })
+    .from(structures)
+    .orderBy(asc(structures.name), asc(structures.id));
+}
+
+/** Closes an open structure (or, with null, reopens a closed one); false when it was already so. */
+export async function setStructureClosed(db: Database, structureId: string, closedAt: Date | null): Promise<boolean> {
+  const rows = await db
+    .update(structures)
+    .set({ closedAt })
+    .where(and(eq(structures.id, structureId), closedAt ? isNull(structures.closedAt) : isNotNull(structures.closedAt)))
+    .returning({ id: structures.id });
+  return rows.length > 0;
 }
 
 export async function insertSigningKey(db: Database, values: typeof signingKeys.$inferInsert): Promise<SigningKeyRow> {

@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../database.ts';
 import { memberships, type MembershipRole, structures, users } from '../schema.ts';
 
@@ -34,14 +34,44 @@ export interface UserMembership {
   structureId: string;
   structureName: string;
   role: MembershipRole;
+  /** What tells it apart from another of the person's structures of the same name (its site); null when its name is alone. */
+  structureDetail: string | null;
 }
 
-export async function listMembershipsOfUser(db: Database, userId: string): Promise<UserMembership[]> {
+/** A membership as stored, with what the switcher needs to tell structures apart and whether the structure is closed. */
+export interface MembershipListing {
+  structureId: string;
+  structureName: string;
+  structureUrl: string;
+  structureEmail: string;
+  role: MembershipRole;
+  closedAt: Date | null;
+}
+
+/** The structures a user belongs to, closed ones included (`closedAt` says which), by name. */
+export async function listAllMembershipsOfUser(db: Database, userId: string): Promise<MembershipListing[]> {
   return db
-    .select({ structureId: memberships.structureId, structureName: structures.name, role: memberships.role })
+    .select({
+      structureId: memberships.structureId,
+      structureName: structures.name,
+      structureUrl: structures.url,
+      structureEmail: structures.email,
+      role: memberships.role,
+      closedAt: structures.closedAt,
+    })
     .from(memberships)
     .innerJoin(structures, eq(structures.id, memberships.structureId))
     .where(eq(memberships.userId, userId))
+    .orderBy(asc(structures.name), asc(structures.id));
+}
+
+/** The open structures a user belongs to: where a session may work. A closed structure is nobody's workspace. */
+export async function listMembershipsOfUser(db: Database, userId: string): Promise<{ structureId: string }[]> {
+  return db
+    .select({ structureId: memberships.structureId })
+    .from(memberships)
+    .innerJoin(structures, eq(structures.id, memberships.structureId))
+    .where(and(eq(memberships.userId, userId), isNull(structures.closedAt)))
     .orderBy(asc(structures.name), asc(structures.id));
 }
 

@@ -4,6 +4,7 @@ import fp from 'fastify-plugin';
 import type { AuthContext } from '../../services/staff-sign-in.ts';
 import type { Actor } from '../../services/audit.ts';
 import { DomainError } from '../../services/errors.ts';
+import { StructureRefusal } from '../../services/rules/structure-open.ts';
 import type { Services } from '../../services/index.ts';
 import { DEVICE_COOKIE_MS } from '../../services/device-cookies.ts';
 import { LEARNER_SESSION_ABSOLUTE_MS } from '../../services/learners/sign-in.ts';
@@ -141,9 +142,18 @@ export function requireRole(role: 'admin' | 'advisor') {
     await loadAuth(request, reply);
     if (!request.auth) return requireUser(request, reply);
     const current = request.auth.current;
-    if (!current) throw new DomainError('member_only', 403);
+    if (!current) throw noWorkspace(request.auth);
     if (role === 'admin' && current.role !== 'admin') throw new DomainError('admin_only', 403);
   };
+}
+
+/** Why someone with no current structure has no structure pages: theirs was closed, or they belong to none. */
+function noWorkspace(auth: AuthContext): DomainError<string> {
+  const closed = auth.closedStructures;
+  if (closed.length) {
+    return new StructureRefusal('structure_closed', 403, { structure: closed.map((c) => c.structureName).join(', ') });
+  }
+  return new DomainError('member_only', 403);
 }
 
 /** onRequest guard for the Région's pages. */

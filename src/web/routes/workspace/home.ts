@@ -7,6 +7,13 @@ import { requireUser } from '../../plugins/session.ts';
 export async function homeRoutes(app: FastifyInstance, { services }: { services: Services }) {
   app.get('/espace', { onRequest: requireUser }, async (request, reply) => {
     const auth = request.auth!;
+    // Someone whose only structures are closed: a plain page that says so, and nothing else to do here.
+    if (!auth.current && !auth.user.isPlatformAdmin && auth.closedStructures.length) {
+      return reply.view('pages/workspace/closed.eta', {
+        title: translate(request)('structures.closedPage.title'),
+        structures: auth.closedStructures,
+      });
+    }
     const [overview, platform] = await Promise.all([
       auth.current ? services.workspace.structureOverview(auth.current.structureId) : null,
       auth.user.isPlatformAdmin ? services.workspace.platformOverview() : null,

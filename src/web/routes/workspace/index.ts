@@ -8,6 +8,7 @@ import { homeRoutes } from './home.ts';
 import { mailRoutes } from './mail.ts';
 import { memberRoutes } from './members.ts';
 import { platformRoutes } from './platform.ts';
+import { platformStructureRoutes } from './platform-structure.ts';
 import { staffSessionRoutes } from './staff-session.ts';
 import { structureProfileRoutes } from './structure-profile.ts';
 
@@ -30,6 +31,7 @@ export async function workspaceRoutes(app: FastifyInstance, { services }: { serv
   await app.register(staffSessionRoutes, { services });
   await app.register(homeRoutes, { services });
   await app.register(platformRoutes, { services });
+  await app.register(platformStructureRoutes, { services });
   await app.register(memberRoutes, { services });
   await app.register(structureProfileRoutes, { services });
   await app.register(badgeClassAndCatalogueRoutes, { services });

@@ -5,7 +5,7 @@ import type { MessageKey } from '../../../i18n/index.ts';
 import { DomainError } from '../../../services/errors.ts';
 import type { Services } from '../../../services/index.ts';
 import { email as emailInput } from '../../../services/inputs.ts';
-import { structureDescription, structureProfileInput } from '../../../services/structures.ts';
+import { LikelyDuplicateRefusal, structureDescription, structureProfileInput } from '../../../services/structures.ts';
 import { uuid } from '../../../services/ids.ts';
 import { type FieldErrors, formBody, formPage, textValues } from '../../forms.ts';
 import { localeOf, translate } from '../../locale.ts';
@@ -38,7 +38,7 @@ export async function platformRoutes(fastify: FastifyInstance, { services }: { s
   async function renderStructures(
     request: FastifyRequest,
     reply: FastifyReply,
-    form: { values?: Record<string, string>; errors?: FieldErrors } = {},
+    form: { values?: Record<string, string>; errors?: FieldErrors; duplicates?: LikelyDuplicateRefusal['duplicates'] } = {},
   ) {
     const t = translate(request);
     const { totals, structures } = await services.workspace.platformOverview();
@@ -50,12 +50,16 @@ export async function platformRoutes(fastify: FastifyInstance, { services }: { s
       totals,
       structures,
       created: created
-        ? t(services.mail.configured ? 'accounts.structures.created' : 'accounts.structures.created.held', {
-            structure: created.name,
-            email: sent.email ?? '',
-          })
+        ? {
+            id: created.id,
+            name: created.name,
+            text: t(services.mail.configured ? 'accounts.structures.created' : 'accounts.structures.created.held', {
+              structure: created.name,
+              email: sent.email ?? '',
+            }),
+          }
         : null,
-      newStructure: { values: form.values ?? {}, errors: page.errors, summary: page.summary },
+      newStructure: { values: form.values ?? {}, errors: page.errors, summary: page.summary, duplicates: form.duplicates ?? [] },
     });
   }
 
@@ -76,12 +80,23 @@ export async function platformRoutes(fastify: FastifyInstance, { services }: { s
       return renderStructures(request, reply.code(422), { values, errors: structureFieldErrors(parsed.error, request, body) });
     }
     const { adminEmail, ...structure } = parsed.data;
+    // A likely duplicate is asked about before the form's one-time key is used: the confirmed form comes back with a fresh one.
+    if (body.confirmDuplicate !== 'oui') {
+      const duplicates = await services.structures.likelyDuplicates(structure);
+      if (duplicates.length) return renderStructures(request, reply.code(409), { values, duplicates });
+    }
     // The same form sent twice opens one structure: the repeat goes to the list, where it shows.
     if (!(await firstSubmission(services, request))) return reply.redirect('/espace/structures', 303);
     let created;
     try {
-      created = await services.accounts.createStructureWithAdmin(structure, adminEmail, actorOf(request), localeOf(request));
+      created = await services.accounts.createStructureWithAdmin(structure, adminEmail, actorOf(request), localeOf(request), {
+        confirmDuplicate: body.confirmDuplicate === 'oui',
+      });
     } catch (error) {
+      // Same name or same site as a structure already there: shown with it, and opened only once confirmed.
+      if (error instanceof LikelyDuplicateRefusal) {
+        return renderStructures(request, reply.code(409), { values, duplicates: error.duplicates });
+      }
       if (error instanceof DomainError && error.code === 'validation_failed') {
         return renderStructures(request, reply.code(422), { values, errors: { adminEmail: translate(request)('form.email') } });
       }
