@@ -17,6 +17,7 @@ import { type Actor, recordAudit } from './audit.ts';
 import { DomainError } from './errors.ts';
 import type { LocalChanges } from './changes.ts';
 import { type BadgeClassFields, checkBadgeClassDefinition } from './rules/badge-class-definition.ts';
+import { catalogueFieldsChanged, checkLocalNote } from './rules/catalogue-copy.ts';
 import type { Clock } from '../clock.ts';
 
 /**
@@ -32,7 +33,7 @@ export interface BadgeClassImage {
   svg: string | null;
 }
 
-export const BADGE_CLASS_REFUSALS = ['superseded', 'catalogue_key_taken', 'not_archived', 'already_archived'] as const;
+export const BADGE_CLASS_REFUSALS = ['superseded', 'catalogue_key_taken', 'not_archived', 'already_archived', 'catalogue_meaning'] as const;
 export type BadgeClassRefusalCode = (typeof BADGE_CLASS_REFUSALS)[number];
 
 /** An action on a badge class that cannot be done now (409, shown on the page): worded by `error.badgeClass.<code>`. */
@@ -72,6 +73,12 @@ export interface BadgeClassUpdate {
   versioned: boolean;
   /** The fields that changed (empty: nothing to save). */
   changed: string[];
+}
+
+/** What a structure sets beside a badge class's definition. */
+export interface BadgeClassLocalFields {
+  /** Its own guidance on the evidence it expects; undefined: left as it is. */
+  localNote?: string | null;
 }
 
 export class BadgeClassService {
@@ -144,6 +151,10 @@ export class BadgeClassService {
    * Once awarded, its meaning is locked: a change of what it certifies makes
    * a new version (same catalogue key, version + 1) and archives the old one,
    * which stays published for the assertions that point to it.
+   *
+   * A copy of a catalogue badge refuses any change of the catalogue's fields
+   * (BadgeClassRefusal 'catalogue_meaning', rules/catalogue-copy.ts); its
+   * tags, validity and local note are the structure's.
    */
   async update(
     structureId: string,
@@ -151,21 +162,27 @@ export class BadgeClassService {
     definition: BadgeClassDefinition,
     image: BadgeClassImage | null,
     actor: Actor,
+    local: BadgeClassLocalFields = {},
   ): Promise<BadgeClassUpdate> {
     checkBadgeClassDefinition(definition);
+    const localNote = local.localNote === undefined ? undefined : checkLocalNote(local.localNote);
     const result = await this.db.transaction(async (tx): Promise<BadgeClassUpdate> => {
       const row = await lockBadgeClassOfStructure(tx, structureId, id);
       if (!row) throw new DomainError('badge_class_not_found', 404);
       if (row.archivedAt) throw new DomainError('badge_class_archived', 409);
       const meaning = changedFields(row, definition, image);
+      const locked = catalogueFieldsChanged(row, meaning);
+      if (locked.length) throw new BadgeClassRefusal('catalogue_meaning', { fields: locked.join(', ') });
       const tagsChanged = canonical(row.tags) !== canonical(definition.tags);
-      const changed = tagsChanged ? [...meaning, 'tags'] : meaning;
+      const noteChanged = localNote !== undefined && localNote !== (row.localNote ?? null);
+      const changed = [...meaning, ...(tagsChanged ? ['tags'] : []), ...(noteChanged ? ['localNote'] : [])];
       if (!changed.length) return { row, versioned: false, changed };
       const imageValues = image ? { imagePng: image.png, imageSvg: image.svg } : {};
+      const noteValues = noteChanged ? { localNote } : {};
       const awarded = meaning.length ? await countAssertionsOfBadgeClass(tx, id) : 0;
 
       if (awarded === 0) {
-        const updated = await updateBadgeClass(tx, id, { ...definition, ...imageValues });
+        const updated = await updateBadgeClass(tx, id, { ...definition, ...imageValues, ...noteValues });
         await recordAudit(tx, actor, {
           at: this.now(),
           structureId,
@@ -189,6 +206,8 @@ export class BadgeClassService {
           imagePng: row.imagePng,
           imageSvg: row.imageSvg,
           ...imageValues,
+          localNote: row.localNote,
+          ...noteValues,
           version: row.version + 1,
           previousVersionId: row.id,
         },

@@ -20,6 +20,7 @@ import { MailService } from './mail/service.ts';
 import { MailSignal } from './mail/signal.ts';
 import { UnsubscribeLinks } from './mail/unsubscribe-links.ts';
 import type { MasterKey } from './master-key.ts';
+import { ProgrammeRules } from './programme-rules.ts';
 import { PublicationService } from './publication.ts';
 import { RemoteDocuments } from './remote-documents.ts';
 import { SigningKeyService } from './signing-keys.ts';
@@ -54,7 +55,16 @@ export function createServices(deps: ServiceDependencies) {
   const auth = new AuthService(deps.db, now, new DeviceCookies(deps.masterKey.deriveKey('insigne:device-cookie:v1')));
   const mailSignal = new MailSignal();
   const unsubscribe = new UnsubscribeLinks(deps.masterKey.deriveKey('insigne:unsubscribe:v1'), urls);
-  const awarding = new AwardingService(deps.db, keys, documents, signer, changes, new AwardMails(urls, unsubscribe, mailSignal), now);
+  const awarding = new AwardingService(
+    deps.db,
+    keys,
+    documents,
+    signer,
+    changes,
+    new AwardMails(urls, unsubscribe, mailSignal),
+    now,
+    new ProgrammeRules(urls),
+  );
   const publication = new PublicationService(deps.db, urls, documents, keys, awarding, changes, now);
   const linkRequests = new LinkRequests(deps.db, now, mailSignal);
   const accounts = new AccountService(deps.db, auth, structures, urls, now, linkRequests);

@@ -78,6 +78,8 @@ export class PublicUrls {
   unsubscribe = (token: string) => `${this.origin}${paths.unsubscribe(token)}`;
   /** The learner's space, where a new sign-in link is asked for. */
   learnerSpace = () => `${this.origin}${paths.learnerSpace()}`;
+  /** The staff's workspace (its dashboard), where a structure reads what concerns it. */
+  workspace = () => `${this.origin}/espace`;
 }
 
 /** What stands in a shown email for a link's secret. */

@@ -66,6 +66,8 @@ export const badgeClassPublicColumns = {
   alignment: badgeClasses.alignment,
   validityDays: badgeClasses.validityDays,
   archivedAt: badgeClasses.archivedAt,
+  /** A structure's own guidance beside a catalogue badge's criteria (shown on the pages, not in the Open Badges documents). */
+  localNote: badgeClasses.localNote,
 };
 
 // ---------------------------------------------------------------------------
