@@ -164,6 +164,34 @@ export class BadgeClassService {
     actor: Actor,
     local: BadgeClassLocalFields = {},
   ): Promise<BadgeClassUpdate> {
+    return this.save(structureId, id, definition, image, actor, local, 'structure');
+  }
+
+  /**
+   * The catalogue's entry changed (`insigne catalogue sync` for the regional
+   * badges): this structure's copy takes its new fields, as a new version if
+   * it was awarded (earlier awards keep theirs), keeping the structure's tags,
+   * validity and local note.
+   */
+  applyCatalogueChange(
+    structureId: string,
+    id: string,
+    definition: BadgeClassDefinition,
+    image: BadgeClassImage | null,
+    actor: Actor,
+  ): Promise<BadgeClassUpdate> {
+    return this.save(structureId, id, definition, image, actor, {}, 'catalogue');
+  }
+
+  private async save(
+    structureId: string,
+    id: string,
+    definition: BadgeClassDefinition,
+    image: BadgeClassImage | null,
+    actor: Actor,
+    local: BadgeClassLocalFields,
+    by: 'structure' | 'catalogue',
+  ): Promise<BadgeClassUpdate> {
     checkBadgeClassDefinition(definition);
     const localNote = local.localNote === undefined ? undefined : checkLocalNote(local.localNote);
     const result = await this.db.transaction(async (tx): Promise<BadgeClassUpdate> => {
@@ -171,7 +199,7 @@ export class BadgeClassService {
       if (!row) throw new DomainError('badge_class_not_found', 404);
       if (row.archivedAt) throw new DomainError('badge_class_archived', 409);
       const meaning = changedFields(row, definition, image);
-      const locked = catalogueFieldsChanged(row, meaning);
+      const locked = by === 'structure' ? catalogueFieldsChanged(row, meaning) : [];
       if (locked.length) throw new BadgeClassRefusal('catalogue_meaning', { fields: locked.join(', ') });
       const tagsChanged = canonical(row.tags) !== canonical(definition.tags);
       const noteChanged = localNote !== undefined && localNote !== (row.localNote ?? null);
@@ -189,7 +217,7 @@ export class BadgeClassService {
           action: 'badge_class.updated',
           targetType: 'badge_class',
           targetId: id,
-          details: { name: updated.name, changed },
+          details: { name: updated.name, changed, ...(by === 'catalogue' ? { by } : {}) },
         });
         return { row: updated, versioned: false, changed };
       }
@@ -218,7 +246,14 @@ export class BadgeClassService {
         action: 'badge_class.versioned',
         targetType: 'badge_class',
         targetId: next!.id,
-        details: { name: next!.name, previousVersionId: row.id, version: next!.version, changed, awarded },
+        details: {
+          name: next!.name,
+          previousVersionId: row.id,
+          version: next!.version,
+          changed,
+          awarded,
+          ...(by === 'catalogue' ? { by } : {}),
+        },
       });
       return { row: next!, versioned: true, changed };
     });

@@ -162,3 +162,16 @@ export async function nextBadgeClassPosition(db: Database, structureId: string):
     .where(eq(badgeClasses.structureId, structureId));
   return (row?.max ?? -1) + 1;
 }
+
+/** Every structure's live copy of one catalogue badge (without images). */
+export function listLiveCopies(db: Database, catalogueKey: string) {
+  return db
+    .select({
+      id: badgeClasses.id,
+      structureId: badgeClasses.structureId,
+      tags: badgeClasses.tags,
+      validityDays: badgeClasses.validityDays,
+    })
+    .from(badgeClasses)
+    .where(and(eq(badgeClasses.catalogueKey, catalogueKey), isNull(badgeClasses.archivedAt)));
+}
