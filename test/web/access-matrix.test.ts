@@ -112,6 +112,7 @@ const ROUTES: Record<string, Entry> = {
   'POST /espace/badges/:id/archiver': a('admin', { path: (i) => `/espace/badges/${i.badgeClass}/archiver`, scoped: true }),
   'POST /espace/badges/:id/desarchiver': a('admin', { path: (i) => `/espace/badges/${i.badgeClass}/desarchiver`, scoped: true }),
   'POST /espace/badges/:id/proposer': a('admin', { path: (i) => `/espace/badges/${i.badgeClass}/proposer`, scoped: true }),
+  'GET /espace/badges/:id/copier': a('admin', { path: (i) => `/espace/badges/${i.badgeClass}/copier`, scoped: true }),
 
   // Any member of the structure (advisors and admins)
   'GET /espace/badges': a('member'),
@@ -211,7 +212,12 @@ beforeAll(async () => {
   await s.users.create({ email: 'nadia@example.org', name: 'Nadia', password: PASSWORD, structureId: B.structure.id, role: 'admin' }, CLI);
 
   const { assertion } = await s.awarding.award(
-    { structureId: A.structure.id, badgeClassId: A.badgeClasses[0]!.id, recipient: { email: 'ines@example.org', name: 'Inès Moreau' } },
+    {
+      allowDuplicate: true,
+      structureId: A.structure.id,
+      badgeClassId: A.badgeClasses[0]!.id,
+      recipient: { email: 'ines@example.org', name: 'Inès Moreau' },
+    },
     CLI,
   );
   const { record: token } = await s.apiTokens.create({ structureId: A.structure.id, name: 'logiciel' }, CLI);
