@@ -18,7 +18,7 @@ export const fr = {
   'programme.localNote': 'Consignes de la structure sur les preuves attendues',
   'programme.localNote.hint':
     'Facultatif, 2 000 caractères au plus. Affichées à vos conseillers quand ils délivrent ce badge, et sur la page publique du badge sous le nom de votre structure, à côté des critères du catalogue (qui ne changent pas).',
-  'programme.localNote.byStructure': 'Précisions de {structure} sur les preuves attendues',
+  'programme.localNote.byStructure': 'Précisions {structure, elide, de} sur les preuves attendues',
   // The general badge
   'error.generalBadge.not_eligible':
     'Le badge général demande « je maîtrise » dans au moins 3 des 4 compétences, valides et non retirés. Cette personne en détient {held} sur 4 : il en manque {needed}, à choisir parmi {missing}.',
@@ -30,7 +30,7 @@ export const fr = {
   'programme.general.notice': '{name} ({email}) détient « je maîtrise » dans au moins 3 des 4 compétences depuis le {date}.',
   'programme.general.award': 'Décerner le badge général',
   'programme.general.awardTo': 'à {name}',
-  'programme.general.seeLearner': 'Voir la fiche de {name}',
+  'programme.general.seeLearner': 'Voir la fiche {name, elide, de}',
   'mail.kind.general-badge-eligible': 'Badge général possible',
   'mail.generalEligible.subject': '{name} peut recevoir le badge général',
   'mail.generalEligible.greeting': 'Bonjour {structure},',
@@ -40,7 +40,7 @@ export const fr = {
     'Votre structure peut lui décerner le badge « Compétences transversales — badge général » en un clic depuis votre tableau de bord. Le badge n’est pas délivré automatiquement : c’est à vous de le reconnaître.',
   'mail.generalEligible.action': 'Ouvrir le tableau de bord',
   'mail.generalEligible.footer':
-    'Vous recevez ce courriel parce que {structure} a délivré le badge qui rend cette personne éligible au badge général de La Normandie badge les compétences.',
+    'Vous recevez ce courriel parce {structure, elide, que} a délivré le badge qui rend cette personne éligible au badge général de La Normandie badge les compétences.',
   // Duplicates
   'error.duplicate_award':
     'Cette personne détient déjà ce badge, délivré par votre structure le {issuedOn} et toujours valide. Confirmez pour le délivrer une seconde fois (dans l’API : "allowDuplicate": true).',
