@@ -224,6 +224,25 @@ export function buildCli(): Command {
       });
     });
 
+  program
+    .command('catalogue')
+    .description('The regional catalogue (src/catalogue/)')
+    .command('sync')
+    .description(
+      "Carry the regional badges' name, description, criteria, alignment and image, as this release says them, to every structure's copy: a new version where it was awarded (earlier awards keep theirs)",
+    )
+    .option('--json', 'print JSON')
+    .action(async (options) => {
+      await withPlatform(async ({ services }) => {
+        const result = await services.catalogue.syncRegional(services.badgeClasses, CLI_ACTOR);
+        print(
+          options.json,
+          result,
+          `Regional badges carried to the structures: ${result.updated} changed in place, ${result.versioned} made a new version.`,
+        );
+      });
+    });
+
   return program;
 }
 

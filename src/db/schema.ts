@@ -101,6 +101,13 @@ export const badgeClasses = pgTable(
     alignment: jsonb('alignment').$type<AlignmentRecord[]>().notNull().default([]),
     /** Days an assertion stays valid; sets the assertion's `expires`. */
     validityDays: integer('validity_days'),
+    /**
+     * What a structure adds to a catalogue badge it awards: its own guidance on
+     * the evidence it expects. Shown beside the catalogue's criteria, never in
+     * them: the catalogue's name, description, criteria, image and alignment
+     * stay the same for every structure (src/services/rules/catalogue-copy.ts).
+     */
+    localNote: text('local_note'),
     imageSvg: text('image_svg'),
     imagePng: bytea('image_png').notNull(),
     archivedAt: timestamp('archived_at', { withTimezone: true }),
@@ -364,7 +371,9 @@ export type MailKind =
   | 'catalogue-proposal'
   | 'catalogue-decision'
   | 'revocation'
-  | 'expiry-reminder';
+  | 'expiry-reminder'
+  // src/services/rules/general-badge-notices (ProgrammeRules)
+  | 'general-badge-eligible';
 
 /**
  * The email outbox. A message is written in the same transaction as what
@@ -511,6 +520,10 @@ export interface AwardImportRow {
   assertionId?: string;
   replayed?: boolean;
   failure?: string;
+  /** Found at preview: the person already holds this badge, valid, from this structure (when it was awarded, ISO). */
+  alreadyHeld?: string;
+  /** What the confirmation chose for such a row: award it a second time, or not. */
+  duplicateChoice?: 'award' | 'skip';
 }
 
 /**
@@ -548,4 +561,29 @@ export const awardImports = pgTable(
     claimedBy: uuid('claimed_by'),
   },
   (t) => [index('award_imports_structure_idx').on(t.structureId, t.createdAt)],
+);
+
+/**
+ * A learner became eligible for the general badge (their third valid « je
+ * maîtrise ») through an award of this structure: its dashboard offers the
+ * general badge in one click while the learner stays eligible and nobody has
+ * awarded it (src/services/general-badge-notices.ts). One per structure and
+ * address: becoming eligible again tells the structure nothing new.
+ */
+export const generalBadgeNotices = pgTable(
+  'general_badge_notices',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    structureId: uuid('structure_id')
+      .notNull()
+      .references(() => structures.id),
+    recipientEmail: text('recipient_email').notNull(),
+    recipientName: text('recipient_name').notNull(),
+    /** The award that made the learner eligible. */
+    assertionId: uuid('assertion_id')
+      .notNull()
+      .references(() => assertions.id),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('general_badge_notices_structure_email').on(t.structureId, t.recipientEmail)],
 );

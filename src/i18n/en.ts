@@ -8,6 +8,7 @@ import * as accounts from './features/accounts.ts';
 import * as notifications from './features/notifications.ts';
 import * as audit from './features/audit.ts';
 import * as structures from './features/structures.ts';
+import * as programme_rules from './features/programme-rules.ts';
 import type { CoreMessages, Messages } from './fr.ts';
 
 const core: CoreMessages = {
@@ -313,4 +314,5 @@ export const en: Messages = {
   ...notifications.en,
   ...audit.en,
   ...structures.en,
+  ...programme_rules.en,
 };

@@ -8,6 +8,7 @@ import * as accounts from './features/accounts.ts';
 import * as notifications from './features/notifications.ts';
 import * as audit from './features/audit.ts';
 import * as structures from './features/structures.ts';
+import * as programme_rules from './features/programme-rules.ts';
 
 /** The French messages: the reference catalogue. Every key here must exist in en.ts. */
 const core = {
@@ -316,6 +317,7 @@ export const fr = {
   ...notifications.fr,
   ...audit.fr,
   ...structures.fr,
+  ...programme_rules.fr,
 } as const;
 
 export type Messages = { readonly [K in keyof typeof fr]: string };

@@ -35,6 +35,7 @@ import type { ActiveSigningKey, SigningKeyService } from './signing-keys.ts';
 import { type AwardStatus, awardStatus } from './rules/award-status.ts';
 import { expiresTooEarly, expiryOfAward, expiryOfDay } from './rules/expiry-date.ts';
 import type { AssertionSigner } from './signing/signer.ts';
+import type { ProgrammeRules, StoredAward } from './programme-rules.ts';
 import type { Clock } from '../clock.ts';
 
 export interface AwardInput {
@@ -49,6 +50,8 @@ export interface AwardInput {
   idempotencyKey?: string;
   /** The advisor's personal message, quoted in the learner's email (plain text, at most 1,000 characters). */
   message?: string | null;
+  /** The awarder confirmed a second award of a badge the person holds, valid, from this structure (rules/duplicate-award.ts). */
+  allowDuplicate?: boolean;
 }
 
 /** The longest personal message an award email carries. */
@@ -105,6 +108,7 @@ export class AwardingService {
     private readonly changes: LocalChanges,
     private readonly mails: AwardMails,
     private readonly now: Clock,
+    private readonly rules: ProgrammeRules,
   ) {}
 
   /**
@@ -131,6 +135,7 @@ export class AwardingService {
     const replayIds = new Map<number, string>();
     const firstIndexOfKey = new Map<string, number>();
     const pending: { index: number; row: PreparedAssertion }[] = [];
+    const checked: { index: number; item: BulkAwardItem; badgeClass: BadgeClassRow }[] = [];
     items.forEach((item, index) => {
       const key = item.idempotencyKey;
       if (key) {
@@ -152,6 +157,22 @@ export class AwardingService {
         checkMessage(item.message);
         const badgeClass = badgeClasses.get(item.badgeClassId);
         if (!badgeClass) throw new DomainError('badge_class_not_found', 404);
+        checked.push({ index, item, badgeClass });
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        outcomes[index] = { status: 'refused', error };
+      }
+    });
+    // The programme's rules (the general badge's, duplicates), with one query for the whole batch.
+    const refusals = await this.rules.refusals(
+      this.db,
+      structureId,
+      checked.map((c) => ({ email: c.item.recipient.email, badgeClass: c.badgeClass, allowDuplicate: c.item.allowDuplicate })),
+      this.now(),
+    );
+    checked.forEach(({ index, item, badgeClass }, i) => {
+      try {
+        if (refusals[i]) throw refusals[i];
         pending.push({ index, row: this.prepareRow({ ...item, structureId }, badgeClass, actor, issuedOn) });
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
@@ -222,6 +243,12 @@ export class AwardingService {
           toInsert.map((p) => this.mailFacts(p.row, badgeClasses.get(p.row.badgeClassId)!, mailContext, items[p.index]!.message)),
           { now: this.now(), createdByUserId: mailContext.createdByUserId },
         );
+        await this.rules.afterAwards(
+          tx,
+          { id: structureId, name: mailContext.structureName, email: mailContext.structureEmail },
+          inserted.map((a) => storedAward(a, badgeClasses.get(a.badgeClassId)!)),
+          { now: this.now(), createdByUserId: mailContext.createdByUserId },
+        );
         toInsert.forEach((p, i) => {
           outcomes[p.index] = { status: 'awarded', assertion: inserted[i]! };
         });
@@ -266,6 +293,12 @@ export class AwardingService {
           now: this.now(),
           createdByUserId: mailContext.createdByUserId,
         });
+        await this.rules.afterAwards(
+          tx,
+          { id: input.structureId, name: mailContext.structureName, email: mailContext.structureEmail },
+          [storedAward(assertion, badgeClass)],
+          { now: this.now(), createdByUserId: mailContext.createdByUserId },
+        );
         if (
           input.idempotencyKey &&
           !(await claimIdempotencyKey(tx, {
@@ -299,6 +332,20 @@ export class AwardingService {
     const assertion = await findAssertionOfStructure(this.db, structureId, previous.assertionId);
     if (!assertion) throw new DomainError('assertion_not_found', 404);
     return { assertion, replayed: true };
+  }
+
+  /**
+   * The programme's rules for awards about to be made (the general badge's,
+   * duplicates): why each would be refused now, or null. A form and a CSV
+   * preview ask before their confirmation; the award itself checks again.
+   */
+  async ruleRefusals(
+    structureId: string,
+    candidates: { email: string; badgeClass: Pick<BadgeClassRow, 'id' | 'catalogueKey'>; allowDuplicate?: boolean }[],
+    /** A caller's transaction, when it checks within one. */
+    db: Database = this.db,
+  ): Promise<(DomainError | null)[]> {
+    return this.rules.refusals(db, structureId, candidates, this.now());
   }
 
   /** An award's status now, on the platform's clock (the API and the pages show it). */
@@ -354,6 +401,13 @@ export class AwardingService {
   ): Promise<{ assertion: AssertionRow; badgeClass: BadgeClassRow }> {
     const badgeClass = await findBadgeClassOfStructure(db, input.structureId, input.badgeClassId);
     if (!badgeClass) throw new DomainError('badge_class_not_found', 404);
+    const [refusal] = await this.rules.refusals(
+      db,
+      input.structureId,
+      [{ email: input.recipient.email, badgeClass, allowDuplicate: input.allowDuplicate }],
+      this.now(),
+    );
+    if (refusal) throw refusal;
     const values = this.prepareRow(input, badgeClass, actor, this.issuedOnNow());
     const jws = await this.signer.sign(this.documents.signedAssertion(values, input.structureId, key.id), key.privateKeyPem);
     const assertion = await insertAssertion(db, { createdAt: this.now(), ...values, signingKeyId: key.id, jws });
@@ -589,6 +643,16 @@ export class AwardingService {
     await updateSignature(this.db, assertion.id, { jws, signingKeyId: key.id });
     return jws;
   }
+}
+
+function storedAward(assertion: AssertionRow, badgeClass: BadgeClassRow): StoredAward {
+  return {
+    id: assertion.id,
+    email: assertion.recipientEmail,
+    name: assertion.recipientName,
+    catalogueKey: badgeClass.catalogueKey,
+    badgeName: badgeClass.name,
+  };
 }
 
 function hashAwardRequest(input: BulkAwardItem): string {

@@ -19,6 +19,7 @@ import { type Actor, recordAudit } from './audit.ts';
 import { DomainError } from './errors.ts';
 import type { LocalChanges } from './changes.ts';
 import { type BadgeClassFields, checkBadgeClassDefinition } from './rules/badge-class-definition.ts';
+import { catalogueFieldsChanged, checkLocalNote } from './rules/catalogue-copy.ts';
 import type { Clock } from '../clock.ts';
 
 /**
@@ -42,6 +43,7 @@ export const BADGE_CLASS_REFUSALS = [
   'has_awards',
   'has_versions',
   'proposal_pending',
+  'catalogue_meaning',
 ] as const;
 export type BadgeClassRefusalCode = (typeof BADGE_CLASS_REFUSALS)[number];
 
@@ -82,6 +84,12 @@ export interface BadgeClassUpdate {
   versioned: boolean;
   /** The fields that changed (empty: nothing to save). */
   changed: string[];
+}
+
+/** What a structure sets beside a badge class's definition. */
+export interface BadgeClassLocalFields {
+  /** Its own guidance on the evidence it expects; undefined: left as it is. */
+  localNote?: string | null;
 }
 
 export class BadgeClassService {
@@ -154,6 +162,10 @@ export class BadgeClassService {
    * Once awarded, its meaning is locked: a change of what it certifies makes
    * a new version (same catalogue key, version + 1) and archives the old one,
    * which stays published for the assertions that point to it.
+   *
+   * A copy of a catalogue badge refuses any change of the catalogue's fields
+   * (BadgeClassRefusal 'catalogue_meaning', rules/catalogue-copy.ts); its
+   * tags, validity and local note are the structure's.
    */
   async update(
     structureId: string,
@@ -161,28 +173,62 @@ export class BadgeClassService {
     definition: BadgeClassDefinition,
     image: BadgeClassImage | null,
     actor: Actor,
+    local: BadgeClassLocalFields = {},
+  ): Promise<BadgeClassUpdate> {
+    return this.save(structureId, id, definition, image, actor, local, 'structure');
+  }
+
+  /**
+   * The catalogue's entry changed (`insigne catalogue sync` for the regional
+   * badges): this structure's copy takes its new fields, as a new version if
+   * it was awarded (earlier awards keep theirs), keeping the structure's tags,
+   * validity and local note.
+   */
+  applyCatalogueChange(
+    structureId: string,
+    id: string,
+    definition: BadgeClassDefinition,
+    image: BadgeClassImage | null,
+    actor: Actor,
+  ): Promise<BadgeClassUpdate> {
+    return this.save(structureId, id, definition, image, actor, {}, 'catalogue');
+  }
+
+  private async save(
+    structureId: string,
+    id: string,
+    definition: BadgeClassDefinition,
+    image: BadgeClassImage | null,
+    actor: Actor,
+    local: BadgeClassLocalFields,
+    by: 'structure' | 'catalogue',
   ): Promise<BadgeClassUpdate> {
     checkBadgeClassDefinition(definition);
+    const localNote = local.localNote === undefined ? undefined : checkLocalNote(local.localNote);
     const result = await this.db.transaction(async (tx): Promise<BadgeClassUpdate> => {
       const row = await lockBadgeClassOfStructure(tx, structureId, id);
       if (!row) throw new DomainError('badge_class_not_found', 404);
       if (row.archivedAt) throw new DomainError('badge_class_archived', 409);
       const meaning = changedFields(row, definition, image);
+      const locked = by === 'structure' ? catalogueFieldsChanged(row, meaning) : [];
+      if (locked.length) throw new BadgeClassRefusal('catalogue_meaning', { fields: locked.join(', ') });
       const tagsChanged = canonical(row.tags) !== canonical(definition.tags);
-      const changed = tagsChanged ? [...meaning, 'tags'] : meaning;
+      const noteChanged = localNote !== undefined && localNote !== (row.localNote ?? null);
+      const changed = [...meaning, ...(tagsChanged ? ['tags'] : []), ...(noteChanged ? ['localNote'] : [])];
       if (!changed.length) return { row, versioned: false, changed };
       const imageValues = image ? { imagePng: image.png, imageSvg: image.svg } : {};
+      const noteValues = noteChanged ? { localNote } : {};
       const awarded = meaning.length ? await countAssertionsOfBadgeClass(tx, id) : 0;
 
       if (awarded === 0) {
-        const updated = await updateBadgeClass(tx, id, { ...definition, ...imageValues });
+        const updated = await updateBadgeClass(tx, id, { ...definition, ...imageValues, ...noteValues });
         await recordAudit(tx, actor, {
           at: this.now(),
           structureId,
           action: 'badge_class.updated',
           targetType: 'badge_class',
           targetId: id,
-          details: { name: updated.name, changed },
+          details: { name: updated.name, changed, ...(by === 'catalogue' ? { by } : {}) },
         });
         return { row: updated, versioned: false, changed };
       }
@@ -199,6 +245,8 @@ export class BadgeClassService {
           imagePng: row.imagePng,
           imageSvg: row.imageSvg,
           ...imageValues,
+          localNote: row.localNote,
+          ...noteValues,
           version: row.version + 1,
           previousVersionId: row.id,
         },
@@ -209,7 +257,14 @@ export class BadgeClassService {
         action: 'badge_class.versioned',
         targetType: 'badge_class',
         targetId: next!.id,
-        details: { name: next!.name, previousVersionId: row.id, version: next!.version, changed, awarded },
+        details: {
+          name: next!.name,
+          previousVersionId: row.id,
+          version: next!.version,
+          changed,
+          awarded,
+          ...(by === 'catalogue' ? { by } : {}),
+        },
       });
       return { row: next!, versioned: true, changed };
     });

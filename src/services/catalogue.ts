@@ -9,6 +9,7 @@ import {
   insertBadgeClasses,
   listBadgeClassSummaries,
   listLiveCatalogueKeys,
+  listLiveCopies,
   nextBadgeClassPosition,
   updateBadgeClass,
 } from '../db/repositories/badge-classes.ts';
@@ -28,7 +29,7 @@ import { findUserById } from '../db/repositories/users.ts';
 import type { AlignmentRecord, badgeClasses } from '../db/schema.ts';
 import { normaliseEmail } from '../openbadges/index.ts';
 import { type Actor, recordAudit } from './audit.ts';
-import type { BadgeClassDefinition, BadgeClassImage } from './badge-classes.ts';
+import type { BadgeClassDefinition, BadgeClassImage, BadgeClassService } from './badge-classes.ts';
 import { checkBadgeClassDefinition } from './rules/badge-class-definition.ts';
 import { DomainError } from './errors.ts';
 import type { Clock } from '../clock.ts';
@@ -383,6 +384,42 @@ export class CatalogueService {
     });
     this.mails.notify();
     return declined;
+  }
+
+  /**
+   * The regional badges as the code now says them, carried to every
+   * structure's live copy (`insigne catalogue sync`, after a release that
+   * changed src/catalogue/): each copy whose name, description, criteria,
+   * alignment or image differs takes the catalogue's, as a new version when
+   * it was awarded, earlier awards keeping theirs (BadgeClassService).
+   * Returns how many copies changed.
+   */
+  async syncRegional(badgeClassService: BadgeClassService, actor: Actor): Promise<{ updated: number; versioned: number }> {
+    let updated = 0;
+    let versioned = 0;
+    for (const badge of REGIONAL_CATALOGUE) {
+      const item = regionalItem(badge);
+      const image = loadCatalogueImage(badge.key);
+      for (const copy of await listLiveCopies(this.db, badge.key)) {
+        const result = await badgeClassService.applyCatalogueChange(
+          copy.structureId,
+          copy.id,
+          {
+            name: item.name,
+            description: item.description,
+            criteriaNarrative: item.criteriaNarrative,
+            alignment: item.alignment,
+            tags: copy.tags,
+            validityDays: copy.validityDays,
+          },
+          { png: image.png, svg: image.svg },
+          actor,
+        );
+        if (result.versioned) versioned++;
+        else if (result.changed.length) updated++;
+      }
+    }
+    return { updated, versioned };
   }
 
   /** Copies a catalogue badge into the structure's badge classes, image included. */

@@ -64,6 +64,8 @@ export type ErrorCode =
   | 'last_admin'
   // The outbox (i18n in src/i18n/features/mail.ts).
   | 'reveal_password_reset'
-  | 'reveal_not_needed';
+  | 'reveal_not_needed'
+  // The programme's rules (i18n in src/i18n/features/programme-rules.ts).
+  | 'duplicate_award';
 
 export const notFound = (code: ErrorCode = 'not_found') => new DomainError(code, 404);

@@ -22,6 +22,7 @@ import { MailSignal } from './mail/signal.ts';
 import { ExpiryReminders } from './expiry-reminders.ts';
 import { UnsubscribeLinks } from './mail/unsubscribe-links.ts';
 import type { MasterKey } from './master-key.ts';
+import { ProgrammeRules } from './programme-rules.ts';
 import { PublicationService } from './publication.ts';
 import { RemoteDocuments } from './remote-documents.ts';
 import { SigningKeyService } from './signing-keys.ts';
@@ -65,6 +66,7 @@ export function createServices(deps: ServiceDependencies) {
     changes,
     new AwardMails(urls, unsubscribe, mailSignal, notifications),
     now,
+    new ProgrammeRules(urls),
   );
   const publication = new PublicationService(deps.db, urls, documents, keys, awarding, changes, now);
   const linkRequests = new LinkRequests(deps.db, now, mailSignal);

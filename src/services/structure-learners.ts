@@ -17,7 +17,8 @@ import type { AwardingService } from './awarding.ts';
 import { notFound } from './errors.ts';
 import type { PublicUrls } from './urls.ts';
 import type { Clock } from '../clock.ts';
-import { GENERAL_BADGE_KEY, GENERAL_BADGE_THRESHOLD, MASTERY_KEYS, MASTERY_LABELS } from './rules/general-badge.ts';
+import { listGeneralBadgeNotices, validCatalogueAwardsOf } from '../db/repositories/programme-rules.ts';
+import { GENERAL_BADGE_KEY, GENERAL_BADGE_THRESHOLD, MASTERY_KEYS, MASTERY_LABELS, masteredCompetences } from './rules/general-badge.ts';
 
 const LEARNER_KEY = /^[0-9a-f]{64}$/;
 
@@ -120,6 +121,37 @@ export class StructureLearnerService {
 
   awardsOf(structureId: string, email: string) {
     return listAwardsOfLearner(this.db, structureId, normaliseEmail(email));
+  }
+
+  /**
+   * The learners this structure's awards made eligible for the general badge
+   * (ProgrammeRules.afterAwards), while they still are and nobody awarded it:
+   * the dashboard offers it in one click. Newest first, at most `limit`.
+   */
+  async generalBadgeNotices(structureId: string, limit = 20): Promise<{ name: string; email: string; key: string; since: Date }[]> {
+    const notices = await listGeneralBadgeNotices(this.db, structureId, 200);
+    if (!notices.length) return [];
+    const holdings = await validCatalogueAwardsOf(
+      this.db,
+      notices.map((n) => n.recipientEmail),
+      [...Object.values(MASTERY_KEYS), GENERAL_BADGE_KEY],
+      this.now(),
+    );
+    return notices
+      .filter((n) => {
+        const held = holdings.filter((h) => h.email === n.recipientEmail);
+        return (
+          !held.some((h) => h.catalogueKey === GENERAL_BADGE_KEY) &&
+          masteredCompetences(held.map((h) => h.catalogueKey)).size >= GENERAL_BADGE_THRESHOLD
+        );
+      })
+      .slice(0, limit)
+      .map((n) => ({
+        name: n.recipientName,
+        email: n.recipientEmail,
+        key: StructureLearnerService.keyOf(structureId, n.recipientEmail),
+        since: n.createdAt,
+      }));
   }
 
   /** The general badge's rule for this learner, as this structure's page shows it (see CompetenceStatus). */

@@ -82,6 +82,8 @@ export class PublicUrls {
   workspaceBadgeClass = (badgeClassId: string) => `${this.origin}/espace/badges/${badgeClassId}`;
   /** The Région's page of the shared catalogue and its pending proposals. */
   platformCatalogue = () => `${this.origin}/espace/plateforme/catalogue`;
+  /** The staff's workspace (its dashboard), where a structure reads what concerns it. */
+  workspace = () => `${this.origin}/espace`;
 }
 
 /** What stands in a shown email for a link's secret. */

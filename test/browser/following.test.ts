@@ -63,6 +63,7 @@ beforeAll(async () => {
   for (const [i, [email, name]] of learners.entries()) {
     const { assertion } = await s.awarding.award(
       {
+        allowDuplicate: true,
         structureId: structure.id,
         badgeClassId: badgeClasses[i]!.id,
         recipient: { email, name },

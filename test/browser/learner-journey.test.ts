@@ -58,6 +58,7 @@ describe('from the API to the recruiter’s check', () => {
   test('an award made through the API arrives as an email at the SMTP server', async () => {
     const response = await app.api(seeded.token, 'POST', '/api/v1/assertions', {
       badgeClass: seeded.badgeClasses[0]!.id,
+      allowDuplicate: true,
       recipient: LEARNER,
       message: 'Bravo pour votre implication dans l’atelier !',
     });

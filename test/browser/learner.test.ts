@@ -50,6 +50,7 @@ beforeAll(async () => {
   ] as const) {
     const response = await app.api(seeded.token, 'POST', '/api/v1/assertions', {
       badgeClass: seeded.badgeClasses[0]!.id,
+      allowDuplicate: true,
       recipient: LEARNER,
       ...extra,
     });

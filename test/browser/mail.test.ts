@@ -57,6 +57,7 @@ beforeAll(async () => {
   );
   const award = await app.api(seeded.token, 'POST', '/api/v1/assertions', {
     badgeClass: seeded.badgeClasses[0]!.id,
+    allowDuplicate: true,
     recipient: LEARNER,
     message: 'Un message <script>alert(1)</script> pour toi',
   });

@@ -41,6 +41,7 @@ const contexts: BrowserContext[] = [];
 async function award(overrides: Record<string, unknown> = {}) {
   const response = await app.api(token, 'POST', '/api/v1/assertions', {
     badgeClass: badgeClass.id,
+    allowDuplicate: true,
     recipient: LEARNER,
     evidence: [EVIDENCE],
     narrative: NARRATIVE,

@@ -56,6 +56,7 @@ beforeAll(async () => {
   const seeded = await seedStructure(app.services);
   const awarded = await app.api(seeded.token, 'POST', '/api/v1/assertions', {
     badgeClass: seeded.badgeClasses[0]!.id,
+    allowDuplicate: true,
     recipient: LEARNER,
   });
   expect(awarded.status, JSON.stringify(awarded.body)).toBe(201);

@@ -53,6 +53,7 @@ beforeAll(async () => {
     headers: { authorization: `Bearer ${token}` },
     payload: {
       badgeClass: badgeClass.id,
+      allowDuplicate: true,
       recipient: LEARNER,
       evidence: [{ narrative: 'Présentation orale en atelier collectif', url: 'https://example.org/preuve/42' }],
       narrative: 'Observée pendant la session de novembre.',

@@ -26,11 +26,21 @@ describe('backup and restore', () => {
     cleanups.push(() => original.close());
     const seeded = await seedStructure(original.services);
     const { assertion } = await original.services.awarding.award(
-      { structureId: seeded.structure.id, badgeClassId: seeded.badgeClasses[0]!.id, recipient: { email: 'a@example.org', name: 'A' } },
+      {
+        allowDuplicate: true,
+        structureId: seeded.structure.id,
+        badgeClassId: seeded.badgeClasses[0]!.id,
+        recipient: { email: 'a@example.org', name: 'A' },
+      },
       { kind: 'cli' },
     );
     const revoked = await original.services.awarding.award(
-      { structureId: seeded.structure.id, badgeClassId: seeded.badgeClasses[1]!.id, recipient: { email: 'b@example.org', name: 'B' } },
+      {
+        allowDuplicate: true,
+        structureId: seeded.structure.id,
+        badgeClassId: seeded.badgeClasses[1]!.id,
+        recipient: { email: 'b@example.org', name: 'B' },
+      },
       { kind: 'cli' },
     );
     await original.services.awarding.revoke(seeded.structure.id, revoked.assertion.id, 'Erreur', { kind: 'cli' });

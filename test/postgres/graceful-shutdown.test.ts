@@ -32,7 +32,7 @@ beforeAll(async () => {
   );
   const [badgeClass] = await platform.services.badgeClasses.listAwardable(structure.id);
   const { assertion } = await platform.services.awarding.award(
-    { structureId: structure.id, badgeClassId: badgeClass!.id, recipient: { email: 'a@example.org', name: 'A' } },
+    { allowDuplicate: true, structureId: structure.id, badgeClassId: badgeClass!.id, recipient: { email: 'a@example.org', name: 'A' } },
     { kind: 'cli' },
   );
   assertionId = assertion.id;

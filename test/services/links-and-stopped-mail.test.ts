@@ -58,7 +58,12 @@ describe('revoking a badge', () => {
   it('suppresses its award email if it has not gone yet', async () => {
     const { structure, badgeClasses } = await seedStructure(ctx.services, { name: 'Centre de Rouen' });
     const { assertion } = await ctx.services.awarding.award(
-      { structureId: structure.id, badgeClassId: badgeClasses[0]!.id, recipient: { email: 'hugo@example.org', name: 'Hugo' } },
+      {
+        allowDuplicate: true,
+        structureId: structure.id,
+        badgeClassId: badgeClasses[0]!.id,
+        recipient: { email: 'hugo@example.org', name: 'Hugo' },
+      },
       { kind: 'cli' },
     );
     await ctx.services.awarding.revoke(structure.id, assertion.id, 'Erreur de saisie', { kind: 'cli' });

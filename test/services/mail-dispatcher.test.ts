@@ -36,7 +36,7 @@ function awardViaApi(email: string, extra: Record<string, unknown> = {}) {
     method: 'POST',
     url: '/api/v1/assertions',
     headers: { authorization: `Bearer ${seeded.token}` },
-    payload: { badgeClass: seeded.badgeClasses[0]!.id, recipient: { email, name: 'Léa Martin' }, ...extra },
+    payload: { badgeClass: seeded.badgeClasses[0]!.id, allowDuplicate: true, recipient: { email, name: 'Léa Martin' }, ...extra },
   });
 }
 

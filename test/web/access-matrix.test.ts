@@ -128,6 +128,7 @@ const ROUTES: Record<string, Entry> = {
   // Its page says at once that this badge, awarded, cannot be deleted; the post is refused (409) without deleting.
   'GET /espace/badges/:id/supprimer': a('admin', { path: (i) => `/espace/badges/${i.badgeClass}/supprimer`, scoped: true }),
   'POST /espace/badges/:id/supprimer': a('admin', { path: (i) => `/espace/badges/${i.badgeClass}/supprimer`, scoped: true }),
+  'GET /espace/badges/:id/copier': a('admin', { path: (i) => `/espace/badges/${i.badgeClass}/copier`, scoped: true }),
 
   // Any member of the structure (advisors and admins)
   'GET /espace/badges': a('member'),
@@ -228,7 +229,12 @@ beforeAll(async () => {
   await s.users.create({ email: 'nadia@example.org', name: 'Nadia', password: PASSWORD, structureId: B.structure.id, role: 'admin' }, CLI);
 
   const { assertion } = await s.awarding.award(
-    { structureId: A.structure.id, badgeClassId: A.badgeClasses[0]!.id, recipient: { email: 'ines@example.org', name: 'Inès Moreau' } },
+    {
+      allowDuplicate: true,
+      structureId: A.structure.id,
+      badgeClassId: A.badgeClasses[0]!.id,
+      recipient: { email: 'ines@example.org', name: 'Inès Moreau' },
+    },
     CLI,
   );
   const { record: token } = await s.apiTokens.create({ structureId: A.structure.id, name: 'logiciel' }, CLI);

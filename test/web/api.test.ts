@@ -65,7 +65,7 @@ async function awardAs(seeded: Seeded, body: Json = {}, headers: Record<string, 
   const response = await api('POST', '/assertions', {
     token: seeded.token,
     headers,
-    payload: { badgeClass: seeded.badgeClasses[0]!.id, recipient: learner(), ...body },
+    payload: { badgeClass: seeded.badgeClasses[0]!.id, allowDuplicate: true, recipient: learner(), ...body },
   });
   expect(response.statusCode, response.body).toBe(201);
   return response.json() as Json;
@@ -145,7 +145,7 @@ describe('authentication', () => {
     expect((await api('GET', '/badge-classes', { token })).statusCode).toBe(401);
     const refused = await api('POST', '/assertions', {
       token,
-      payload: { badgeClass: A.badgeClasses[0]!.id, recipient: learner() },
+      payload: { badgeClass: A.badgeClasses[0]!.id, allowDuplicate: true, recipient: learner() },
     });
     expect(refused.statusCode).toBe(401);
     expect(refused.json().error.code).toBe('invalid_token');
@@ -179,7 +179,7 @@ describe('a token sees its own structure only', () => {
   let bAssertion: Json;
 
   beforeAll(async () => {
-    bAssertion = await awardAs(B, { recipient: learner({ email: 'candidat.b@example.org' }) });
+    bAssertion = await awardAs(B, { allowDuplicate: true, recipient: learner({ email: 'candidat.b@example.org' }) });
   });
 
   it("lists only its own structure's nine badge classes", async () => {
@@ -202,7 +202,7 @@ describe('a token sees its own structure only', () => {
     const [beforeA, beforeB, before] = [await countOf(A.structure.id), await countOf(B.structure.id), await writes()];
     const response = await api('POST', '/assertions', {
       token: A.token,
-      payload: { badgeClass: B.badgeClasses[0]!.id, recipient: learner() },
+      payload: { badgeClass: B.badgeClasses[0]!.id, allowDuplicate: true, recipient: learner() },
       headers: { 'idempotency-key': 'cross-structure' },
     });
     expect(response.statusCode).toBe(404);
@@ -248,7 +248,7 @@ describe('a token sees its own structure only', () => {
 });
 
 describe('validation of an award', () => {
-  const valid = (): Json => ({ badgeClass: A.badgeClasses[0]!.id, recipient: learner() });
+  const valid = (): Json => ({ badgeClass: A.badgeClasses[0]!.id, allowDuplicate: true, recipient: learner() });
 
   // [what is wrong, how to break a valid body, the field named, French message, English message]
   const cases: [string, (b: Json) => void, string, string | RegExp, string | RegExp][] = [
@@ -368,7 +368,7 @@ describe('validation of an award', () => {
   });
 
   it('follows the preferred language of Accept-Language, French otherwise', async () => {
-    const body = { ...valid(), recipient: learner({ email: 'x' }) };
+    const body = { ...valid(), allowDuplicate: true, recipient: learner({ email: 'x' }) };
     const message = async (acceptLanguage: string) =>
       (await api('POST', '/assertions', { token: A.token, payload: body, headers: { 'accept-language': acceptLanguage } })).json().error
         .message;
@@ -480,6 +480,7 @@ describe('validation of an award', () => {
       token: A.token,
       payload: {
         ...valid(),
+        allowDuplicate: true,
         recipient: learner({ name }),
         evidence: Array.from({ length: 20 }, (_, i) => ({ url: `https://example.org/preuve/${i}` })),
         narrative: 'n'.repeat(5000),
@@ -510,7 +511,7 @@ describe('recipient normalisation', () => {
 
 describe('Idempotency-Key', () => {
   it('replays the same request: 201 then 200 with the same id, one assertion stored', async () => {
-    const payload = { badgeClass: A.badgeClasses[1]!.id, recipient: learner({ name: 'Idem Potent' }) };
+    const payload = { badgeClass: A.badgeClasses[1]!.id, allowDuplicate: true, recipient: learner({ name: 'Idem Potent' }) };
     const before = await writes();
     const first = await api('POST', '/assertions', { token: A.token, payload, headers: { 'idempotency-key': 'retry-1' } });
     const second = await api('POST', '/assertions', { token: A.token, payload, headers: { 'idempotency-key': 'retry-1' } });
@@ -536,12 +537,12 @@ describe('Idempotency-Key', () => {
   });
 
   it('refuses the same key with a different body (422 idempotency_key_reused), writing nothing', async () => {
-    const payload = { badgeClass: A.badgeClasses[1]!.id, recipient: learner({ name: 'Première' }) };
+    const payload = { badgeClass: A.badgeClasses[1]!.id, allowDuplicate: true, recipient: learner({ name: 'Première' }) };
     const first = await api('POST', '/assertions', { token: A.token, payload, headers: { 'idempotency-key': 'reused-1' } });
     expect(first.statusCode).toBe(201);
     const before = await writes();
     for (const changed of [
-      { ...payload, recipient: learner({ name: 'Seconde' }) },
+      { ...payload, allowDuplicate: true, recipient: learner({ name: 'Seconde' }) },
       { ...payload, badgeClass: A.badgeClasses[2]!.id },
       { ...payload, narrative: 'Un commentaire' },
       { ...payload, expires: '2031-01-15' },
@@ -557,7 +558,7 @@ describe('Idempotency-Key', () => {
   });
 
   it('gives concurrent requests with one key one assertion, and all of them its id', async () => {
-    const payload = { badgeClass: A.badgeClasses[3]!.id, recipient: learner({ name: 'Concurrente' }) };
+    const payload = { badgeClass: A.badgeClasses[3]!.id, allowDuplicate: true, recipient: learner({ name: 'Concurrente' }) };
     const before = await writes();
     const responses = await Promise.all(
       Array.from({ length: 4 }, () => api('POST', '/assertions', { token: A.token, payload, headers: { 'idempotency-key': 'race-1' } })),
@@ -577,12 +578,12 @@ describe('Idempotency-Key', () => {
     const key = 'shared-key-1';
     const a = await api('POST', '/assertions', {
       token: A.token,
-      payload: { badgeClass: A.badgeClasses[0]!.id, recipient: learner() },
+      payload: { badgeClass: A.badgeClasses[0]!.id, allowDuplicate: true, recipient: learner() },
       headers: { 'idempotency-key': key },
     });
     const b = await api('POST', '/assertions', {
       token: B.token,
-      payload: { badgeClass: B.badgeClasses[0]!.id, recipient: learner({ name: 'Autre' }) },
+      payload: { badgeClass: B.badgeClasses[0]!.id, allowDuplicate: true, recipient: learner({ name: 'Autre' }) },
       headers: { 'idempotency-key': key },
     });
     expect(a.statusCode).toBe(201);
@@ -594,7 +595,7 @@ describe('Idempotency-Key', () => {
   });
 
   it('awards twice without a key', async () => {
-    const payload = { badgeClass: A.badgeClasses[4]!.id, recipient: learner({ name: 'Sans clé' }) };
+    const payload = { badgeClass: A.badgeClasses[4]!.id, allowDuplicate: true, recipient: learner({ name: 'Sans clé' }) };
     const first = await api('POST', '/assertions', { token: A.token, payload });
     const second = await api('POST', '/assertions', { token: A.token, payload });
     expect([first.statusCode, second.statusCode]).toEqual([201, 201]);
@@ -607,7 +608,8 @@ describe('expiry', () => {
   let withValidity: string;
 
   beforeAll(async () => {
-    withValidity = A.badgeClasses.find((b) => b.catalogueKey === 'general')!.id;
+    // Not the general badge: its own rule (three « je maîtrise ») is tested in programme-rules.test.ts.
+    withValidity = A.badgeClasses.find((b) => b.catalogueKey === 's-integrer-je-pratique')!.id;
     await ctx.platform.database.db.update(badgeClasses).set({ validityDays: 30 }).where(eq(badgeClasses.id, withValidity));
   });
 
@@ -682,6 +684,7 @@ describe('listing assertions', () => {
       awarded.unshift(
         await awardAs(C, {
           badgeClass: C.badgeClasses[step.bc]!.id,
+          allowDuplicate: true,
           recipient: learner({ email: step.email }),
           ...(step.expires ? { expires: step.expires } : {}),
         }),
@@ -764,7 +767,7 @@ describe('revocation', () => {
   let target: Json;
 
   beforeAll(async () => {
-    target = await awardAs(A, { recipient: learner({ name: 'À révoquer' }) });
+    target = await awardAs(A, { allowDuplicate: true, recipient: learner({ name: 'À révoquer' }) });
   });
 
   it.each([
@@ -817,7 +820,7 @@ describe('revocation', () => {
   // GET omits the JWS of a revoked assertion and /signed.jws answers 410, but the POST
   // handler calls currentJws() unconditionally, so a retry hands out a fresh signed file.
   it('replays a since-revoked award as revoked, without a JWS', async () => {
-    const payload = { badgeClass: A.badgeClasses[2]!.id, recipient: learner({ name: 'Rejouée puis révoquée' }) };
+    const payload = { badgeClass: A.badgeClasses[2]!.id, allowDuplicate: true, recipient: learner({ name: 'Rejouée puis révoquée' }) };
     const first = await api('POST', '/assertions', { token: A.token, payload, headers: { 'idempotency-key': 'revoked-replay' } });
     expect(first.statusCode).toBe(201);
     await api('POST', `/assertions/${first.json().id}/revoke`, { token: A.token, payload: { reason: 'Erreur' } });
@@ -879,7 +882,15 @@ describe('the OpenAPI description', () => {
     const post = spec.paths['/api/v1/assertions'].post;
     const schema = post.requestBody.content['application/json'].schema;
     expect(schema.required).toEqual(expect.arrayContaining(['badgeClass', 'recipient']));
-    expect(Object.keys(schema.properties).sort()).toEqual(['badgeClass', 'evidence', 'expires', 'message', 'narrative', 'recipient']);
+    expect(Object.keys(schema.properties).sort()).toEqual([
+      'allowDuplicate',
+      'badgeClass',
+      'evidence',
+      'expires',
+      'message',
+      'narrative',
+      'recipient',
+    ]);
     expect(post.parameters.find((p: Json) => p.in === 'header' && p.name === 'idempotency-key')).toBeDefined();
     expect(Object.keys(post.responses)).toEqual(expect.arrayContaining(['200', '201', '400', '401', '404', '422']));
   });
@@ -932,7 +943,7 @@ describe('the audit trail', () => {
   });
 
   it('records nothing for a replayed award', async () => {
-    const payload = { badgeClass: A.badgeClasses[6]!.id, recipient: learner({ name: 'Rejouée' }) };
+    const payload = { badgeClass: A.badgeClasses[6]!.id, allowDuplicate: true, recipient: learner({ name: 'Rejouée' }) };
     const first = await api('POST', '/assertions', { token: A.token, payload, headers: { 'idempotency-key': 'audit-replay' } });
     await api('POST', '/assertions', { token: A.token, payload, headers: { 'idempotency-key': 'audit-replay' } });
     const events = await ctx.platform.database.db.select().from(auditEvents).where(eq(auditEvents.targetId, first.json().id));

@@ -545,14 +545,19 @@ describe('the workspace, by role', () => {
     awardedIds = [];
     for (const [i, name] of ['Inès Moreau', 'Jules Lambert', '<i>Zoé</i> Garnier'].entries()) {
       const { assertion } = await s.awarding.award(
-        { structureId: caen, badgeClassId: badges[i]!.id, recipient: { email: `apprenant${i}@example.org`, name } },
+        { allowDuplicate: true, structureId: caen, badgeClassId: badges[i]!.id, recipient: { email: `apprenant${i}@example.org`, name } },
         CLI,
       );
       awardedIds.push(assertion.id);
     }
     await s.awarding.revoke(caen, awardedIds[0]!, 'Erreur de saisie', CLI);
     await s.awarding.award(
-      { structureId: rouen, badgeClassId: seededRouen.badgeClasses[0]!.id, recipient: { email: 'x@example.org', name: 'Nina Rouen' } },
+      {
+        allowDuplicate: true,
+        structureId: rouen,
+        badgeClassId: seededRouen.badgeClasses[0]!.id,
+        recipient: { email: 'x@example.org', name: 'Nina Rouen' },
+      },
       CLI,
     );
 

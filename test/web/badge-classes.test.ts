@@ -320,7 +320,7 @@ describe('creating and editing a badge class', () => {
   it('once awarded, a change of meaning makes version 2; the old assertion keeps the old version', async () => {
     const before = await badgeClassRow(generatedId);
     const { assertion } = await ctx.services.awarding.award(
-      { structureId: caen, badgeClassId: generatedId, recipient: { email: 'ines@example.org', name: 'Inès Moreau' } },
+      { allowDuplicate: true, structureId: caen, badgeClassId: generatedId, recipient: { email: 'ines@example.org', name: 'Inès Moreau' } },
       CLI,
     );
     // Tags only classify: changed in place.
@@ -388,14 +388,16 @@ describe('creating and editing a badge class', () => {
     expect((await badgeClassRow(generatedId)).archivedAt).not.toBeNull();
   });
 
-  it('a catalogue badge keeps its key in its new version', async () => {
+  it('a catalogue badge keeps its key and its meaning in its new version', async () => {
     const organiser = (await ctx.services.badgeClasses.listAwardable(caen)).find((b) => b.catalogueKey === 'organiser-je-pratique')!;
     await ctx.services.awarding.award(
       { structureId: caen, badgeClassId: organiser.id, recipient: { email: 'jules@example.org', name: 'Jules Lambert' } },
       CLI,
     );
+    // The catalogue's fields are shown, not offered for editing (programme-rules.test.ts has the rest).
     const form = await people.admin.get(`/espace/badges/${organiser.id}/modifier`);
-    expect(form.body).toMatch(/value="ORG-P" checked/);
+    expect(text(form.body)).toContain('Ce que dit le catalogue');
+    expect(form.body).not.toContain('name="description"');
     const saved = await people.admin.postFromWorkspace(
       `/espace/badges/${organiser.id}/modifier`,
       {
@@ -404,8 +406,7 @@ describe('creating and editing a badge class', () => {
         description: organiser.description + ' Révisé.',
         criteriaNarrative: organiser.criteriaNarrative,
         tags: organiser.tags.join(', '),
-        framework: 'ORG-P',
-        validityAmount: '',
+        validityAmount: '12',
         validityUnit: 'months',
         imageSource: 'keep',
       },
@@ -413,7 +414,13 @@ describe('creating and editing a badge class', () => {
     );
     expect(saved.statusCode, saved.body.slice(0, 1000)).toBe(303);
     const next = await badgeClassRow(idFrom(saved.headers.location));
-    expect(next).toMatchObject({ version: 2, catalogueKey: 'organiser-je-pratique', previousVersionId: organiser.id });
+    expect(next).toMatchObject({
+      version: 2,
+      catalogueKey: 'organiser-je-pratique',
+      previousVersionId: organiser.id,
+      description: organiser.description,
+      validityDays: 365,
+    });
     expect(next.alignment).toEqual(organiser.alignment);
     expect(Buffer.from(next.imagePng).equals(Buffer.from(organiser.imagePng))).toBe(true);
   });

@@ -41,6 +41,7 @@ let region: Browser;
 async function award(email: string, message?: string) {
   const { assertion } = await ctx.services.awarding.award(
     {
+      allowDuplicate: true,
       structureId: A.structure.id,
       badgeClassId: A.badgeClasses[0]!.id,
       recipient: { email, name: 'Léa Martin' },

@@ -36,7 +36,7 @@ async function awardVia(seeded: Seeded, body: Json = {}) {
     method: 'POST',
     url: '/api/v1/assertions',
     headers: { authorization: `Bearer ${seeded.token}` },
-    payload: { badgeClass: seeded.badgeClasses[0]!.id, recipient: LEARNER, ...body },
+    payload: { badgeClass: seeded.badgeClasses[0]!.id, allowDuplicate: true, recipient: LEARNER, ...body },
   });
   expect(response.statusCode, response.body).toBe(201);
   return response.json() as Json;

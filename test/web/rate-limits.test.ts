@@ -11,6 +11,7 @@ beforeAll(async () => {
   const seeded = await seedStructure(ctx.services);
   const { assertion } = await ctx.services.awarding.award(
     {
+      allowDuplicate: true,
       structureId: seeded.structure.id,
       badgeClassId: seeded.badgeClasses[0]!.id,
       recipient: { email: 'camille@example.org', name: 'Camille' },

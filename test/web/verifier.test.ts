@@ -130,7 +130,7 @@ async function awardVia(app: App, seeded: typeof S, body: Json = {}) {
     method: 'POST',
     url: '/api/v1/assertions',
     headers: { authorization: `Bearer ${seeded.token}` },
-    payload: { badgeClass: seeded.badgeClasses[0]!.id, recipient: LEARNER, ...body },
+    payload: { badgeClass: seeded.badgeClasses[0]!.id, allowDuplicate: true, recipient: LEARNER, ...body },
   });
   expect(response.statusCode, response.body).toBe(201);
   return response.json() as Json;

@@ -66,6 +66,8 @@ export const badgeClassPublicColumns = {
   alignment: badgeClasses.alignment,
   validityDays: badgeClasses.validityDays,
   archivedAt: badgeClasses.archivedAt,
+  /** A structure's own guidance beside a catalogue badge's criteria (shown on the pages, not in the Open Badges documents). */
+  localNote: badgeClasses.localNote,
 };
 
 // ---------------------------------------------------------------------------
@@ -173,4 +175,17 @@ export async function deleteUnawardedBadgeClass(db: Database, structureId: strin
     .where(and(eq(badgeClasses.id, id), eq(badgeClasses.structureId, structureId)))
     .returning({ id: badgeClasses.id });
   return deleted.length > 0;
+}
+
+/** Every structure's live copy of one catalogue badge (without images). */
+export function listLiveCopies(db: Database, catalogueKey: string) {
+  return db
+    .select({
+      id: badgeClasses.id,
+      structureId: badgeClasses.structureId,
+      tags: badgeClasses.tags,
+      validityDays: badgeClasses.validityDays,
+    })
+    .from(badgeClasses)
+    .where(and(eq(badgeClasses.catalogueKey, catalogueKey), isNull(badgeClasses.archivedAt)));
 }

@@ -20,6 +20,7 @@ import {
   requeueAwardImport,
   setAwardImportRows,
 } from '../../db/repositories/award-imports.ts';
+import { findIdempotentAwards } from '../../db/repositories/assertions.ts';
 import { findBadgeClassOfStructure, listArchivedBadgeClasses, listLiveBadgeClasses } from '../../db/repositories/badge-classes.ts';
 import type { AwardImportRow, EvidenceRecord } from '../../db/schema.ts';
 import { type Actor, type AuditAction, recordAudit } from '../audit.ts';
@@ -31,6 +32,8 @@ import { isUuid } from '../ids.ts';
 import { endOfProgrammeDay, parseCalendarDay } from '../rules/expiry-date.ts';
 import { IMPORT_FIELDS, type ImportField, parseAwardCsv } from './csv-file.ts';
 import { BadgeLookup, checkRows, checkRowValues, type RowError, rowIdempotencyKey } from './row-checks.ts';
+import { DuplicateAward } from '../rules/duplicate-award.ts';
+import { GeneralBadgeRefusal } from '../rules/general-badge.ts';
 
 /** Rows per call to awardMany: each batch is signed, stored and reported before the next. */
 export const IMPORT_BATCH = 500;
@@ -47,18 +50,24 @@ export interface ImportCounts {
   valid: number;
   errors: number;
   dropped: number;
+  /** Among the valid ones: a badge the person already holds, valid, from this structure (the confirmation asks what to do). */
+  held: number;
 }
 
 export function countRows(rows: AwardImportRow[]): ImportCounts {
   let valid = 0;
   let errors = 0;
   let dropped = 0;
+  let held = 0;
   for (const r of rows) {
     if (r.dropped) dropped++;
     else if (r.errors.length) errors++;
-    else valid++;
+    else {
+      valid++;
+      if (r.alreadyHeld) held++;
+    }
   }
-  return { total: rows.length, valid, errors, dropped };
+  return { total: rows.length, valid, errors, dropped, held };
 }
 
 export type RowOutcome = 'awarded' | 'replayed' | 'failed';
@@ -87,12 +96,17 @@ export class AwardImportService {
   ): Promise<AwardImportSummary> {
     const parsed = parseAwardCsv(input.bytes);
     const badges = await this.lookup(input.structureId);
-    const rows = checkRows(
-      parsed.rows.map((r) => ({ line: r.line, values: r.values, errors: [] })),
-      badges,
-      this.now(),
-    );
     const fileSha256 = createHash('sha256').update(input.bytes).digest('hex');
+    const rows = await this.programmeChecks(
+      input.structureId,
+      checkRows(
+        parsed.rows.map((r) => ({ line: r.line, values: r.values, errors: [] })),
+        badges,
+        this.now(),
+      ),
+      badges,
+      fileSha256,
+    );
     return this.db.transaction(async (tx) => {
       const created = await insertAwardImport(tx, {
         createdAt: this.now(),
@@ -117,6 +131,51 @@ export class AwardImportService {
       });
       return created;
     });
+  }
+
+  /**
+   * The programme's rules on the rows that are otherwise right: a general
+   * badge the person cannot receive is a problem of the row; a badge the
+   * person already holds, valid, from this structure is flagged, and the
+   * confirmation asks what to do with those rows.
+   */
+  private async programmeChecks(
+    structureId: string,
+    rows: AwardImportRow[],
+    badges: BadgeLookup,
+    fileSha256: string,
+    db: Database = this.db,
+  ): Promise<AwardImportRow[]> {
+    const candidates = rows.flatMap((row, index) => {
+      const badgeClass = !row.dropped && !row.errors.length ? badges.find(row.values.badge ?? '') : undefined;
+      return badgeClass ? [{ index, email: row.values.email ?? '', badgeClass, key: rowIdempotencyKey(fileSha256, row.values) }] : [];
+    });
+    if (!candidates.length) return rows;
+    // A row of the same file sent before answers with its first award (a replay): not a second award to confirm.
+    const sent = new Set(
+      (
+        await findIdempotentAwards(
+          db,
+          structureId,
+          candidates.map((c) => c.key),
+        )
+      ).map((p) => p.key),
+    );
+    const refusals = await this.awarding.ruleRefusals(structureId, candidates, db);
+    candidates.forEach(({ index }, i) => {
+      const refusal = refusals[i];
+      const row = rows[index]!;
+      if (refusal instanceof DuplicateAward) {
+        if (!sent.has(candidates[i]!.key)) row.alreadyHeld = refusal.held.issuedOn.toISOString();
+      } else if (refusal instanceof GeneralBadgeRefusal) {
+        const p = refusal.params;
+        row.errors.push({
+          column: 'badge',
+          message: refusal.code === 'not_eligible' ? `general_not_eligible:${p.held}|${p.needed}|${p.missing}` : 'general_held_elsewhere',
+        });
+      }
+    });
+    return rows;
   }
 
   async get(structureId: string, id: string): Promise<AwardImportRecord> {
@@ -182,7 +241,7 @@ export class AwardImportService {
       if (index < 0) throw notFound();
       const rows = [...record.rows];
       rows[index] = change(rows[index]!);
-      const checked = checkRows(rows, badges, this.now());
+      const checked = await this.programmeChecks(structureId, checkRows(rows, badges, this.now()), badges, record.fileSha256, tx);
       await setAwardImportRows(tx, id, checked);
       await recordAudit(tx, audit.actor, {
         at: this.now(),
@@ -232,13 +291,26 @@ export class AwardImportService {
   /**
    * Sends the preview to awarding. Only the first confirmation counts; a
    * second one (double click, reload) changes nothing. Refused when no row
-   * can be awarded.
+   * can be awarded, and, when rows give a badge the person already holds
+   * (alreadyHeld), without the choice of what to do with them.
    */
-  async confirm(structureId: string, id: string, actor: Actor): Promise<{ queued: boolean }> {
+  async confirm(structureId: string, id: string, actor: Actor, duplicates?: 'award' | 'skip'): Promise<{ queued: boolean }> {
     const record = await this.get(structureId, id);
     if (record.status !== 'preview') return { queued: false };
-    if (countRows(record.rows).valid === 0) throw new DomainError('validation_failed', 422);
+    const counts = countRows(record.rows);
+    if (counts.valid === 0) throw new DomainError('validation_failed', 422);
+    if (counts.held > 0 && !duplicates) throw new DomainError('validation_failed', 422, {}, { field: 'duplicates' });
     const queued = await this.db.transaction(async (tx) => {
+      const locked = await lockAwardImportOfStructure(tx, structureId, id);
+      if (!locked || locked.status !== 'preview') return false;
+      if (countRows(locked.rows).held > 0) {
+        if (!duplicates) throw new DomainError('validation_failed', 422, {}, { field: 'duplicates' });
+        await setAwardImportRows(
+          tx,
+          id,
+          locked.rows.map((r) => (r.alreadyHeld ? { ...r, duplicateChoice: duplicates } : r)),
+        );
+      }
       if (!(await queueAwardImport(tx, structureId, id))) return false;
       await recordAudit(tx, actor, {
         at: this.now(),
@@ -246,7 +318,7 @@ export class AwardImportService {
         action: 'award_import.confirmed',
         targetType: 'award_import',
         targetId: id,
-        details: countRows(record.rows) as unknown as Record<string, unknown>,
+        details: { ...countRows(record.rows), ...(counts.held ? { duplicates } : {}) } as unknown as Record<string, unknown>,
       });
       return true;
     });
@@ -347,6 +419,7 @@ export class AwardImportService {
       delete row.failure;
       if (row.dropped) row.failure = 'dropped';
       else if (row.errors.length) row.failure = 'row_errors';
+      else if (row.alreadyHeld && row.duplicateChoice !== 'award' && !row.assertionId) row.failure = 'duplicate_skipped';
       else if (!row.assertionId) pending.push(index);
       if (row.failure) failed++;
     });
@@ -380,6 +453,7 @@ export class AwardImportService {
           evidence,
           ...(expires ? { expires } : {}),
           idempotencyKey: rowIdempotencyKey(record.fileSha256, row.values),
+          ...(row.duplicateChoice === 'award' ? { allowDuplicate: true } : {}),
           ...message,
         };
         batch.push({ index, item });

@@ -15,6 +15,7 @@ import {
   trimPreferencesAfterErasure,
 } from '../../db/repositories/learners.ts';
 import { enqueueMail } from '../../db/repositories/outbox.ts';
+import { deleteGeneralBadgeNoticesOf } from '../../db/repositories/programme-rules.ts';
 import { formatDate, translator } from '../../i18n/index.ts';
 import { normaliseEmail } from '../../openbadges/index.ts';
 import { recordAudit } from '../audit.ts';
@@ -127,6 +128,7 @@ export class LearnerPrivacy {
       await deleteLearnerSessionsOf(tx, email);
       await deleteSignInLinksOf(tx, email);
       await scrubMailsTo(tx, email, 'erased');
+      await deleteGeneralBadgeNoticesOf(tx, email);
       await trimPreferencesAfterErasure(tx, email, now);
       await scrubImportRows(
         tx,

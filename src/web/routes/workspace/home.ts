@@ -14,9 +14,10 @@ export async function homeRoutes(app: FastifyInstance, { services }: { services:
         structures: auth.closedStructures,
       });
     }
-    const [overview, platform] = await Promise.all([
+    const [overview, platform, generalNotices] = await Promise.all([
       auth.current ? services.workspace.structureOverview(auth.current.structureId) : null,
       auth.user.isPlatformAdmin ? services.workspace.platformOverview() : null,
+      auth.current ? services.structureLearners.generalBadgeNotices(auth.current.structureId) : [],
     ]);
     return reply.view('pages/workspace/home.eta', {
       title: translate(request)('workspace.title'),
@@ -24,6 +25,7 @@ export async function homeRoutes(app: FastifyInstance, { services }: { services:
       current: auth.current,
       overview,
       platform: platform?.totals ?? null,
+      generalNotices,
       urls: { framework: services.urls.framework(), api: '/api/docs' },
     });
   });

@@ -45,6 +45,12 @@ const awardBody = z.strictObject({
     .describe(
       'A personal message to the learner, quoted in the award email (plain text, at most 1000 characters); it is not part of the badge',
     ),
+  allowDuplicate: z
+    .boolean()
+    .optional()
+    .describe(
+      'Award even though the learner already holds this badge, valid, from your structure; without it such an award answers 409 `duplicate_award`',
+    ),
 });
 
 const idParams = z.object({ id: uuid });
@@ -62,7 +68,10 @@ export async function assertionRoutes(app: FastifyInstance, { services }: { serv
           'Signs and stores the assertion. Send an `Idempotency-Key` header to make retries safe: ' +
           'the same key with the same body returns the first result (200) instead of awarding twice. ' +
           'The learner is sent an email (in French) with a link to their space and the optional `message`; ' +
-          'it is recorded with the award and sent in the background.',
+          'it is recorded with the award and sent in the background. ' +
+          'A badge the learner already holds, valid, from your structure answers 409 `duplicate_award` unless `allowDuplicate` is true; ' +
+          'the general badge answers 422 `not_eligible` (naming the missing competences) unless the learner holds « je maîtrise » ' +
+          'in at least three of the four competences, valid, from any structures.',
         tags: ['Assertions'],
         headers: z.object({ 'idempotency-key': z.string().min(1).max(200).optional() }),
         body: awardBody,
@@ -81,6 +90,7 @@ export async function assertionRoutes(app: FastifyInstance, { services }: { serv
           narrative: body.narrative,
           expires: body.expires,
           message: body.message,
+          allowDuplicate: body.allowDuplicate,
           idempotencyKey: request.headers['idempotency-key'],
         },
         { kind: 'token', tokenId: caller.tokenId, structureId: caller.structureId },

@@ -56,6 +56,12 @@ function problemText(t: Translate, code: string): string {
       return t('error.expires_before_issue');
     case 'duplicate':
       return t('awarding.csv.problem.duplicate', { line: Number(param) });
+    case 'general_not_eligible': {
+      const [held, needed, ...missing] = param.split('|');
+      return t('error.generalBadge.not_eligible', { held: Number(held), needed: Number(needed), missing: missing.join('|') });
+    }
+    case 'general_held_elsewhere':
+      return t('error.generalBadge.held_elsewhere');
     default:
       return t('form.invalid');
   }
@@ -86,6 +92,13 @@ function failureText(t: Translate, row: AwardImportRow): string {
       return t('error.expires_before_issue');
     case 'idempotency_key_reused':
       return t('awarding.csv.result.keyReused');
+    case 'duplicate_skipped':
+      return t('programme.csv.heldSkipped');
+    case 'duplicate_award':
+      return t('programme.csv.result.duplicate');
+    case 'not_eligible':
+    case 'held_elsewhere':
+      return t('programme.csv.result.general');
     default:
       return t('awarding.csv.result.refused');
   }
@@ -313,8 +326,14 @@ export async function awardImportRoutes(fastify: FastifyInstance, { services }: 
     if (record.status === 'preview' && countRows(record.rows).valid === 0) {
       return renderPreview(request, reply.code(422), record, 1, 'awarding.csv.preview.nothingToAward');
     }
+    // Rows of a badge already held, valid, from this structure: awarded again or not, as the advisor chose explicitly.
+    const choice = formBody(request.body).duplicates;
+    const duplicates = choice === 'award' || choice === 'skip' ? choice : undefined;
+    if (record.status === 'preview' && countRows(record.rows).held > 0 && !duplicates) {
+      return renderPreview(request, reply.code(422), record, 1, 'programme.csv.heldRequired');
+    }
     // A second confirmation (double click, reload) changes nothing and lands on the same page.
-    await services.awardImports.confirm(structureId, id, actorOf(request));
+    await services.awardImports.confirm(structureId, id, actorOf(request), duplicates);
     return reply.redirect(`/espace/delivrer/csv/${id}`, 303);
   });
 

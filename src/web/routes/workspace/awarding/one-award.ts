@@ -5,6 +5,9 @@ import { z } from 'zod';
 import type { MessageKey, Translate } from '../../../../i18n/index.ts';
 import { PERSONAL_MESSAGE_MAX } from '../../../../services/awarding.ts';
 import { DomainError } from '../../../../services/errors.ts';
+import { DuplicateAward } from '../../../../services/rules/duplicate-award.ts';
+import { GeneralBadgeRefusal } from '../../../../services/rules/general-badge.ts';
+import { refusalText } from '../../../refusals.ts';
 import { isUuid, uuid } from '../../../../services/ids.ts';
 import { email, httpUrl, personalMessage } from '../../../../services/inputs.ts';
 import type { Services } from '../../../../services/index.ts';
@@ -198,10 +201,23 @@ export async function oneAwardRoutes(fastify: FastifyInstance, { services }: { s
     const values = sentValues(body);
     const checked = await checkAward(request, body);
     if ('errors' in checked) return renderAwardForm(request, reply.code(422), { values, errors: checked.errors });
-    return renderConfirmation(request, reply, values, checked.award);
+    // The programme's rules, before the confirmation: the general badge's is told on the form, a duplicate asks to confirm.
+    const [refusal] = await services.awarding.ruleRefusals(currentStructureId(request), [
+      { email: checked.award.email, badgeClass: checked.award.badgeClass },
+    ]);
+    if (refusal instanceof GeneralBadgeRefusal) {
+      return renderAwardForm(request, reply.code(422), { values, errors: { badgeClassId: refusalText(translate(request), refusal) } });
+    }
+    return renderConfirmation(request, reply, values, checked.award, refusal instanceof DuplicateAward ? { refusal } : null);
   });
 
-  function renderConfirmation(request: FastifyRequest, reply: FastifyReply, values: Record<string, string>, award: CheckedAward) {
+  function renderConfirmation(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    values: Record<string, string>,
+    award: CheckedAward,
+    duplicate: { refusal: DuplicateAward; error?: string } | null = null,
+  ) {
     const t = translate(request);
     const { issuedOn, expires } = services.awarding.preview(award.badgeClass, award.expires);
     return reply.view('pages/workspace/awarding/confirm.eta', {
@@ -211,6 +227,7 @@ export async function oneAwardRoutes(fastify: FastifyInstance, { services }: { s
       badgeClass: award.badgeClass,
       structureName: request.auth!.current!.structureName,
       advisorName: request.auth!.user.name,
+      duplicate: duplicate ? { issuedOn: duplicate.refusal.held.issuedOn, error: duplicate.error ?? null } : null,
     });
   }
 
@@ -238,6 +255,7 @@ export async function oneAwardRoutes(fastify: FastifyInstance, { services }: { s
           evidence: a.evidence,
           ...(a.expires ? { expires: a.expires } : {}),
           ...(a.message ? { message: a.message } : {}),
+          allowDuplicate: body.allowDuplicate === 'yes',
           idempotencyKey: `espace:${values.key}`,
         },
         actorOf(request),
@@ -247,6 +265,12 @@ export async function oneAwardRoutes(fastify: FastifyInstance, { services }: { s
       // The same form, changed after it already awarded a badge: a new form, not a second award in disguise.
       if (error instanceof DomainError && error.code === 'idempotency_key_reused') {
         return renderAwardForm(request, reply.code(409), { values: { ...values, key: '' }, notice: 'awarding.error.alreadyUsed' });
+      }
+      if (error instanceof DuplicateAward) {
+        return renderConfirmation(request, reply.code(409), values, a, { refusal: error, error: t('programme.duplicate.required') });
+      }
+      if (error instanceof GeneralBadgeRefusal) {
+        return renderAwardForm(request, reply.code(422), { values, errors: { badgeClassId: refusalText(t, error) } });
       }
       if (error instanceof DomainError && (error.code === 'badge_class_archived' || error.code === 'badge_class_not_found')) {
         return renderAwardForm(request, reply.code(422), { values, errors: { badgeClassId: t('awarding.error.badge') } });

@@ -19,6 +19,7 @@ import {
   valuesFromDefinition,
 } from './editor.ts';
 import { badgeClassImagePath, noticeOf, noticeQuery } from './notices.ts';
+import { isCatalogueCopy } from '../../../../services/rules/catalogue-copy.ts';
 
 /** How many of the structure's latest proposals its badge list shows (all are on the catalogue page). */
 const PROPOSALS_SHOWN = 5;
@@ -90,6 +91,7 @@ export async function badgeClassRoutes(fastify: FastifyInstance, { services }: {
       version: details.row.version,
       awarded: details.awarded,
       currentImage: badgeClassImagePath(details.row.id),
+      catalogue: isCatalogueCopy(details.row) ? details.row : null,
     };
     return { details, target };
   }
@@ -101,11 +103,41 @@ export async function badgeClassRoutes(fastify: FastifyInstance, { services }: {
 
   app.post('/espace/badges/:id/modifier', { ...admin, schema: { params: idParams } }, async (request, reply) => {
     const { details, target } = await editTarget(request, request.params.id);
-    return handleEditorPost(request, reply, target, async (definition, image) => {
-      const result = await services.badgeClasses.update(currentStructureId(request), details.row.id, definition, image, actorOf(request));
+    return handleEditorPost(request, reply, target, async (posted, image, local) => {
+      const row = details.row;
+      // A catalogue copy keeps the catalogue's fields exactly as stored (the service refuses any change of them).
+      const definition = isCatalogueCopy(row)
+        ? { ...posted, name: row.name, description: row.description, criteriaNarrative: row.criteriaNarrative, alignment: row.alignment }
+        : posted;
+      const result = await services.badgeClasses.update(
+        currentStructureId(request),
+        row.id,
+        definition,
+        isCatalogueCopy(row) ? null : image,
+        actorOf(request),
+        local,
+      );
       const done = result.versioned ? 'version' : result.changed.length ? 'modifie' : 'inchange';
       return reply.redirect(`/espace/badges/${result.row.id}?fait=${done}`, 303);
     });
+  });
+
+  /**
+   * « Faire mon propre badge à partir de celui-ci »: the editor of a new badge,
+   * filled in from a catalogue copy, without the regional alignment and with
+   * an image of its own to make. Saved, it is the structure's own badge
+   * (no catalogue key): labelled as its own, not counted for the general badge.
+   */
+  app.get('/espace/badges/:id/copier', { ...admin, schema: { params: idParams } }, async (request, reply) => {
+    const t = translate(request);
+    const { row } = await services.badgeClasses.details(currentStructureId(request), request.params.id);
+    const values = valuesFromDefinition({
+      ...row,
+      name: t('programme.copy.ownName', { name: row.name, structure: request.auth!.current!.structureName }),
+      alignment: [],
+      localNote: null,
+    });
+    return renderEditor(request, reply, { kind: 'create', copyOf: row.name }, { ...values, imageSource: 'generate' });
   });
 
   // ----- One badge class
@@ -134,6 +166,8 @@ export async function badgeClassRoutes(fastify: FastifyInstance, { services }: {
       isAdmin: isAdmin(request),
       canPropose: !row.archivedAt && !row.catalogueKey && !pendingProposal,
       canDelete: details.awarded === 0 && !details.nextVersion && !pendingProposal,
+      isCatalogueCopy: isCatalogueCopy(row),
+      structureName: request.auth!.current!.structureName,
       pendingProposal,
       proposal,
       notice: state.notice ?? null,

@@ -15,7 +15,7 @@ import {
 } from '../../../../catalogue/images.ts';
 import { REGIONAL_CATALOGUE } from '../../../../catalogue/regional.ts';
 import type { MessageKey, Translate } from '../../../../i18n/index.ts';
-import type { BadgeClassDefinition, BadgeClassImage } from '../../../../services/badge-classes.ts';
+import type { BadgeClassDefinition, BadgeClassImage, BadgeClassLocalFields } from '../../../../services/badge-classes.ts';
 import { DomainError } from '../../../../services/errors.ts';
 import { checkUploadedImage, MAX_IMAGE_BYTES, UploadedImageError } from '../../../../services/images/uploads.ts';
 import { httpUrl, withoutForbidden } from '../../../../services/inputs.ts';
@@ -118,11 +118,13 @@ interface EditorValues {
   /** The file uploaded before a preview, sent back in a hidden field (checked again on save). */
   keptImage: string;
   keptImageName: string;
+  /** A catalogue copy's local note on the evidence expected (rules/catalogue-copy.ts). */
+  localNote: string;
 }
 
 const emptyAlignment = (): AlignmentRow => ({ name: '', url: '', description: '', framework: '', code: '' });
 
-export function valuesFromDefinition(d: BadgeClassDefinition): EditorValues {
+export function valuesFromDefinition(d: BadgeClassDefinition & { localNote?: string | null }): EditorValues {
   const frameworkCodes: string[] = [];
   const alignments: AlignmentRow[] = [];
   for (const a of d.alignment) {
@@ -153,6 +155,7 @@ export function valuesFromDefinition(d: BadgeClassDefinition): EditorValues {
     level: 0,
     keptImage: '',
     keptImageName: '',
+    localNote: d.localNote ?? '',
   };
 }
 
@@ -199,6 +202,7 @@ function valuesFromBody(body: Record<string, unknown>, canKeep: boolean): Editor
     level: level === 1 || level === 2 ? level : 0,
     keptImage: str(body, 'keptImage', Math.ceil((MAX_IMAGE_BYTES * 4) / 3) + 8),
     keptImageName: str(body, 'keptImageName', 200),
+    localNote: str(body, 'localNote', 4000),
   };
 }
 
@@ -331,6 +335,7 @@ const FIELD_LABELS: [string, MessageKey][] = [
   ['tags', 'badgeClasses.editor.tags'],
   ['validityAmount', 'badgeClasses.editor.validity'],
   ['image', 'badgeClasses.image.legend'],
+  ['localNote', 'programme.localNote'],
 ];
 const ALIGNMENT_LABELS: [string, MessageKey][] = [
   ['name', 'badgeClasses.editor.alignmentName'],
@@ -373,7 +378,21 @@ function generatorChoices(t: Translate) {
 // The page and its posts
 
 export type EditorTarget =
-  { kind: 'create' } | { kind: 'edit'; id: string; version: number; awarded: number; currentImage: string } | { kind: 'catalogue' };
+  | {
+      kind: 'create';
+      /** Made from a copy of this catalogue badge (« Faire mon propre badge à partir de celui-ci »). */
+      copyOf?: string;
+    }
+  | {
+      kind: 'edit';
+      id: string;
+      version: number;
+      awarded: number;
+      currentImage: string;
+      /** A copy of a catalogue badge: the catalogue's fields, shown read-only and kept whatever is posted. */
+      catalogue: BadgeClassDefinition | null;
+    }
+  | { kind: 'catalogue' };
 
 export function renderEditor(
   request: FastifyRequest,
@@ -448,11 +467,24 @@ export async function handleEditorPost(
   request: FastifyRequest,
   reply: FastifyReply,
   target: EditorTarget,
-  save: (definition: BadgeClassDefinition, image: BadgeClassImage | null) => Promise<FastifyReply>,
+  save: (definition: BadgeClassDefinition, image: BadgeClassImage | null, local: BadgeClassLocalFields) => Promise<FastifyReply>,
 ) {
   const tr = translate(request);
   const body = formBody(request.body);
   const values = valuesFromBody(body, target.kind === 'edit');
+  const catalogue = target.kind === 'edit' ? target.catalogue : null;
+  if (catalogue) {
+    // The catalogue's fields are not the structure's to change: kept as they are, whatever the post says.
+    const kept = valuesFromDefinition(catalogue);
+    Object.assign(values, {
+      name: kept.name,
+      description: kept.description,
+      criteriaNarrative: kept.criteriaNarrative,
+      frameworkCodes: kept.frameworkCodes,
+      alignments: kept.alignments,
+      imageSource: 'keep',
+    });
+  }
   const upload = isUploadedFile(body.image) ? body.image : undefined;
   const action = str(body, 'action');
   if (action === 'add-alignment') {
@@ -473,7 +505,7 @@ export async function handleEditorPost(
     return renderEditor(request, reply.code(422), target, values, { errors, preview: image.preview ?? null });
   }
   try {
-    return await save(definition, image.image);
+    return await save(definition, image.image, catalogue ? { localNote: values.localNote } : {});
   } catch (error) {
     // The service checks the definition itself; what the form let through is shown next to its field.
     if (!(error instanceof DomainError) || error.code !== 'badge_class_invalid') throw error;
