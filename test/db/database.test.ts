@@ -19,6 +19,7 @@ const EXPECTED_TABLES = [
   'badge_classes',
   'catalogue_entries',
   'form_submissions',
+  'general_badge_notices',
   'idempotency_keys',
   'learner_preferences',
   'learner_sessions',
