@@ -24,7 +24,7 @@ import { buildApp } from '../../src/web/app.ts';
 import { checkPage, launchBrowser, newContext, normaliseText, signInOnPage, submitForm } from '../support/browser.ts';
 import { latestOutboxMail, linkIn } from '../support/mail.ts';
 import { freePort } from '../support/net.ts';
-import { pdfPageCount, pdfText } from '../support/pdf.ts';
+import { inkIn, pdfPageCount, pdfText, pdfWords, renderPage } from '../support/pdf.ts';
 import { seedStructure, startTestPlatform } from '../support/platform.ts';
 
 const PASSWORD = 'le mot de passe de l’équipe, assez long';
@@ -190,6 +190,10 @@ describe('the attestation PDF', () => {
     for (const word of plain.split(' ').filter((w) => w.length > 3)) expect(words).toContain(word);
     expect(words).not.toContain('/;');
     expect(pdfPageCount(pdf)).toBeGreaterThanOrEqual(1);
+    // Drawn, not only encoded: the name's letters put ink on the rendered page (no missing glyphs).
+    const name = pdfWords(pdf).find((w) => w.text === 'Łukasz')!;
+    expect(name).toBeDefined();
+    expect(inkIn(renderPage(pdf, name.page, 72), name)).toBeGreaterThan(0.05);
   });
 });
 
@@ -213,6 +217,19 @@ describe('plural forms on a page', () => {
     expect(await metaOf(seeded.badgeClasses[2]!.name)).toMatch(/· 0 délivré$/);
     expect(normaliseText(await page.locator('body').innerText())).not.toMatch(/\(s\)/);
     await checkPage(page, 'badge list with 0, 1 and 2 awards');
+  });
+});
+
+describe('English from Accept-Language', () => {
+  test('a browser set to English gets the learner’s space and the issuer page in English, the badges’ own words marked French', async () => {
+    const page = await openPage('en-US');
+    await page.goto(`${baseUrl}/mon-espace`);
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    expect(normaliseText(await page.locator('h1').innerText())).toBe('My badges space');
+    await page.goto(`${baseUrl}/issuers/${structureId}`);
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    expect(await page.locator('[lang="fr"]', { hasText: seeded.badgeClasses[0]!.name }).count()).toBeGreaterThan(0);
+    await checkPage(page, 'issuer page in English');
   });
 });
 
@@ -249,6 +266,24 @@ describe('a file over the limit on every upload form', () => {
     expect(normaliseText(await page.locator('.error-summary').innerText())).toContain('Ce fichier est trop volumineux : 5 Mo au plus.');
     expect(await page.getByLabel('Fichier CSV').count()).toBe(1);
     await checkPage(page, 'CSV upload after a file too large');
+  });
+
+  test('« Vérifier un badge » too, for anyone', async () => {
+    const page = await openPage();
+    await page.goto(`${baseUrl}/verifier`);
+    await page
+      .getByLabel('Le fichier du badge (image PNG ou SVG)')
+      .setInputFiles({ name: 'énorme.png', mimeType: 'image/png', buffer: Buffer.alloc(4 * 1024 * 1024) });
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.getByRole('button', { name: 'Vérifier le badge' }).first().click(),
+    ]);
+    expect(response.status()).toBe(413);
+    await page.waitForLoadState('load');
+    expect(normaliseText(await page.locator('#verifier-file-error').innerText())).toContain(
+      'Ce fichier est trop volumineux : un badge fait 2 Mo au plus.',
+    );
+    await checkPage(page, 'verifier after a file too large');
   });
 
   test('the Région’s catalogue editor too', async () => {
