@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '../support/platform.ts';
 
@@ -69,5 +71,90 @@ describe('the assertion page', () => {
     expect(page.body).toContain('[javascript](javascript:alert(1))');
     expect(page.body).not.toMatch(/href="javascript:/i);
     expect(page.body).not.toContain('**');
+  });
+});
+
+describe('« Vérifier un badge », for a badge from elsewhere', () => {
+  const CONTEXT = 'https://w3id.org/openbadges/v2';
+  const PNG_1PX = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
+  let foreign: Server;
+  let verifierApp: Awaited<ReturnType<typeof startTestApp>>;
+
+  beforeAll(async () => {
+    const documents = new Map<string, { type: string; body: string | Buffer }>();
+    foreign = createServer((request, response) => {
+      const doc = documents.get(request.url ?? '');
+      if (!doc) return response.writeHead(404).end();
+      response.writeHead(200, { 'content-type': doc.type }).end(doc.body);
+    });
+    await new Promise<void>((resolve) => foreign.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(foreign.address() as AddressInfo).port}`;
+    const json = (value: unknown) => ({ type: 'application/json', body: JSON.stringify(value) });
+    documents.set(
+      '/issuer',
+      json({
+        '@context': CONTEXT,
+        type: 'Issuer',
+        id: `${base}/issuer`,
+        name: 'Pôle Compétences',
+        url: 'https://pole.example.org',
+        email: 'contact@pole.example.org',
+      }),
+    );
+    documents.set('/badge.png', { type: 'image/png', body: PNG_1PX });
+    documents.set(
+      '/badge',
+      json({
+        '@context': CONTEXT,
+        type: 'BadgeClass',
+        id: `${base}/badge`,
+        name: 'Animer une réunion',
+        description: 'Anime une réunion **de bout en bout**.\n\nSeconde phrase.',
+        image: `${base}/badge.png`,
+        criteria: {
+          narrative: 'La personne :\n- prépare **l’ordre du jour**\n- [conclut](javascript:alert(1))\n\n<img src=x onerror=alert(1)>',
+        },
+        issuer: `${base}/issuer`,
+      }),
+    );
+    documents.set(
+      '/assertions/1',
+      json({
+        '@context': CONTEXT,
+        type: 'Assertion',
+        id: `${base}/assertions/1`,
+        recipient: { type: 'email', hashed: false, identity: 'lea@example.org' },
+        badge: `${base}/badge`,
+        verification: { type: 'HostedBadge' },
+        issuedOn: '2024-03-01T10:00:00Z',
+      }),
+    );
+    verifierApp = await startTestApp({ env: { VERIFIER_ALLOW_PRIVATE_NETWORKS: 'true' } });
+  });
+
+  afterAll(async () => {
+    await verifierApp?.close();
+    await new Promise<void>((resolve) => (foreign ? foreign.close(() => resolve()) : resolve()));
+  });
+
+  it('renders its criteria and description with the same subset, its HTML and unsafe links as text', async () => {
+    const base = `http://127.0.0.1:${(foreign.address() as AddressInfo).port}`;
+    const boundary = '----insigne-narratives';
+    const payload = `--${boundary}\r\nContent-Disposition: form-data; name="text"\r\n\r\n${base}/assertions/1\r\n--${boundary}--\r\n`;
+    const response = await verifierApp.app.inject({
+      method: 'POST',
+      url: '/verifier',
+      remoteAddress: '192.0.2.200',
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, accept: 'text/html' },
+      payload,
+    });
+    expect(response.statusCode, response.body.slice(0, 500)).toBe(200);
+    const html = response.body;
+    expect(html).toContain('<p>Anime une réunion <strong>de bout en bout</strong>.</p>\n<p>Seconde phrase.</p>');
+    expect(html).toContain('<p>La personne :</p>\n<ul>\n<li>prépare <strong>l’ordre du jour</strong></li>');
+    expect(html).toContain('[conclut](javascript:alert(1))');
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(html).not.toMatch(/href="javascript:|<img src=x/i);
+    expect(html).not.toContain('**');
   });
 });
