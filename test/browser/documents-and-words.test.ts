@@ -6,7 +6,8 @@
  * a double submit of « Créer le jeton », a file over the limit on every
  * upload form, the API reference (/api/docs) — and, last, a sweep of EVERY
  * page the app serves (listed from the app itself as it registers its
- * routes), each checked with axe-core (WCAG 2.1 A/AA) and at 375 px.
+ * routes), in French and in English, each checked with axe-core (WCAG 2.1
+ * A/AA) and at 375 px.
  *
  * (Already checked elsewhere: English from Accept-Language and the choice
  * remembered, public-pages.test.ts; the logo and badge image over the limit,
@@ -513,18 +514,23 @@ describe('every page', () => {
       platform: await staff('region@normandie.example.org'),
     };
     const swept: string[] = [];
-    for (const [route, entry] of Object.entries(SWEEP)) {
-      if (typeof entry === 'string' || !registered.includes(route)) continue;
-      const target = entry.path?.(ids) ?? route;
-      const url = new URL(target, baseUrl).toString();
-      const who = people[entry.who];
-      const response = await who.goto(url);
-      expect(response, `no response for ${route}`).not.toBeNull();
-      expect(response!.status(), `${route} (${url}) as ${entry.who}`).toBeLessThan(400);
-      expect(response!.headers()['content-type'], route).toMatch(/^text\/html/);
-      await checkPage(who, `${route} as ${entry.who}`);
-      swept.push(route);
+    // In French, then in English (the language switch's choice, remembered by each person's browser).
+    for (const lang of ['fr', 'en'] as const) {
+      if (lang === 'en') for (const who of Object.values(people)) await who.goto(`${baseUrl}/?lang=en`);
+      for (const [route, entry] of Object.entries(SWEEP)) {
+        if (typeof entry === 'string' || !registered.includes(route)) continue;
+        const target = entry.path?.(ids) ?? route;
+        const url = new URL(target, baseUrl).toString();
+        const who = people[entry.who];
+        const response = await who.goto(url);
+        expect(response, `no response for ${route}`).not.toBeNull();
+        expect(response!.status(), `${route} (${url}) as ${entry.who}, ${lang}`).toBeLessThan(400);
+        expect(response!.headers()['content-type'], route).toMatch(/^text\/html/);
+        expect(await who.locator('html').getAttribute('lang'), `${route} in ${lang}`).toBe(lang);
+        await checkPage(who, `${route} as ${entry.who}, in ${lang}`);
+        swept.push(`${lang} ${route}`);
+      }
     }
-    expect(swept.length).toBeGreaterThan(40);
-  }, 300_000);
+    expect(swept.length).toBeGreaterThan(80);
+  }, 400_000);
 });
