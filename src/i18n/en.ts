@@ -9,6 +9,7 @@ import * as notifications from './features/notifications.ts';
 import * as audit from './features/audit.ts';
 import * as structures from './features/structures.ts';
 import * as programme_rules from './features/programme-rules.ts';
+import * as first_use from './features/first-use.ts';
 import type { CoreMessages, Messages } from './fr.ts';
 
 const core: CoreMessages = {
@@ -315,4 +316,5 @@ export const en: Messages = {
   ...audit.en,
   ...structures.en,
   ...programme_rules.en,
+  ...first_use.en,
 };

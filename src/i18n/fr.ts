@@ -9,6 +9,7 @@ import * as notifications from './features/notifications.ts';
 import * as audit from './features/audit.ts';
 import * as structures from './features/structures.ts';
 import * as programme_rules from './features/programme-rules.ts';
+import * as first_use from './features/first-use.ts';
 
 /** The French messages: the reference catalogue. Every key here must exist in en.ts. */
 const core = {
@@ -318,6 +319,7 @@ export const fr = {
   ...audit.fr,
   ...structures.fr,
   ...programme_rules.fr,
+  ...first_use.fr,
 } as const;
 
 export type Messages = { readonly [K in keyof typeof fr]: string };

@@ -1,4 +1,5 @@
-import { and, count, desc, eq, inArray, notInArray, or, sql } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, not, notInArray, or, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Database } from '../database.ts';
 import { learnerPreferences, type MailKind, outboxMessages, structures } from '../schema.ts';
 
@@ -253,17 +254,30 @@ const listColumns = {
 /** Problems first (failed, then held), then the newest. */
 const problemsFirst = sql`case ${outboxMessages.status} when 'failed' then 0 when 'held' then 1 else 2 end`;
 
+const later = alias(outboxMessages, 'later');
+
+/**
+ * A failed or held email of an award that reached its learner since (the
+ * address was corrected, or the award mailed again, and that email was
+ * delivered): no longer a problem anyone has to act on.
+ */
+const resolvedSince = sql`exists (select 1 from ${outboxMessages} ${later} where ${later.assertionId} = ${outboxMessages.assertionId} and ${later.kind} = ${outboxMessages.kind} and ${later.status} = 'sent' and ${later.createdAt} >= ${outboxMessages.createdAt} and ${later.id} <> ${outboxMessages.id})`;
+
+const unresolvedProblem = or(notInArray(outboxMessages.status, ['failed', 'held']), not(resolvedSince));
+
 /**
  * A page of the outbox: one structure's messages, or (structureId null) the
- * whole platform's. Filtered by statuses when given.
+ * whole platform's. Filtered by statuses when given; `hideResolved` leaves
+ * out the failures and held emails of an award delivered since.
  */
 export async function listOutbox(
   db: Database,
-  filter: { structureId: string | null; statuses?: OutboxStatus[]; limit: number; offset: number },
+  filter: { structureId: string | null; statuses?: OutboxStatus[]; limit: number; offset: number; hideResolved?: boolean },
 ): Promise<{ rows: OutboxListItem[]; total: number }> {
   const where = and(
     filter.structureId ? eq(outboxMessages.structureId, filter.structureId) : undefined,
     filter.statuses?.length ? inArray(outboxMessages.status, filter.statuses) : undefined,
+    filter.hideResolved ? unresolvedProblem : undefined,
   );
   const [rows, [totalRow]] = await Promise.all([
     db
@@ -279,12 +293,16 @@ export async function listOutbox(
   return { rows, total: Number(totalRow?.total ?? 0) };
 }
 
-/** How many messages of each status (one structure's, or the platform's). */
-export async function countOutboxByStatus(db: Database, structureId: string | null): Promise<Record<OutboxStatus, number>> {
+/** How many messages of each status (one structure's, or the platform's), the resolved problems left out if asked. */
+export async function countOutboxByStatus(
+  db: Database,
+  structureId: string | null,
+  options: { hideResolved?: boolean } = {},
+): Promise<Record<OutboxStatus, number>> {
   const rows = await db
     .select({ status: outboxMessages.status, n: count() })
     .from(outboxMessages)
-    .where(structureId ? eq(outboxMessages.structureId, structureId) : undefined)
+    .where(and(structureId ? eq(outboxMessages.structureId, structureId) : undefined, options.hideResolved ? unresolvedProblem : undefined))
     .groupBy(outboxMessages.status);
   const counts = Object.fromEntries(OUTBOX_STATUSES.map((s) => [s, 0])) as Record<OutboxStatus, number>;
   for (const r of rows) counts[r.status] = Number(r.n);

@@ -3,6 +3,7 @@ import type { findBadgeClassImages } from '../../db/repositories/badge-classes.t
 import { formatDate, type Locale, translator } from '../../i18n/index.ts';
 import { fontFiles, fontFor, isRightToLeft, type Weight } from './attestation-fonts.ts';
 import type { LearnerBadge } from './badges.ts';
+import { narrativeBlocks } from '../narrative.ts';
 
 // The PDF and QR code libraries are loaded when a learner first asks for one,
 // not by every server at start-up.
@@ -344,35 +345,4 @@ function visualOrder(words: Word[]): Word[] {
     }
   }
   return [...out, ...rtl.reverse()];
-}
-
-/** The blocks of a narrative: paragraphs and « - » list items, emphasis and link marks dropped (the text kept). */
-export function narrativeBlocks(markdown: string): { kind: 'paragraph' | 'item'; text: string }[] {
-  const blocks: { kind: 'paragraph' | 'item'; text: string }[] = [];
-  let paragraph: string[] = [];
-  const endParagraph = () => {
-    if (paragraph.length > 0) blocks.push({ kind: 'paragraph', text: paragraph.join(' ') });
-    paragraph = [];
-  };
-  for (const rawLine of markdown.replace(/\r\n?/g, '\n').split('\n')) {
-    const line = plain(rawLine).trim();
-    const item = /^[-*+]\s+(.*)$/.exec(rawLine.trim());
-    if (item) {
-      endParagraph();
-      blocks.push({ kind: 'item', text: plain(item[1]!).trim() });
-    } else if (line === '') endParagraph();
-    else paragraph.push(line);
-  }
-  endParagraph();
-  return blocks;
-}
-
-function plain(text: string): string {
-  return text
-    .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/\[([^\]]*)\]\(([^)]*)\)/g, '$1 ($2)')
-    .replace(/(\*\*|__)(.+?)\1/g, '$2')
-    .replace(/(^|[^\w*])[*_]([^*_\s][^*_]*?)[*_](?=$|[^\w*])/g, '$1$2')
-    .replace(/^#{1,6}\s+/, '')
-    .replace(/^>\s?/, '');
 }

@@ -38,16 +38,21 @@ export class MailService {
     this.now = options.now;
   }
 
-  /** A page of one structure's outbox (structureId) or of the platform's (null), problems first. */
-  async outbox(filter: { structureId: string | null; statuses?: OutboxStatus[]; page: number; perPage: number }) {
+  /**
+   * A page of one structure's outbox (structureId) or of the platform's (null), problems first.
+   * `hideResolved` (the Région's list of what to act on) leaves out a failed or held email
+   * of an award whose learner got a later one (after a corrected address, a re-send).
+   */
+  async outbox(filter: { structureId: string | null; statuses?: OutboxStatus[]; page: number; perPage: number; hideResolved?: boolean }) {
     const [{ rows, total }, counts] = await Promise.all([
       listOutbox(this.db, {
         structureId: filter.structureId,
         statuses: filter.statuses,
         limit: filter.perPage,
         offset: (filter.page - 1) * filter.perPage,
+        hideResolved: filter.hideResolved,
       }),
-      countOutboxByStatus(this.db, filter.structureId),
+      countOutboxByStatus(this.db, filter.structureId, { hideResolved: filter.hideResolved }),
     ]);
     return { rows, total, counts };
   }

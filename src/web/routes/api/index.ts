@@ -1,8 +1,10 @@
 import fastifySwagger from '@fastify/swagger';
-import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
+import type { OpenAPIV3_1 } from 'openapi-types';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import type { Services } from '../../../services/index.ts';
+import { apiReference } from '../../api-reference.ts';
+import { translate } from '../../locale.ts';
 import { apiV1Routes } from './v1/index.ts';
 import { verificationApiRoutes } from './v1/verifications.ts';
 
@@ -26,8 +28,23 @@ export async function apiRoutes(app: FastifyInstance, options: { services: Servi
     },
     transform: jsonSchemaTransform,
   });
-  // indexPrefix: the console's assets are linked from /api/docs, under this plugin's /api prefix.
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs', indexPrefix: '/api' });
+  // The reference as a page of our own, read from the OpenAPI document: swagger-ui's console
+  // could not be made accessible (unlabelled fields and selects, nested buttons, contrast).
+  const hidden = { schema: { hide: true } };
+  app.get('/docs', hidden, async (request, reply) =>
+    reply.view('pages/api-docs.eta', {
+      title: translate(request)('apiDocs.title'),
+      reference: apiReference(app.swagger() as OpenAPIV3_1.Document),
+    }),
+  );
+  app.get('/docs/', hidden, async (_request, reply) => reply.redirect('/api/docs', 301));
+  app.get('/docs/json', hidden, async (_request, reply) => reply.header('access-control-allow-origin', '*').send(app.swagger()));
+  app.get('/docs/yaml', hidden, async (_request, reply) =>
+    reply
+      .header('access-control-allow-origin', '*')
+      .type('application/yaml; charset=utf-8')
+      .send(app.swagger({ yaml: true })),
+  );
   await app.register(apiV1Routes, { prefix: '/v1', services: options.services });
   // Beside, not inside, apiV1Routes: no bearer token (its hook stays in its own context).
   await app.register(verificationApiRoutes, { prefix: '/v1', services: options.services });

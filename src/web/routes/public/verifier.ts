@@ -211,7 +211,7 @@ function resultView(outcome: VerifierOutcome, t: Translate, date: (d: Date) => s
       ? {
           name: TRUNCATE(badgeClass.name, 300),
           alt: isolate(TRUNCATE(badgeClass.name, 300)!),
-          description: TRUNCATE(badgeClass.description, 2000),
+          descriptionHtml: renderNarrative(TRUNCATE(badgeClass.description, 2000)),
           image: outcome.image,
           // Escaped Markdown subset, as on our own pages; bounded, since anyone's text lands in its cache.
           criteriaHtml: renderNarrative(TRUNCATE(badgeClass.criteria.narrative, 4000)),

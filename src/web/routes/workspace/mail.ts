@@ -122,7 +122,7 @@ export async function mailRoutes(fastify: FastifyInstance, { services }: { servi
     const filter = statusFilter(request.query.etat, ['failed', 'held']);
     const statuses = filter.statuses ?? (['failed', 'held'] as OutboxStatus[]);
     const page = request.query.page;
-    const result = await services.mail.outbox({ structureId: null, statuses, page, perPage: PER_PAGE });
+    const result = await services.mail.outbox({ structureId: null, statuses, page, perPage: PER_PAGE, hideResolved: true });
     const pages = Math.max(1, Math.ceil(result.total / PER_PAGE));
     return reply.view('pages/workspace/mail/platform.eta', {
       title: t('mail.platform.title'),

@@ -487,6 +487,17 @@ export async function handleEditorPost(
   }
   const upload = isUploadedFile(body.image) ? body.image : undefined;
   const action = str(body, 'action');
+  // A file given while another choice is ticked: neither is silently dropped. The form asks, with the file now
+  // chosen and previewed (in a browser that runs /static/js/image-source.js, the last one given is ticked already).
+  if (upload && upload.bytes.length > 0 && values.imageSource !== 'upload') {
+    const other = values.imageSource;
+    values.imageSource = 'upload';
+    const kept = imageFrom(values, upload, tr, values.name);
+    return renderEditor(request, reply.code(422), target, values, {
+      errors: { image: kept.error ?? tr('firstUse.image.fileWithOtherChoice', { choice: tr(`badgeClasses.image.${other}`) }) },
+      preview: kept.preview ?? null,
+    });
+  }
   if (action === 'add-alignment') {
     if (values.alignments.length < MAX_ALIGNMENT_ROWS) values.alignments.push(emptyAlignment());
     const kept = values.imageSource === 'upload' ? imageFrom(values, upload, tr, values.name) : undefined;
