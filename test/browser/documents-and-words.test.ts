@@ -371,6 +371,8 @@ const SWEEP: Record<string, PageEntry | NotSwept> = {
   // The workspace
   '/espace': page('advisor'),
   '/espace/structures': page('platform'),
+  '/espace/structures/:id': page('platform', (i) => `/espace/structures/${i.structure}`),
+  '/espace/plateforme/journal': page('platform'),
   '/espace/plateforme/catalogue': page('platform'),
   '/espace/plateforme/catalogue/nouveau': page('platform'),
   '/espace/plateforme/chiffres': page('platform'),
@@ -386,6 +388,8 @@ const SWEEP: Record<string, PageEntry | NotSwept> = {
   '/espace/badges/catalogue': page('admin'),
   '/espace/badges/:id': page('advisor', (i) => `/espace/badges/${i.badgeClass}`),
   '/espace/badges/:id/modifier': page('admin', (i) => `/espace/badges/${i.badgeClass}/modifier`),
+  '/espace/badges/:id/copier': page('admin', (i) => `/espace/badges/${i.badgeClass}/copier`),
+  '/espace/badges/:id/supprimer': page('admin', (i) => `/espace/badges/${i.badgeClass}/supprimer`),
   '/espace/delivrer': page('advisor'),
   '/espace/delivrer/delivre/:assertionId': page('advisor', (i) => `/espace/delivrer/delivre/${i.assertion}`),
   '/espace/delivrer/csv': page('advisor'),
@@ -433,6 +437,9 @@ const SWEEP: Record<string, PageEntry | NotSwept> = {
   '/espace/delivrer/csv/:importId/resultat.csv': 'a CSV download',
   '/espace/delivres/:id/assertion.json': 'a download',
   '/espace/chiffres.csv': 'a CSV download',
+  '/espace/delivres.csv': 'a CSV download',
+  '/espace/journal.csv': 'a CSV download',
+  '/espace/plateforme/journal.csv': 'a CSV download',
 };
 
 describe('every page', () => {
