@@ -583,6 +583,10 @@ describe('closing a structure, and reopening it', () => {
     expect(page.body).toContain('Inviter un autre administrateur');
     expect(await auditCount('structure.reopened', closing.structure.id)).toBe(1);
     expect((await lea.get('/espace/delivrer')).statusCode).toBe(200);
+    // The import that ran while it was closed says why its row was not awarded.
+    expect(text((await lea.get(`/espace/delivrer/csv/${importId}`)).body)).toContain(
+      'Non délivré : la structure a été fermée pendant l’envoi.',
+    );
     expect((await both.get('/espace')).body).toContain(`value="${closing.structure.id}"`);
     const api = await ctx.app.inject({
       method: 'GET',

@@ -78,6 +78,7 @@ export const fr = {
 
   // What the people of a closed structure see
   'structures.closedPage.title': 'Structure fermée',
+  'structures.csv.result.closed': 'Non délivré : la structure a été fermée pendant l’envoi.',
   'structures.closedPage.body': 'La structure {structure} est fermée : son espace n’est plus accessible.',
   'structures.closedPage.badges': 'Les badges qu’elle a délivrés restent valides et vérifiables.',
   'structures.closedPage.contact': 'Pour toute question, adressez-vous à l’administration de la plateforme (la Région).',
@@ -162,6 +163,7 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'structures.page.reopen.submit': 'Reopen the structure',
 
   'structures.closedPage.title': 'Structure closed',
+  'structures.csv.result.closed': 'Not awarded: the structure was closed during the run.',
   'structures.closedPage.body': 'The structure {structure} is closed: its workspace is no longer available.',
   'structures.closedPage.badges': 'The badges it awarded stay valid and verifiable.',
   'structures.closedPage.contact': 'For any question, contact the platform administration (the Région).',

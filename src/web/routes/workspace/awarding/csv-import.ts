@@ -99,6 +99,8 @@ function failureText(t: Translate, row: AwardImportRow): string {
     case 'not_eligible':
     case 'held_elsewhere':
       return t('programme.csv.result.general');
+    case 'structure_closed':
+      return t('structures.csv.result.closed');
     default:
       return t('awarding.csv.result.refused');
   }
