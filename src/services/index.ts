@@ -20,6 +20,9 @@ import { MailService } from './mail/service.ts';
 import { MailSignal } from './mail/signal.ts';
 import { UnsubscribeLinks } from './mail/unsubscribe-links.ts';
 import type { MasterKey } from './master-key.ts';
+import { OpenBadgeCredentialService } from './open-badges-v3/credentials.ts';
+import { Ob3KeyService } from './open-badges-v3/keys.ts';
+import { Ob3Urls } from './open-badges-v3/urls.ts';
 import { PublicationService } from './publication.ts';
 import { RemoteDocuments } from './remote-documents.ts';
 import { SigningKeyService } from './signing-keys.ts';
@@ -56,6 +59,8 @@ export function createServices(deps: ServiceDependencies) {
   const unsubscribe = new UnsubscribeLinks(deps.masterKey.deriveKey('insigne:unsubscribe:v1'), urls);
   const awarding = new AwardingService(deps.db, keys, documents, signer, changes, new AwardMails(urls, unsubscribe, mailSignal), now);
   const publication = new PublicationService(deps.db, urls, documents, keys, awarding, changes, now);
+  const ob3Urls = new Ob3Urls(urls);
+  const ob3Keys = new Ob3KeyService(deps.db, deps.masterKey, ob3Urls, changes, now);
   const linkRequests = new LinkRequests(deps.db, now, mailSignal);
   const accounts = new AccountService(deps.db, auth, structures, urls, now, linkRequests);
   const learners = new LearnerService(deps.db, urls, changes, now, linkRequests);
@@ -82,6 +87,9 @@ export function createServices(deps: ServiceDependencies) {
     unsubscribe,
     mail: new MailService(deps.db, { configured: deps.mailConfigured === true, now }),
     publication,
+    /** Open Badges 3.0: the credentials, their keys and status lists. */
+    openBadges3: new OpenBadgeCredentialService(deps.db, urls, ob3Urls, ob3Keys, changes, now),
+    ob3Keys,
     verifier: new VerifierService(
       publication,
       urls,

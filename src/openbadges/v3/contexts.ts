@@ -47,11 +47,6 @@ export class UnknownDocumentError extends Error {
   }
 }
 
-/** A local context, or undefined for any other URL. */
-export function localContext(url: string): unknown {
-  return CONTEXTS.get(url);
-}
-
 /**
  * A jsonld document loader answering from the local contexts and from
  * `documents` (our own issuer and key documents, for a verification made in

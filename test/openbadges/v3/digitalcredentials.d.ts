@@ -17,6 +17,3 @@ declare module '@digitalcredentials/eddsa-rdfc-2022-cryptosuite' {
 declare module '@digitalcredentials/vc' {
   export function verifyCredential(options: Record<string, unknown>): Promise<unknown>;
 }
-declare module '@digitalcredentials/ed25519-multikey' {
-  export function from(key: Record<string, unknown>): Promise<{ signer(): unknown }>;
-}

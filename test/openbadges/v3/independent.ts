@@ -35,14 +35,20 @@ const otherContexts = new Map<string, unknown>([
   ['https://w3id.org/security/data-integrity/v2', w3c('data-integrity-v2.json')],
 ]);
 
-/** A document loader with the DCC's contexts and the given documents (issuer Profiles, keys), never fetching. */
-export function independentLoader(documents: Record<string, unknown> = {}) {
+/** Issuer Profiles, keys and status lists: given, or fetched (from the test app over HTTP). */
+export type Documents = Record<string, unknown> | ((url: string) => Promise<unknown>);
+
+const documentAt = async (documents: Documents, url: string): Promise<unknown> =>
+  typeof documents === 'function' ? documents(url) : documents[url];
+
+/** A document loader with the DCC's contexts and the given documents (issuer Profiles, keys), never fetching contexts. */
+export function independentLoader(documents: Documents = {}) {
   return async (url: string) => {
     const document =
       (credentialsV2Contexts as Map<string, unknown>).get(url) ??
       (obContexts.contexts as Map<string, unknown>).get(url) ??
       otherContexts.get(url) ??
-      documents[url];
+      (await documentAt(documents, url));
     if (document === undefined) throw new Error(`independentLoader: no document for ${url}`);
     return { contextUrl: null, documentUrl: url, document: structuredClone(document) };
   };
@@ -54,7 +60,7 @@ export interface IndependentResult {
 }
 
 /** Verifies the proof (and the key's controller and assertionMethod) as the DCC verifier does. */
-export async function verifyIndependently(credential: unknown, documents: Record<string, unknown>, now?: Date): Promise<IndependentResult> {
+export async function verifyIndependently(credential: unknown, documents: Documents, now?: Date): Promise<IndependentResult> {
   const suite = new DataIntegrityProof({ cryptosuite: eddsaRdfc2022 });
   const result = (await verifyCredential({
     credential: structuredClone(credential),
@@ -83,9 +89,10 @@ interface StatusEntry {
  * verified with the same proof check, at least 131,072 entries, bit 0 the most
  * significant bit of byte 0. True when the bit is set (revoked).
  */
-export async function statusBit(entry: StatusEntry, documents: Record<string, unknown>, now?: Date): Promise<boolean> {
+export async function statusBit(entry: StatusEntry, documents: Documents, now?: Date): Promise<boolean> {
   if (entry.type !== 'BitstringStatusListEntry' || entry.statusPurpose !== 'revocation') throw new Error('unexpected status entry');
-  const list = documents[entry.statusListCredential] as { credentialSubject: { encodedList: string; statusPurpose: string } } | undefined;
+  const list = (await documentAt(documents, entry.statusListCredential)) as
+    { credentialSubject: { encodedList: string; statusPurpose: string } } | undefined;
   if (!list) throw new Error(`no status list at ${entry.statusListCredential}`);
   const checked = (await verifyCredential({
     credential: structuredClone(list),
