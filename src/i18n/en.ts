@@ -5,6 +5,7 @@ import * as badge_classes from './features/badge-classes.ts';
 import * as awarding from './features/awarding.ts';
 import * as following from './features/following.ts';
 import * as accounts from './features/accounts.ts';
+import * as openbadges3 from './features/openbadges3.ts';
 import type { CoreMessages, Messages } from './fr.ts';
 
 const core: CoreMessages = {
@@ -307,4 +308,5 @@ export const en: Messages = {
   ...awarding.en,
   ...following.en,
   ...accounts.en,
+  ...openbadges3.en,
 };

@@ -5,6 +5,7 @@ import * as badge_classes from './features/badge-classes.ts';
 import * as awarding from './features/awarding.ts';
 import * as following from './features/following.ts';
 import * as accounts from './features/accounts.ts';
+import * as openbadges3 from './features/openbadges3.ts';
 
 /** The French messages: the reference catalogue. Every key here must exist in en.ts. */
 const core = {
@@ -310,6 +311,7 @@ export const fr = {
   ...awarding.fr,
   ...following.fr,
   ...accounts.fr,
+  ...openbadges3.fr,
 } as const;
 
 export type Messages = { readonly [K in keyof typeof fr]: string };

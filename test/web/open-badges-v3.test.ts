@@ -1,4 +1,6 @@
 import { gunzipSync } from 'node:zlib';
+import { JSDOM } from 'jsdom';
+import extractChunks from 'png-chunks-extract';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ob3Credentials, ob3Keys } from '../../src/db/schema.ts';
@@ -86,6 +88,93 @@ describe('the credential of an award', () => {
     const [row] = await ctx.platform.database.db.select().from(ob3Credentials).where(eq(ob3Credentials.assertionId, award.id));
     expect(row!.statusIndex).toBe(Number(first.credentialStatus.statusListIndex));
     expect(row!.salt).toBe(first.credentialSubject.identifier[0].salt);
+  });
+});
+
+/** The iTXt chunks of a PNG: keyword, compression flag, text (read by png-chunks-extract, not by our code). */
+function iTXtChunks(png: Buffer) {
+  return extractChunks(png)
+    .filter((c) => c.name === 'iTXt' || c.name === 'tEXt' || c.name === 'zTXt')
+    .map((c) => {
+      const data = Buffer.from(c.data);
+      const nul = data.indexOf(0);
+      const keyword = data.subarray(0, nul).toString('latin1');
+      const compressed = data[nul + 1];
+      const languageEnd = data.indexOf(0, nul + 3);
+      const translatedEnd = data.indexOf(0, languageEnd + 1);
+      return { name: c.name, keyword, compressed, text: data.subarray(translatedEnd + 1).toString('utf8') };
+    });
+}
+
+describe('the baked files', () => {
+  it('the PNG carries one uncompressed iTXt openbadgecredential chunk with the signed credential, and no 2.0 chunk', async () => {
+    const award = await awardVia(S);
+    const response = await get(`/assertions/${award.id}/credential.png?download=1`);
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('image/png');
+    expect(response.headers['content-disposition']).toMatch(/attachment; filename="badge-ob3-[0-9a-f]{8}\.png"/);
+    const chunks = iTXtChunks(response.rawPayload);
+    expect(chunks.map((c) => `${c.name}:${c.keyword}`)).toEqual(['iTXt:openbadgecredential']);
+    expect(chunks[0]!.compressed).toBe(0);
+    const credential = JSON.parse(chunks[0]!.text) as Json;
+    expect(credential).toEqual(await credentialOf(award.id));
+    expect(schemaErrors(credential)).toEqual([]);
+    expect((await verifyIndependently(credential, overHttp)).verified).toBe(true);
+  });
+
+  it('the SVG has one <openbadges:credential> in the 3.0 namespace, first child of <svg>, with the credential in CDATA', async () => {
+    const award = await awardVia(S);
+    const response = await get(`/assertions/${award.id}/credential.svg`);
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^image\/svg\+xml/);
+    const svg = response.body;
+    expect(svg).toContain('<![CDATA[');
+    const document = new JSDOM(svg, { contentType: 'image/svg+xml' }).window.document;
+    const root = document.documentElement;
+    expect(root.localName).toBe('svg');
+    const first = root.firstElementChild!;
+    expect(first.namespaceURI).toBe('https://purl.imsglobal.org/ob/v3p0');
+    expect(first.localName).toBe('credential');
+    expect(first.hasAttribute('verify')).toBe(false);
+    expect(document.getElementsByTagNameNS('https://purl.imsglobal.org/ob/v3p0', 'credential')).toHaveLength(1);
+    expect(document.getElementsByTagNameNS('http://openbadges.org', 'assertion')).toHaveLength(0);
+    const credential = JSON.parse(first.textContent!) as Json;
+    expect(schemaErrors(credential)).toEqual([]);
+    expect((await verifyIndependently(credential, overHttp)).verified).toBe(true);
+  });
+
+  it('a revoked award has no 3.0 file to download', async () => {
+    const award = await awardVia(S);
+    await ctx.services.awarding.revoke(S.structure.id, award.id, 'Erreur', { kind: 'cli' });
+    expect((await get(`/assertions/${award.id}/credential.png`)).statusCode).toBe(410);
+    expect((await get(`/assertions/${award.id}/credential.svg`)).statusCode).toBe(410);
+  });
+});
+
+describe('where the 3.0 files are offered', () => {
+  it('GET /api/v1/assertions/{id} gives the 3.0 links, each of which answers', async () => {
+    const award = await awardVia(S);
+    const response = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/v1/assertions/${award.id}`,
+      headers: { authorization: `Bearer ${S.token}` },
+    });
+    expect(response.statusCode).toBe(200);
+    const links = (response.json() as Json).openBadges3;
+    expect(links).toEqual({
+      credential: `${TEST_PUBLIC_URL}/assertions/${award.id}/credential.json`,
+      png: `${TEST_PUBLIC_URL}/assertions/${award.id}/credential.png`,
+      svg: `${TEST_PUBLIC_URL}/assertions/${award.id}/credential.svg`,
+    });
+    expect(award.openBadges3).toEqual(links);
+    for (const url of Object.values(links) as string[]) expect((await get(path(url))).statusCode).toBe(200);
+  });
+
+  it("the recruiter's page links the 3.0 credential", async () => {
+    const award = await awardVia(S);
+    const page = await get(`/assertions/${award.id}`, { accept: 'text/html' });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(`/assertions/${award.id}/credential.json`);
   });
 });
 

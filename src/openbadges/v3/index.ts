@@ -8,3 +8,5 @@ export type { Profile, ProfileDocument, MultikeyDocument } from './profile.ts';
 export { STATUS_LIST_SIZE, statusListEntry, bitstringStatusListCredential, randomStatusIndex } from './status-list.ts';
 export { generateEd25519Key, signCredential } from './proof.ts';
 export type { SigningMultikey } from './proof.ts';
+export { bakeCredentialPng } from './bake-png.ts';
+export { bakeCredentialSvg } from './bake-svg.ts';

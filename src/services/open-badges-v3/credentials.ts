@@ -13,11 +13,13 @@ import {
   storeSignedCredential,
 } from '../../db/repositories/open-badges-v3.ts';
 import { findStructure, type StructureRow } from '../../db/repositories/structures.ts';
-import { findBadgeClassPublic } from '../../db/repositories/badge-classes.ts';
+import { findBadgeClassImages, findBadgeClassPublic } from '../../db/repositories/badge-classes.ts';
 import { newSalt } from '../../openbadges/index.ts';
 import {
   achievement,
   type AchievementInput,
+  bakeCredentialPng,
+  bakeCredentialSvg,
   bitstringStatusListCredential,
   multikeyDocument,
   type MultikeyDocument,
@@ -64,6 +66,7 @@ const SLOT_TRIES = 32;
 export class OpenBadgeCredentialService {
   private readonly profiles = new TtlCache<ProfileDocument>(FRESHNESS_MS);
   private readonly statusLists = new TtlCache<object>(FRESHNESS_MS);
+  private readonly images = new TtlCache<{ imagePng: Uint8Array; imageSvg: string | null }>(FRESHNESS_MS, 500);
 
   constructor(
     private readonly db: Database,
@@ -157,17 +160,34 @@ export class OpenBadgeCredentialService {
    * or the structure's details changed). Refused once revoked, like 2.0.
    */
   async credential(assertionId: string): Promise<SignedOpenBadgeCredential> {
+    return (await this.signedWithContext(assertionId)).signed;
+  }
+
+  /** The credential baked into the badge class's image: PNG (iTXt `openbadgecredential`) or SVG (`<openbadges:credential>`). */
+  async baked(assertionId: string, format: 'png' | 'svg'): Promise<{ mime: string; bytes: Uint8Array | string }> {
+    const { signed, badgeClassId } = await this.signedWithContext(assertionId);
+    const images = await this.images.get(badgeClassId, async () => {
+      const found = await findBadgeClassImages(this.db, badgeClassId);
+      if (!found) throw new DomainError('badge_class_not_found', 404);
+      return found;
+    });
+    if (format === 'png') return { mime: 'image/png', bytes: bakeCredentialPng(images.imagePng, signed) };
+    return { mime: 'image/svg+xml', bytes: bakeCredentialSvg(images.imageSvg ?? svgWrappingPng(images.imagePng), signed) };
+  }
+
+  private async signedWithContext(assertionId: string): Promise<{ signed: SignedOpenBadgeCredential; badgeClassId: string }> {
     const context = await findCredentialContext(this.db, assertionId);
     if (!context) throw new DomainError('assertion_not_found', 404);
     if (context.assertion.revokedAt) throw new DomainError('assertion_revoked', 410);
     const slot = context.credential ?? (await this.claimSlot(context));
     const unsigned = this.unsigned(context, slot);
     const basis = createHash('sha256').update(JSON.stringify(unsigned)).digest('base64url');
-    if (slot.credential && slot.basis === basis) return slot.credential as SignedOpenBadgeCredential;
+    const badgeClassId = context.badgeClass.id;
+    if (slot.credential && slot.basis === basis) return { signed: slot.credential as SignedOpenBadgeCredential, badgeClassId };
     const key = await this.keys.signing(context.structure.id);
     const signed = await signCredential(unsigned, key, this.now());
     await storeSignedCredential(this.db, assertionId, { credential: signed, basis, keyId: this.keys.keyIdOf(key) });
-    return signed;
+    return { signed, badgeClassId };
   }
 
   private achievementInput(badgeClass: CredentialContext['badgeClass']): AchievementInput {
@@ -234,4 +254,10 @@ export class OpenBadgeCredentialService {
       }
     });
   }
+}
+
+/** A badge class uploaded as PNG only still gets an SVG to bake into (as for 2.0). */
+function svgWrappingPng(png: Uint8Array): string {
+  const href = `data:image/png;base64,${Buffer.from(png).toString('base64')}`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="400" height="400" viewBox="0 0 400 400"><image width="400" height="400" href="${href}"/></svg>`;
 }

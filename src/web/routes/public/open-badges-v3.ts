@@ -55,4 +55,21 @@ export async function openBadges3Routes(app: FastifyInstance, { services }: { se
       return send(reply, VC_LD_JSON, credential);
     },
   );
+
+  for (const format of ['png', 'svg'] as const) {
+    r.get(
+      `/assertions/:assertionId/credential.${format}`,
+      { schema: { params: z.object({ assertionId: uuid }), querystring: z.object({ download: z.literal('1').optional() }) } },
+      async (request, reply) => {
+        const image = await openBadges3.baked(request.params.assertionId, format);
+        reply.header('access-control-allow-origin', '*').header('cache-control', 'no-cache').type(image.mime);
+        if (request.query.download) {
+          reply.header('content-disposition', `attachment; filename="badge-ob3-${request.params.assertionId.slice(0, 8)}.${format}"`);
+        }
+        // An SVG could carry script if one ever slipped through: never let it run on our origin.
+        if (format === 'svg') reply.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
+        return reply.send(typeof image.bytes === 'string' ? image.bytes : Buffer.from(image.bytes));
+      },
+    );
+  }
 }
