@@ -170,11 +170,17 @@ describe('where the 3.0 files are offered', () => {
     for (const url of Object.values(links) as string[]) expect((await get(path(url))).statusCode).toBe(200);
   });
 
-  it("the recruiter's page links the 3.0 credential", async () => {
+  it("the recruiter's page says the 3.0 form is verified and links it; once revoked, it says so", async () => {
     const award = await awardVia(S);
     const page = await get(`/assertions/${award.id}`, { accept: 'text/html' });
     expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Open Badges 3.0 : vérifié.');
     expect(page.body).toContain(`/assertions/${award.id}/credential.json`);
+    await ctx.services.awarding.revoke(S.structure.id, award.id, 'Erreur', { kind: 'cli' });
+    const revoked = await get(`/assertions/${award.id}`, { accept: 'text/html' });
+    expect(revoked.statusCode).toBe(410);
+    expect(revoked.body).toContain('Open Badges 3.0 : révoqué.');
+    expect(revoked.body).not.toContain(`/assertions/${award.id}/credential.json`);
   });
 });
 

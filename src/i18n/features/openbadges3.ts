@@ -9,8 +9,12 @@ export const fr = {
   'openbadges3.files.svg': 'Image SVG avec le badge 3.0',
   'openbadges3.files.hint':
     'Sur iPhone, une image enregistrée dans Photos perd le badge qu’elle contient : gardez plutôt le fichier .json.',
-  'openbadges3.recruiter.title': 'Open Badges 3.0',
-  'openbadges3.recruiter.text': 'Ce badge existe aussi au format Open Badges 3.0, signé par la structure :',
+  'openbadges3.recruiter.verified':
+    'Open Badges 3.0 : vérifié. La forme 3.0 de ce badge porte la signature de la structure, avec une clé que la structure publie, et n’est pas révoquée :',
+  'openbadges3.recruiter.invalid': 'Open Badges 3.0 : la forme 3.0 de ce badge n’a pas pu être vérifiée.',
+  'openbadges3.recruiter.revoked': 'Open Badges 3.0 : révoqué.',
+  'openbadges3.recruiter.expired':
+    'Open Badges 3.0 : authentique, mais expiré. La forme 3.0 de ce badge porte la signature de la structure :',
   'openbadges3.recruiter.link': 'attestation 3.0 (.json)',
 } as const;
 
@@ -22,7 +26,10 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'openbadges3.files.png': 'PNG image with the 3.0 badge',
   'openbadges3.files.svg': 'SVG image with the 3.0 badge',
   'openbadges3.files.hint': 'On an iPhone, an image saved to Photos loses the badge inside it: keep the .json file instead.',
-  'openbadges3.recruiter.title': 'Open Badges 3.0',
-  'openbadges3.recruiter.text': 'This badge also exists as Open Badges 3.0, signed by the structure:',
+  'openbadges3.recruiter.verified':
+    'Open Badges 3.0: verified. The 3.0 form of this badge carries the structure’s signature, made with a key the structure publishes, and is not revoked:',
+  'openbadges3.recruiter.invalid': 'Open Badges 3.0: the 3.0 form of this badge could not be verified.',
+  'openbadges3.recruiter.revoked': 'Open Badges 3.0: revoked.',
+  'openbadges3.recruiter.expired': 'Open Badges 3.0: genuine, but expired. The 3.0 form of this badge carries the structure’s signature:',
   'openbadges3.recruiter.link': '3.0 credential (.json)',
 };

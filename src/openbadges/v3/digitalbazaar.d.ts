@@ -30,3 +30,13 @@ declare module '@digitalbazaar/vc' {
     now?: Date;
   }): Promise<Record<string, unknown>>;
 }
+
+declare module '@digitalbazaar/vc' {
+  export function verifyCredential(options: {
+    credential: object;
+    suite: unknown;
+    documentLoader: (url: string) => Promise<unknown>;
+    checkStatus?: (options: { credential: Record<string, unknown> }) => Promise<{ verified: boolean; error?: unknown }>;
+    now?: Date;
+  }): Promise<{ verified: boolean; error?: unknown; statusResult?: { verified: boolean } }>;
+}

@@ -10,3 +10,6 @@ export { generateEd25519Key, signCredential } from './proof.ts';
 export type { SigningMultikey } from './proof.ts';
 export { bakeCredentialPng } from './bake-png.ts';
 export { bakeCredentialSvg } from './bake-svg.ts';
+export { verifyOpenBadgeCredential } from './verify.ts';
+export type { CredentialVerdict } from './verify.ts';
+export { localDocumentLoader } from './contexts.ts';

@@ -14,7 +14,7 @@ import {
 } from '../../db/repositories/open-badges-v3.ts';
 import { findStructure, type StructureRow } from '../../db/repositories/structures.ts';
 import { findBadgeClassImages, findBadgeClassPublic } from '../../db/repositories/badge-classes.ts';
-import { newSalt } from '../../openbadges/index.ts';
+import { newSalt, OpenBadgesError } from '../../openbadges/index.ts';
 import {
   achievement,
   type AchievementInput,
@@ -36,6 +36,9 @@ import {
   signCredential,
   statusListEntry,
   VC_V2_CONTEXT,
+  type CredentialVerdict,
+  localDocumentLoader,
+  verifyOpenBadgeCredential,
 } from '../../openbadges/v3/index.ts';
 import { FRESHNESS_MS, TtlCache } from '../cache.ts';
 import type { LocalChanges } from '../changes.ts';
@@ -66,6 +69,7 @@ const SLOT_TRIES = 32;
 export class OpenBadgeCredentialService {
   private readonly profiles = new TtlCache<ProfileDocument>(FRESHNESS_MS);
   private readonly statusLists = new TtlCache<object>(FRESHNESS_MS);
+  private readonly verdicts = new TtlCache<CredentialVerdict>(60_000, 10_000);
   private readonly images = new TtlCache<{ imagePng: Uint8Array; imageSvg: string | null }>(FRESHNESS_MS, 500);
 
   constructor(
@@ -161,6 +165,43 @@ export class OpenBadgeCredentialService {
    */
   async credential(assertionId: string): Promise<SignedOpenBadgeCredential> {
     return (await this.signedWithContext(assertionId)).signed;
+  }
+
+  /**
+   * What the recruiter's page says of the 3.0 form: the award's credential
+   * checked as a wallet would (proof, the key its Profile lists, dates, the
+   * status list's bit), from the documents we serve at their URLs, built
+   * in process.
+   */
+  async check(assertionId: string): Promise<CredentialVerdict> {
+    const context = await findCredentialContext(this.db, assertionId);
+    if (!context) throw new DomainError('assertion_not_found', 404);
+    // Read from the row at every view: a revocation shows at once.
+    if (context.assertion.revokedAt) return 'revoked';
+    let signed: SignedOpenBadgeCredential;
+    try {
+      signed = await this.credential(assertionId);
+    } catch (error) {
+      // A badge class the 3.0 rules refuse (say, no criteria) must not break the 2.0 page.
+      if (error instanceof OpenBadgesError) return 'invalid';
+      throw error;
+    }
+    // Canonicalising costs milliseconds: a signed credential's verdict is kept a minute (its dates are rechecked then).
+    const proofValue = signed.proof[0]?.proofValue ?? '';
+    return this.verdicts.get(`${assertionId}/${proofValue}`, async () => {
+      const structureId = context.structure.id;
+      const profileDoc = await this.profileDocument(structureId);
+      const documents = new Map<string, unknown>([[profileDoc.id, profileDoc]]);
+      for (const key of profileDoc.assertionMethod) documents.set(key.id, multikeyDocument(key));
+      const status = signed.credentialStatus;
+      if (status) {
+        documents.set(
+          status.statusListCredential,
+          await this.statusList(structureId, Number(status.statusListCredential.split('/').pop())),
+        );
+      }
+      return verifyOpenBadgeCredential(signed, { documentLoader: localDocumentLoader(documents), now: this.now() });
+    });
   }
 
   /** The credential baked into the badge class's image: PNG (iTXt `openbadgecredential`) or SVG (`<openbadges:credential>`). */

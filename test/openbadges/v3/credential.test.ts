@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   bitstringStatusListCredential,
   generateEd25519Key,
+  localDocumentLoader,
+  verifyOpenBadgeCredential,
   multikeyDocument,
   openBadgeCredential,
   profile,
@@ -201,6 +203,32 @@ describe('the eddsa-rdfc-2022 proof, checked by the DCC verifier', () => {
     const { signed, documents } = await issuedWith();
     const unlisted = { ...documents, [ISSUER]: profileDocument(issuer, []) };
     expect((await verifyIndependently(signed, unlisted, NOW)).verified).toBe(false);
+  });
+});
+
+describe('our own check (verifyOpenBadgeCredential), which the recruiter’s page uses', () => {
+  const loaderOf = (documents: Record<string, unknown>) => localDocumentLoader(new Map(Object.entries(documents)));
+
+  it('says verified, tampered is invalid, a set bit is revoked, another key is invalid', async () => {
+    const { signed, documents, pair } = await issuedWith();
+    expect(await verifyOpenBadgeCredential(signed, { documentLoader: loaderOf(documents), now: NOW })).toBe('verified');
+    const tampered = structuredClone(signed);
+    tampered.credentialSubject.achievement.name = 'Autre';
+    expect(await verifyOpenBadgeCredential(tampered, { documentLoader: loaderOf(documents), now: NOW })).toBe('invalid');
+    const key = { id: KEY_URL, controller: ISSUER, ...pair };
+    const revokedList = await signCredential(
+      bitstringStatusListCredential({ id: LIST_URL, issuer, revokedIndexes: [94_567], validFrom: NOW }),
+      key,
+      NOW,
+    );
+    expect(await verifyOpenBadgeCredential(signed, { documentLoader: loaderOf({ ...documents, [LIST_URL]: revokedList }), now: NOW })).toBe(
+      'revoked',
+    );
+    const forged = await signCredential(openBadgeCredential(input()), { ...key, ...(await generateEd25519Key()) }, NOW);
+    expect(await verifyOpenBadgeCredential(forged, { documentLoader: loaderOf(documents), now: NOW })).toBe('invalid');
+    const later = new Date('2030-01-01T00:00:00Z');
+    expect(await verifyOpenBadgeCredential(signed, { documentLoader: loaderOf(documents), now: later })).toBe('expired');
+    expect(await verifyOpenBadgeCredential(tampered, { documentLoader: loaderOf(documents), now: later })).toBe('invalid');
   });
 });
 
