@@ -3,7 +3,7 @@ import { JSDOM } from 'jsdom';
 import extractChunks from 'png-chunks-extract';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ob3Credentials, ob3Keys } from '../../src/db/schema.ts';
+import { assertions, ob3Credentials, ob3Keys } from '../../src/db/schema.ts';
 import { schemaErrors, statusBit, verifyIndependently } from '../openbadges/v3/independent.ts';
 import { seedStructure, startTestApp, TEST_PUBLIC_URL } from '../support/platform.ts';
 
@@ -88,6 +88,27 @@ describe('the credential of an award', () => {
     const [row] = await ctx.platform.database.db.select().from(ob3Credentials).where(eq(ob3Credentials.assertionId, award.id));
     expect(row!.statusIndex).toBe(Number(first.credentialStatus.statusListIndex));
     expect(row!.salt).toBe(first.credentialSubject.identifier[0].salt);
+    // A salt of its own: the 3.0 hash does not repeat the 2.0 one.
+    expect(row!.salt).not.toBe(
+      (await ctx.platform.database.db.select().from(assertions).where(eq(assertions.id, award.id)))[0]!.recipientSalt,
+    );
+
+    await ctx.services.learners.setNameHidden(
+      { id: 'test', email: 'lea.martin@example.org', csrfSecret: '', expiresAt: new Date(0) },
+      true,
+    );
+    const hidden = await credentialOf(award.id);
+    expect(hidden.credentialSubject).not.toHaveProperty('name');
+    expect(hidden.credentialSubject.type).toEqual(['AchievementSubject']);
+    expect(JSON.stringify(hidden)).not.toContain('Léa');
+    expect(hidden.credentialStatus).toEqual(first.credentialStatus);
+    expect(hidden.proof[0].proofValue).not.toBe(first.proof[0].proofValue);
+    expect(schemaErrors(hidden)).toEqual([]);
+    expect((await verifyIndependently(hidden, overHttp)).verified).toBe(true);
+    await ctx.services.learners.setNameHidden(
+      { id: 'test', email: 'lea.martin@example.org', csrfSecret: '', expiresAt: new Date(0) },
+      false,
+    );
   });
 });
 
