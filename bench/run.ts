@@ -1,5 +1,5 @@
 /**
- * npm run bench -- [--assertions 10000[,1000000]] [--duration 10] [--connections 50] [--skip-pglite]
+ * npm run bench -- [--assertions 10000[,1000000]] [--duration 10] [--connections 50] [--skip-pglite] [--ob3-only]
  *
  * Seeds a realistic dataset on PostgreSQL, serves it from a separate server
  * process, loads the public endpoints with autocannon from this process, and
@@ -32,6 +32,8 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '50' },
     'skip-pglite': { type: 'boolean', default: false },
+    /** Only the Open Badges 3.0 figures (on an embedded database of its own: no PostgreSQL needed). */
+    'ob3-only': { type: 'boolean', default: false },
   },
 });
 const sizes = args
@@ -339,6 +341,63 @@ async function pgliteRun() {
   }
 }
 
+/**
+ * Open Badges 3.0, on and off. An award does nothing for 3.0 (its credential
+ * is built and signed on first download), so "3.0 off" is the award alone and
+ * "3.0 on" adds that first download; the figures say what signing 3.0 eagerly
+ * in the award's path would cost, one award and a 10,000-row bulk award.
+ */
+async function ob3Run() {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'insigne-bench-ob3-'));
+  try {
+    const config = loadConfig({ DATA_DIR: dataDir, PUBLIC_URL: 'http://127.0.0.1:9', MASTER_KEY: masterKeyBase64 });
+    const platform = await openPlatform(config, { masterKey });
+    const [structureId] = await createStructures(platform, 1);
+    const badgeClassId = (await platform.services.badgeClasses.listAwardable(structureId!))[0]!.id;
+    const { awarding, openBadges3 } = platform.services;
+    const one = (i: number) =>
+      awarding.award(
+        { structureId: structureId!, badgeClassId, recipient: { email: `un.${i}@exemple.fr`, name: `Un ${i}` } },
+        { kind: 'cli' },
+      );
+    const average = async (n: number, work: (i: number) => Promise<unknown>) => {
+      const started = performance.now();
+      for (let i = 0; i < n; i++) await work(i);
+      return (performance.now() - started) / n;
+    };
+    for (let i = 0; i < 10; i++) await openBadges3.credential((await one(1000 + i)).assertion.id); // warm-up, first key made
+    const ids: string[] = [];
+    const awardMs = await average(50, async (i) => ids.push((await one(i)).assertion.id));
+    const firstMs = await average(ids.length, (i) => openBadges3.credential(ids[i]!));
+    const keptMs = await average(ids.length, (i) => openBadges3.credential(ids[i]!));
+    notes.push(
+      `Open Badges 3.0, one award (PGlite): award ${awardMs.toFixed(1)} ms with 3.0 off or on (the award signs nothing for 3.0); ` +
+        `the first 3.0 download builds, signs and stores the credential in ${firstMs.toFixed(1)} ms, later ones read it back in ${keptMs.toFixed(1)} ms. ` +
+        `Signed in the award's path, 3.0 would make one award ${(((awardMs + firstMs - keptMs) / awardMs - 1) * 100).toFixed(0)}% slower.`,
+    );
+    log(notes[notes.length - 1]!);
+
+    const items = Array.from({ length: 10_000 }, (_, i) => ({
+      badgeClassId,
+      recipient: { email: `lot.${i}@exemple.fr`, name: `Lot ${i}` },
+    }));
+    const started = performance.now();
+    const outcomes = await awarding.awardMany(structureId!, items, { kind: 'cli' });
+    const bulkSeconds = (performance.now() - started) / 1000;
+    const sample = outcomes.slice(0, 300).map((o) => (o.status === 'refused' ? '' : o.assertion.id));
+    const perCredential = await average(sample.length, (i) => openBadges3.credential(sample[i]!));
+    notes.push(
+      `Open Badges 3.0, bulk award of 10,000 (PGlite): ${bulkSeconds.toFixed(2)} s with 3.0 off or on; signing the 10,000 credentials ` +
+        `at once would add about ${((perCredential * 10_000) / 1000).toFixed(0)} s on one thread (${perCredential.toFixed(1)} ms each, measured on 300): ` +
+        `hence signing on first download.`,
+    );
+    log(notes[notes.length - 1]!);
+    await platform.close();
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 function table(): string {
   const lines = [
     '| run | endpoint | req/s | p50 ms | p99 ms | ratio to baseline | target | met |',
@@ -351,8 +410,11 @@ function table(): string {
   return lines.join('\n');
 }
 
-await postgresRuns();
-if (!args['skip-pglite']) await pgliteRun();
+if (!args['ob3-only']) {
+  await postgresRuns();
+  if (!args['skip-pglite']) await pgliteRun();
+}
+await ob3Run();
 const report = `# Insigne benchmark, ${new Date().toISOString()}\n\n${connections} connections, ${duration} s per endpoint after a warm-up.\n\n${table()}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n`;
 process.stdout.write(`\n${report}`);
 const dir = path.join(ROOT, 'bench', 'results');

@@ -73,6 +73,7 @@ export async function openPlatform(
   });
   try {
     await services.keys.checkMasterKey();
+    await services.ob3Keys.checkMasterKey();
   } catch (error) {
     await database.close();
     throw error;

@@ -208,7 +208,9 @@ export function buildCli(): Command {
     .command('keys')
     .description('Manage signing keys')
     .command('rotate')
-    .description('Give a structure a new signing key; the old one stays published for files already downloaded')
+    .description(
+      'Give a structure a new signing key (2.0) and add an Open Badges 3.0 key; the old ones stay published for files already downloaded',
+    )
     .requiredOption('--structure <id>', 'the structure')
     .option('--json', 'print JSON')
     .action(async (options) => {
@@ -216,10 +218,14 @@ export function buildCli(): Command {
       await withPlatform(async ({ services }) => {
         const key = await services.keys.rotate(structureId, CLI_ACTOR);
         const keyUrl = services.urls.signingKey(structureId, key.id);
+        // Open Badges 3.0: a key is added, none retired, so every 3.0 file signed before keeps verifying.
+        const ob3Key = await services.ob3Keys.add(structureId, CLI_ACTOR);
+        const ob3KeyUrl = services.openBadges3.ob3.key(structureId, ob3Key.id);
         print(
           options.json,
-          { id: key.id, structure: structureId, publicKey: keyUrl },
-          `New signing key for the structure: ${keyUrl}\nBadges downloaded from now on are signed with it.`,
+          { id: key.id, structure: structureId, publicKey: keyUrl, openBadges3Key: ob3KeyUrl },
+          `New signing key for the structure: ${keyUrl}\nBadges downloaded from now on are signed with it.\n` +
+            `New Open Badges 3.0 key: ${ob3KeyUrl}\nThe earlier 3.0 keys stay published, so 3.0 files signed before keep verifying.`,
         );
       });
     });

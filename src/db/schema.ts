@@ -587,3 +587,50 @@ export const generalBadgeNotices = pgTable(
   },
   (t) => [uniqueIndex('general_badge_notices_structure_email').on(t.structureId, t.recipientEmail)],
 );
+
+/**
+ * Open Badges 3.0: a structure's Ed25519 keys (Data Integrity proofs), the
+ * secret only encrypted under the master key. A rotation adds a key; none is
+ * ever retired, so every credential signed before stays verifiable. The
+ * newest signs.
+ */
+export const ob3Keys = pgTable(
+  'ob3_keys',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    structureId: uuid('structure_id')
+      .notNull()
+      .references(() => structures.id),
+    publicKeyMultibase: text('public_key_multibase').notNull(),
+    secretKeyEncrypted: text('secret_key_encrypted').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('ob3_keys_structure_idx').on(t.structureId, t.createdAt)],
+);
+
+/**
+ * The 3.0 credential of an award: its place in the structure's status lists
+ * (a random index, never reused), its own salt, and the signed credential
+ * once built (on first download), with a digest of what it was built from so
+ * that a change (a hidden name, a corrected address) re-signs it. Whether it
+ * is revoked is the assertion's revoked_at, read when the list is served.
+ */
+export const ob3Credentials = pgTable(
+  'ob3_credentials',
+  {
+    assertionId: uuid('assertion_id')
+      .primaryKey()
+      .references(() => assertions.id),
+    structureId: uuid('structure_id')
+      .notNull()
+      .references(() => structures.id),
+    statusList: integer('status_list').notNull(),
+    statusIndex: integer('status_index').notNull(),
+    salt: text('salt').notNull(),
+    credential: jsonb('credential'),
+    basis: text('basis'),
+    keyId: uuid('key_id').references(() => ob3Keys.id),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('ob3_credentials_status_slot').on(t.structureId, t.statusList, t.statusIndex)],
+);

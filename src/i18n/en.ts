@@ -10,6 +10,7 @@ import * as audit from './features/audit.ts';
 import * as structures from './features/structures.ts';
 import * as programme_rules from './features/programme-rules.ts';
 import * as first_use from './features/first-use.ts';
+import * as openbadges3 from './features/openbadges3.ts';
 import type { CoreMessages, Messages } from './fr.ts';
 
 const core: CoreMessages = {
@@ -317,4 +318,5 @@ export const en: Messages = {
   ...structures.en,
   ...programme_rules.en,
   ...first_use.en,
+  ...openbadges3.en,
 };

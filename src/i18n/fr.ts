@@ -10,6 +10,7 @@ import * as audit from './features/audit.ts';
 import * as structures from './features/structures.ts';
 import * as programme_rules from './features/programme-rules.ts';
 import * as first_use from './features/first-use.ts';
+import * as openbadges3 from './features/openbadges3.ts';
 
 /** The French messages: the reference catalogue. Every key here must exist in en.ts. */
 const core = {
@@ -320,6 +321,7 @@ export const fr = {
   ...structures.fr,
   ...programme_rules.fr,
   ...first_use.fr,
+  ...openbadges3.fr,
 } as const;
 
 export type Messages = { readonly [K in keyof typeof fr]: string };

@@ -57,6 +57,7 @@ export const AUDIT_ACTIONS = [
   'api_token.created',
   'api_token.revoked',
   'signing_key.rotated',
+  'ob3_key.added',
   'mail.links_revealed',
   'mail.requeued',
   'learner.name_hidden',

@@ -23,6 +23,9 @@ import { ExpiryReminders } from './expiry-reminders.ts';
 import { UnsubscribeLinks } from './mail/unsubscribe-links.ts';
 import type { MasterKey } from './master-key.ts';
 import { ProgrammeRules } from './programme-rules.ts';
+import { OpenBadgeCredentialService } from './open-badges-v3/credentials.ts';
+import { Ob3KeyService } from './open-badges-v3/keys.ts';
+import { Ob3Urls } from './open-badges-v3/urls.ts';
 import { PublicationService } from './publication.ts';
 import { RemoteDocuments } from './remote-documents.ts';
 import { SigningKeyService } from './signing-keys.ts';
@@ -69,6 +72,8 @@ export function createServices(deps: ServiceDependencies) {
     new ProgrammeRules(urls),
   );
   const publication = new PublicationService(deps.db, urls, documents, keys, awarding, changes, now);
+  const ob3Urls = new Ob3Urls(urls);
+  const ob3Keys = new Ob3KeyService(deps.db, deps.masterKey, ob3Urls, changes, now);
   const linkRequests = new LinkRequests(deps.db, now, mailSignal);
   const accounts = new AccountService(deps.db, auth, structures, urls, now, linkRequests);
   const learners = new LearnerService(deps.db, urls, changes, now, linkRequests);
@@ -95,6 +100,9 @@ export function createServices(deps: ServiceDependencies) {
     unsubscribe,
     mail: new MailService(deps.db, { configured: deps.mailConfigured === true, now }),
     publication,
+    /** Open Badges 3.0: the credentials, their keys and status lists. */
+    openBadges3: new OpenBadgeCredentialService(deps.db, urls, ob3Urls, ob3Keys, changes, now),
+    ob3Keys,
     verifier: new VerifierService(
       publication,
       urls,

@@ -14,6 +14,7 @@ import { views } from './plugins/views.ts';
 import { apiRoutes } from './routes/api/index.ts';
 import { healthRoutes } from './routes/health.ts';
 import { openBadgesRoutes } from './routes/public/open-badges.ts';
+import { openBadges3Routes } from './routes/public/open-badges-v3.ts';
 import { learnerRoutes } from './routes/public/learner.ts';
 import { pageRoutes } from './routes/public/pages.ts';
 import { unsubscribeRoutes } from './routes/public/unsubscribe.ts';
@@ -95,6 +96,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   }
   await app.register(pageRoutes, { services });
   await app.register(openBadgesRoutes, { services });
+  await app.register(openBadges3Routes, { services });
   await app.register(verifierRoutes, { services });
   await app.register(learnerRoutes, { services });
   await app.register(unsubscribeRoutes, { services });

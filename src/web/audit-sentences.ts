@@ -334,6 +334,7 @@ const SENTENCES: Record<KnownAuditAction, Builder> = {
     { actor: c.actor, name: str(c.details.name) ?? targetName(c, 'tokens') ?? c.t('audit.gone.token') },
   ],
   'signing_key.rotated': (c) => ['audit.sentence.signing_key.rotated', { actor: c.actor }],
+  'ob3_key.added': (c) => ['audit.sentence.ob3_key.added', { actor: c.actor }],
   'mail.links_revealed': (c) => [
     'audit.sentence.mail.links_revealed',
     {

@@ -263,6 +263,7 @@ describe(`insigne CLI on ${target}`, { timeout: TEST_TIMEOUT }, () => {
       id: body.id,
       structure: structureId,
       publicKey: `${PUBLIC_URL}/issuers/${structureId}/keys/${body.id as string}`,
+      openBadges3Key: expect.stringMatching(new RegExp(`^${PUBLIC_URL}/ob3/issuers/${structureId}/keys/[0-9a-f-]{36}$`)),
     });
     expect(body.publicKey).not.toBe(keyUrlBeforeRotation);
 

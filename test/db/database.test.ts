@@ -25,6 +25,8 @@ const EXPECTED_TABLES = [
   'learner_sessions',
   'link_requests',
   'memberships',
+  'ob3_credentials',
+  'ob3_keys',
   'one_time_tokens',
   'outbox_messages',
   'platform_setup',

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Database } from '../database.ts';
+import { eraseOb3Credential } from './open-badges-v3.ts';
 import {
   assertions,
   awardImports,
@@ -204,6 +205,7 @@ export async function eraseAssertion(db: Database, id: string, reason: string, n
       revocationReason: sql`case when ${assertions.revokedAt} is null then ${reason}::text else ${assertions.revocationReason} end`,
     })
     .where(eq(assertions.id, id));
+  await eraseOb3Credential(db, id);
 }
 
 /**

@@ -113,6 +113,7 @@ export const fr = {
   'audit.kind.api_token.created': 'Jeton d’API créé',
   'audit.kind.api_token.revoked': 'Jeton d’API révoqué',
   'audit.kind.signing_key.rotated': 'Clé de signature remplacée',
+  'audit.kind.ob3_key.added': 'Clé Open Badges 3.0 ajoutée',
   'audit.kind.mail.links_revealed': 'Liens d’un e-mail affichés',
   'audit.kind.mail.requeued': 'E-mail remis en envoi',
   'audit.kind.learner.name_hidden': 'Nom masqué par un apprenant',
@@ -183,6 +184,8 @@ export const fr = {
     '{actor} a remplacé la clé qui signe les badges de la structure ; l’ancienne reste publiée pour les fichiers déjà signés.',
   'audit.sentence.mail.links_revealed': '{actor} a affiché les liens d’un e-mail (« {kind} ») pour le transmettre. Motif : « {reason} ».',
   'audit.sentence.mail.requeued': '{actor} a remis un e-mail dans la file d’envoi.',
+  'audit.sentence.ob3_key.added':
+    '{actor} a ajouté une clé qui signe les badges Open Badges 3.0 de la structure ; les précédentes restent publiées, les badges déjà signés restent vérifiables.',
   'audit.sentence.learner.name_hidden': 'Un apprenant a masqué son nom sur les pages publiques de ses badges.',
   'audit.sentence.learner.name_shown': 'Un apprenant a de nouveau affiché son nom sur les pages publiques de ses badges.',
   'audit.sentence.learner.erased':
@@ -334,6 +337,7 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'audit.kind.api_token.created': 'API token created',
   'audit.kind.api_token.revoked': 'API token revoked',
   'audit.kind.signing_key.rotated': 'Signing key replaced',
+  'audit.kind.ob3_key.added': 'Open Badges 3.0 key added',
   'audit.kind.mail.links_revealed': 'Email links shown',
   'audit.kind.mail.requeued': 'Email queued again',
   'audit.kind.learner.name_hidden': 'Name hidden by a learner',
@@ -403,6 +407,8 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
     '{actor} replaced the key that signs the structure’s badges; the old one stays published for the files already signed.',
   'audit.sentence.mail.links_revealed': '{actor} showed the links of an email (“{kind}”) to hand it over. Reason: “{reason}”.',
   'audit.sentence.mail.requeued': '{actor} put an email back in the sending queue.',
+  'audit.sentence.ob3_key.added':
+    '{actor} added a key that signs the structure’s Open Badges 3.0 badges; the earlier ones stay published, badges already signed stay verifiable.',
   'audit.sentence.learner.name_hidden': 'A learner hid their name on the public pages of their badges.',
   'audit.sentence.learner.name_shown': 'A learner showed their name again on the public pages of their badges.',
   'audit.sentence.learner.erased':

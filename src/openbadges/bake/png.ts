@@ -63,9 +63,16 @@ function isOpenBadgesChunk(chunk: Chunk): boolean {
   return TEXT_CHUNKS.has(chunk.name) && keywordOf(chunk.data)?.keyword === KEYWORD;
 }
 
+/** A chunk baked by either version (2.0 `openbadges`, 3.0 `openbadgecredential`): dropped when baking again. */
+const BAKED_KEYWORDS = new Set([KEYWORD, 'openbadgecredential']);
+function isBakedChunk(chunk: Chunk): boolean {
+  const keyword = TEXT_CHUNKS.has(chunk.name) ? keywordOf(chunk.data)?.keyword : undefined;
+  return keyword !== undefined && BAKED_KEYWORDS.has(keyword);
+}
+
 /** keyword NUL, compression flag 0, method 0, empty language NUL, empty translated keyword NUL, UTF-8 text. */
-function openBadgesITXt(text: string): Buffer {
-  const typeAndData = Buffer.concat([Buffer.from(`iTXt${KEYWORD}\0\0\0\0\0`, 'latin1'), Buffer.from(text, 'utf8')]);
+function openBadgesITXt(text: string, keyword: string = KEYWORD): Buffer {
+  const typeAndData = Buffer.concat([Buffer.from(`iTXt${keyword}\0\0\0\0\0`, 'latin1'), Buffer.from(text, 'utf8')]);
   const chunk = Buffer.alloc(typeAndData.length + 8);
   chunk.writeUInt32BE(typeAndData.length - 4, 0);
   typeAndData.copy(chunk, 4);
@@ -79,11 +86,20 @@ function openBadgesITXt(text: string): Buffer {
  * Every older openbadges chunk of any kind goes: OBP joins all it finds.
  */
 export function bakePng(png: Uint8Array, text: string): Uint8Array {
+  return bakePngText(png, text, KEYWORD);
+}
+
+/**
+ * The same baking under another keyword (Open Badges 3.0's
+ * `openbadgecredential`, src/openbadges/v3/bake-png.ts). A chunk baked by
+ * either version goes first, so the file carries exactly one.
+ */
+export function bakePngText(png: Uint8Array, text: string, keyword: string): Uint8Array {
   if (typeof text !== 'string' || text.trim() === '') {
     throw new BakeError('invalid_bake_input', 'nothing to bake: the text is empty');
   }
   const { head, tail } = splitForBaking(png);
-  return Buffer.concat([head, openBadgesITXt(text), ...tail]);
+  return Buffer.concat([head, openBadgesITXt(text, keyword), ...tail]);
 }
 
 // A badge image is baked again at every download: its chunks are read (and
@@ -96,7 +112,7 @@ function splitForBaking(png: Uint8Array): { head: Uint8Array; tail: Uint8Array[]
     const [ihdr, ...rest] = readChunks(png);
     split = {
       head: png.subarray(0, SIGNATURE.length + ihdr!.raw.length),
-      tail: rest.filter((chunk) => !isOpenBadgesChunk(chunk)).map((chunk) => chunk.raw),
+      tail: rest.filter((chunk) => !isBakedChunk(chunk)).map((chunk) => chunk.raw),
     };
     splits.set(png, split);
   }

@@ -221,8 +221,8 @@ function locateRoot(svg: string, strictDoctype: boolean): Located {
   return { body, root };
 }
 
-/** Finds the next `<openbadges:assertion` start tag at or after `from`, skipping comments and CDATA. */
-function findAssertionTag(xml: string, from: number): { start: number; tag: Tag } | null {
+/** Finds the next `<openbadges:assertion` (or `tagName`) start tag at or after `from`, skipping comments and CDATA. */
+function findAssertionTag(xml: string, from: number, tagName: string = ASSERTION_TAG): { start: number; tag: Tag } | null {
   let i = from;
   for (;;) {
     const lt = xml.indexOf('<', i);
@@ -235,9 +235,9 @@ function findAssertionTag(xml: string, from: number): { start: number; tag: Tag 
       const end = xml.indexOf(']]>', lt + 9);
       if (end < 0) return null;
       i = end + 3;
-    } else if (xml.startsWith(`<${ASSERTION_TAG}`, lt)) {
+    } else if (xml.startsWith(`<${tagName}`, lt)) {
       const tag = parseStartTag(xml, lt);
-      if (tag?.name === ASSERTION_TAG) return { start: lt, tag };
+      if (tag?.name === tagName) return { start: lt, tag };
       i = lt + 1;
     } else {
       i = lt + 1;
@@ -246,7 +246,7 @@ function findAssertionTag(xml: string, from: number): { start: number; tag: Tag 
 }
 
 /** Index of the `<` of the matching end tag, skipping CDATA (JSON may contain anything). */
-function findEndTag(xml: string, from: number): { start: number; end: number } | null {
+function findEndTag(xml: string, from: number, tagName: string = ASSERTION_TAG): { start: number; end: number } | null {
   let i = from;
   for (;;) {
     const lt = xml.indexOf('<', i);
@@ -257,24 +257,24 @@ function findEndTag(xml: string, from: number): { start: number; end: number } |
       i = end + 3;
       continue;
     }
-    const close = new RegExp(`^</${ASSERTION_TAG}\\s*>`).exec(xml.slice(lt, lt + ASSERTION_TAG.length + 32));
+    const close = new RegExp(`^</${tagName}\\s*>`).exec(xml.slice(lt, lt + tagName.length + 32));
     if (close) return { start: lt, end: lt + close[0].length };
     i = lt + 1;
   }
 }
 
-function removeAssertions(xml: string): string {
+function removeAssertions(xml: string, tagName: string = ASSERTION_TAG): string {
   let out = '';
   let i = 0;
   for (;;) {
-    const found = findAssertionTag(xml, i);
+    const found = findAssertionTag(xml, i, tagName);
     if (!found) return out + xml.slice(i);
     out += xml.slice(i, found.start);
     if (found.tag.selfClosing) {
       i = found.tag.end;
     } else {
-      const endTag = findEndTag(xml, found.tag.end);
-      if (!endTag) throw notSvg(`unclosed <${ASSERTION_TAG}>`);
+      const endTag = findEndTag(xml, found.tag.end, tagName);
+      if (!endTag) throw notSvg(`unclosed <${tagName}>`);
       i = endTag.end;
     }
   }
@@ -346,4 +346,21 @@ export function unbakeSvg(svg: string): UnbakedSvg | null {
     .join('')
     .trim();
   return text === '' ? { verify } : { verify, json: text };
+}
+
+/**
+ * Puts `element` (already serialised) as the first child of `<svg>`, with
+ * `xmlns:openbadges` bound to `namespace`; every earlier baked element of
+ * either version goes, so the file carries one. For the Open Badges 3.0
+ * baking (src/openbadges/v3/bake-svg.ts), whose namespace and element differ.
+ */
+export function bakeSvgElement(svg: string, namespace: string, element: string, tagName: string): string {
+  const { body, root } = locateRoot(svg, true);
+  const kept = root.attributes
+    .filter((a) => a.name !== 'xmlns' && a.name !== 'xmlns:openbadges')
+    .map((a) => ` ${a.name}=${a.quote}${a.raw}${a.quote}`)
+    .join('');
+  const startTag = `<svg xmlns="${SVG_NS}" xmlns:openbadges="${escapeXmlAttribute(namespace)}"${kept}>`;
+  const content = removeAssertions(removeAssertions(root.selfClosing ? '</svg>' : body.slice(root.end)), tagName);
+  return `${XML_DECLARATION}${startTag}${element}${content}`;
 }

@@ -18,6 +18,8 @@ export async function renderAssertionPage(
   recipientCheck?: { matches: boolean; invalid?: boolean; email?: string },
 ) {
   const view = await services.publication.verificationView(assertionId);
+  // The Open Badges 3.0 form of the same award, checked as a wallet would.
+  const openBadges3 = await services.openBadges3.check(assertionId);
   const { assertion, badgeClass, structure, report } = view;
   const status: AssertionStatus = assertion.revokedAt
     ? 'revoked'
@@ -42,6 +44,7 @@ export async function renderAssertionPage(
       badgeClass,
       structure,
       report,
+      openBadges3,
       recipientCheck,
       assertionUrl: urls.assertion(assertion.id),
       issuerUrl: urls.issuer(structure.id),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AssertionRow, BadgeClassRow } from '../../../../services/records.ts';
 import type { AwardStatus } from '../../../../services/rules/award-status.ts';
 import type { PublicUrls } from '../../../../services/urls.ts';
+import { Ob3Urls } from '../../../../services/open-badges-v3/urls.ts';
 
 /**
  * The API's own shapes, kept apart from the Open Badges wire format: an
@@ -53,6 +54,13 @@ export const assertionResource = z.object({
     signedSvg: z.url(),
   }),
   jwsUrl: z.url(),
+  openBadges3: z
+    .object({
+      credential: z.url().describe('The signed OpenBadgeCredential (Data Integrity, eddsa-rdfc-2022), application/vc+ld+json'),
+      png: z.url().describe('The badge image with the credential baked in (iTXt openbadgecredential)'),
+      svg: z.url().describe('The badge image with the credential baked in (<openbadges:credential>)'),
+    })
+    .describe('Open Badges 3.0 files of the same award: signed on first download, refused (410) once revoked'),
 });
 
 export function toAssertionResource(
@@ -61,6 +69,7 @@ export function toAssertionResource(
   /** The status comes from the service (its clock, the one rule): `services.awarding.status(row)`. */
   extra: { status: AwardStatus; jws?: string },
 ): z.infer<typeof assertionResource> {
+  const ob3 = new Ob3Urls(urls);
   return {
     id: row.id,
     url: urls.assertion(row.id),
@@ -80,6 +89,11 @@ export function toAssertionResource(
       signedSvg: urls.signedSvg(row.id),
     },
     jwsUrl: urls.jws(row.id),
+    openBadges3: {
+      credential: ob3.credentialJson(row.id),
+      png: ob3.credentialPng(row.id),
+      svg: ob3.credentialSvg(row.id),
+    },
   };
 }
 
