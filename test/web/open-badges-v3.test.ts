@@ -35,7 +35,13 @@ async function awardVia(seeded: Seeded, body: Json = {}) {
     method: 'POST',
     url: '/api/v1/assertions',
     headers: { authorization: `Bearer ${seeded.token}` },
-    payload: { badgeClass: seeded.badgeClasses[0]!.id, recipient: { email: 'Lea.Martin@Example.org', name: 'Léa Martin' }, ...body },
+    // The same badge to the same person, again and again: each test its own award.
+    payload: {
+      badgeClass: seeded.badgeClasses[0]!.id,
+      recipient: { email: 'Lea.Martin@Example.org', name: 'Léa Martin' },
+      allowDuplicate: true,
+      ...body,
+    },
   });
   expect(response.statusCode, response.body).toBe(201);
   return response.json() as Json;
