@@ -37,6 +37,11 @@ export async function lockCatalogueEntry(db: Database, id: string): Promise<Cata
   return row;
 }
 
+export async function findCatalogueEntry(db: Database, id: string): Promise<CatalogueEntryRow | undefined> {
+  const [row] = await db.select().from(catalogueEntries).where(eq(catalogueEntries.id, id));
+  return row;
+}
+
 export async function findCatalogueEntryByKey(db: Database, key: string): Promise<CatalogueEntryRow | undefined> {
   const [row] = await db.select().from(catalogueEntries).where(eq(catalogueEntries.key, key));
   return row;
