@@ -36,6 +36,7 @@ let entryKey: string;
 let caenCopy: string;
 let rouenCopy: string;
 let earlierAssertion: string;
+const image = loadCatalogueImage('communiquer-je-pratique');
 
 async function auditCount(action: string) {
   const [row] = await db().select({ n: count() }).from(auditEvents).where(eq(auditEvents.action, action));
@@ -72,7 +73,6 @@ beforeAll(async () => {
   rouen = (await seedStructure(s, { name: 'Cap Emploi Rouen', url: 'https://cap-emploi-rouen.example.org' })).structure.id;
   await s.users.create({ email: 'region@example.org', name: 'Région', password: PASSWORD, platformAdmin: true }, CLI);
   await s.users.create({ email: 'admin@caen.example.org', name: 'Awa Diallo', password: PASSWORD, structureId: caen, role: 'admin' }, CLI);
-  const image = loadCatalogueImage('communiquer-je-pratique');
   const entry = await s.catalogue.add(
     {
       name: 'Éco-gestes au travail',
@@ -131,6 +131,16 @@ describe('the Région edits a shared catalogue entry', () => {
     expect((await entryRow()).name).toBe('Éco-gestes au travail');
     expect((await badgeClassRow(caenCopy)).name).toBe('Éco-gestes au travail');
     expect((await badgeClassRow(rouenCopy)).archivedAt).toBeNull();
+    expect(await auditCount('catalogue.entry_updated')).toBe(0);
+    const tooBig = await people.region.postFromWorkspace(
+      `/espace/plateforme/catalogue/${entryId}/modifier`,
+      editForm({ imageSource: 'upload', image: { fileName: 'énorme.png', bytes: new Uint8Array(3 * 1024 * 1024) } }),
+      { multipart: true },
+    );
+    expect(tooBig.statusCode).toBe(413);
+    expect(text(tooBig.body)).toContain('Ce fichier est trop lourd : 512 Ko au maximum.');
+    expect(tooBig.body).toContain(`action="/espace/plateforme/catalogue/${entryId}/modifier"`);
+    expect((await entryRow()).name).toBe('Éco-gestes au travail');
     expect(await auditCount('catalogue.entry_updated')).toBe(0);
     expect((await people.region.get(`/espace/plateforme/catalogue/00000000-0000-4000-8000-000000000000/modifier`)).statusCode).toBe(404);
   });
@@ -204,6 +214,21 @@ describe('the Région edits a shared catalogue entry', () => {
     });
     expect(again.headers.location).toBe('/espace/plateforme/catalogue?fait=catalogue-modifie&structures=0');
     expect((await ctx.services.badgeClasses.listAwardable(rouen)).find((b) => b.catalogueKey === entryKey)!.version).toBe(2);
+
+    // A new image reaches every copy too; Rouen's version 2 was never awarded, so it changes in place.
+    const drawn = await people.region.postFromWorkspace(
+      `/espace/plateforme/catalogue/${entryId}/modifier`,
+      editForm({ imageSource: 'generate', shape: 'hexagon', palette: 'vert', pictogram: 'leaf', level: '1' }),
+      { multipart: true },
+    );
+    expect(drawn.headers.location).toBe('/espace/plateforme/catalogue?fait=catalogue-modifie&structures=2');
+    const newImage = Buffer.from((await entryRow()).imagePng);
+    expect(newImage.equals(Buffer.from(image.png))).toBe(false);
+    expect(Buffer.from((await badgeClassRow(caenCopy)).imagePng).equals(newImage)).toBe(true);
+    const rouenNow = await badgeClassRow(rouenLive.id);
+    expect(rouenNow.version).toBe(2);
+    expect(Buffer.from(rouenNow.imagePng).equals(newImage)).toBe(true);
+    expect(Buffer.from((await badgeClassRow(rouenCopy)).imagePng).equals(Buffer.from(image.png))).toBe(true);
   });
 
   it('a withdrawn entry can no longer be edited (409)', async () => {
