@@ -22,6 +22,7 @@ import {
   insertCatalogueEntry,
   listCatalogueEntries,
   lockCatalogueEntry,
+  lockCatalogueEntryByKey,
   updateCatalogueEntry,
 } from '../db/repositories/catalogue.ts';
 import { findMemberOfStructure } from '../db/repositories/notifications.ts';
@@ -523,7 +524,8 @@ export class CatalogueService {
           imageSvg: image.svg,
         };
       } else {
-        const entry = await findCatalogueEntryByKey(tx, key);
+        // Locked: an edit of the entry at the same moment (editShared) either comes first and is copied, or finds this copy.
+        const entry = await lockCatalogueEntryByKey(tx, key);
         if (!entry || entry.status !== 'published') throw new DomainError('not_found', 404);
         values = {
           createdAt: this.now(),
