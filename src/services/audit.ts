@@ -38,6 +38,7 @@ export const AUDIT_ACTIONS = [
   'badge_class.unarchived',
   'badge_class.deleted',
   'catalogue.entry_added',
+  'catalogue.entry_updated',
   'catalogue.entry_withdrawn',
   'catalogue.proposed',
   'catalogue.accepted',

@@ -194,6 +194,28 @@ export class BadgeClassService {
     return this.save(structureId, id, definition, image, actor, {}, 'catalogue');
   }
 
+  /**
+   * The same as applyCatalogueChange, inside the caller's transaction (the
+   * Région's edit of a shared catalogue entry saves the entry and every copy
+   * at once). The caller drops the caches after its commit (copiesChanged).
+   */
+  applyCatalogueChangeIn(
+    tx: Database,
+    structureId: string,
+    id: string,
+    definition: BadgeClassDefinition,
+    image: BadgeClassImage | null,
+    actor: Actor,
+  ): Promise<BadgeClassUpdate> {
+    checkBadgeClassDefinition(definition);
+    return this.saveIn(tx, structureId, id, definition, image, actor, undefined, 'catalogue');
+  }
+
+  /** After a commit that changed these badge classes: their published documents and images change now on this instance. */
+  copiesChanged(ids: string[]): void {
+    for (const id of ids) this.changes?.badgeClassChanged(id);
+  }
+
   private async save(
     structureId: string,
     id: string,
@@ -205,72 +227,83 @@ export class BadgeClassService {
   ): Promise<BadgeClassUpdate> {
     checkBadgeClassDefinition(definition);
     const localNote = local.localNote === undefined ? undefined : checkLocalNote(local.localNote);
-    const result = await this.db.transaction(async (tx): Promise<BadgeClassUpdate> => {
-      const row = await lockBadgeClassOfStructure(tx, structureId, id);
-      if (!row) throw new DomainError('badge_class_not_found', 404);
-      if (row.archivedAt) throw new DomainError('badge_class_archived', 409);
-      const meaning = changedFields(row, definition, image);
-      const locked = by === 'structure' ? catalogueFieldsChanged(row, meaning) : [];
-      if (locked.length) throw new BadgeClassRefusal('catalogue_meaning', { fields: locked.join(', ') });
-      const tagsChanged = canonical(row.tags) !== canonical(definition.tags);
-      const noteChanged = localNote !== undefined && localNote !== (row.localNote ?? null);
-      const changed = [...meaning, ...(tagsChanged ? ['tags'] : []), ...(noteChanged ? ['localNote'] : [])];
-      if (!changed.length) return { row, versioned: false, changed };
-      const imageValues = image ? { imagePng: image.png, imageSvg: image.svg } : {};
-      const noteValues = noteChanged ? { localNote } : {};
-      const awarded = meaning.length ? await countAssertionsOfBadgeClass(tx, id) : 0;
-
-      if (awarded === 0) {
-        const updated = await updateBadgeClass(tx, id, { ...definition, ...imageValues, ...noteValues });
-        await recordAudit(tx, actor, {
-          at: this.now(),
-          structureId,
-          action: 'badge_class.updated',
-          targetType: 'badge_class',
-          targetId: id,
-          details: { name: updated.name, changed, ...(by === 'catalogue' ? { by } : {}) },
-        });
-        return { row: updated, versioned: false, changed };
-      }
-
-      // Archive first: a catalogue key is unique among live badge classes.
-      await updateBadgeClass(tx, id, { archivedAt: this.now() });
-      const [next] = await insertBadgeClasses(tx, [
-        {
-          createdAt: this.now(),
-          structureId,
-          catalogueKey: row.catalogueKey,
-          position: row.position,
-          ...definition,
-          imagePng: row.imagePng,
-          imageSvg: row.imageSvg,
-          ...imageValues,
-          localNote: row.localNote,
-          ...noteValues,
-          version: row.version + 1,
-          previousVersionId: row.id,
-        },
-      ]);
-      await recordAudit(tx, actor, {
-        at: this.now(),
-        structureId,
-        action: 'badge_class.versioned',
-        targetType: 'badge_class',
-        targetId: next!.id,
-        details: {
-          name: next!.name,
-          previousVersionId: row.id,
-          version: next!.version,
-          changed,
-          awarded,
-          ...(by === 'catalogue' ? { by } : {}),
-        },
-      });
-      return { row: next!, versioned: true, changed };
-    });
+    const result = await this.db.transaction((tx) => this.saveIn(tx, structureId, id, definition, image, actor, localNote, by));
     // Its published document and image change now on this instance (within a second on others).
     this.changes?.badgeClassChanged(id);
     return result;
+  }
+
+  private async saveIn(
+    tx: Database,
+    structureId: string,
+    id: string,
+    definition: BadgeClassDefinition,
+    image: BadgeClassImage | null,
+    actor: Actor,
+    localNote: string | null | undefined,
+    by: 'structure' | 'catalogue',
+  ): Promise<BadgeClassUpdate> {
+    const row = await lockBadgeClassOfStructure(tx, structureId, id);
+    if (!row) throw new DomainError('badge_class_not_found', 404);
+    if (row.archivedAt) throw new DomainError('badge_class_archived', 409);
+    const meaning = changedFields(row, definition, image);
+    const locked = by === 'structure' ? catalogueFieldsChanged(row, meaning) : [];
+    if (locked.length) throw new BadgeClassRefusal('catalogue_meaning', { fields: locked.join(', ') });
+    const tagsChanged = canonical(row.tags) !== canonical(definition.tags);
+    const noteChanged = localNote !== undefined && localNote !== (row.localNote ?? null);
+    const changed = [...meaning, ...(tagsChanged ? ['tags'] : []), ...(noteChanged ? ['localNote'] : [])];
+    if (!changed.length) return { row, versioned: false, changed };
+    const imageValues = image ? { imagePng: image.png, imageSvg: image.svg } : {};
+    const noteValues = noteChanged ? { localNote } : {};
+    const awarded = meaning.length ? await countAssertionsOfBadgeClass(tx, id) : 0;
+
+    if (awarded === 0) {
+      const updated = await updateBadgeClass(tx, id, { ...definition, ...imageValues, ...noteValues });
+      await recordAudit(tx, actor, {
+        at: this.now(),
+        structureId,
+        action: 'badge_class.updated',
+        targetType: 'badge_class',
+        targetId: id,
+        details: { name: updated.name, changed, ...(by === 'catalogue' ? { by } : {}) },
+      });
+      return { row: updated, versioned: false, changed };
+    }
+
+    // Archive first: a catalogue key is unique among live badge classes.
+    await updateBadgeClass(tx, id, { archivedAt: this.now() });
+    const [next] = await insertBadgeClasses(tx, [
+      {
+        createdAt: this.now(),
+        structureId,
+        catalogueKey: row.catalogueKey,
+        position: row.position,
+        ...definition,
+        imagePng: row.imagePng,
+        imageSvg: row.imageSvg,
+        ...imageValues,
+        localNote: row.localNote,
+        ...noteValues,
+        version: row.version + 1,
+        previousVersionId: row.id,
+      },
+    ]);
+    await recordAudit(tx, actor, {
+      at: this.now(),
+      structureId,
+      action: 'badge_class.versioned',
+      targetType: 'badge_class',
+      targetId: next!.id,
+      details: {
+        name: next!.name,
+        previousVersionId: row.id,
+        version: next!.version,
+        changed,
+        awarded,
+        ...(by === 'catalogue' ? { by } : {}),
+      },
+    });
+    return { row: next!, versioned: true, changed };
   }
 
   /** Archived: no longer offered for awarding; still published, never deleted. */

@@ -16,11 +16,13 @@ import {
 import {
   type CatalogueEntryRow,
   type CatalogueEntrySummary,
+  findCatalogueEntry,
   findCatalogueEntryByKey,
   findPendingProposalOfBadgeClass,
   insertCatalogueEntry,
   listCatalogueEntries,
   lockCatalogueEntry,
+  lockCatalogueEntryByKey,
   updateCatalogueEntry,
 } from '../db/repositories/catalogue.ts';
 import { findMemberOfStructure } from '../db/repositories/notifications.ts';
@@ -213,6 +215,76 @@ export class CatalogueService {
       });
       return entry;
     });
+  }
+
+  /** A published shared entry, for the Région's editor (the regional nine change in src/catalogue/, not here). */
+  async sharedEntry(id: string): Promise<CatalogueEntryRow> {
+    const entry = await findCatalogueEntry(this.db, id);
+    if (!entry) throw new DomainError('not_found', 404);
+    if (entry.status !== 'published') throw new CatalogueRefusal('not_published');
+    return entry;
+  }
+
+  /**
+   * The platform administrator changes a published shared entry (`image`
+   * null: kept). In the same transaction every structure's live copy takes
+   * the entry's name, description, criteria, alignment and image: in place
+   * when never awarded, as a new version when awarded (earlier awards keep
+   * theirs); each copy keeps its own tags, validity and local note.
+   * `structures`: how many structures' badges changed.
+   */
+  async editShared(
+    id: string,
+    definition: BadgeClassDefinition,
+    image: BadgeClassImage | null,
+    badgeClassService: BadgeClassService,
+    actor: Actor,
+  ): Promise<{ entry: CatalogueEntryRow; updated: number; versioned: number; structures: number }> {
+    checkBadgeClassDefinition(definition);
+    const changedIds: string[] = [];
+    const result = await this.db.transaction(async (tx) => {
+      const before = await lockCatalogueEntry(tx, id);
+      if (!before) throw new DomainError('not_found', 404);
+      if (before.status !== 'published') throw new CatalogueRefusal('not_published');
+      const entry = await updateCatalogueEntry(tx, id, {
+        ...definition,
+        ...(image ? { imagePng: image.png, imageSvg: image.svg } : {}),
+      });
+      let updated = 0;
+      let versioned = 0;
+      for (const copy of await listLiveCopies(tx, entry.key)) {
+        const change = await badgeClassService.applyCatalogueChangeIn(
+          tx,
+          copy.structureId,
+          copy.id,
+          {
+            name: entry.name,
+            description: entry.description,
+            criteriaNarrative: entry.criteriaNarrative,
+            alignment: entry.alignment,
+            tags: copy.tags,
+            validityDays: copy.validityDays,
+          },
+          { png: entry.imagePng, svg: entry.imageSvg },
+          actor,
+        );
+        if (!change.changed.length) continue;
+        changedIds.push(copy.id);
+        if (change.versioned) versioned++;
+        else updated++;
+      }
+      const structures = updated + versioned;
+      await recordAudit(tx, actor, {
+        at: this.now(),
+        action: 'catalogue.entry_updated',
+        targetType: 'catalogue_entry',
+        targetId: id,
+        details: { key: entry.key, name: entry.name, ...(before.name !== entry.name ? { previousName: before.name } : {}), structures },
+      });
+      return { entry, updated, versioned, structures };
+    });
+    badgeClassService.copiesChanged(changedIds);
+    return result;
   }
 
   /** No longer offered for adoption; the structures that adopted it keep their badge classes. */
@@ -452,7 +524,8 @@ export class CatalogueService {
           imageSvg: image.svg,
         };
       } else {
-        const entry = await findCatalogueEntryByKey(tx, key);
+        // Locked: an edit of the entry at the same moment (editShared) either comes first and is copied, or finds this copy.
+        const entry = await lockCatalogueEntryByKey(tx, key);
         if (!entry || entry.status !== 'published') throw new DomainError('not_found', 404);
         values = {
           createdAt: this.now(),

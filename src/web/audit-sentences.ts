@@ -254,6 +254,14 @@ const SENTENCES: Record<KnownAuditAction, Builder> = {
     'audit.sentence.catalogue.entry_added',
     { actor: c.actor, name: str(c.details.name) ?? targetName(c, 'catalogueEntries') ?? c.t('audit.gone.badge') },
   ],
+  'catalogue.entry_updated': (c) => [
+    'audit.sentence.catalogue.entry_updated',
+    {
+      actor: c.actor,
+      name: str(c.details.name) ?? targetName(c, 'catalogueEntries') ?? c.t('audit.gone.badge'),
+      structures: num(c.details.structures) ?? 0,
+    },
+  ],
   'catalogue.entry_withdrawn': (c) => [
     'audit.sentence.catalogue.entry_withdrawn',
     { actor: c.actor, name: str(c.details.name) ?? targetName(c, 'catalogueEntries') ?? c.t('audit.gone.badge') },

@@ -327,6 +327,7 @@ interface Ids {
   unsubscribeLink: string;
   unsubscribeToken: string;
   learnerLink: string;
+  catalogueEntry: string;
 }
 
 interface PageEntry {
@@ -375,6 +376,7 @@ const SWEEP: Record<string, PageEntry | NotSwept> = {
   '/espace/plateforme/journal': page('platform'),
   '/espace/plateforme/catalogue': page('platform'),
   '/espace/plateforme/catalogue/nouveau': page('platform'),
+  '/espace/plateforme/catalogue/:id/modifier': page('platform', (i) => `/espace/plateforme/catalogue/${i.catalogueEntry}/modifier`),
   '/espace/plateforme/chiffres': page('platform'),
   '/espace/plateforme/courriels': page('platform'),
   '/espace/plateforme/courriels/:id': page('platform', (i) => `/espace/plateforme/courriels/${i.outboxMessage}`),
@@ -468,6 +470,19 @@ describe('every page', () => {
     const awarded = await award(3, { name: 'Inès Moreau', email: 'ines.moreau@example.org' });
     await award(4, LEARNER); // the learner's space has a badge to show, whichever tests ran before
     const { record: token } = await s.apiTokens.create({ structureId, name: 'Logiciel de suivi' }, CLI);
+    const entryImage = loadCatalogueImage('communiquer-je-pratique');
+    const entry = await s.catalogue.add(
+      {
+        name: 'Éco-gestes au travail',
+        description: 'Les gestes simples qui économisent l’énergie.',
+        criteriaNarrative: 'Observé en stage.',
+        tags: ['environnement'],
+        alignment: [],
+        validityDays: null,
+      },
+      { png: entryImage.png, svg: entryImage.svg },
+      CLI,
+    );
     await s.accounts.invite(structureId, { email: 'nouvelle@ic.example.org', role: 'advisor' }, CLI, 'fr');
     const invitationMail = await latestOutboxMail(db(), 'nouvelle@ic.example.org');
     const awardMail = await latestOutboxMail(db(), 'ines.moreau@example.org', 'award');
@@ -518,6 +533,7 @@ describe('every page', () => {
       unsubscribeLink,
       unsubscribeToken: unsubscribeLink.split('/').pop()!,
       learnerLink: linkIn(learnerMail!.textBody, `${baseUrl}/mon-espace/lien/`),
+      catalogueEntry: entry.id,
     };
 
     const people: Record<Who, Page> = {

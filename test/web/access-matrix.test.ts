@@ -1,5 +1,6 @@
 import type { RouteOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadCatalogueImage } from '../../src/catalogue/assets.ts';
 import { insertAwardImport } from '../../src/db/repositories/award-imports.ts';
 import { StructureLearnerService } from '../../src/services/structure-learners.ts';
 import { buildApp } from '../../src/web/app.ts';
@@ -40,6 +41,8 @@ interface Ids {
   invitation: string;
   outboxMessage: string;
   catalogueKey: string;
+  /** A published shared entry of the catalogue (the Région's). */
+  catalogueEntry: string;
   anyUuid: string;
 }
 
@@ -77,6 +80,12 @@ const ROUTES: Record<string, Entry> = {
   'GET /espace/plateforme/catalogue': a('platform'),
   'GET /espace/plateforme/catalogue/nouveau': a('platform'),
   'POST /espace/plateforme/catalogue/nouveau': a('platform'),
+  'GET /espace/plateforme/catalogue/:id/modifier': a('platform', {
+    path: (i) => `/espace/plateforme/catalogue/${i.catalogueEntry}/modifier`,
+  }),
+  'POST /espace/plateforme/catalogue/:id/modifier': a('platform', {
+    path: (i) => `/espace/plateforme/catalogue/${i.catalogueEntry}/modifier`,
+  }),
   'POST /espace/plateforme/catalogue/:id/retirer': a('platform', { path: (i) => `/espace/plateforme/catalogue/${i.anyUuid}/retirer` }),
   'POST /espace/plateforme/catalogue/:id/accepter': a('platform', { path: (i) => `/espace/plateforme/catalogue/${i.anyUuid}/accepter` }),
   'POST /espace/plateforme/catalogue/:id/refuser': a('platform', { path: (i) => `/espace/plateforme/catalogue/${i.anyUuid}/refuser` }),
@@ -255,6 +264,19 @@ beforeAll(async () => {
     total: 1,
   });
   const mail = await latestOutboxMail(db, 'invitee@example.org');
+  const entryImage = loadCatalogueImage('communiquer-je-pratique');
+  const entry = await s.catalogue.add(
+    {
+      name: 'Éco-gestes au travail',
+      description: 'Les gestes simples qui économisent l’énergie.',
+      criteriaNarrative: 'Observé en stage.',
+      tags: [],
+      alignment: [],
+      validityDays: null,
+    },
+    { png: entryImage.png, svg: entryImage.svg },
+    CLI,
+  );
 
   ids = {
     structureA: A.structure.id,
@@ -268,6 +290,7 @@ beforeAll(async () => {
     invitation: invitation!.id,
     outboxMessage: mail!.id,
     catalogueKey: 'communiquer-je-pratique',
+    catalogueEntry: entry.id,
     anyUuid: '00000000-0000-4000-8000-000000000000',
   };
 

@@ -37,6 +37,17 @@ export async function lockCatalogueEntry(db: Database, id: string): Promise<Cata
   return row;
 }
 
+export async function findCatalogueEntry(db: Database, id: string): Promise<CatalogueEntryRow | undefined> {
+  const [row] = await db.select().from(catalogueEntries).where(eq(catalogueEntries.id, id));
+  return row;
+}
+
+/** The entry of this key, locked until the transaction ends: an adoption waits for an edit of it, and the reverse. */
+export async function lockCatalogueEntryByKey(db: Database, key: string): Promise<CatalogueEntryRow | undefined> {
+  const [row] = await db.select().from(catalogueEntries).where(eq(catalogueEntries.key, key)).for('update');
+  return row;
+}
+
 export async function findCatalogueEntryByKey(db: Database, key: string): Promise<CatalogueEntryRow | undefined> {
   const [row] = await db.select().from(catalogueEntries).where(eq(catalogueEntries.key, key));
   return row;

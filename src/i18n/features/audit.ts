@@ -94,6 +94,7 @@ export const fr = {
   'audit.kind.badge_class.unarchived': 'Badge désarchivé',
   'audit.kind.badge_class.deleted': 'Badge supprimé',
   'audit.kind.catalogue.entry_added': 'Ajout au catalogue régional',
+  'audit.kind.catalogue.entry_updated': 'Modification au catalogue régional',
   'audit.kind.catalogue.entry_withdrawn': 'Retrait du catalogue régional',
   'audit.kind.catalogue.proposed': 'Proposition au catalogue',
   'audit.kind.catalogue.accepted': 'Proposition acceptée',
@@ -156,6 +157,8 @@ export const fr = {
   'audit.sentence.badge_class.unarchived': '{actor} a désarchivé le badge « {badge} ».',
   'audit.sentence.badge_class.deleted': '{actor} a supprimé le badge « {name} », qui n’avait jamais été délivré.',
   'audit.sentence.catalogue.entry_added': '{actor} a ajouté « {name} » au catalogue régional.',
+  'audit.sentence.catalogue.entry_updated':
+    '{actor} a modifié « {name} » au catalogue régional ; {structures, plural, =0 {aucune structure n’avait ce badge à changer} one {le badge de # structure a changé avec lui} other {les badges de # structures ont changé avec lui}}.',
   'audit.sentence.catalogue.entry_withdrawn': '{actor} a retiré « {name} » du catalogue régional.',
   'audit.sentence.catalogue.proposed': '{actor} a proposé le badge « {badge} » au catalogue régional.',
   'audit.sentence.catalogue.accepted': '{actor} a accepté la proposition « {name} » : elle entre au catalogue régional.',
@@ -318,6 +321,7 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'audit.kind.badge_class.unarchived': 'Badge unarchived',
   'audit.kind.badge_class.deleted': 'Badge deleted',
   'audit.kind.catalogue.entry_added': 'Added to the regional catalogue',
+  'audit.kind.catalogue.entry_updated': 'Changed in the regional catalogue',
   'audit.kind.catalogue.entry_withdrawn': 'Withdrawn from the regional catalogue',
   'audit.kind.catalogue.proposed': 'Proposed to the catalogue',
   'audit.kind.catalogue.accepted': 'Proposal accepted',
@@ -379,6 +383,8 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'audit.sentence.badge_class.unarchived': '{actor} unarchived the badge “{badge}”.',
   'audit.sentence.badge_class.deleted': '{actor} deleted the badge “{name}”, which had never been awarded.',
   'audit.sentence.catalogue.entry_added': '{actor} added “{name}” to the regional catalogue.',
+  'audit.sentence.catalogue.entry_updated':
+    '{actor} changed “{name}” in the regional catalogue; {structures, plural, =0 {no structure had this badge to change} one {# structure’s badge changed with it} other {# structures’ badges changed with it}}.',
   'audit.sentence.catalogue.entry_withdrawn': '{actor} withdrew “{name}” from the regional catalogue.',
   'audit.sentence.catalogue.proposed': '{actor} proposed the badge “{badge}” to the regional catalogue.',
   'audit.sentence.catalogue.accepted': '{actor} accepted the proposal “{name}”: it joins the regional catalogue.',

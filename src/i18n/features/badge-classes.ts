@@ -198,6 +198,12 @@ export const fr = {
   'catalogue.editor.intro':
     'Ce badge sera proposé à toutes les structures, qui pourront l’adopter. Décrivez ce qu’il certifie et choisissez son image.',
   'catalogue.editor.save': 'Publier au catalogue',
+  'catalogue.edit': 'Modifier',
+  'catalogue.editEntry.title': 'Modifier un badge du catalogue',
+  'catalogue.editEntry.intro':
+    'Ce que vous changez ici change aussi le badge de chaque structure qui l’a adopté : en place s’il n’a jamais été délivré, sinon dans une nouvelle version (les badges déjà délivrés gardent l’ancienne). Chaque structure garde ses mots-clés, sa durée de validité et sa note locale.',
+  'catalogue.notice.updated':
+    '{structures, plural, =0 {Le badge du catalogue est modifié ; aucune structure n’avait de badge à changer.} one {Le badge du catalogue est modifié, et avec lui le badge de # structure.} other {Le badge du catalogue est modifié, et avec lui les badges de # structures.}}',
   'catalogue.notice.added': 'Le badge est publié au catalogue.',
   'catalogue.notice.withdrawn': 'Le badge est retiré du catalogue. Les structures qui l’ont adopté le gardent.',
   'catalogue.notice.accepted': 'La proposition est acceptée : le badge est publié au catalogue.',
@@ -406,6 +412,12 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'catalogue.editor.intro':
     'This badge will be offered to every structure, which can adopt it. Describe what it certifies and choose its image.',
   'catalogue.editor.save': 'Publish in the catalogue',
+  'catalogue.edit': 'Edit',
+  'catalogue.editEntry.title': 'Edit a catalogue badge',
+  'catalogue.editEntry.intro':
+    'What you change here also changes the badge of every structure that adopted it: in place if it was never awarded, otherwise as a new version (badges already awarded keep the earlier one). Each structure keeps its own tags, validity and local note.',
+  'catalogue.notice.updated':
+    '{structures, plural, =0 {The catalogue badge is changed; no structure had a badge to change.} one {The catalogue badge is changed, and with it the badge of # structure.} other {The catalogue badge is changed, and with it the badges of # structures.}}',
   'catalogue.notice.added': 'The badge is published in the catalogue.',
   'catalogue.notice.withdrawn': 'The badge is withdrawn from the catalogue. Structures that adopted it keep it.',
   'catalogue.notice.accepted': 'The proposal is accepted: the badge is published in the catalogue.',

@@ -9,8 +9,19 @@ import { firstSubmission } from '../../../once.ts';
 import { actorOf, currentStructureId, requirePlatformAdmin, requireRole, requireUser } from '../../../plugins/session.ts';
 import { refusalText } from '../../../refusals.ts';
 import { idParams } from '../../../schemas.ts';
-import { handleEditorPost, isEditorTooLarge, newValues, renderEditor, renderImageTooLarge, zodMessage } from './editor.ts';
+import {
+  handleEditorPost,
+  isEditorTooLarge,
+  newValues,
+  renderEditor,
+  renderImageTooLarge,
+  valuesFromDefinition,
+  zodMessage,
+} from './editor.ts';
 import { badgeClassImagePath, catalogueImagePath, noticeOf, noticeQuery } from './notices.ts';
+
+/** The Région's catalogue page after an edit: how many structures' badges changed with the entry. */
+const platformNoticeQuery = noticeQuery.extend({ structures: z.coerce.number().int().min(0).max(1_000_000).optional().catch(undefined) });
 
 /** A catalogue entry's key, as the regional catalogue and the Région's additions name them. */
 const catalogueKey = z.string().regex(/^[a-z0-9][a-z0-9-]{0,80}$/);
@@ -98,6 +109,7 @@ export async function catalogueRoutes(fastify: FastifyInstance, { services }: { 
     reply: FastifyReply,
     form: {
       notice?: ReturnType<typeof noticeOf>;
+      noticeParams?: Record<string, number>;
       refusal?: DomainError<string>;
       declineErrors?: Record<string, string>;
       declineNotes?: Record<string, string>;
@@ -109,24 +121,75 @@ export async function catalogueRoutes(fastify: FastifyInstance, { services }: { 
       items: view.items.map((item) => ({ ...item, imageUrl: catalogueImagePath(item.key) })),
       proposals: view.proposals.map((p) => ({ ...p, imageUrl: catalogueImagePath(p.key) })),
       notice: form.notice ?? null,
+      noticeParams: form.noticeParams ?? {},
       refusal: form.refusal ? refusalText(translate(request), form.refusal) : null,
       declineErrors: form.declineErrors ?? {},
       declineNotes: form.declineNotes ?? {},
     });
   }
 
-  app.get('/espace/plateforme/catalogue', { ...platformAdmin, schema: { querystring: noticeQuery } }, async (request, reply) =>
-    renderPlatformCatalogue(request, reply, { notice: noticeOf(request.query) }),
+  app.get('/espace/plateforme/catalogue', { ...platformAdmin, schema: { querystring: platformNoticeQuery } }, async (request, reply) =>
+    renderPlatformCatalogue(request, reply, {
+      notice: noticeOf(request.query),
+      noticeParams: { structures: request.query.structures ?? 0 },
+    }),
   );
 
   app.get('/espace/plateforme/catalogue/nouveau', platformAdmin, async (request, reply) =>
     renderEditor(request, reply, { kind: 'catalogue' }, newValues()),
   );
 
+  // ----- Editing a published shared entry: every structure's copy follows (CatalogueService.editShared)
+
+  const EDIT_PATH = '/espace/plateforme/catalogue/:id/modifier';
+  const editTarget = (entry: { id: string; key: string }) =>
+    ({ kind: 'catalogue-edit', id: entry.id, currentImage: catalogueImagePath(entry.key) }) as const;
+
+  /** The entry to edit; one no longer published (withdrawn meanwhile), the catalogue saying why (409). */
+  async function entryOrRefusal(id: string, request: FastifyRequest, reply: FastifyReply) {
+    try {
+      return await services.catalogue.sharedEntry(id);
+    } catch (error) {
+      if (error instanceof DomainError && error.status === 409) {
+        await renderPlatformCatalogue(request, reply.code(409), { refusal: error });
+        return null;
+      }
+      throw error;
+    }
+  }
+
+  app.get(EDIT_PATH, { ...platformAdmin, schema: { params: idParams } }, async (request, reply) => {
+    const entry = await entryOrRefusal(request.params.id, request, reply);
+    if (!entry) return reply;
+    return renderEditor(request, reply, editTarget(entry), valuesFromDefinition(entry));
+  });
+
+  app.post(EDIT_PATH, { ...platformAdmin, schema: { params: idParams } }, async (request, reply) => {
+    const entry = await entryOrRefusal(request.params.id, request, reply);
+    if (!entry) return reply;
+    return handleEditorPost(request, reply, editTarget(entry), async (definition, image) => {
+      // The same form saved twice changes the entry once: the repeat goes to the catalogue.
+      if (!(await firstSubmission(services, request))) return reply.redirect('/espace/plateforme/catalogue', 303);
+      try {
+        const { structures } = await services.catalogue.editShared(entry.id, definition, image, services.badgeClasses, actorOf(request));
+        return reply.redirect(`/espace/plateforme/catalogue?fait=catalogue-modifie&structures=${structures}`, 303);
+      } catch (error) {
+        if (error instanceof DomainError && error.status === 409)
+          return renderPlatformCatalogue(request, reply.code(409), { refusal: error });
+        throw error;
+      }
+    });
+  });
+
   // A file far over the limit stops the post while it is read: the editor again, saying why.
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     if (isEditorTooLarge(error, request, ['/espace/plateforme/catalogue/nouveau']))
       return renderImageTooLarge(request, reply, { kind: 'catalogue' }, newValues());
+    if (isEditorTooLarge(error, request, [EDIT_PATH])) {
+      const parsed = idParams.safeParse(request.params);
+      const entry = parsed.success ? await services.catalogue.sharedEntry(parsed.data.id).catch(() => null) : null;
+      if (entry) return renderImageTooLarge(request, reply, editTarget(entry), valuesFromDefinition(entry));
+    }
     throw error;
   });
 

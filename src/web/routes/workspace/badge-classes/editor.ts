@@ -392,7 +392,13 @@ export type EditorTarget =
       /** A copy of a catalogue badge: the catalogue's fields, shown read-only and kept whatever is posted. */
       catalogue: BadgeClassDefinition | null;
     }
-  | { kind: 'catalogue' };
+  | { kind: 'catalogue' }
+  | {
+      /** The Région changes a published shared entry: every structure's copy follows. */
+      kind: 'catalogue-edit';
+      id: string;
+      currentImage: string;
+    };
 
 export function renderEditor(
   request: FastifyRequest,
@@ -408,13 +414,17 @@ export function renderEditor(
       ? tr('badgeClasses.editor.createTitle')
       : target.kind === 'catalogue'
         ? tr('catalogue.editor.title')
-        : tr('badgeClasses.editor.editTitle');
+        : target.kind === 'catalogue-edit'
+          ? tr('catalogue.editEntry.title')
+          : tr('badgeClasses.editor.editTitle');
   const action =
     target.kind === 'create'
       ? '/espace/badges/nouveau'
       : target.kind === 'catalogue'
         ? '/espace/plateforme/catalogue/nouveau'
-        : `/espace/badges/${target.id}/modifier`;
+        : target.kind === 'catalogue-edit'
+          ? `/espace/plateforme/catalogue/${target.id}/modifier`
+          : `/espace/badges/${target.id}/modifier`;
   return reply.view('pages/workspace/badge-classes/editor.eta', {
     ...formPage(tr, heading, errors, summaryOf(errors, values, tr)),
     heading,
@@ -423,7 +433,7 @@ export function renderEditor(
     cancel:
       target.kind === 'edit'
         ? `/espace/badges/${target.id}`
-        : target.kind === 'catalogue'
+        : target.kind === 'catalogue' || target.kind === 'catalogue-edit'
           ? '/espace/plateforme/catalogue'
           : '/espace/badges',
     values,
@@ -471,7 +481,7 @@ export async function handleEditorPost(
 ) {
   const tr = translate(request);
   const body = formBody(request.body);
-  const values = valuesFromBody(body, target.kind === 'edit');
+  const values = valuesFromBody(body, target.kind === 'edit' || target.kind === 'catalogue-edit');
   const catalogue = target.kind === 'edit' ? target.catalogue : null;
   if (catalogue) {
     // The catalogue's fields are not the structure's to change: kept as they are, whatever the post says.

@@ -17,6 +17,7 @@ const NOTICES: Record<string, MessageKey> = {
   retire: 'catalogue.notice.withdrawn',
   accepte: 'catalogue.notice.accepted',
   refuse: 'catalogue.notice.declined',
+  'catalogue-modifie': 'catalogue.notice.updated',
 };
 
 export const noticeQuery = query({ fait: doneNotice });
