@@ -343,6 +343,22 @@ describe('the general badge follows its rule', () => {
     expect(text((await camille.get('/espace')).body)).not.toContain('sami.trois@example.org');
   });
 
+  it('an erasure the learner asked for leaves no eligibility email naming them: the one not sent yet is never sent', async () => {
+    const email = 'efface.eligible@example.org';
+    await award(rouen, 'organiser-je-maitrise', email);
+    await award(rouen, 'communiquer-je-maitrise', email);
+    await award(caen, 's-adapter-je-maitrise', email);
+    const [queued] = (await eligibilityMails(caen.structure.id)).filter((m) => m.textBody.includes(email));
+    // Not sent yet (this test platform has no SMTP server: held).
+    expect(queued!.status).not.toBe('sent');
+
+    await ctx.services.learners.erase({ id: 'x', email, csrfSecret: 'x', expiresAt: new Date(0) });
+    const [after] = await db().select().from(outboxMessages).where(eq(outboxMessages.id, queued!.id));
+    expect(after!.status).toBe('suppressed');
+    expect(`${after!.subject} ${after!.textBody} ${after!.htmlBody}`).not.toContain('efface.eligible');
+    expect(text((await camille.get('/espace')).body)).not.toContain(email);
+  });
+
   it('an expired or revoked « je maîtrise » does not count; a general badge from another structure means no notice and no second award', async () => {
     const email = 'lou.autre@example.org';
     // An award that expired on 2 March…

@@ -229,6 +229,27 @@ export async function scrubMailsTo(db: Database, email: string, placeholder: str
   return rows.length;
 }
 
+/**
+ * Scrubs the emails to staff that name this learner (today: the general
+ * badge's eligibility notice to a structure, whose body gives the learner's
+ * name and address), as scrubMailsTo does for the learner's own: an erasure
+ * leaves no copy of them in the outbox, and those not sent yet are never sent.
+ */
+export async function scrubStaffMailsNaming(db: Database, email: string): Promise<number> {
+  const rows = await db
+    .update(outboxMessages)
+    .set({
+      subject: '—',
+      textBody: '',
+      htmlBody: '',
+      lastError: null,
+      status: sql`case when ${outboxMessages.status} = 'sent' then 'sent' else 'suppressed' end`,
+    })
+    .where(and(eq(outboxMessages.kind, 'general-badge-eligible'), sql`strpos(${outboxMessages.textBody}, ${email}) > 0`))
+    .returning({ id: outboxMessages.id });
+  return rows.length;
+}
+
 /** Sign-in links of this address, used or not. */
 export async function deleteSignInLinksOf(db: Database, email: string): Promise<void> {
   await db.delete(oneTimeTokens).where(and(eq(oneTimeTokens.email, email), eq(oneTimeTokens.purpose, 'learner-sign-in')));

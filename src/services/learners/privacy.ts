@@ -11,6 +11,7 @@ import {
   lockAssertionsOfRecipient,
   scrubImportRows,
   scrubMailsTo,
+  scrubStaffMailsNaming,
   setNameHidden,
   trimPreferencesAfterErasure,
 } from '../../db/repositories/learners.ts';
@@ -128,6 +129,7 @@ export class LearnerPrivacy {
       await deleteLearnerSessionsOf(tx, email);
       await deleteSignInLinksOf(tx, email);
       await scrubMailsTo(tx, email, 'erased');
+      await scrubStaffMailsNaming(tx, email);
       await deleteGeneralBadgeNoticesOf(tx, email);
       await trimPreferencesAfterErasure(tx, email, now);
       await scrubImportRows(
