@@ -153,6 +153,15 @@ export class VerifierService {
       }
       const svg = decoded.replace(/^\uFEFF/, '').trimStart();
       if (svg.startsWith('<') && /<svg[\s>]/i.test(svg.slice(0, 4096))) return withEmail({ kind: 'svg', text: svg });
+      // A 3.0 credential's .json file (what wallets export); a 2.0 JSON file stays refused, as before.
+      if (svg.startsWith('{')) {
+        try {
+          const json = JSON.parse(svg) as unknown;
+          if (isCredentialJson(json)) return withEmail({ kind: 'json', json });
+        } catch {
+          return { ok: false, problem: 'file_type' };
+        }
+      }
       return { ok: false, problem: 'file_type' };
     }
 
