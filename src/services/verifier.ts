@@ -19,6 +19,7 @@ import {
   isVcJwt,
   unreadCredentialReport,
   verifyCredentialDocument,
+  verifyCredentialJwt,
 } from '../openbadges/v3/read.ts';
 import { type RemoteDocuments, RemoteDocumentError, type RemoteFailure } from './remote-documents.ts';
 import type { PublicUrls } from './urls.ts';
@@ -261,7 +262,7 @@ export class VerifierService {
       if (input.kind === 'json') return isCredentialJson(input.json) ? input.json : undefined;
       if (input.kind === 'png') return parsed(credentialFromPng(input.bytes));
       if (input.kind === 'svg') return parsed(credentialFromSvg(input.text));
-      if (input.kind === 'jws') return isVcJwt(input.jws) ? unreadCredentialReport('vc_jwt_unsupported') : undefined;
+      if (input.kind === 'jws') return isVcJwt(input.jws) ? { jwt: input.jws } : undefined;
     } catch {
       // A broken image: the 2.0 reading says so in its own words.
       return undefined;
@@ -270,10 +271,14 @@ export class VerifierService {
   }
 
   private async verifyCredential(credential: unknown, loader: DocumentLoader, failures: FetchFailure[]): Promise<VerifierOutcome> {
+    const options = { loader: this.ob3Loader(loader), now: this.now() };
+    const given = typeof credential === 'object' && credential !== null ? credential : {};
     const report: CredentialReport =
-      typeof credential === 'object' && credential !== null && 'checks' in credential && 'issuerIdentity' in credential
-        ? (credential as CredentialReport)
-        : await verifyCredentialDocument(credential, { loader: this.ob3Loader(loader), now: this.now() });
+      'checks' in given && 'issuerIdentity' in given
+        ? (given as CredentialReport)
+        : 'jwt' in given && typeof given.jwt === 'string' && Object.keys(given).length === 1
+          ? await verifyCredentialJwt(given.jwt, options)
+          : await verifyCredentialDocument(credential, options);
     const ours = report.issuerId !== undefined && this.isOurs(report.issuerId);
     const uuid = /^urn:uuid:([0-9a-f-]{36})$/.exec(report.credentialId ?? '')?.[1];
     const image = report.badgeClass?.image ? this.image(report.badgeClass.image) : undefined;

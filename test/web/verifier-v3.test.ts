@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject, randomBytes, sign as cryptoSign } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -142,6 +142,8 @@ let foreign: Server;
 let base: string;
 const served = new Map<string, unknown>();
 let foreignCredential: Json;
+let jwtPrivateKey: KeyObject;
+let jwtKid: string;
 
 async function startForeignIssuer() {
   foreign = createServer((request, response) => {
@@ -168,7 +170,18 @@ async function startForeignIssuer() {
   });
   const signingKey = { id: keyId, controller: issuerId, ...pair };
   const issuedAt = now();
-  served.set('/issuer', profileDocument(issuer, [key]));
+  const jwtKey = generateKeyPairSync('ed25519');
+  jwtPrivateKey = jwtKey.privateKey;
+  jwtKid = `${base}/issuer/jwt-key`;
+  const published = profileDocument(issuer, [key]) as unknown as Json;
+  served.set('/issuer', { ...published, assertionMethod: [...(published.assertionMethod as unknown[]), jwtKid] });
+  served.set('/issuer/jwt-key', {
+    '@context': 'https://w3id.org/security/jwk/v1',
+    id: jwtKid,
+    type: 'JsonWebKey',
+    controller: issuerId,
+    publicKeyJwk: jwtKey.publicKey.export({ format: 'jwk' }),
+  });
   served.set('/issuer/key-1', multikeyDocument(key));
   served.set(
     '/status/1',
@@ -332,10 +345,16 @@ describe('a foreign issuer’s 3.0 credential, its documents fetched over HTTP',
     }
   });
 
-  it('a VC-JWT is recognised and said not read', async () => {
+  it('a VC-JWT signed EdDSA with a key the issuer publishes is genuine; another algorithm is said not read', async () => {
     const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-    const jwt = `${b64({ alg: 'EdDSA', typ: 'vc+jwt' })}.${b64(foreignCredential)}.${Buffer.from('sig').toString('base64url')}`;
+    const { proof: _proof, ...unsigned } = foreignCredential;
+    const input = `${b64({ alg: 'EdDSA', kid: jwtKid, typ: 'vc+jwt' })}.${b64(unsigned)}`;
+    const jwt = `${input}.${cryptoSign(null, Buffer.from(input), jwtPrivateKey).toString('base64url')}`;
     const body = await api(ctxOn, { jws: jwt });
-    expect(body).toMatchObject({ verdict: 'unverifiable', reason: { code: 'vc_jwt_unsupported' } });
+    expect(body).toMatchObject({ verdict: 'valid', openBadgesVersion: '3.0', issuer: { verified: true } });
+    const tampered = `${b64({ alg: 'EdDSA', kid: jwtKid, typ: 'vc+jwt' })}.${b64({ ...unsigned, name: 'Autre' })}.${jwt.split('.')[2]}`;
+    expect(verdictOf(await page(ctxOn, { text: tampered }))).toBe(INVALID);
+    const rs256 = `${b64({ alg: 'RS256', kid: jwtKid, typ: 'vc+jwt' })}.${b64(unsigned)}.${Buffer.from('sig').toString('base64url')}`;
+    expect(await api(ctxOn, { jws: rs256 })).toMatchObject({ verdict: 'unverifiable', reason: { code: 'vc_jwt_unsupported' } });
   });
 });

@@ -29,7 +29,7 @@ export const fr = {
   'verifier.reason.schema_invalid':
     'L’attestation ne respecte pas le schéma Open Badges 3.0 (au champ « {field} » : {message}) : ce n’est pas un badge 3.0 valide.',
   'verifier.reason.vc_jwt_unsupported':
-    'Ce badge Open Badges 3.0 est sous la forme d’un jeton JWT (VC-JWT) : cette page ne lit pas encore cette forme. Demandez au titulaire le fichier .json, ou vérifiez-le dans son portefeuille.',
+    'Ce badge Open Badges 3.0 est un jeton JWT (VC-JWT) sous une forme que cette page ne lit pas : seuls les jetons signés en EdDSA ou ES256, avec une clé publiée par l’émetteur, sont lus. Demandez au titulaire le fichier .json, ou vérifiez-le dans son portefeuille.',
   'verifier.reason.not_baked_v3': 'Cette image ne contient pas de badge Open Badges 3.0 lisible.',
   'verifier.reason.credential_not_json': 'Le badge 3.0 contenu dans cette image n’est pas un document JSON lisible.',
   'verifier.reason.proof_missing': 'L’attestation n’est pas signée : elle ne porte aucune preuve cryptographique.',
@@ -79,7 +79,7 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   'verifier.reason.schema_invalid':
     'The credential does not follow the Open Badges 3.0 schema (at the field “{field}”: {message}): it is not a valid 3.0 badge.',
   'verifier.reason.vc_jwt_unsupported':
-    'This Open Badges 3.0 badge is a JWT token (VC-JWT): this page does not read that form yet. Ask the holder for the .json file, or check it in their wallet.',
+    'This Open Badges 3.0 badge is a JWT token (VC-JWT) in a form this page does not read: only tokens signed with EdDSA or ES256, with a key the issuer publishes, are read. Ask the holder for the .json file, or check it in their wallet.',
   'verifier.reason.not_baked_v3': 'This image holds no readable Open Badges 3.0 badge.',
   'verifier.reason.credential_not_json': 'The 3.0 badge inside this image is not a readable JSON document.',
   'verifier.reason.proof_missing': 'The credential is not signed: it carries no cryptographic proof.',

@@ -3,6 +3,7 @@
 // time (schema, key published by the issuer, proof, status, dates) into the
 // same report as 2.0. Pure: documents come through the caller's loader (which
 // owns the network rules), the instant is `now`, contexts are the local copies.
+import { createPublicKey, type KeyObject, verify as verifySignature } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
 import { cryptosuite as eddsaRdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
@@ -184,7 +185,7 @@ async function discoverKey(
       : ([...asArray(document.verificationMethod), ...asArray(document.assertionMethod)].find(
           (k) => typeof k === 'object' && k !== null && (k as { id?: unknown }).id === keyId,
         ) as Record<string, unknown> | undefined);
-  if (!key || typeof key.publicKeyMultibase !== 'string')
+  if (!key || (typeof key.publicKeyMultibase !== 'string' && typeof key.publicKeyJwk !== 'object'))
     throw new Step({ code: 'keyDiscovery', ok: false, reason: 'key_unavailable', detail: `no key ${keyId}` });
   if (key.controller !== issuerId) throw new Step({ code: 'keyDiscovery', ok: false, reason: 'key_controller_mismatch' });
   const profile = base === issuerId ? document : await fetchOnce(issuerId, 'issuer_unavailable');
@@ -318,10 +319,20 @@ function describe(credential: Record<string, unknown>, issuerId: string, profile
   return { issuer, badgeClass };
 }
 
+/** How the credential is signed: its embedded Data Integrity proof, or the JWS around it (VC-JWT). */
+interface Signing {
+  /** What names the key: `verificationMethod`. */
+  proof: (document: Record<string, unknown>) => Record<string, unknown>;
+  holds: (document: Record<string, unknown>, discovered: DiscoveredKey, at: Date) => Promise<boolean>;
+}
+
+const DATA_INTEGRITY: Signing = { proof: proofOf, holds: proofHolds };
+
 /** Every check of a 3.0 credential, in the 2.0 report's form. */
 export async function verifyCredentialDocument(
   credential: unknown,
   options: { loader: DocumentLoader; now: Date },
+  signing: Signing = DATA_INTEGRITY,
 ): Promise<CredentialReport> {
   const { loader, now } = options;
   const checks: Check[] = [];
@@ -366,8 +377,7 @@ export async function verifyCredentialDocument(
   const cache = new Map<string, Record<string, unknown>>();
   let discovered: DiscoveredKey;
   try {
-    const proof = proofOf(document);
-    discovered = await discoverKey(proof, issuerId, loader, cache);
+    discovered = await discoverKey(signing.proof(document), issuerId, loader, cache);
   } catch (error) {
     if (!(error instanceof Step)) throw error;
     const proofStep = error.check.code === 'proof';
@@ -386,7 +396,7 @@ export async function verifyCredentialDocument(
   checks.push({ code: 'issuer', ok: true }, { code: 'keyDiscovery', ok: true });
   // Outside its dates, the proof is checked as of validFrom: « expired » is told from « forged ».
   const outside = (validUntil && validUntil <= now) || (validFrom && validFrom > now);
-  if (!(await proofHolds(document, discovered, outside && validFrom ? validFrom : now))) {
+  if (!(await signing.holds(document, discovered, outside && validFrom ? validFrom : now))) {
     report.issuerIdentity = { established: false };
     checks[checks.length - 2] = { code: 'issuer', ok: null };
     checks.push({ code: 'proof', ok: false, reason: 'proof_invalid' });
@@ -437,4 +447,92 @@ export async function verifyCredentialDocument(
     return report;
   }
   return finish('valid');
+}
+
+// ------------------------------------------------------------- VC-JWT
+
+const BASE58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
+
+function base58Decode(text: string): Uint8Array | undefined {
+  let value = 0n;
+  for (const char of text) {
+    const digit = BASE58.indexOf(char);
+    if (digit < 0) return undefined;
+    value = value * 58n + BigInt(digit);
+  }
+  const bytes: number[] = [];
+  while (value > 0n) {
+    bytes.unshift(Number(value & 0xffn));
+    value >>= 8n;
+  }
+  for (const char of text) {
+    if (char !== '1') break;
+    bytes.unshift(0);
+  }
+  return Uint8Array.from(bytes);
+}
+
+/** The published key as node:crypto reads it: a JWK, or an Ed25519 Multikey (z6Mk…). */
+function publicKeyOf(key: Record<string, unknown>): KeyObject | undefined {
+  try {
+    if (typeof key.publicKeyJwk === 'object' && key.publicKeyJwk !== null) {
+      const { d: _secret, ...jwk } = key.publicKeyJwk as Record<string, unknown>;
+      return createPublicKey({ key: jwk, format: 'jwk' });
+    }
+    const multibase = key.publicKeyMultibase;
+    if (typeof multibase !== 'string' || !multibase.startsWith('z')) return undefined;
+    const bytes = base58Decode(multibase.slice(1));
+    if (!bytes || bytes.length !== 34 || bytes[0] !== 0xed || bytes[1] !== 0x01) return undefined;
+    return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(bytes.subarray(2)).toString('base64url') }, format: 'jwk' });
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A VC-JWT (the spec's JSON Web Token proof format): a compact JWS, EdDSA
+ * (Ed25519) or ES256, whose payload is the credential (VC-JOSE-COSE) or
+ * carries it in `vc` (VC-JWT 1.1). The key is the header's `kid`, found as
+ * for a Data Integrity proof; the signature is checked with node:crypto.
+ * Any other form (another algorithm, an embedded `jwk` only, SD-JWT) is
+ * said not read.
+ */
+export async function verifyCredentialJwt(jwt: string, options: { loader: DocumentLoader; now: Date }): Promise<CredentialReport> {
+  const parts = jwt.trim().split('.');
+  let header: Record<string, unknown>;
+  let payload: Record<string, unknown>;
+  try {
+    if (parts.length !== 3) throw new Error('not a compact JWS');
+    header = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+    payload = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+  } catch {
+    return unreadCredentialReport('vc_jwt_unsupported');
+  }
+  const alg = header.alg;
+  if ((alg !== 'EdDSA' && alg !== 'ES256') || header.crit !== undefined || (typeof header.typ === 'string' && /sd-jwt/i.test(header.typ))) {
+    return unreadCredentialReport('vc_jwt_unsupported');
+  }
+  const credential = typeof payload.vc === 'object' && payload.vc !== null ? payload.vc : payload;
+  const signingInput = Buffer.from(`${parts[0]}.${parts[1]}`);
+  const signature = Buffer.from(parts[2]!, 'base64url');
+  return verifyCredentialDocument(credential, options, {
+    proof: () => ({ verificationMethod: header.kid }),
+    holds: async (_document, discovered) => {
+      const key = publicKeyOf(discovered.key);
+      if (!key) return false;
+      const type = key.asymmetricKeyType;
+      if (
+        (alg === 'EdDSA' && type !== 'ed25519') ||
+        (alg === 'ES256' && (type !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1'))
+      )
+        return false;
+      try {
+        return alg === 'EdDSA'
+          ? verifySignature(null, signingInput, key, signature)
+          : verifySignature('sha256', signingInput, { key, dsaEncoding: 'ieee-p1363' }, signature);
+      } catch {
+        return false;
+      }
+    },
+  });
 }

@@ -18,7 +18,9 @@ import {
   isCredentialJson,
   isVcJwt,
   verifyCredentialDocument,
+  verifyCredentialJwt,
 } from '../../../src/openbadges/v3/read.ts';
+import { generateKeyPairSync, sign as cryptoSign } from 'node:crypto';
 import type { DocumentLoader } from '../../../src/openbadges/index.ts';
 import { makePng } from '../support.ts';
 
@@ -240,5 +242,86 @@ describe('a credential issued as ours, with a status list', () => {
     expect(isVcJwt(`${b64({ alg: 'EdDSA', typ: 'vc+jwt' })}.${b64({ iss: 'x' })}.sig`)).toBe(true);
     expect(isVcJwt(`${b64({ alg: 'ES256' })}.${b64({ vc: { type: ['VerifiableCredential'] } })}.sig`)).toBe(true);
     expect(isVcJwt(`${b64({ alg: 'RS256' })}.${b64({ '@context': 'https://w3id.org/openbadges/v2', type: 'Assertion' })}.sig`)).toBe(false);
+  });
+});
+
+describe('a VC-JWT (EdDSA or ES256), its key found by kid as the issuer publishes it', () => {
+  const ISSUER = 'https://jwt.example/issuer';
+  const NOW = new Date('2024-06-01T00:00:00Z');
+  const unsigned = fixture<Record<string, any>>('obv3p0/unsigned-credential.json');
+  const credential = { ...unsigned, issuer: { ...unsigned.issuer, id: ISSUER } };
+  const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+
+  function setup(alg: 'EdDSA' | 'ES256') {
+    const pair = alg === 'EdDSA' ? generateKeyPairSync('ed25519') : generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const kid = `${ISSUER}#key-${alg}`;
+    const key = { id: kid, type: 'JsonWebKey', controller: ISSUER, publicKeyJwk: pair.publicKey.export({ format: 'jwk' }) };
+    const documents = { [ISSUER]: { id: ISSUER, type: 'Profile', verificationMethod: [key], assertionMethod: [kid] } };
+    const sign = (payload: object, header: object = { alg, kid, typ: 'vc+jwt' }) => {
+      const input = `${b64(header)}.${b64(payload)}`;
+      const signature =
+        alg === 'EdDSA'
+          ? cryptoSign(null, Buffer.from(input), pair.privateKey)
+          : cryptoSign('sha256', Buffer.from(input), { key: pair.privateKey, dsaEncoding: 'ieee-p1363' });
+      return `${input}.${signature.toString('base64url')}`;
+    };
+    return { documents, sign, kid };
+  }
+
+  for (const alg of ['EdDSA', 'ES256'] as const) {
+    it(`${alg}: genuine; tampered payload fails; a kid the Profile does not list is refused`, async () => {
+      const { documents, sign } = setup(alg);
+      const jwt = sign(credential);
+      expect(isVcJwt(jwt)).toBe(true);
+      const report = await verifyCredentialJwt(jwt, { loader: loaderOf(documents), now: NOW });
+      expect(states(report)).toEqual({
+        schema: true,
+        issuer: true,
+        keyDiscovery: true,
+        proof: true,
+        revocation: null,
+        validFrom: true,
+        expiry: null,
+      });
+      // VC-JWT 1.1: the credential in the `vc` claim.
+      expect((await verifyCredentialJwt(sign({ iss: ISSUER, vc: credential }), { loader: loaderOf(documents), now: NOW })).status).toBe(
+        'valid',
+      );
+
+      const [h, , sig] = jwt.split('.');
+      const forged = `${h}.${b64({ ...credential, name: 'Autre' })}.${sig}`;
+      expect((await verifyCredentialJwt(forged, { loader: loaderOf(documents), now: NOW })).reason).toBe('proof_invalid');
+      const unlisted = { [ISSUER]: { ...documents[ISSUER]!, assertionMethod: [] } };
+      expect((await verifyCredentialJwt(jwt, { loader: loaderOf(unlisted), now: NOW })).reason).toBe('key_not_assertion_method');
+    });
+  }
+
+  it('other algorithms, or a key only embedded in the header, are said not read / not the issuer’s', async () => {
+    const { documents, sign } = setup('EdDSA');
+    const rs = `${b64({ alg: 'RS256', kid: `${ISSUER}#k`, typ: 'vc+jwt' })}.${b64(credential)}.c2ln`;
+    expect((await verifyCredentialJwt(rs, { loader: loaderOf(documents), now: NOW })).reason).toBe('vc_jwt_unsupported');
+    const embedded = sign(credential, { alg: 'EdDSA', typ: 'vc+jwt', jwk: { kty: 'OKP' } });
+    expect((await verifyCredentialJwt(embedded, { loader: loaderOf(documents), now: NOW })).reason).toBe('key_not_http');
+  });
+
+  it('an Ed25519 Multikey (z6Mk…) also verifies a JWT', async () => {
+    const keypair = fixture<Record<string, string>>('obv3p0/keypair.json');
+    const { createPrivateKey } = await import('node:crypto');
+    const seed = Buffer.from(keypair.privateKeyHex!.slice(0, 64), 'hex');
+    const privateKey = createPrivateKey({
+      key: {
+        kty: 'OKP',
+        crv: 'Ed25519',
+        d: seed.toString('base64url'),
+        x: Buffer.from(keypair.publicKeyHex!, 'hex').toString('base64url'),
+      },
+      format: 'jwk',
+    });
+    const payload = { ...unsigned };
+    const input = `${b64({ alg: 'EdDSA', kid: keypair.id, typ: 'vc+jwt' })}.${b64(payload)}`;
+    const jwt = `${input}.${cryptoSign(null, Buffer.from(input), privateKey).toString('base64url')}`;
+    const key = { id: keypair.id, type: 'Multikey', controller: keypair.controller, publicKeyMultibase: keypair.publicKeyMultibase };
+    const documents = { [keypair.controller!]: { id: keypair.controller, verificationMethod: [key], assertionMethod: [keypair.id] } };
+    expect((await verifyCredentialJwt(jwt, { loader: loaderOf(documents), now: NOW })).status).toBe('valid');
   });
 });
