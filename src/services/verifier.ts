@@ -202,7 +202,7 @@ export class VerifierService {
     const failures: FetchFailure[] = [];
     const loader = this.loader(failures);
     const credential = this.credentialIn(classified.input);
-    if (credential !== undefined) return { ok: true, outcome: await this.verifyCredential(credential, loader, failures) };
+    if (credential !== undefined) return { ok: true, outcome: await this.verifyCredential(credential, loader, failures, classified.email) };
     const report = await verifyBadge(classified.input, {
       loader,
       now: this.now(),
@@ -270,8 +270,13 @@ export class VerifierService {
     return undefined;
   }
 
-  private async verifyCredential(credential: unknown, loader: DocumentLoader, failures: FetchFailure[]): Promise<VerifierOutcome> {
-    const options = { loader: this.ob3Loader(loader), now: this.now() };
+  private async verifyCredential(
+    credential: unknown,
+    loader: DocumentLoader,
+    failures: FetchFailure[],
+    email?: string,
+  ): Promise<VerifierOutcome> {
+    const options = { loader: this.ob3Loader(loader), now: this.now(), ...(email !== undefined && { recipientEmail: email }) };
     const given = typeof credential === 'object' && credential !== null ? credential : {};
     const report: CredentialReport =
       'checks' in given && 'issuerIdentity' in given
@@ -286,7 +291,7 @@ export class VerifierService {
       verdict: verdictOf(report),
       report,
       failures,
-      emailChecked: false,
+      emailChecked: email !== undefined,
       ours,
       ...(ours && uuid !== undefined && { assertionPage: this.urls.assertion(uuid) }),
       ...(image !== undefined && { image }),

@@ -54,7 +54,7 @@ export function checkLine(check: Check, report: VerificationReport, t: Translate
     sentence = t('verifier.reason.no_revocation_list');
   } else if (check.code === 'expiry' && report.assertion) {
     sentence = t('verifier.check.expiry.none');
-  } else if (check.code === 'recipient' && report.assertion) {
+  } else if (check.code === 'recipient' && (report.assertion || report.openBadgesVersion === '3.0')) {
     sentence = t('verifier.check.recipient.none');
   } else if (check.code === 'hostedId' && report.verificationType === 'SignedBadge') {
     sentence = t('verifier.check.hostedId.signed');

@@ -65,8 +65,11 @@ function multipart(fields: Record<string, string>, files: FilePart[] = []) {
   return { payload: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
-async function page(app: App, input: { text?: string; file?: FilePart }) {
-  const body = multipart(input.text !== undefined ? { text: input.text } : {}, input.file ? [input.file] : []);
+async function page(app: App, input: { text?: string; file?: FilePart; email?: string }) {
+  const body = multipart(
+    { ...(input.text !== undefined && { text: input.text }), ...(input.email !== undefined && { email: input.email }) },
+    input.file ? [input.file] : [],
+  );
   const response = await app.app.inject({
     method: 'POST',
     url: '/verifier',
@@ -268,8 +271,22 @@ describe('our own 3.0 credential, as the learner downloads it', () => {
       ['revocation', true],
       ['validFrom', true],
       ['expiry', null],
+      ['recipient', null],
     ]);
     expect(body.checks.find((c: Json) => c.name === 'proof').message).toMatch(/^The signature matches the content/);
+  });
+
+  it('checked against the learner’s email, or another one', async () => {
+    const { id } = await award();
+    const { json } = await files(id);
+    const html = await page(ctx, { text: json, email: 'Lea.Martin@Example.org' });
+    expect(verdictOf(html)).toBe(VALID);
+    expect(checkLine(html, 'recipient')).toMatch(/^ok: .*Le badge a été délivré à l’adresse e-mail indiquée/);
+    const other = await page(ctx, { text: json, email: 'quelquun@example.org' });
+    expect(verdictOf(other)).toBe('Badge authentique, mais pas délivré à cette adresse e-mail');
+    const body = await api(ctx, { json: JSON.parse(json) as Json, email: 'quelquun@example.org' });
+    expect(body).toMatchObject({ verdict: 'valid', recipient: { checked: true, matches: false } });
+    expect(html).not.toContain('Lea.Martin@Example.org');
   });
 
   it('a tampered copy is not genuine', async () => {

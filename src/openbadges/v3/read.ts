@@ -12,7 +12,8 @@ import Ajv2019 from 'ajv/dist/2019.js';
 import addFormats from 'ajv-formats';
 import { unbakePngKeyword } from '../bake/png.ts';
 import type { Check, DocumentLoader, VerificationReport } from '../verify.ts';
-import type { BadgeClass, IssuerProfile } from '../documents.ts';
+import type { BadgeClass, IdentityObject, IssuerProfile } from '../documents.ts';
+import { recipientMatches } from '../recipient.ts';
 import { localDocumentLoader, MULTIKEY_CONTEXT } from './contexts.ts';
 import { PNG_CREDENTIAL_KEYWORD } from './bake-png.ts';
 import achievementCredentialSchema from './schemas/achievementcredential.json' with { type: 'json' };
@@ -319,6 +320,13 @@ function describe(credential: Record<string, unknown>, issuerId: string, profile
   return { issuer, badgeClass };
 }
 
+export interface VerifyCredentialOptions {
+  loader: DocumentLoader;
+  now: Date;
+  /** When given, the holder check says whether the credential was issued to this address. */
+  recipientEmail?: string;
+}
+
 /** How the credential is signed: its embedded Data Integrity proof, or the JWS around it (VC-JWT). */
 interface Signing {
   /** What names the key: `verificationMethod`. */
@@ -331,7 +339,7 @@ const DATA_INTEGRITY: Signing = { proof: proofOf, holds: proofHolds };
 /** Every check of a 3.0 credential, in the 2.0 report's form. */
 export async function verifyCredentialDocument(
   credential: unknown,
-  options: { loader: DocumentLoader; now: Date },
+  options: VerifyCredentialOptions,
   signing: Signing = DATA_INTEGRITY,
 ): Promise<CredentialReport> {
   const { loader, now } = options;
@@ -434,19 +442,35 @@ export async function verifyCredentialDocument(
         : { code: 'expiry', ok: true },
   );
 
+  // 6. The holder, when an email address was given: against the subject's hashed identifiers.
+  if (options.recipientEmail === undefined) {
+    checks.push({ code: 'recipient', ok: null });
+  } else {
+    const subject = asArray(document.credentialSubject)[0] as { identifier?: unknown } | undefined;
+    const matches = asArray(subject?.identifier).some((entry) => {
+      if (typeof entry !== 'object' || entry === null) return false;
+      const { identityType, identityHash, hashed, salt } = entry as Record<string, unknown>;
+      if (identityType !== 'emailAddress' || typeof identityHash !== 'string') return false;
+      const identity = { type: 'email', identity: identityHash, hashed: hashed === true, ...(typeof salt === 'string' && { salt }) };
+      return recipientMatches(identity as IdentityObject, options.recipientEmail!);
+    });
+    report.recipientMatches = matches;
+    checks.push(matches ? { code: 'recipient', ok: true } : { code: 'recipient', ok: false, reason: 'recipient_mismatch' });
+  }
+
   if (revoked) return finish('revoked');
-  const others = checks.filter((c) => c.ok === false && c.reason !== 'expired');
+  // As for 2.0, another holder leaves the badge genuine (`valid` false, the page says whose it is not).
+  const others = checks.filter((c) => c.ok === false && c.reason !== 'expired' && c.reason !== 'recipient_mismatch');
   if (others.length > 0) {
     report.status = 'invalid';
     report.reason = others[0]!.reason;
     return report;
   }
-  if (expired) {
-    report.status = 'expired';
-    report.reason = 'expired';
-    return report;
-  }
-  return finish('valid');
+  report.status = expired ? 'expired' : 'valid';
+  const failed = checks.find((c) => c.ok === false);
+  if (failed) report.reason = failed.reason;
+  report.valid = report.status === 'valid' && failed === undefined;
+  return report;
 }
 
 // ------------------------------------------------------------- VC-JWT
@@ -497,7 +521,7 @@ function publicKeyOf(key: Record<string, unknown>): KeyObject | undefined {
  * Any other form (another algorithm, an embedded `jwk` only, SD-JWT) is
  * said not read.
  */
-export async function verifyCredentialJwt(jwt: string, options: { loader: DocumentLoader; now: Date }): Promise<CredentialReport> {
+export async function verifyCredentialJwt(jwt: string, options: VerifyCredentialOptions): Promise<CredentialReport> {
   const parts = jwt.trim().split('.');
   let header: Record<string, unknown>;
   let payload: Record<string, unknown>;

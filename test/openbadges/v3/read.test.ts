@@ -78,6 +78,7 @@ describe('the spec test vector (obv3p0, eddsa-rdfc-2022), read by « Vérifier u
       revocation: null,
       validFrom: true,
       expiry: null,
+      recipient: null,
     });
     expect(report.issuerIdentity).toEqual({ established: true, publishedBy: 'example.edu', keyPublishedBy: 'example.edu' });
     // Only the issuer's Profile was fetched: the contexts are local.
@@ -194,10 +195,20 @@ describe('a credential issued as ours, with a status list', () => {
       revocation: true,
       validFrom: true,
       expiry: true,
+      recipient: null,
     });
     expect(report.status).toBe('valid');
     expect(report.issuer?.name).toBe('Mission Locale');
     expect(report.badgeClass?.name).toBe('Communiquer');
+
+    const holder = await verifyCredentialDocument(signed, {
+      loader: loaderOf(documents),
+      now: NOW,
+      recipientEmail: ' Camille@Example.org ',
+    });
+    expect([holder.status, holder.valid, holder.recipientMatches, states(holder).recipient]).toEqual(['valid', true, true, true]);
+    const other = await verifyCredentialDocument(signed, { loader: loaderOf(documents), now: NOW, recipientEmail: 'sam@example.org' });
+    expect([other.status, other.valid, other.recipientMatches, other.reason]).toEqual(['valid', false, false, 'recipient_mismatch']);
 
     const later = await verifyCredentialDocument(signed, { loader: loaderOf(documents), now: new Date('2030-01-01T00:00:00Z') });
     expect(later.status).toBe('expired');
@@ -282,6 +293,7 @@ describe('a VC-JWT (EdDSA or ES256), its key found by kid as the issuer publishe
         revocation: null,
         validFrom: true,
         expiry: null,
+        recipient: null,
       });
       // VC-JWT 1.1: the credential in the `vc` claim.
       expect((await verifyCredentialJwt(sign({ iss: ISSUER, vc: credential }), { loader: loaderOf(documents), now: NOW })).status).toBe(
