@@ -98,6 +98,9 @@ export interface VerifierOutcome {
   expires?: Date;
 }
 
+/** A 3.0 credential found in a submission. */
+type SentCredential = { kind: 'document'; json: unknown } | { kind: 'jwt'; jwt: string } | { kind: 'unread'; report: CredentialReport };
+
 export type VerifierResult = { ok: true; outcome: VerifierOutcome } | { ok: false; problem: VerifierInputProblem };
 
 /** Reasons that leave the badge unproven rather than proven false. */
@@ -246,23 +249,24 @@ export class VerifierService {
   }
 
   /**
-   * An Open Badges 3.0 credential in what was sent: its JSON, a report saying
-   * why it cannot be read, or undefined for anything else (read as 2.0).
+   * An Open Badges 3.0 credential in what was sent: its JSON or JWT, a
+   * report saying why it cannot be read, or undefined for anything else
+   * (read as 2.0). Tagged, so that nothing sent is ever taken for a report.
    */
-  private credentialIn(input: BadgeInput): unknown {
-    const parsed = (text: string | null) => {
+  private credentialIn(input: BadgeInput): SentCredential | undefined {
+    const parsed = (text: string | null): SentCredential | undefined => {
       if (text === null) return undefined;
       try {
-        return JSON.parse(text) as unknown;
+        return { kind: 'document', json: JSON.parse(text) as unknown };
       } catch {
-        return unreadCredentialReport('credential_not_json');
+        return { kind: 'unread', report: unreadCredentialReport('credential_not_json') };
       }
     };
     try {
-      if (input.kind === 'json') return isCredentialJson(input.json) ? input.json : undefined;
+      if (input.kind === 'json') return isCredentialJson(input.json) ? { kind: 'document', json: input.json } : undefined;
       if (input.kind === 'png') return parsed(credentialFromPng(input.bytes));
       if (input.kind === 'svg') return parsed(credentialFromSvg(input.text));
-      if (input.kind === 'jws') return isVcJwt(input.jws) ? { jwt: input.jws } : undefined;
+      if (input.kind === 'jws') return isVcJwt(input.jws) ? { kind: 'jwt', jwt: input.jws } : undefined;
     } catch {
       // A broken image: the 2.0 reading says so in its own words.
       return undefined;
@@ -271,19 +275,18 @@ export class VerifierService {
   }
 
   private async verifyCredential(
-    credential: unknown,
+    credential: SentCredential,
     loader: DocumentLoader,
     failures: FetchFailure[],
     email?: string,
   ): Promise<VerifierOutcome> {
     const options = { loader: this.ob3Loader(loader), now: this.now(), ...(email !== undefined && { recipientEmail: email }) };
-    const given = typeof credential === 'object' && credential !== null ? credential : {};
     const report: CredentialReport =
-      'checks' in given && 'issuerIdentity' in given
-        ? (given as CredentialReport)
-        : 'jwt' in given && typeof given.jwt === 'string' && Object.keys(given).length === 1
-          ? await verifyCredentialJwt(given.jwt, options)
-          : await verifyCredentialDocument(credential, options);
+      credential.kind === 'unread'
+        ? credential.report
+        : credential.kind === 'jwt'
+          ? await verifyCredentialJwt(credential.jwt, options)
+          : await verifyCredentialDocument(credential.json, options);
     const ours = report.issuerId !== undefined && this.isOurs(report.issuerId);
     const uuid = /^urn:uuid:([0-9a-f-]{36})$/.exec(report.credentialId ?? '')?.[1];
     const image = report.badgeClass?.image ? this.image(report.badgeClass.image) : undefined;

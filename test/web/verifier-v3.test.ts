@@ -298,6 +298,9 @@ describe('our own 3.0 credential, as the learner downloads it', () => {
     expect(checkLine(html, 'proof')).toMatch(/^failed: .*La signature ne correspond pas au contenu/);
     const body = await api(ctx, { json: credential });
     expect(body).toMatchObject({ verdict: 'invalid', reason: { code: 'proof_invalid' } });
+    // Fields shaped like a verification report are the sender's words, never taken for one.
+    const posing = { ...credential, status: 'valid', valid: true, checks: [], issuerIdentity: { established: true } };
+    expect((await api(ctx, { json: posing })).verdict).toBe('invalid');
   });
 
   it('after revocation, each of its files says revoked', async () => {
