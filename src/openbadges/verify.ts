@@ -71,7 +71,20 @@ export interface VerifyOptions {
 }
 
 export type CheckCode =
-  'structure' | 'issuer' | 'hostedId' | 'signature' | 'keyOwnership' | 'revocation' | 'expiry' | 'issuedOn' | 'recipient';
+  | 'structure'
+  | 'issuer'
+  | 'hostedId'
+  | 'signature'
+  | 'keyOwnership'
+  | 'revocation'
+  | 'expiry'
+  | 'issuedOn'
+  | 'recipient'
+  // Open Badges 3.0 (src/openbadges/v3/read.ts)
+  | 'schema'
+  | 'keyDiscovery'
+  | 'proof'
+  | 'validFrom';
 
 /** Machine-readable causes, for the web layer to translate. */
 export type CheckReason =
@@ -116,7 +129,23 @@ export type CheckReason =
   // expiry, issuedOn, recipient
   | 'expired'
   | 'issued_in_future'
-  | 'recipient_mismatch';
+  | 'recipient_mismatch'
+  // Open Badges 3.0 (src/openbadges/v3/read.ts)
+  | 'schema_invalid'
+  | 'vc_jwt_unsupported'
+  | 'not_baked_v3'
+  | 'credential_not_json'
+  | 'proof_missing'
+  | 'unsupported_cryptosuite'
+  | 'proof_invalid'
+  | 'key_not_http'
+  | 'key_controller_mismatch'
+  | 'key_not_assertion_method'
+  | 'no_status'
+  | 'status_unsupported'
+  | 'status_list_invalid'
+  | 'not_yet_valid'
+  | 'no_expiry';
 
 export interface Check {
   code: CheckCode;
@@ -167,7 +196,7 @@ export interface VerificationReport {
   revocationReason?: string;
   recipientMatches?: boolean;
   /** The version of the standard the badge follows, when it could be told: '2.0', or an older one (not checked). */
-  openBadgesVersion?: '2.0' | '1.1' | '1.0' | '0.5';
+  openBadgesVersion?: '3.0' | '2.0' | '1.1' | '1.0' | '0.5';
   notes: VerificationNote[];
   /** The BadgeClass image as fetched and checked, for display without fetching it again. */
   badgeClassImage?: { mime: 'image/png' | 'image/svg+xml'; bytes: Uint8Array };

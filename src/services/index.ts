@@ -74,6 +74,7 @@ export function createServices(deps: ServiceDependencies) {
   const publication = new PublicationService(deps.db, urls, documents, keys, awarding, changes, now);
   const ob3Urls = new Ob3Urls(urls);
   const ob3Keys = new Ob3KeyService(deps.db, deps.masterKey, ob3Urls, changes, now);
+  const openBadges3 = new OpenBadgeCredentialService(deps.db, urls, ob3Urls, ob3Keys, changes, now);
   const linkRequests = new LinkRequests(deps.db, now, mailSignal);
   const accounts = new AccountService(deps.db, auth, structures, urls, now, linkRequests);
   const learners = new LearnerService(deps.db, urls, changes, now, linkRequests);
@@ -101,13 +102,14 @@ export function createServices(deps: ServiceDependencies) {
     mail: new MailService(deps.db, { configured: deps.mailConfigured === true, now }),
     publication,
     /** Open Badges 3.0: the credentials, their keys and status lists. */
-    openBadges3: new OpenBadgeCredentialService(deps.db, urls, ob3Urls, ob3Keys, changes, now),
+    openBadges3,
     ob3Keys,
     verifier: new VerifierService(
       publication,
       urls,
       new RemoteDocuments({ allowPrivateNetworks: deps.verifierAllowPrivateNetworks === true }),
       now,
+      openBadges3,
     ),
     auth,
     accounts,

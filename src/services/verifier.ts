@@ -10,6 +10,17 @@ import {
 } from '../openbadges/index.ts';
 import { DomainError } from './errors.ts';
 import type { PublicationService } from './publication.ts';
+import type { OpenBadgeCredentialService } from './open-badges-v3/credentials.ts';
+import {
+  credentialFromPng,
+  credentialFromSvg,
+  type CredentialReport,
+  isCredentialJson,
+  isVcJwt,
+  unreadCredentialReport,
+  verifyCredentialDocument,
+  verifyCredentialJwt,
+} from '../openbadges/v3/read.ts';
 import { type RemoteDocuments, RemoteDocumentError, type RemoteFailure } from './remote-documents.ts';
 import type { PublicUrls } from './urls.ts';
 import type { Clock } from '../clock.ts';
@@ -87,6 +98,9 @@ export interface VerifierOutcome {
   expires?: Date;
 }
 
+/** A 3.0 credential found in a submission. */
+type SentCredential = { kind: 'document'; json: unknown } | { kind: 'jwt'; jwt: string } | { kind: 'unread'; report: CredentialReport };
+
 export type VerifierResult = { ok: true; outcome: VerifierOutcome } | { ok: false; problem: VerifierInputProblem };
 
 /** Reasons that leave the badge unproven rather than proven false. */
@@ -102,6 +116,12 @@ const UNVERIFIABLE = new Set([
   'badge_class_image_unavailable',
   // Signed before a key rotation: genuine once, to be downloaded again, not forged.
   'key_replaced',
+  // Open Badges 3.0: forms and lists this page does not read, keys it cannot reach.
+  'vc_jwt_unsupported',
+  'unsupported_cryptosuite',
+  'key_not_http',
+  'status_unsupported',
+  'status_list_invalid',
 ]);
 
 export class VerifierService {
@@ -110,6 +130,8 @@ export class VerifierService {
     private readonly urls: PublicUrls,
     private readonly remote: RemoteDocuments,
     private readonly now: Clock,
+    /** Our own 3.0 documents, read in-process like the 2.0 ones. */
+    private readonly openBadges3?: OpenBadgeCredentialService,
   ) {}
 
   /** Sorts what was sent into something the core verifier reads, or says what is wrong with it. */
@@ -135,6 +157,15 @@ export class VerifierService {
       }
       const svg = decoded.replace(/^\uFEFF/, '').trimStart();
       if (svg.startsWith('<') && /<svg[\s>]/i.test(svg.slice(0, 4096))) return withEmail({ kind: 'svg', text: svg });
+      // A 3.0 credential's .json file (what wallets export); a 2.0 JSON file stays refused, as before.
+      if (svg.startsWith('{')) {
+        try {
+          const json = JSON.parse(svg) as unknown;
+          if (isCredentialJson(json)) return withEmail({ kind: 'json', json });
+        } catch {
+          return { ok: false, problem: 'file_type' };
+        }
+      }
       return { ok: false, problem: 'file_type' };
     }
 
@@ -173,6 +204,8 @@ export class VerifierService {
 
     const failures: FetchFailure[] = [];
     const loader = this.loader(failures);
+    const credential = this.credentialIn(classified.input);
+    if (credential !== undefined) return { ok: true, outcome: await this.verifyCredential(credential, loader, failures, classified.email) };
     const report = await verifyBadge(classified.input, {
       loader,
       now: this.now(),
@@ -211,6 +244,87 @@ export class VerifierService {
         ...(image !== undefined && { image }),
         ...(issuedOn && { issuedOn }),
         ...(expires && { expires }),
+      },
+    };
+  }
+
+  /**
+   * An Open Badges 3.0 credential in what was sent: its JSON or JWT, a
+   * report saying why it cannot be read, or undefined for anything else
+   * (read as 2.0). Tagged, so that nothing sent is ever taken for a report.
+   */
+  private credentialIn(input: BadgeInput): SentCredential | undefined {
+    const parsed = (text: string | null): SentCredential | undefined => {
+      if (text === null) return undefined;
+      try {
+        return { kind: 'document', json: JSON.parse(text) as unknown };
+      } catch {
+        return { kind: 'unread', report: unreadCredentialReport('credential_not_json') };
+      }
+    };
+    try {
+      if (input.kind === 'json') return isCredentialJson(input.json) ? { kind: 'document', json: input.json } : undefined;
+      if (input.kind === 'png') return parsed(credentialFromPng(input.bytes));
+      if (input.kind === 'svg') return parsed(credentialFromSvg(input.text));
+      if (input.kind === 'jws') return isVcJwt(input.jws) ? { kind: 'jwt', jwt: input.jws } : undefined;
+    } catch {
+      // A broken image: the 2.0 reading says so in its own words.
+      return undefined;
+    }
+    return undefined;
+  }
+
+  private async verifyCredential(
+    credential: SentCredential,
+    loader: DocumentLoader,
+    failures: FetchFailure[],
+    email?: string,
+  ): Promise<VerifierOutcome> {
+    const options = { loader: this.ob3Loader(loader), now: this.now(), ...(email !== undefined && { recipientEmail: email }) };
+    const report: CredentialReport =
+      credential.kind === 'unread'
+        ? credential.report
+        : credential.kind === 'jwt'
+          ? await verifyCredentialJwt(credential.jwt, options)
+          : await verifyCredentialDocument(credential.json, options);
+    const ours = report.issuerId !== undefined && this.isOurs(report.issuerId);
+    const uuid = /^urn:uuid:([0-9a-f-]{36})$/.exec(report.credentialId ?? '')?.[1];
+    const image = report.badgeClass?.image ? this.image(report.badgeClass.image) : undefined;
+    return {
+      verdict: verdictOf(report),
+      report,
+      failures,
+      emailChecked: email !== undefined,
+      ours,
+      ...(ours && uuid !== undefined && { assertionPage: this.urls.assertion(uuid) }),
+      ...(image !== undefined && { image }),
+      ...(report.validFrom && { issuedOn: report.validFrom }),
+      ...(report.validUntil && { expires: report.validUntil }),
+    };
+  }
+
+  /** Our 3.0 issuer Profiles, keys and status lists in-process; everything else through `loader`. */
+  private ob3Loader(loader: DocumentLoader): DocumentLoader {
+    const service = this.openBadges3;
+    return {
+      fetchJson: async (url) => {
+        const path = this.isOurs(url) ? url.slice(this.urls.origin.length) : undefined;
+        const match =
+          path === undefined || !service
+            ? null
+            : /^\/ob3\/issuers\/([0-9a-f-]{36})(?:\/keys\/([0-9a-f-]{36})|\/status\/(\d{1,6}))?$/.exec(path);
+        if (!match || !service) return loader.fetchJson(url);
+        try {
+          const body = match[2]
+            ? await service.keyDocument(match[1]!, match[2])
+            : match[3]
+              ? await service.statusList(match[1]!, Number(match[3]))
+              : await service.profileDocument(match[1]!);
+          return { status: 200, body };
+        } catch (error) {
+          if (error instanceof DomainError) return { status: error.status, body: null };
+          throw error;
+        }
       },
     };
   }

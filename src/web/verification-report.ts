@@ -14,10 +14,17 @@ export interface ReportDates {
 }
 
 /** What a reason's sentence quotes: the document and field at fault, a date, a version, an algorithm. */
-export function reasonParams(check: Check | undefined, report: VerificationReport, t: Translate, dates: { expires: string }) {
+export function reasonParams(
+  check: Check | undefined,
+  report: VerificationReport,
+  t: Translate,
+  dates: { expires: string; issuedOn?: string },
+) {
   const document = check?.document;
   return {
     date: dates.expires,
+    // A 3.0 credential's validFrom stands where 2.0's issuedOn does.
+    validFrom: dates.issuedOn ?? '',
     version: `Open Badges ${report.openBadgesVersion ?? '1.x'}`,
     field: check?.field ?? '',
     in: document ? t(`verifier.document.${document}.in`) : '',
@@ -41,11 +48,13 @@ export function checkLine(check: Check, report: VerificationReport, t: Translate
             : t(`verifier.check.${check.code}.ok` as MessageKey);
   } else if (check.ok === false) {
     sentence = t(`verifier.reason.${check.reason ?? 'unexpected_error'}` as MessageKey, reasonParams(check, report, t, dates));
+  } else if (report.openBadgesVersion === '3.0' && check.reason !== undefined) {
+    sentence = t(`verifier.reason.${check.reason}` as MessageKey, reasonParams(check, report, t, dates));
   } else if (check.reason === 'no_revocation_list') {
     sentence = t('verifier.reason.no_revocation_list');
   } else if (check.code === 'expiry' && report.assertion) {
     sentence = t('verifier.check.expiry.none');
-  } else if (check.code === 'recipient' && report.assertion) {
+  } else if (check.code === 'recipient' && (report.assertion || report.openBadgesVersion === '3.0')) {
     sentence = t('verifier.check.recipient.none');
   } else if (check.code === 'hostedId' && report.verificationType === 'SignedBadge') {
     sentence = t('verifier.check.hostedId.signed');

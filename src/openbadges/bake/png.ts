@@ -156,3 +156,9 @@ export function unbakePng(png: Uint8Array): string | null {
   const chosen = candidates.find((chunk) => chunk.name === 'iTXt') ?? candidates[0];
   return chosen ? readText(chosen) : null;
 }
+
+/** The text of the first iTXt chunk with this keyword (3.0: `openbadgecredential`), or null when there is none. */
+export function unbakePngKeyword(png: Uint8Array, keyword: string): string | null {
+  const chunk = readChunks(png).find((c) => c.name === 'iTXt' && keywordOf(c.data)?.keyword === keyword);
+  return chunk ? readText(chunk) : null;
+}
