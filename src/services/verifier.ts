@@ -213,7 +213,9 @@ export class VerifierService {
     });
 
     const issuerId = report.issuer?.id ?? report.badgeClass?.issuer;
-    const ours = issuerId !== undefined && this.isOurs(issuerId);
+    // « Awarded on this platform » only when the issuer's identity was established from what it publishes: a file
+    // that merely names one of our issuers (a forgery, a broken signature) gets no word or link of ours.
+    const ours = report.issuerIdentity.established && issuerId !== undefined && this.isOurs(issuerId);
     const assertionId = report.assertion?.id;
     const uuid = assertionId ? this.urls.assertionIdOfSigned(assertionId) : undefined;
     const assertionPage = ours
@@ -287,7 +289,8 @@ export class VerifierService {
         : credential.kind === 'jwt'
           ? await verifyCredentialJwt(credential.jwt, options)
           : await verifyCredentialDocument(credential.json, options);
-    const ours = report.issuerId !== undefined && this.isOurs(report.issuerId);
+    // As for 2.0: ours only when the issuer's identity was established, never because the credential says so.
+    const ours = report.issuerIdentity.established && report.issuerId !== undefined && this.isOurs(report.issuerId);
     const uuid = /^urn:uuid:([0-9a-f-]{36})$/.exec(report.credentialId ?? '')?.[1];
     const image = report.badgeClass?.image ? this.image(report.badgeClass.image) : undefined;
     return {

@@ -303,7 +303,8 @@ const SENTENCES: Record<KnownAuditAction, Builder> = {
     { actor: c.actor, badge: awardBadge(c), learner: learner(c) },
   ],
   'assertion.revoked': (c) =>
-    str(c.details.reason)
+    // A reason is staff's own words and may name the learner: once their data was erased, it is not repeated.
+    str(c.details.reason) && !(c.row.targetId && c.refs.assertions.get(c.row.targetId)?.erased)
       ? [
           'audit.sentence.assertion.revoked',
           { actor: c.actor, badge: awardBadge(c), learner: learner(c), reason: quoted(str(c.details.reason)!) },

@@ -345,6 +345,14 @@ describe('the awarded badges as a CSV file', () => {
 
 describe('after a learner’s erasure', () => {
   it('neither file nor trail names them any more', async () => {
+    // A revocation whose reason, typed by staff, names the learner: once erased, the trail no longer repeats it.
+    const other = (await ctx.services.badgeClasses.listAwardable(A)).find((b) => b.name === 'Communiquer — je maîtrise')!;
+    const { assertion } = await ctx.services.awarding.award(
+      { structureId: A, badgeClassId: other.id, recipient: { email: 'paul@example.org', name: 'Paul Durand' } },
+      { kind: 'user', userId: camilleId },
+    );
+    await ctx.services.awarding.revoke(A, assertion.id, 'Paul Durand ne s’est pas présenté', { kind: 'user', userId: camilleId });
+    expect((await camille.get('/espace/journal.csv?action=assertion.revoked')).body).toContain('Paul Durand ne s’est pas présenté');
     await ctx.services.learners.erase({
       id: 'test',
       email: 'paul@example.org',
@@ -358,6 +366,12 @@ describe('after a learner’s erasure', () => {
     const trail = (await camille.get('/espace/journal.csv?action=assertion.awarded')).body;
     expect(trail).not.toContain('Paul');
     expect(trail).toContain('Camille Durand a décerné « Communiquer — je pratique » à une personne dont les données ont été effacées.');
+    const revoked = (await camille.get('/espace/journal.csv?action=assertion.revoked')).body;
+    expect(revoked).not.toContain('Paul');
+    expect(revoked).toContain(
+      'Camille Durand a révoqué le badge « Communiquer — je maîtrise » d’une personne dont les données ont été effacées.',
+    );
+    expect(text((await camille.get('/espace/journal?action=assertion.revoked')).body)).not.toContain('Paul');
   });
 });
 

@@ -296,6 +296,12 @@ describe('our own 3.0 credential, as the learner downloads it', () => {
     const html = await page(ctx, { text: JSON.stringify(credential) });
     expect(verdictOf(html)).toBe(INVALID);
     expect(checkLine(html, 'proof')).toMatch(/^failed: .*La signature ne correspond pas au contenu/);
+    // It names our issuer and one of our awards, but nothing was established: no word or link of ours vouches for it.
+    expect(html).not.toContain('Ce badge a été délivré sur cette plateforme');
+    expect(html).not.toContain(`/assertions/${id}"`);
+    // The genuine one does say so, with the link to its page.
+    const genuine = await page(ctx, { text: (await files(id)).json });
+    expect(genuine).toContain('Ce badge a été délivré sur cette plateforme');
     const body = await api(ctx, { json: credential });
     expect(body).toMatchObject({ verdict: 'invalid', reason: { code: 'proof_invalid' } });
     // Fields shaped like a verification report are the sender's words, never taken for one.

@@ -409,6 +409,9 @@ describe('our own badges, verified in-process', () => {
     expect(verdictOf(response.body)).toBe(INVALID);
     expect(text(response.body)).toContain('La signature électronique ne correspond pas au contenu : le badge a été modifié');
     expect(checkLine(response.body, 'signature')).toMatch(/^failed: /);
+    // It names our issuer, but its signature fails: no word of ours vouches for it; the file as issued gets it.
+    expect(text(response.body)).not.toContain('Ce badge a été délivré sur cette plateforme');
+    expect(text((await submit(ctx, { file: png(Buffer.from(original)) })).body)).toContain('Ce badge a été délivré sur cette plateforme');
   });
 
   it('refuses a PNG with one byte of its payload flipped, saying the image is damaged', async () => {
