@@ -521,6 +521,32 @@ function publicKeyOf(key: Record<string, unknown>): KeyObject | undefined {
  * Any other form (another algorithm, an embedded `jwk` only, SD-JWT) is
  * said not read.
  */
+/**
+ * A VC-JWT may say its dates only in its JWT claims (`nbf`, `exp`, seconds
+ * since 1970), as VC-JWT 1.1 does: they bind as much as the credential's own
+ * `validFrom` / `validUntil`, so the stricter of each pair is the one checked.
+ */
+function withJwtDates(credential: unknown, payload: Record<string, unknown>): unknown {
+  if (typeof credential !== 'object' || credential === null) return credential;
+  const document = { ...(credential as Record<string, unknown>) };
+  const claim = (name: 'nbf' | 'exp') => {
+    const value = payload[name];
+    return typeof value === 'number' && Number.isFinite(value) ? new Date(value * 1000) : undefined;
+  };
+  const own = (name: 'validFrom' | 'validUntil') => {
+    const value = document[name];
+    const date = typeof value === 'string' ? new Date(value) : undefined;
+    return date && !Number.isNaN(date.getTime()) ? date : undefined;
+  };
+  const nbf = claim('nbf');
+  const exp = claim('exp');
+  const validFrom = own('validFrom');
+  const validUntil = own('validUntil');
+  if (nbf && (!validFrom ? document.validFrom === undefined : nbf > validFrom)) document.validFrom = nbf.toISOString();
+  if (exp && (!validUntil ? document.validUntil === undefined : exp < validUntil)) document.validUntil = exp.toISOString();
+  return document;
+}
+
 export async function verifyCredentialJwt(jwt: string, options: VerifyCredentialOptions): Promise<CredentialReport> {
   const parts = jwt.trim().split('.');
   let header: Record<string, unknown>;
@@ -536,7 +562,7 @@ export async function verifyCredentialJwt(jwt: string, options: VerifyCredential
   if ((alg !== 'EdDSA' && alg !== 'ES256') || header.crit !== undefined || (typeof header.typ === 'string' && /sd-jwt/i.test(header.typ))) {
     return unreadCredentialReport('vc_jwt_unsupported');
   }
-  const credential = typeof payload.vc === 'object' && payload.vc !== null ? payload.vc : payload;
+  const credential = withJwtDates(typeof payload.vc === 'object' && payload.vc !== null ? payload.vc : payload, payload);
   const signingInput = Buffer.from(`${parts[0]}.${parts[1]}`);
   const signature = Buffer.from(parts[2]!, 'base64url');
   return verifyCredentialDocument(credential, options, {

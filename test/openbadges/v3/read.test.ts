@@ -308,6 +308,18 @@ describe('a VC-JWT (EdDSA or ES256), its key found by kid as the issuer publishe
     });
   }
 
+  it('the JWT’s own exp and nbf claims bind too: expired, not yet valid', async () => {
+    const { documents, sign } = setup('EdDSA');
+    const seconds = (d: string) => Date.parse(d) / 1000;
+    const { validUntil: _none, ...open } = credential;
+    const expired = sign({ iss: ISSUER, exp: seconds('2024-05-01T00:00:00Z'), vc: open });
+    expect((await verifyCredentialJwt(expired, { loader: loaderOf(documents), now: NOW })).status).toBe('expired');
+    const early = sign({ iss: ISSUER, nbf: seconds('2024-07-01T00:00:00Z'), vc: open });
+    expect((await verifyCredentialJwt(early, { loader: loaderOf(documents), now: NOW })).reason).toBe('not_yet_valid');
+    const current = sign({ iss: ISSUER, exp: seconds('2030-01-01T00:00:00Z'), vc: open });
+    expect((await verifyCredentialJwt(current, { loader: loaderOf(documents), now: NOW })).status).toBe('valid');
+  });
+
   it('other algorithms, or a key only embedded in the header, are said not read / not the issuer’s', async () => {
     const { documents, sign } = setup('EdDSA');
     const rs = `${b64({ alg: 'RS256', kid: `${ISSUER}#k`, typ: 'vc+jwt' })}.${b64(credential)}.c2ln`;
