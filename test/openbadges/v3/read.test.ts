@@ -311,7 +311,7 @@ describe('a VC-JWT (EdDSA or ES256), its key found by kid as the issuer publishe
   it('the JWT’s own exp and nbf claims bind too: expired, not yet valid', async () => {
     const { documents, sign } = setup('EdDSA');
     const seconds = (d: string) => Date.parse(d) / 1000;
-    const { validUntil: _none, ...open } = credential;
+    const { validUntil: _none, ...open } = credential as Record<string, unknown>;
     const expired = sign({ iss: ISSUER, exp: seconds('2024-05-01T00:00:00Z'), vc: open });
     expect((await verifyCredentialJwt(expired, { loader: loaderOf(documents), now: NOW })).status).toBe('expired');
     const early = sign({ iss: ISSUER, nbf: seconds('2024-07-01T00:00:00Z'), vc: open });
